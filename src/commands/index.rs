@@ -1,0 +1,81 @@
+//! `gazette index`: sync a corpus folder into an index folder and report what changed.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::error::Result;
+use crate::index::sync::{self, Progress, Summary, SyncOptions};
+use crate::index::GazetteIndex;
+use crate::output;
+
+#[derive(Debug, clap::Args)]
+pub struct IndexArgs {
+    /// The folder of articles (.txt and .md files, searched recursively).
+    #[arg(default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// The index folder.
+    #[arg(long, default_value = "index")]
+    pub index: PathBuf,
+    /// Threads for reading and extraction [default: all cores].
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Start the index over instead of updating it.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = 10_000_000)]
+    pub max_size: u64,
+    /// Print the summary as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `IndexArgs` with every default resolved and the corpus made absolute.
+#[derive(Debug, Clone)]
+pub struct IndexConfig {
+    pub corpus: PathBuf,
+    pub index: PathBuf,
+    pub rebuild: bool,
+    pub json: bool,
+    pub sync: SyncOptions,
+}
+
+/// Files read between commits: a crash loses at most this much work.
+const BATCH: usize = 20_000;
+
+impl IndexArgs {
+    pub fn config(self) -> Result<IndexConfig> {
+        Ok(IndexConfig {
+            corpus: crate::walk::corpus_root(&self.corpus)?,
+            index: self.index,
+            rebuild: self.rebuild,
+            json: self.json,
+            sync: SyncOptions {
+                threads: self.threads.unwrap_or_else(super::default_threads).max(1),
+                max_size: self.max_size,
+                batch: BATCH,
+            },
+        })
+    }
+}
+
+pub fn run(
+    config: &IndexConfig,
+    progress: &(dyn Fn(Progress) + Sync),
+    out: &mut dyn Write,
+) -> Result<Summary> {
+    let (index, mut writer) = GazetteIndex::open_for_writing(
+        &config.index,
+        &config.corpus,
+        config.rebuild,
+        config.sync.threads,
+    )?;
+    let summary = sync::sync(&index, &mut writer, &config.sync, progress)?;
+    let written = if config.json {
+        output::json_line(out, &summary)
+    } else {
+        output::index_human(out, &summary, &config.index.display().to_string())
+    };
+    written.map_err(|e| crate::error::Error::io("<stdout>", e))?;
+    Ok(summary)
+}

@@ -1,0 +1,34 @@
+//! The command line: one file per subcommand, each turning its clap arguments into a resolved
+//! configuration before any work starts, then running and writing its output.
+
+pub mod extract;
+pub mod index;
+pub mod search;
+pub mod stats;
+
+use clap::{Parser, Subcommand};
+
+/// Index a folder of news articles and search who said what, where and when.
+#[derive(Debug, Parser)]
+#[command(name = "gazette", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index a corpus folder (new, changed and removed files are picked up incrementally).
+    Index(index::IndexArgs),
+    /// Search the index.
+    Search(search::SearchArgs),
+    /// Show what gazette extracts from files or folders, without indexing.
+    Extract(extract::ExtractArgs),
+    /// Summarise the index: documents, frequent people, places, countries, date span.
+    Stats(stats::StatsArgs),
+}
+
+/// The number of threads to use when the user did not say.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}

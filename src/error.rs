@@ -1,0 +1,71 @@
+//! The one error type of the library: every failure a command can report, each with a message
+//! that fits on one line and tells the user what to do.
+
+use std::path::PathBuf;
+
+/// Everything that can stop a gazette command. Per-file problems during indexing are not errors:
+/// they are reported as skips and counted, so that one bad file never stops a run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("corpus folder '{}' does not exist", .0.display())]
+    CorpusMissing(PathBuf),
+
+    #[error("corpus path '{}' is not a folder", .0.display())]
+    CorpusNotDir(PathBuf),
+
+    #[error("no index at '{}': run `gazette index` first", .0.display())]
+    IndexMissing(PathBuf),
+
+    #[error("'{}' exists but is not a gazette index; refusing to touch it (choose another --index folder)", .0.display())]
+    NotAnIndex(PathBuf),
+
+    #[error("index '{}' was written by an incompatible gazette version (format {found}, this build reads {expected}); re-create it with `gazette index --rebuild`", .path.display())]
+    IncompatibleIndex {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+    },
+
+    #[error("index '{}' holds the corpus '{}', not '{}'; use --rebuild to replace it or choose another --index folder", .index.display(), .indexed.display(), .requested.display())]
+    OtherCorpus {
+        index: PathBuf,
+        indexed: PathBuf,
+        requested: PathBuf,
+    },
+
+    #[error("index '{}' is being written by another gazette process", .0.display())]
+    IndexBusy(PathBuf),
+
+    #[error("invalid query: {0}")]
+    Query(String),
+
+    #[error("invalid date '{0}': use YYYY, YYYY-MM or YYYY-MM-DD")]
+    Date(String),
+
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("index error: {0}")]
+    Index(#[from] tantivy::TantivyError),
+
+    #[error("cannot encode or decode JSON: {0}")]
+    Json(#[from] serde_json::Error),
+
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An I/O error tied to the path it happened on, so the message names the file.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! Incremental sync: makes the index hold exactly one up-to-date document per article file,
+//! reading only files whose size or modification time changed, in batches that each end in a
+//! commit so that an interrupted run keeps most of its work and the next run converges.
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tantivy::{IndexWriter, Term};
+
+use super::{GazetteIndex, Known};
+use crate::article::Article;
+use crate::error::Result;
+use crate::extract;
+use crate::walk::{self, FileEntry, Skip};
+
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Threads that read and extract; tantivy's writer has its own.
+    pub threads: usize,
+    /// Files larger than this many bytes are skipped.
+    pub max_size: u64,
+    /// Files read between two commits.
+    pub batch: usize,
+}
+
+/// What one run did. Counts are exact: every article file on disk is in exactly one of
+/// added, updated, unchanged or skipped.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub added: u64,
+    pub updated: u64,
+    pub removed: u64,
+    pub unchanged: u64,
+    pub skipped: Vec<Skip>,
+    /// Articles indexed with invalid UTF-8 sequences replaced.
+    pub invalid_utf8: u64,
+    pub docs: u64,
+    pub seconds: f64,
+}
+
+/// Where a run is, for a progress display.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress {
+    /// The walk is done: this many files to read, holding this many bytes.
+    Planned { files: u64, bytes: u64 },
+    /// One more file was read and handled.
+    Read { bytes: u64 },
+}
+
+enum Outcome {
+    Added {
+        invalid_utf8: bool,
+    },
+    Updated {
+        invalid_utf8: bool,
+    },
+    /// Read again because its time stamp moved, but its content is the same.
+    Unchanged,
+    /// Not indexed; `removed` when an earlier version had been and is now deleted.
+    Skipped {
+        skip: Skip,
+        removed: bool,
+    },
+}
+
+/// Brings the index in line with the corpus folder.
+pub fn sync(
+    index: &GazetteIndex,
+    writer: &mut IndexWriter,
+    options: &SyncOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Summary> {
+    let started = Instant::now();
+    let reader = index.reader()?;
+    let mut known = index.known(&reader)?;
+    let walked = walk::walk(&index.corpus)?;
+    let mut summary = Summary {
+        skipped: walked.skipped,
+        ..Summary::default()
+    };
+
+    let mut to_read = Vec::new();
+    for file in walked.files {
+        match known.remove(&file.key) {
+            Some(k) if k.size == file.size && k.mtime == file.mtime => summary.unchanged += 1,
+            previous => to_read.push((file, previous)),
+        }
+    }
+    // What is left in `known` has no file any more.
+    for key in known.keys() {
+        writer.delete_term(Term::from_field_text(index.fields.path, key));
+        summary.removed += 1;
+    }
+    progress(Progress::Planned {
+        files: to_read.len() as u64,
+        bytes: to_read.iter().map(|(f, _)| f.size).sum(),
+    });
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.max(1))
+        .build()?;
+    for batch in to_read.chunks(options.batch.max(1)) {
+        let outcomes: Vec<Result<Outcome>> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|(file, previous)| {
+                    let outcome = index_file(index, writer, file, previous.as_ref(), options);
+                    progress(Progress::Read { bytes: file.size });
+                    outcome
+                })
+                .collect()
+        });
+        for outcome in outcomes {
+            // An error here is the writer's own (a full disk, say): returning before the commit
+            // leaves the last commit as it was.
+            match outcome? {
+                Outcome::Added { invalid_utf8 } => {
+                    summary.added += 1;
+                    summary.invalid_utf8 += u64::from(invalid_utf8);
+                }
+                Outcome::Updated { invalid_utf8 } => {
+                    summary.updated += 1;
+                    summary.invalid_utf8 += u64::from(invalid_utf8);
+                }
+                Outcome::Unchanged => summary.unchanged += 1,
+                Outcome::Skipped { skip, removed } => {
+                    summary.removed += u64::from(removed);
+                    summary.skipped.push(skip);
+                }
+            }
+        }
+        writer.commit()?;
+    }
+    if to_read.is_empty() && summary.removed > 0 {
+        writer.commit()?;
+    }
+    reader.reload()?;
+    summary.docs = reader.searcher().num_docs();
+    summary.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Reads, checks, extracts and (re)indexes one file. Only a failure of the index writer itself
+/// is an error; everything wrong with the file is a skip.
+fn index_file(
+    index: &GazetteIndex,
+    writer: &IndexWriter,
+    file: &FileEntry,
+    previous: Option<&Known>,
+    options: &SyncOptions,
+) -> Result<Outcome> {
+    let path_term = Term::from_field_text(index.fields.path, &file.key);
+    let skip = |reason: String| -> Result<Outcome> {
+        if previous.is_some() {
+            writer.delete_term(path_term.clone());
+        }
+        Ok(Outcome::Skipped {
+            skip: Skip {
+                path: file.path.display().to_string(),
+                reason,
+            },
+            removed: previous.is_some(),
+        })
+    };
+    if file.size > options.max_size {
+        return skip(too_large(file.size, options.max_size));
+    }
+    let bytes = match std::fs::read(&file.path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return skip("vanished during the run".into())
+        }
+        Err(e) => return skip(format!("cannot read: {e}")),
+    };
+    if bytes.len() as u64 > options.max_size {
+        return skip(too_large(bytes.len() as u64, options.max_size));
+    }
+    if bytes.contains(&0) {
+        return skip("binary file (contains NUL bytes)".into());
+    }
+    let article = Article::parse(&bytes);
+    if article.is_blank() {
+        return skip("empty file".into());
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    let found = extract::extract(&article, &file.key);
+    let stored = FileEntry {
+        size: bytes.len() as u64,
+        ..file.clone()
+    };
+    let doc = index.fields.document(&stored, hash, &article, &found);
+    if previous.is_some() {
+        writer.delete_term(path_term);
+    }
+    writer.add_document(doc)?;
+    let invalid_utf8 = article.replaced > 0;
+    Ok(match previous {
+        None => Outcome::Added { invalid_utf8 },
+        Some(k) if k.hash == hash => Outcome::Unchanged,
+        Some(_) => Outcome::Updated { invalid_utf8 },
+    })
+}
+
+fn too_large(size: u64, max: u64) -> String {
+    format!("larger than --max-size ({size} bytes > {max})")
+}

@@ -1,0 +1,17 @@
+//! gazette: a search engine for news articles kept as text files.
+//!
+//! The data flows through the modules in order: [`walk`] finds the files, [`article`] turns
+//! bytes into a title, body and front matter, [`extract`] finds people, places, countries and
+//! dates, [`index`] keeps a tantivy index in sync with the corpus, [`query`] searches it, and
+//! [`output`] renders results. [`commands`] holds one small module per subcommand.
+
+pub mod article;
+pub mod commands;
+pub mod error;
+pub mod extract;
+pub mod index;
+pub mod output;
+pub mod query;
+pub mod walk;
+
+pub use error::{Error, Result};

@@ -1,0 +1,89 @@
+//! The `gazette` binary: parses the command line, runs the command, and turns errors into one
+//! line on stderr and a non-zero exit. Everything else lives in the library.
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use gazette::commands::{self, Cli, Command};
+use gazette::index::sync::Progress;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let _ = writeln!(io::stderr(), "gazette: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let stdout = io::stdout();
+    let color = stdout.is_terminal();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match cli.command {
+        Command::Index(args) => {
+            let config = args.config()?;
+            let bar = progress_bar(!config.json);
+            let progress = |event: Progress| match event {
+                Progress::Planned { bytes, .. } => bar.set_length(bytes),
+                Progress::Read { bytes } => bar.inc(bytes),
+            };
+            let summary = commands::index::run(&config, &progress, &mut out);
+            bar.finish_and_clear();
+            let summary = summary?;
+            if !config.json {
+                report_skips(&summary.skipped)?;
+            }
+        }
+        Command::Search(args) => commands::search::run(&args.config(color), &mut out)?,
+        Command::Extract(args) => {
+            let skipped = commands::extract::run(&args.config(color), &mut out)?;
+            out.flush()?;
+            report_skips(&skipped)?;
+        }
+        Command::Stats(args) => {
+            commands::stats::run(&args, &mut out)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A bar of bytes read, on stderr, only when a person is watching.
+fn progress_bar(wanted: bool) -> ProgressBar {
+    if !wanted || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+fn report_skips(skipped: &[gazette::walk::Skip]) -> io::Result<()> {
+    let mut err = io::stderr().lock();
+    for skip in skipped {
+        writeln!(err, "gazette: skipped {}: {}", skip.path, skip.reason)?;
+    }
+    Ok(())
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        let io = cause
+            .downcast_ref::<io::Error>()
+            .or_else(|| match cause.downcast_ref() {
+                Some(gazette::Error::Io { source, .. }) => Some(source),
+                _ => None,
+            });
+        io.is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

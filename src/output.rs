@@ -1,0 +1,243 @@
+//! How results look: JSON for programs (one object per command, or one line per article for
+//! `extract`), and plain text for people, with highlights in colour only on a terminal.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::extract::{DateMention, Extraction, Person, Place};
+use crate::index::sync::Summary;
+use crate::query::{FacetCount, SearchResults};
+
+const BOLD: &str = "\x1b[1m";
+const MATCH: &str = "\x1b[1;33m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+/// Terminal styling, empty when output is not a terminal.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    color: bool,
+}
+
+impl Style {
+    pub fn new(color: bool) -> Style {
+        Style { color }
+    }
+
+    fn paint<'a>(&self, code: &'a str) -> (&'a str, &'static str) {
+        if self.color {
+            (code, RESET)
+        } else {
+            ("", "")
+        }
+    }
+}
+
+/// Writes `value` as one line of JSON.
+pub fn json_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+pub fn search_human(out: &mut dyn Write, results: &SearchResults, style: Style) -> io::Result<()> {
+    let (bold, reset) = style.paint(BOLD);
+    let (dim, _) = style.paint(DIM);
+    let (hl, _) = style.paint(MATCH);
+    let first_rank = results.total.min(1);
+    for (i, hit) in results.hits.iter().enumerate() {
+        let date = hit.published.as_deref().unwrap_or("undated");
+        writeln!(
+            out,
+            "{bold}{}. {}{reset}  {dim}{date}{reset}",
+            i + first_rank,
+            hit.title
+        )?;
+        writeln!(out, "   {dim}{}{reset}  score {:.2}", hit.path, hit.score)?;
+        if !hit.people.is_empty() || !hit.places.is_empty() {
+            writeln!(
+                out,
+                "   people: {} | places: {}",
+                list_or_dash(&hit.people),
+                list_or_dash(&hit.places)
+            )?;
+        }
+        let mut line = String::with_capacity(hit.snippet.len() + 32);
+        let mut at = 0;
+        for [start, end] in &hit.highlights {
+            line.push_str(&hit.snippet[at..*start]);
+            if style.color {
+                line.push_str(hl);
+                line.push_str(&hit.snippet[*start..*end]);
+                line.push_str(reset);
+            } else {
+                line.push('[');
+                line.push_str(&hit.snippet[*start..*end]);
+                line.push(']');
+            }
+            at = *end;
+        }
+        line.push_str(&hit.snippet[at..]);
+        writeln!(
+            out,
+            "   {}",
+            line.split_whitespace().collect::<Vec<_>>().join(" ")
+        )?;
+        writeln!(out)?;
+    }
+    if let Some(facets) = &results.facets {
+        facet_lines(out, "people", &facets.people)?;
+        facet_lines(out, "places", &facets.places)?;
+        facet_lines(out, "countries", &facets.countries)?;
+    }
+    writeln!(
+        out,
+        "{dim}{} {} in {:.1} ms{reset}",
+        results.total,
+        if results.total == 1 {
+            "match"
+        } else {
+            "matches"
+        },
+        results.took_ms
+    )
+}
+
+fn facet_lines(out: &mut dyn Write, label: &str, counts: &[FacetCount]) -> io::Result<()> {
+    if counts.is_empty() {
+        return Ok(());
+    }
+    let items: Vec<String> = counts
+        .iter()
+        .map(|c| format!("{} ({})", c.name, c.count))
+        .collect();
+    writeln!(out, "{label}: {}", items.join(", "))
+}
+
+fn list_or_dash(items: &[String]) -> String {
+    if items.is_empty() {
+        "-".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+pub fn index_human(out: &mut dyn Write, summary: &Summary, index_dir: &str) -> io::Result<()> {
+    writeln!(
+        out,
+        "{index_dir}: {} added, {} updated, {} removed, {} unchanged, {} skipped; {} documents in {:.2} s",
+        summary.added,
+        summary.updated,
+        summary.removed,
+        summary.unchanged,
+        summary.skipped.len(),
+        summary.docs,
+        summary.seconds
+    )?;
+    if summary.invalid_utf8 > 0 {
+        writeln!(
+            out,
+            "{} articles had invalid UTF-8, replaced by U+FFFD",
+            summary.invalid_utf8
+        )?;
+    }
+    Ok(())
+}
+
+/// One article's extraction as `gazette extract --json` prints it.
+#[derive(Serialize)]
+pub struct ExtractedArticle<'a> {
+    pub path: &'a str,
+    pub title: &'a str,
+    pub published: Option<String>,
+    pub people: &'a [Person],
+    pub places: &'a [Place],
+    pub countries: &'a [String],
+    pub dates: &'a [DateMention],
+}
+
+impl<'a> ExtractedArticle<'a> {
+    pub fn new(path: &'a str, title: &'a str, found: &'a Extraction) -> Self {
+        ExtractedArticle {
+            path,
+            title,
+            published: found.published.map(|d| d.to_string()),
+            people: &found.people,
+            places: &found.places,
+            countries: &found.countries,
+            dates: &found.dates,
+        }
+    }
+}
+
+pub fn extract_human(
+    out: &mut dyn Write,
+    article: &ExtractedArticle,
+    style: Style,
+) -> io::Result<()> {
+    let (bold, reset) = style.paint(BOLD);
+    let (dim, _) = style.paint(DIM);
+    let date = article.published.as_deref().unwrap_or("undated");
+    writeln!(
+        out,
+        "{bold}{}{reset}  {dim}{date}  {}{reset}",
+        article.title, article.path
+    )?;
+    let people: Vec<String> = article
+        .people
+        .iter()
+        .map(|p| format!("{} ({})", p.name, p.mentions.len()))
+        .collect();
+    let places: Vec<String> = article
+        .places
+        .iter()
+        .map(|p| match &p.country {
+            Some(code) => format!("{} [{code}] ({})", p.name, p.mentions.len()),
+            None => format!("{} ({})", p.name, p.mentions.len()),
+        })
+        .collect();
+    let dates: Vec<String> = article
+        .dates
+        .iter()
+        .map(|d| format!("{} \"{}\"", d.value, d.text))
+        .collect();
+    writeln!(out, "  people:    {}", list_or_dash(&people))?;
+    writeln!(out, "  places:    {}", list_or_dash(&places))?;
+    writeln!(out, "  countries: {}", list_or_dash(article.countries))?;
+    writeln!(out, "  dates:     {}", list_or_dash(&dates))?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::Hit;
+
+    #[test]
+    fn plain_output_marks_highlights_with_brackets() {
+        let results = SearchResults {
+            query: "korea".into(),
+            total: 1,
+            took_ms: 1.0,
+            facets: None,
+            hits: vec![Hit {
+                path: "a.txt".into(),
+                score: 1.5,
+                title: "T".into(),
+                published: None,
+                people: vec![],
+                places: vec!["Seoul".into()],
+                countries: vec![],
+                snippet: "North Korea said".into(),
+                highlights: vec![[6, 11]],
+            }],
+        };
+        let mut out = Vec::new();
+        search_human(&mut out, &results, Style::new(false)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("North [Korea] said"), "{text}");
+        assert!(text.contains("people: - | places: Seoul"), "{text}");
+        assert!(text.contains("1 match in"), "{text}");
+        assert!(!text.contains('\x1b'));
+    }
+}

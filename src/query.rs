@@ -1,0 +1,436 @@
+//! Searching: the query language (tantivy's, with dates written as people write them), BM25
+//! ranking or newest-first order, snippets with highlighted words, and facets over the matches.
+
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::aggregation::agg_req::Aggregations;
+use tantivy::aggregation::agg_result::{AggregationResult, AggregationResults, BucketResult};
+use tantivy::aggregation::AggregationCollector;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{EnableScoring, Query, QueryParser, QueryParserError};
+use tantivy::schema::Value;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument};
+
+use crate::error::{Error, Result};
+use crate::index::schema::{first_day, tantivy_to_day, QUERY_FIELDS};
+use crate::index::{Fields, GazetteIndex};
+
+/// Queries longer than this are refused: tantivy's parser is recursive, and no person types
+/// a query this long.
+pub const MAX_QUERY_BYTES: usize = 16 * 1024;
+/// Title words weigh this much more than body words.
+const TITLE_BOOST: f32 = 2.0;
+const SNIPPET_CHARS: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Sort {
+    /// Best BM25 score first.
+    Relevance,
+    /// Newest publication date first; undated articles last.
+    Date,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    pub limit: usize,
+    pub offset: usize,
+    pub sort: Sort,
+    /// Count the most frequent people, places and countries among all matches.
+    pub facets: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub path: String,
+    pub score: f32,
+    pub title: String,
+    pub published: Option<String>,
+    pub people: Vec<String>,
+    pub places: Vec<String>,
+    pub countries: Vec<String>,
+    pub snippet: String,
+    /// Byte ranges into `snippet` of the words that matched.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetCount {
+    pub name: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    pub people: Vec<FacetCount>,
+    pub places: Vec<FacetCount>,
+    pub countries: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub total: usize,
+    pub took_ms: f64,
+    pub hits: Vec<Hit>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
+}
+
+/// Parses a user query against the gazette schema.
+pub fn parse(index: &GazetteIndex, query: &str) -> Result<Box<dyn Query>> {
+    if query.trim().is_empty() {
+        return Err(Error::Query("the query is empty".into()));
+    }
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(Error::Query(format!(
+            "the query is {} bytes long; the limit is {MAX_QUERY_BYTES}",
+            query.len()
+        )));
+    }
+    let rewritten = rewrite_dates(query)?;
+    let f = &index.fields;
+    let mut parser =
+        QueryParser::for_index(&index.index, vec![f.title, f.body, f.people, f.places]);
+    parser.set_conjunction_by_default();
+    parser.set_field_boost(f.title, TITLE_BOOST);
+    parser.parse_query(&rewritten).map_err(query_error)
+}
+
+fn query_error(err: QueryParserError) -> Error {
+    let message = match err {
+        QueryParserError::SyntaxError(_) => {
+            "syntax error (check brackets, quotes and `field:` prefixes)".to_string()
+        }
+        QueryParserError::FieldDoesNotExist(field) => format!(
+            "unknown field '{field}' (fields: {})",
+            QUERY_FIELDS.join(", ")
+        ),
+        QueryParserError::AllButQueryForbidden => {
+            "a query cannot only exclude words: add a word to look for".to_string()
+        }
+        QueryParserError::DateFormatError(_) => {
+            "invalid date: use YYYY, YYYY-MM or YYYY-MM-DD".to_string()
+        }
+        other => other.to_string(),
+    };
+    Error::Query(message)
+}
+
+/// Rewrites `published:` and `dates:` values from `2023`, `2023-09` or `2023-09-13` (alone or in
+/// `[A TO B]` / `{A TO B}` ranges) into the RFC 3339 instants tantivy's parser expects. A bare
+/// value means its whole period: `published:2023-09` is every day of September 2023.
+fn rewrite_dates(query: &str) -> Result<String> {
+    let mut out = String::with_capacity(query.len() + 64);
+    let mut rest = query;
+    while let Some((before, field, after)) = next_date_field(rest) {
+        out.push_str(before);
+        out.push_str(field);
+        out.push(':');
+        let (rewritten, consumed) = match after.chars().next() {
+            Some(open @ ('[' | '{')) => {
+                let close = after
+                    .find([']', '}'])
+                    .ok_or_else(|| Error::Query(format!("unclosed range after '{field}:'")))?;
+                let inner = &after[1..close];
+                let (lo, hi) = inner.split_once(" TO ").ok_or_else(|| {
+                    Error::Query(format!("a range is written {field}:[FROM TO UNTIL]"))
+                })?;
+                let close_char = &after[close..close + 1];
+                let lo = bound(lo.trim(), open == '[', true)?;
+                let hi = bound(hi.trim(), close_char == "]", false)?;
+                (format!("{open}{lo} TO {hi}{close_char}"), close + 1)
+            }
+            _ => {
+                let end = after
+                    .find(|c: char| c.is_whitespace() || c == ')')
+                    .unwrap_or(after.len());
+                let (first, last) = period(&after[..end])?;
+                (format!("[{} TO {}]", instant(first), instant(last)), end)
+            }
+        };
+        out.push_str(&rewritten);
+        rest = &after[consumed..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Finds the next `published:` or `dates:` that starts a word: (text before, field, text after).
+fn next_date_field(text: &str) -> Option<(&str, &str, &str)> {
+    let mut from = 0;
+    while from < text.len() {
+        let rest = &text[from..];
+        let (offset, field) = ["published:", "dates:"]
+            .iter()
+            .filter_map(|f| rest.find(f).map(|i| (i, *f)))
+            .min_by_key(|(i, _)| *i)?;
+        let at = from + offset;
+        let starts_word = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric() && c != '.' && c != '_');
+        if starts_word {
+            let name = &field[..field.len() - 1];
+            return Some((&text[..at], name, &text[at + field.len()..]));
+        }
+        from = at + field.len();
+    }
+    None
+}
+
+/// One end of a range: `*`, or the first day of the period for a lower bound that includes
+/// it, the last day for an upper bound that includes it (and the other way round when excluded).
+fn bound(value: &str, inclusive: bool, lower: bool) -> Result<String> {
+    if value == "*" {
+        return Ok("*".into());
+    }
+    let (first, last) = period(value)?;
+    Ok(instant(if lower == inclusive { first } else { last }))
+}
+
+/// The first and last day of `2023`, `2023-09` or `2023-09-13`.
+fn period(value: &str) -> Result<(jiff::civil::Date, jiff::civil::Date)> {
+    let invalid = || Error::Date(value.to_string());
+    let well_formed = match value.len() {
+        4 | 7 | 10 => value.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        }),
+        _ => false,
+    };
+    if !well_formed {
+        return Err(invalid());
+    }
+    let first = first_day(value).ok_or_else(invalid)?;
+    let last = match value.len() {
+        4 => first.last_of_year(),
+        7 => first.last_of_month(),
+        _ => first,
+    };
+    Ok((first, last))
+}
+
+fn instant(day: jiff::civil::Date) -> String {
+    format!("{day}T00:00:00Z")
+}
+
+/// Runs a search and builds the hits with their snippets.
+pub fn search(index: &GazetteIndex, request: &SearchRequest) -> Result<SearchResults> {
+    let started = Instant::now();
+    let query = parse(index, &request.query)?;
+    let reader = index.index.reader()?;
+    let searcher = reader.searcher();
+    let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
+    let (total, ranked): (usize, Vec<(Option<f32>, DocAddress)>) = match request.sort {
+        Sort::Relevance => {
+            let (total, docs) = searcher.search(&query, &(Count, top.order_by_score()))?;
+            (total, docs.into_iter().map(|(s, d)| (Some(s), d)).collect())
+        }
+        Sort::Date => {
+            let by_date = top.order_by_fast_field::<DateTime>("published", Order::Desc);
+            let (total, docs) = searcher.search(&query, &(Count, by_date))?;
+            (total, docs.into_iter().map(|(_, d)| (None, d)).collect())
+        }
+    };
+    let ranked = if request.limit == 0 {
+        Vec::new()
+    } else {
+        ranked
+    };
+    let snippets =
+        SnippetGenerator::create(&searcher, &*query, index.fields.body).map(|mut generator| {
+            generator.set_max_num_chars(SNIPPET_CHARS);
+            generator
+        })?;
+    let mut hits = Vec::with_capacity(ranked.len());
+    for (score, address) in ranked {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let score = match score {
+            Some(score) => score,
+            None => explain_score(&searcher, &*query, address)?,
+        };
+        hits.push(hit(index, &doc, score, &snippets));
+    }
+    let facets = if request.facets {
+        Some(facets(&searcher, &*query)?)
+    } else {
+        None
+    };
+    Ok(SearchResults {
+        query: request.query.clone(),
+        total,
+        took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        hits,
+        facets,
+    })
+}
+
+/// The BM25 score of one document, for results ordered by something else.
+fn explain_score(searcher: &Searcher, query: &dyn Query, address: DocAddress) -> Result<f32> {
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let segment = searcher.segment_reader(address.segment_ord);
+    Ok(weight.explain(segment, address.doc_id)?.value())
+}
+
+fn hit(
+    index: &GazetteIndex,
+    doc: &TantivyDocument,
+    score: f32,
+    snippets: &SnippetGenerator,
+) -> Hit {
+    let f: &Fields = &index.fields;
+    let text = |field| -> Vec<String> {
+        doc.get_all(field)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    let first = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+    let snippet = snippets.snippet_from_doc(doc);
+    let (snippet, highlights) = if snippet.is_empty() {
+        (lead(first(f.body), SNIPPET_CHARS), Vec::new())
+    } else {
+        let ranges = snippet
+            .highlighted()
+            .iter()
+            .map(|r| [r.start, r.end])
+            .collect();
+        (snippet.fragment().to_string(), ranges)
+    };
+    Hit {
+        path: display_path(&index.corpus, first(f.path)),
+        score,
+        title: first(f.title).to_string(),
+        published: doc
+            .get_first(f.published)
+            .and_then(|v| v.as_datetime())
+            .and_then(tantivy_to_day)
+            .map(|d| d.to_string()),
+        people: text(f.people),
+        places: text(f.places),
+        countries: text(f.countries),
+        snippet,
+        highlights,
+    }
+}
+
+/// The start of `text`, cut at a word boundary, for hits whose body matched no query word.
+fn lead(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(max_chars) {
+        None => text.to_string(),
+        Some((cut, _)) => {
+            let cut = text[..cut].rfind(char::is_whitespace).unwrap_or(cut);
+            text[..cut].trim_end().to_string()
+        }
+    }
+}
+
+/// The path of an article as a user would type it: relative to the working folder when the
+/// corpus lies under it, absolute otherwise.
+pub fn display_path(corpus: &Path, key: &str) -> String {
+    let path = corpus.join(key);
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    relative.unwrap_or(path).display().to_string()
+}
+
+const FACET_SIZE: usize = 10;
+
+/// The most frequent people, places and countries among the documents `query` matches.
+pub fn facets(searcher: &Searcher, query: &dyn Query) -> Result<Facets> {
+    let request = serde_json::json!({
+        "people": { "terms": { "field": "people", "size": FACET_SIZE } },
+        "places": { "terms": { "field": "places", "size": FACET_SIZE } },
+        "countries": { "terms": { "field": "countries", "size": FACET_SIZE } },
+    });
+    let aggs: Aggregations = serde_json::from_value(request)?;
+    let collector = AggregationCollector::from_aggs(aggs, Default::default());
+    let results: AggregationResults = searcher.search(query, &collector)?;
+    let counts = |name: &str| -> Vec<FacetCount> {
+        match results.0.get(name) {
+            Some(AggregationResult::BucketResult(BucketResult::Terms { buckets, .. })) => buckets
+                .iter()
+                .map(|b| FacetCount {
+                    name: b.key.to_string(),
+                    count: b.doc_count,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    Ok(Facets {
+        people: counts("people"),
+        places: counts("places"),
+        countries: counts("countries"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_dates_become_their_whole_period() {
+        assert_eq!(
+            rewrite_dates("kim published:2023").unwrap(),
+            "kim published:[2023-01-01T00:00:00Z TO 2023-12-31T00:00:00Z]"
+        );
+        assert_eq!(
+            rewrite_dates("(dates:2024-02)").unwrap(),
+            "(dates:[2024-02-01T00:00:00Z TO 2024-02-29T00:00:00Z])"
+        );
+    }
+
+    #[test]
+    fn ranges_keep_their_brackets_and_open_ends() {
+        assert_eq!(
+            rewrite_dates("dates:[2023-09-01 TO 2023-09-30]").unwrap(),
+            "dates:[2023-09-01T00:00:00Z TO 2023-09-30T00:00:00Z]"
+        );
+        assert_eq!(
+            rewrite_dates("published:{2023-01 TO *]").unwrap(),
+            "published:{2023-01-31T00:00:00Z TO *]"
+        );
+        assert_eq!(
+            rewrite_dates("published:[* TO 2023}").unwrap(),
+            "published:[* TO 2023-01-01T00:00:00Z}"
+        );
+    }
+
+    #[test]
+    fn other_text_is_left_alone() {
+        assert_eq!(
+            rewrite_dates("unpublished:x title:dates").unwrap(),
+            "unpublished:x title:dates"
+        );
+    }
+
+    #[test]
+    fn invalid_dates_are_refused() {
+        for bad in [
+            "published:2023-13-01",
+            "dates:[2023-02-30 TO 2024]",
+            "published:soon",
+            "published:[2023 2024]",
+        ] {
+            assert!(rewrite_dates(bad).is_err(), "{bad}");
+        }
+        assert!(
+            matches!(rewrite_dates("published:2023-02-30"), Err(Error::Date(d)) if d == "2023-02-30")
+        );
+    }
+
+    #[test]
+    fn lead_cuts_at_a_word_boundary() {
+        assert_eq!(lead("one two three", 9), "one two");
+        assert_eq!(lead("short", 200), "short");
+    }
+}
