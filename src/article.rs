@@ -230,7 +230,7 @@ mod tests {
         let a = Article::parse(bytes);
         assert_eq!(a.replaced, 2);
         let seoul = a.text.find("Seoul").unwrap();
-        assert_eq!(a.file_offset(seoul), 15);
+        assert_eq!(a.file_offset(seoul), 13);
         assert_eq!(&bytes[a.file_offset(seoul)..], b"Seoul");
         assert_eq!(a.file_offset(2), 2);
     }

@@ -35,7 +35,6 @@ pub struct IndexArgs {
 pub struct IndexConfig {
     pub corpus: PathBuf,
     pub index: PathBuf,
-    pub rebuild: bool,
     pub json: bool,
     pub sync: SyncOptions,
 }
@@ -48,12 +47,12 @@ impl IndexArgs {
         Ok(IndexConfig {
             corpus: crate::walk::corpus_root(&self.corpus)?,
             index: self.index,
-            rebuild: self.rebuild,
             json: self.json,
             sync: SyncOptions {
                 threads: self.threads.unwrap_or_else(super::default_threads).max(1),
                 max_size: self.max_size,
                 batch: BATCH,
+                rebuild: self.rebuild,
             },
         })
     }
@@ -67,7 +66,7 @@ pub fn run(
     let (index, mut writer) = GazetteIndex::open_for_writing(
         &config.index,
         &config.corpus,
-        config.rebuild,
+        config.sync.rebuild,
         config.sync.threads,
     )?;
     let summary = sync::sync(&index, &mut writer, &config.sync, progress)?;

@@ -113,7 +113,6 @@ impl GazetteIndex {
         let fields = Fields::from_schema(&index.schema())?;
         let writer = writer(&index, dir, threads)?;
         if rebuild {
-            writer.delete_all_documents()?;
             write_marker(dir, &marker)?;
         }
         let opened = GazetteIndex {

@@ -2,6 +2,7 @@
 //! reading only files whose size or modification time changed, in batches that each end in a
 //! commit so that an interrupted run keeps most of its work and the next run converges.
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -22,6 +23,8 @@ pub struct SyncOptions {
     pub max_size: u64,
     /// Files read between two commits.
     pub batch: usize,
+    /// Start from an empty index; the old documents stay visible until the first commit.
+    pub rebuild: bool,
 }
 
 /// What one run did. Counts are exact: every article file on disk is in exactly one of
@@ -73,7 +76,12 @@ pub fn sync(
 ) -> Result<Summary> {
     let started = Instant::now();
     let reader = index.reader()?;
-    let mut known = index.known(&reader)?;
+    let mut known = if options.rebuild {
+        writer.delete_all_documents()?;
+        HashMap::new()
+    } else {
+        index.known(&reader)?
+    };
     let walked = walk::walk(&index.corpus)?;
     let mut summary = Summary {
         skipped: walked.skipped,
@@ -132,7 +140,7 @@ pub fn sync(
         }
         writer.commit()?;
     }
-    if to_read.is_empty() && summary.removed > 0 {
+    if to_read.is_empty() && (summary.removed > 0 || options.rebuild) {
         writer.commit()?;
     }
     reader.reload()?;

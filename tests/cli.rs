@@ -1,0 +1,552 @@
+//! End-to-end tests: the real `gazette` binary on small corpora written into temporary folders.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// A temporary corpus and index, and a way to run gazette on them.
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        let env = Env {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        std::fs::create_dir(env.corpus()).unwrap();
+        env
+    }
+
+    /// A corpus with the fixtures below and the seed article, already indexed.
+    fn indexed() -> Env {
+        let env = Env::new();
+        for (name, text) in FIXTURES {
+            env.write(name, text);
+        }
+        let seed = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("corpus")
+            .join(SEED);
+        env.write(SEED, &std::fs::read_to_string(seed).unwrap());
+        env.ok(&["index"]);
+        env
+    }
+
+    fn corpus(&self) -> PathBuf {
+        self.dir.path().join("corpus")
+    }
+
+    fn write(&self, name: &str, text: &str) {
+        self.write_bytes(name, text.as_bytes());
+    }
+
+    fn write_bytes(&self, name: &str, bytes: &[u8]) {
+        let path = self.corpus().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap()
+    }
+
+    /// Runs and expects success; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "gazette {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs and expects failure with one line on stderr; returns that line.
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.status.success(), "gazette {args:?} should fail");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "one line expected: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        err
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        serde_json::from_str(&self.ok(&all)).unwrap()
+    }
+
+    /// The file names of the hits of a JSON search, in rank order.
+    fn hits(&self, query: &str, extra: &[&str]) -> Vec<String> {
+        let mut args = vec!["search", query];
+        args.extend_from_slice(extra);
+        let results = self.json(&args);
+        results["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| file_name(h["path"].as_str().unwrap()))
+            .collect()
+    }
+}
+
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+const SEED: &str = "north-korea-no-longer-interested-in-reunification.txt";
+
+const FIXTURES: &[(&str, &str)] = &[
+    (
+        "europe/summit.txt",
+        "---\ntitle: Leaders meet in Berlin\ndate: 2023-06-02\nsource: Test Wire\n---\n\
+         BERLIN, June 2 - French President Emmanuel Macron met German Chancellor Olaf Scholz \
+         in Berlin on Friday to discuss energy prices. Macron said the summit was useful.\n\n\
+         The two leaders will meet again in Paris in September 2023.\n",
+    ),
+    (
+        "europe/coffee.md",
+        "---\ndate: 2021-03-15\n---\nCoffee prices climb\n\nCoffee futures rose in London as \
+         growers in Brazil warned of frost. Traders expect coffee to stay expensive until 2022.\n",
+    ),
+    (
+        "asia/tea.txt",
+        "Tea exports fall\n\nTea exports from Kenya and India fell in 2019, traders in Mombasa \
+         said. Coffee was not affected.\n",
+    ),
+    (
+        "2022/11/05/markets.txt",
+        "Markets rally on energy hopes\n\nStocks rose in New York and Tokyo as energy prices \
+         eased. Analysts said energy shares led the gains.\n",
+    ),
+];
+
+#[test]
+fn index_reports_added_documents_as_json() {
+    let env = Env::new();
+    for (name, text) in FIXTURES {
+        env.write(name, text);
+    }
+    let summary = env.json(&["index"]);
+    assert_eq!(summary["added"], 4);
+    assert_eq!(summary["updated"], 0);
+    assert_eq!(summary["removed"], 0);
+    assert_eq!(summary["unchanged"], 0);
+    assert_eq!(summary["docs"], 4);
+    assert_eq!(summary["skipped"], serde_json::json!([]));
+    assert!(summary["seconds"].as_f64().unwrap() >= 0.0);
+}
+
+#[test]
+fn second_run_changes_nothing() {
+    let env = Env::indexed();
+    let summary = env.json(&["index"]);
+    assert_eq!(
+        (&summary["added"], &summary["updated"], &summary["removed"]),
+        (&Value::from(0), &Value::from(0), &Value::from(0))
+    );
+    assert_eq!(summary["unchanged"], 5);
+    assert_eq!(summary["docs"], 5);
+}
+
+#[test]
+fn new_changed_and_removed_files_are_picked_up() {
+    let env = Env::indexed();
+    env.write("new.txt", "Fresh story\n\nSomething about volcanoes.\n");
+    env.write(
+        "asia/tea.txt",
+        "Tea exports rise\n\nTea exports grew, with more volcanoes.\n",
+    );
+    std::fs::remove_file(env.corpus().join("europe/coffee.md")).unwrap();
+    let summary = env.json(&["index"]);
+    assert_eq!(summary["added"], 1);
+    assert_eq!(summary["updated"], 1);
+    assert_eq!(summary["removed"], 1);
+    assert_eq!(summary["unchanged"], 3);
+    assert_eq!(summary["docs"], 5);
+    let mut volcanoes = env.hits("volcanoes", &[]);
+    volcanoes.sort();
+    assert_eq!(volcanoes, ["new.txt", "tea.txt"]);
+    assert!(env.hits("frost", &[]).is_empty());
+}
+
+#[test]
+fn rebuild_starts_over() {
+    let env = Env::indexed();
+    let summary = env.json(&["index", "--rebuild"]);
+    assert_eq!(summary["added"], 5);
+    assert_eq!(summary["docs"], 5);
+}
+
+#[test]
+fn ranking_puts_the_title_match_first() {
+    let env = Env::indexed();
+    // "coffee" is in coffee.md's title and body, and only once in tea.txt's body.
+    assert_eq!(env.hits("coffee", &[]), ["coffee.md", "tea.txt"]);
+    // markets.txt has "energy" in its title and twice in a short body.
+    assert_eq!(env.hits("energy", &[]), ["markets.txt", "summit.txt", SEED]);
+}
+
+#[test]
+fn seed_article_ranks_first_for_reunification_korea() {
+    let env = Env::indexed();
+    assert_eq!(env.hits("reunification Korea", &[])[0], SEED);
+}
+
+#[test]
+fn all_words_are_required_by_default() {
+    let env = Env::indexed();
+    assert_eq!(env.hits("coffee frost", &[]), ["coffee.md"]);
+    assert_eq!(env.hits("coffee OR energy", &[]).len(), 5);
+}
+
+#[test]
+fn phrases_and_exclusions() {
+    let env = Env::indexed();
+    assert_eq!(
+        env.hits("\"energy prices\"", &[]),
+        ["markets.txt", "summit.txt"]
+    );
+    assert_eq!(env.hits("\"prices energy\"", &[]), Vec::<String>::new());
+    assert_eq!(env.hits("coffee -frost", &[]), ["tea.txt"]);
+}
+
+#[test]
+fn stemming_matches_word_forms() {
+    let env = Env::indexed();
+    assert_eq!(env.hits("exported", &[]), ["tea.txt"]);
+}
+
+#[test]
+fn title_and_body_filters() {
+    let env = Env::indexed();
+    assert_eq!(env.hits("title:coffee", &[]), ["coffee.md"]);
+    assert_eq!(env.hits("body:frost", &[]), ["coffee.md"]);
+    assert!(env.hits("title:frost", &[]).is_empty());
+}
+
+#[test]
+fn people_filter_finds_a_full_name() {
+    let env = Env::indexed();
+    assert_eq!(env.hits("people:\"Kim Jong-un\"", &[]), [SEED]);
+    assert_eq!(env.hits("people:\"Emmanuel Macron\"", &[]), ["summit.txt"]);
+}
+
+#[test]
+fn places_filter() {
+    let env = Env::indexed();
+    assert_eq!(env.hits("places:Pyongyang", &[]), [SEED]);
+    assert_eq!(env.hits("places:Berlin", &[]), ["summit.txt"]);
+    assert_eq!(env.hits("places:Mombasa", &[]), ["tea.txt"]);
+}
+
+#[test]
+fn countries_filter_is_case_insensitive() {
+    let env = Env::indexed();
+    assert_eq!(env.hits("countries:KP", &[]), [SEED]);
+    assert_eq!(env.hits("countries:ke", &[]), ["tea.txt"]);
+}
+
+#[test]
+fn published_range_filter() {
+    let env = Env::indexed();
+    assert_eq!(
+        env.hits("published:[2023-01-01 TO 2023-12-31]", &[]),
+        ["summit.txt"]
+    );
+    assert_eq!(env.hits("published:2021-03", &[]), ["coffee.md"]);
+    // The path `2022/11/05/` dates markets.txt.
+    assert_eq!(env.hits("published:2022-11-05", &[]), ["markets.txt"]);
+}
+
+#[test]
+fn dates_filter_matches_dates_mentioned_in_the_text() {
+    let env = Env::indexed();
+    assert_eq!(
+        env.hits("dates:[2023-09-01 TO 2023-09-30]", &["--sort", "date"]),
+        ["summit.txt", SEED]
+    );
+    assert_eq!(env.hits("dates:2019", &[]), ["tea.txt"]);
+}
+
+#[test]
+fn sort_by_date_puts_newest_first_and_undated_last() {
+    let env = Env::indexed();
+    let hits = env.hits("prices OR tea OR korea", &["--sort", "date"]);
+    assert_eq!(hits[..3], ["summit.txt", "markets.txt", "coffee.md"]);
+    let mut undated = hits[3..].to_vec();
+    undated.sort();
+    assert_eq!(undated, [SEED, "tea.txt"]);
+}
+
+#[test]
+fn limit_and_offset_page_through_hits() {
+    let env = Env::indexed();
+    let all = env.hits("coffee OR energy", &[]);
+    assert_eq!(env.hits("coffee OR energy", &["--limit", "2"]), all[..2]);
+    assert_eq!(
+        env.hits("coffee OR energy", &["--limit", "2", "--offset", "2"]),
+        all[2..]
+    );
+    let results = env.json(&["search", "coffee OR energy", "--limit", "1"]);
+    assert_eq!(results["total"], 5);
+}
+
+#[test]
+fn search_json_has_the_documented_shape() {
+    let env = Env::indexed();
+    let results = env.json(&["search", "frost"]);
+    assert_eq!(results["query"], "frost");
+    assert_eq!(results["total"], 1);
+    assert!(results["took_ms"].as_f64().unwrap() >= 0.0);
+    let hit = &results["hits"][0];
+    for key in [
+        "path",
+        "score",
+        "title",
+        "published",
+        "people",
+        "places",
+        "snippet",
+        "highlights",
+    ] {
+        assert!(hit.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(hit["title"], "Coffee prices climb");
+    assert_eq!(hit["published"], "2021-03-15");
+    assert!(hit["score"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn snippet_highlights_are_byte_ranges_of_matched_words() {
+    let env = Env::indexed();
+    let results = env.json(&["search", "frost"]);
+    let hit = &results["hits"][0];
+    let snippet = hit["snippet"].as_str().unwrap();
+    let ranges = hit["highlights"].as_array().unwrap();
+    assert_eq!(ranges.len(), 1);
+    let (start, end) = (
+        ranges[0][0].as_u64().unwrap() as usize,
+        ranges[0][1].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&snippet[start..end], "frost");
+}
+
+#[test]
+fn human_output_lists_rank_title_path_and_snippet() {
+    let env = Env::indexed();
+    let out = env.ok(&["search", "frost"]);
+    assert!(out.contains("1. Coffee prices climb"), "{out}");
+    assert!(out.contains("corpus/europe/coffee.md"), "{out}");
+    assert!(out.contains("[frost]"), "{out}");
+    assert!(out.contains("2021-03-15"), "{out}");
+    assert!(!out.contains('\x1b'), "no colour when piped");
+}
+
+#[test]
+fn facets_count_people_places_and_countries_of_all_matches() {
+    let env = Env::indexed();
+    let results = env.json(&["search", "energy", "--facets"]);
+    let places: Vec<&str> = results["facets"]["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(places.contains(&"Berlin"), "{places:?}");
+    assert!(places.contains(&"Tokyo"), "{places:?}");
+}
+
+#[test]
+fn stats_reports_docs_and_date_span() {
+    let env = Env::indexed();
+    let stats = env.json(&["stats"]);
+    assert_eq!(stats["docs"], 5);
+    assert_eq!(stats["published"]["first"], "2021-03-15");
+    assert_eq!(stats["published"]["last"], "2023-06-02");
+    assert_eq!(stats["undated"], 2);
+    assert!(stats["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == "Kim Jong-un"));
+}
+
+#[test]
+fn extract_json_gives_offsets_into_the_file() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        "---\ndate: 2023-06-02\n---\nTitle\n\nEmmanuel Macron visited Berlin on June 1, 2023.\n",
+    );
+    let out = env.ok(&["extract", "--json", "corpus"]);
+    let article: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    let text = std::fs::read_to_string(env.corpus().join("a.txt")).unwrap();
+    assert_eq!(article["published"], "2023-06-02");
+    assert_eq!(article["title"], "Title");
+    let person = &article["people"][0];
+    assert_eq!(person["name"], "Emmanuel Macron");
+    let m = &person["mentions"][0];
+    let span = &text[m["start"].as_u64().unwrap() as usize..m["end"].as_u64().unwrap() as usize];
+    assert_eq!(span, "Emmanuel Macron");
+    let place = &article["places"][0];
+    assert_eq!(
+        (&place["name"], &place["country"]),
+        (&Value::from("Berlin"), &Value::from("DE"))
+    );
+    let date = &article["dates"][0];
+    assert_eq!(
+        (&date["value"], &date["text"]),
+        (&Value::from("2023-06-01"), &Value::from("June 1, 2023"))
+    );
+    let d = &text[date["start"].as_u64().unwrap() as usize..date["end"].as_u64().unwrap() as usize];
+    assert_eq!(d, "June 1, 2023");
+}
+
+#[test]
+fn extract_human_output_names_what_it_found() {
+    let env = Env::new();
+    env.write("a.txt", "Title\n\nVladimir Putin spoke in Moscow.\n");
+    let out = env.ok(&["extract", "corpus/a.txt"]);
+    assert!(out.contains("people:    Vladimir Putin (1)"), "{out}");
+    assert!(out.contains("Moscow [RU]"), "{out}");
+}
+
+#[test]
+fn malformed_query_is_refused_with_one_line() {
+    let env = Env::indexed();
+    let err = env.fails(&["search", "title:("]);
+    assert!(err.contains("invalid query"), "{err}");
+}
+
+#[test]
+fn unknown_field_is_named() {
+    let env = Env::indexed();
+    let err = env.fails(&["search", "author:smith"]);
+    assert!(err.contains("unknown field 'author'"), "{err}");
+}
+
+#[test]
+fn invalid_date_is_refused() {
+    let env = Env::indexed();
+    let err = env.fails(&["search", "published:[2023-02-30 TO 2024]"]);
+    assert!(err.contains("invalid date '2023-02-30'"), "{err}");
+}
+
+#[test]
+fn empty_and_huge_queries_are_refused() {
+    let env = Env::indexed();
+    assert!(env.fails(&["search", "  "]).contains("empty"));
+    let huge = "word ".repeat(20_000);
+    assert!(env.fails(&["search", &huge]).contains("limit"));
+}
+
+#[test]
+fn missing_corpus_and_missing_index_are_clear_errors() {
+    let env = Env::new();
+    let err = env.fails(&["index", "nowhere"]);
+    assert!(
+        err.contains("corpus folder 'nowhere' does not exist"),
+        "{err}"
+    );
+    let err = env.fails(&["search", "x", "--index", "noindex"]);
+    assert!(err.contains("no index at 'noindex'"), "{err}");
+}
+
+#[test]
+fn a_folder_that_is_not_an_index_is_never_touched() {
+    let env = Env::new();
+    env.write("a.txt", "A\n\nb\n");
+    let other = env.dir.path().join("photos");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("cat.jpg"), "jpeg").unwrap();
+    let err = env.fails(&["index", "corpus", "--index", "photos"]);
+    assert!(err.contains("is not a gazette index"), "{err}");
+    let names: Vec<_> = std::fs::read_dir(&other)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["cat.jpg"]);
+}
+
+#[test]
+fn bad_files_are_skipped_with_reasons_and_invalid_utf8_is_indexed() {
+    let env = Env::new();
+    env.write("good.txt", "Good\n\nfine words\n");
+    env.write("empty.txt", "  \n\n");
+    env.write_bytes("binary.txt", b"abc\0def");
+    env.write_bytes("latin1.txt", b"Caf\xe9 news\n\nCaf\xe9 words here\n");
+    let summary = env.json(&["index"]);
+    assert_eq!(summary["added"], 2);
+    assert_eq!(summary["invalid_utf8"], 1);
+    let skipped = summary["skipped"].as_array().unwrap();
+    let reasons: Vec<(String, &str)> = skipped
+        .iter()
+        .map(|s| {
+            (
+                file_name(s["path"].as_str().unwrap()),
+                s["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("binary.txt".to_string(), "binary file (contains NUL bytes)"),
+            ("empty.txt".to_string(), "empty file")
+        ]
+    );
+    let mut found = env.hits("words", &[]);
+    found.sort();
+    assert_eq!(found, ["good.txt", "latin1.txt"]);
+}
+
+#[test]
+fn files_over_max_size_are_skipped() {
+    let env = Env::new();
+    env.write("big.txt", &format!("Big\n\n{}\n", "word ".repeat(100)));
+    env.write("small.txt", "Small\n\nword\n");
+    let summary = env.json(&["index", "--max-size", "100"]);
+    assert_eq!(summary["added"], 1);
+    let reason = summary["skipped"][0]["reason"].as_str().unwrap();
+    assert!(reason.starts_with("larger than --max-size"), "{reason}");
+}
+
+#[test]
+fn an_index_of_another_corpus_is_not_overwritten_without_rebuild() {
+    let env = Env::indexed();
+    std::fs::create_dir(env.dir.path().join("other")).unwrap();
+    let err = env.fails(&["index", "other"]);
+    assert!(err.contains("--rebuild"), "{err}");
+    let summary = env.json(&["index", "other", "--rebuild"]);
+    assert_eq!(summary["docs"], 0);
+}
+
+#[test]
+fn closed_pipe_exits_quietly() {
+    let env = Env::indexed();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["extract", "corpus", "corpus", "corpus", "corpus"])
+        .current_dir(env.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
+}
