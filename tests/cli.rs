@@ -296,7 +296,7 @@ fn limit_and_offset_page_through_hits() {
     assert_eq!(env.hits("coffee OR energy", &["--limit", "2"]), all[..2]);
     assert_eq!(
         env.hits("coffee OR energy", &["--limit", "2", "--offset", "2"]),
-        all[2..]
+        all[2..4]
     );
     let results = env.json(&["search", "coffee OR energy", "--limit", "1"]);
     assert_eq!(results["total"], 5);
