@@ -54,6 +54,9 @@ pub enum Error {
     #[error("cannot encode or decode JSON: {0}")]
     Json(#[from] serde_json::Error),
 
+    #[error("cannot watch the corpus: {0}")]
+    Watch(String),
+
     #[error("cannot start worker threads: {0}")]
     Threads(#[from] rayon::ThreadPoolBuildError),
 }

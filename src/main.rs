@@ -29,16 +29,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Index(args) => {
             let config = args.config()?;
             let bar = progress_bar(!config.json);
-            let progress = |event: Progress| match event {
-                Progress::Planned { bytes, .. } => bar.set_length(bytes),
-                Progress::Read { bytes } => bar.inc(bytes),
-            };
-            let summary = commands::index::run(&config, &progress, &mut out);
+            let summary = commands::index::run(&config, &show(&bar), &mut out);
             bar.finish_and_clear();
             let summary = summary?;
             if !config.json {
                 report_skips(&summary.skipped)?;
             }
+        }
+        Command::Watch(args) => {
+            let config = args.config()?;
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let flag = stop.clone();
+            ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed))?;
+            let bar = progress_bar(!config.json);
+            commands::watch::run(&config, &stop, &show(&bar), &mut out)?;
         }
         Command::Search(args) => commands::search::run(&args.config(color), &mut out)?,
         Command::Extract(args) => {
@@ -66,6 +70,14 @@ fn progress_bar(wanted: bool) -> ProgressBar {
     .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
+}
+
+fn show(bar: &ProgressBar) -> impl Fn(Progress) + Sync + '_ {
+    move |event| match event {
+        Progress::Planned { bytes, .. } => bar.set_length(bytes),
+        Progress::Read { bytes } => bar.inc(bytes),
+        Progress::Done => bar.finish_and_clear(),
+    }
 }
 
 fn report_skips(skipped: &[gazette::walk::Skip]) -> io::Result<()> {

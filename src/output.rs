@@ -144,6 +144,14 @@ pub fn index_human(out: &mut dyn Write, summary: &Summary, index_dir: &str) -> i
     Ok(())
 }
 
+/// Files passed over, one line each, for people reading the output of a long-running command.
+pub fn skips(out: &mut dyn Write, skipped: &[crate::walk::Skip]) -> io::Result<()> {
+    for skip in skipped {
+        writeln!(out, "skipped {}: {}", skip.path, skip.reason)?;
+    }
+    Ok(())
+}
+
 /// One article's extraction as `gazette extract --json` prints it.
 #[derive(Serialize)]
 pub struct ExtractedArticle<'a> {

@@ -107,6 +107,27 @@ pub fn walk(root: &Path) -> Result<Walk> {
     Ok(found)
 }
 
+/// The key of `path` when it is a file the corpus would hold: under `root`, not hidden, with
+/// an article's extension. Watchers see every path; this keeps the ones a walk would yield.
+pub fn key_under(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    if rel.iter().any(is_hidden) || !is_article_name(path) {
+        return None;
+    }
+    Some(relative_key(root, path))
+}
+
+/// The entry for one file, or None when it is gone or is not a regular file (links included).
+pub fn entry(path: &Path, key: &str) -> Option<FileEntry> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    meta.is_file().then(|| FileEntry {
+        path: path.to_path_buf(),
+        key: key.to_string(),
+        size: meta.len(),
+        mtime: mtime_nanos(&meta),
+    })
+}
+
 pub fn mtime_nanos(meta: &std::fs::Metadata) -> i64 {
     meta.modified()
         .ok()

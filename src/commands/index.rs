@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::error::Result;
-use crate::index::sync::{self, Progress, Summary, SyncOptions};
+use crate::index::sync::{Progress, Summary, SyncOptions, Syncer};
 use crate::index::GazetteIndex;
 use crate::output;
 
@@ -69,7 +69,7 @@ pub fn run(
         config.sync.rebuild,
         config.sync.threads,
     )?;
-    let summary = sync::sync(&index, &mut writer, &config.sync, progress)?;
+    let summary = Syncer::new(&index, &mut writer, config.sync.clone())?.full(progress)?;
     let written = if config.json {
         output::json_line(out, &summary)
     } else {

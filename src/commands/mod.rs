@@ -5,6 +5,7 @@ pub mod extract;
 pub mod index;
 pub mod search;
 pub mod stats;
+pub mod watch;
 
 use clap::{Parser, Subcommand};
 
@@ -20,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Index a corpus folder (new, changed and removed files are picked up incrementally).
     Index(index::IndexArgs),
+    /// Index the corpus, then keep indexing new, changed and deleted files until Ctrl-C.
+    Watch(index::IndexArgs),
     /// Search the index.
     Search(search::SearchArgs),
     /// Show what gazette extracts from files or folders, without indexing.

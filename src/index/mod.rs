@@ -166,6 +166,25 @@ impl GazetteIndex {
     }
 }
 
+impl GazetteIndex {
+    /// What the index holds for one article, if anything.
+    pub fn known_one(&self, searcher: &tantivy::Searcher, key: &str) -> Result<Option<Known>> {
+        let term = tantivy::Term::from_field_text(self.fields.path, key);
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        let docs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+        let Some(address) = docs.into_iter().next() else {
+            return Ok(None);
+        };
+        let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+        let doc = address.doc_id;
+        Ok(Some(Known {
+            size: fast.u64("size")?.first(doc).unwrap_or_default(),
+            mtime: fast.i64("mtime")?.first(doc).unwrap_or_default(),
+            hash: fast.u64("hash")?.first(doc).unwrap_or_default(),
+        }))
+    }
+}
+
 fn writer(index: &Index, dir: &Path, threads: usize) -> Result<IndexWriter> {
     // Each tantivy indexing thread gets its own arena; 2 threads × 128 MB keeps a million-article
     // run well under a gigabyte while leaving segments large enough that merges stay rare.

@@ -49,7 +49,12 @@ pub enum Progress {
     Planned { files: u64, bytes: u64 },
     /// One more file was read and handled.
     Read { bytes: u64 },
+    /// Everything planned is committed.
+    Done,
 }
+
+/// A file to read, with what the index held for it before.
+type Work = (FileEntry, Option<Known>);
 
 enum Outcome {
     Added {
@@ -67,87 +72,164 @@ enum Outcome {
     },
 }
 
-/// Brings the index in line with the corpus folder.
-pub fn sync(
-    index: &GazetteIndex,
-    writer: &mut IndexWriter,
-    options: &SyncOptions,
-    progress: &(dyn Fn(Progress) + Sync),
-) -> Result<Summary> {
-    let started = Instant::now();
-    let reader = index.reader()?;
-    let mut known = if options.rebuild {
-        writer.delete_all_documents()?;
-        HashMap::new()
-    } else {
-        index.known(&reader)?
-    };
-    let walked = walk::walk(&index.corpus)?;
-    let mut summary = Summary {
-        skipped: walked.skipped,
-        ..Summary::default()
-    };
+/// Holds the index writer and the worker threads across the passes of one process.
+pub struct Syncer<'a> {
+    index: &'a GazetteIndex,
+    writer: &'a mut IndexWriter,
+    options: SyncOptions,
+    pool: rayon::ThreadPool,
+    reader: tantivy::IndexReader,
+}
 
-    let mut to_read = Vec::new();
-    for file in walked.files {
-        match known.remove(&file.key) {
-            Some(k) if k.size == file.size && k.mtime == file.mtime => summary.unchanged += 1,
-            previous => to_read.push((file, previous)),
-        }
+impl<'a> Syncer<'a> {
+    pub fn new(
+        index: &'a GazetteIndex,
+        writer: &'a mut IndexWriter,
+        options: SyncOptions,
+    ) -> Result<Self> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(options.threads.max(1))
+            .build()?;
+        let reader = index.reader()?;
+        Ok(Syncer {
+            index,
+            writer,
+            options,
+            pool,
+            reader,
+        })
     }
-    // What is left in `known` has no file any more.
-    for key in known.keys() {
-        writer.delete_term(Term::from_field_text(index.fields.path, key));
-        summary.removed += 1;
-    }
-    progress(Progress::Planned {
-        files: to_read.len() as u64,
-        bytes: to_read.iter().map(|(f, _)| f.size).sum(),
-    });
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.max(1))
-        .build()?;
-    for batch in to_read.chunks(options.batch.max(1)) {
-        let outcomes: Vec<Result<Outcome>> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|(file, previous)| {
-                    let outcome = index_file(index, writer, file, previous.as_ref(), options);
-                    progress(Progress::Read { bytes: file.size });
-                    outcome
-                })
-                .collect()
-        });
-        for outcome in outcomes {
-            // An error here is the writer's own (a full disk, say): returning before the commit
-            // leaves the last commit as it was.
-            match outcome? {
-                Outcome::Added { invalid_utf8 } => {
-                    summary.added += 1;
-                    summary.invalid_utf8 += u64::from(invalid_utf8);
-                }
-                Outcome::Updated { invalid_utf8 } => {
-                    summary.updated += 1;
-                    summary.invalid_utf8 += u64::from(invalid_utf8);
-                }
-                Outcome::Unchanged => summary.unchanged += 1,
-                Outcome::Skipped { skip, removed } => {
-                    summary.removed += u64::from(removed);
-                    summary.skipped.push(skip);
-                }
+    /// Walks the whole corpus and brings the index in line with it.
+    pub fn full(&mut self, progress: &(dyn Fn(Progress) + Sync)) -> Result<Summary> {
+        let started = Instant::now();
+        let mut known = if self.options.rebuild {
+            // Only the first pass of a process starts over.
+            self.options.rebuild = false;
+            self.writer.delete_all_documents()?;
+            HashMap::new()
+        } else {
+            self.index.known(&self.reader)?
+        };
+        let walked = walk::walk(&self.index.corpus)?;
+        let mut summary = Summary {
+            skipped: walked.skipped,
+            ..Summary::default()
+        };
+        let mut work = Vec::new();
+        for file in walked.files {
+            match known.remove(&file.key) {
+                Some(k) if k.size == file.size && k.mtime == file.mtime => summary.unchanged += 1,
+                previous => work.push((file, previous)),
             }
         }
-        writer.commit()?;
+        // What is left in `known` has no file any more.
+        let vanished: Vec<String> = known.into_keys().collect();
+        self.apply(work, &vanished, &mut summary, progress)?;
+        summary.seconds = started.elapsed().as_secs_f64();
+        Ok(summary)
     }
-    if to_read.is_empty() && (summary.removed > 0 || options.rebuild) {
-        writer.commit()?;
+
+    /// Brings the index in line with just these paths (created, changed or deleted files),
+    /// as reported by a file watcher.
+    pub fn paths(&mut self, paths: &[std::path::PathBuf]) -> Result<Summary> {
+        let started = Instant::now();
+        self.reader.reload()?;
+        let searcher = self.reader.searcher();
+        let mut summary = Summary::default();
+        let mut work = Vec::new();
+        let mut vanished = Vec::new();
+        for path in paths {
+            let Some(key) = walk::key_under(&self.index.corpus, path) else {
+                continue;
+            };
+            let previous = self.index.known_one(&searcher, &key)?;
+            match walk::entry(path, &key) {
+                Some(file) => match previous {
+                    Some(k) if k.size == file.size && k.mtime == file.mtime => {}
+                    previous => work.push((file, previous)),
+                },
+                None if previous.is_some() => vanished.push(key),
+                None => {}
+            }
+        }
+        self.apply(work, &vanished, &mut summary, &|_| {})?;
+        summary.seconds = started.elapsed().as_secs_f64();
+        Ok(summary)
     }
-    reader.reload()?;
-    summary.docs = reader.searcher().num_docs();
-    summary.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+
+    /// Deletes `vanished` keys and (re)indexes `work`, committing after each batch.
+    fn apply(
+        &mut self,
+        work: Vec<Work>,
+        vanished: &[String],
+        summary: &mut Summary,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<()> {
+        for key in vanished {
+            self.writer
+                .delete_term(Term::from_field_text(self.index.fields.path, key));
+            summary.removed += 1;
+        }
+        progress(Progress::Planned {
+            files: work.len() as u64,
+            bytes: work.iter().map(|(f, _)| f.size).sum(),
+        });
+        let mut pending = !vanished.is_empty();
+        for batch in work.chunks(self.options.batch.max(1)) {
+            let (index, writer, options) = (self.index, &*self.writer, &self.options);
+            let outcomes: Vec<Result<Outcome>> = self.pool.install(|| {
+                batch
+                    .par_iter()
+                    .map(|(file, previous)| {
+                        let outcome = index_file(index, writer, file, previous.as_ref(), options);
+                        progress(Progress::Read { bytes: file.size });
+                        outcome
+                    })
+                    .collect()
+            });
+            for outcome in outcomes {
+                // An error here is the writer's own (a full disk, say): returning before the
+                // commit leaves the last commit as it was.
+                summary.count(outcome?);
+            }
+            self.writer.commit()?;
+            pending = false;
+        }
+        if pending {
+            self.writer.commit()?;
+        }
+        progress(Progress::Done);
+        self.reader.reload()?;
+        summary.docs = self.reader.searcher().num_docs();
+        summary.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(())
+    }
+}
+
+impl Summary {
+    fn count(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Added { invalid_utf8 } => {
+                self.added += 1;
+                self.invalid_utf8 += u64::from(invalid_utf8);
+            }
+            Outcome::Updated { invalid_utf8 } => {
+                self.updated += 1;
+                self.invalid_utf8 += u64::from(invalid_utf8);
+            }
+            Outcome::Unchanged => self.unchanged += 1,
+            Outcome::Skipped { skip, removed } => {
+                self.removed += u64::from(removed);
+                self.skipped.push(skip);
+            }
+        }
+    }
+
+    /// True when the pass changed nothing and found nothing to report.
+    pub fn is_quiet(&self) -> bool {
+        self.added + self.updated + self.removed == 0 && self.skipped.is_empty()
+    }
 }
 
 /// Reads, checks, extracts and (re)indexes one file. Only a failure of the index writer itself
