@@ -550,3 +550,235 @@ fn closed_pipe_exits_quietly() {
         "{err}"
     );
 }
+
+/// Writes `n` small distinct articles named `gen/NNNN.txt`, each with a unique word.
+fn generate(env: &Env, range: std::ops::Range<usize>) {
+    for i in range {
+        env.write(
+            &format!("gen/{i:04}.txt"),
+            &format!("Report number {i}\n\nThe council met on Monday. Unique token zq{i}x.\n"),
+        );
+    }
+}
+
+#[test]
+fn incremental_counts_are_exact_on_a_510_article_corpus() {
+    let env = Env::new();
+    generate(&env, 0..510);
+    assert_eq!(env.json(&["index"])["docs"], 510);
+    generate(&env, 510..520);
+    for i in 0..5 {
+        env.write(
+            &format!("gen/{i:04}.txt"),
+            &format!("Changed {i}\n\nNew text zqchanged{i}x.\n"),
+        );
+    }
+    for i in 5..10 {
+        std::fs::remove_file(env.corpus().join(format!("gen/{i:04}.txt"))).unwrap();
+    }
+    let summary = env.json(&["index"]);
+    assert_eq!(
+        [
+            &summary["added"],
+            &summary["updated"],
+            &summary["removed"],
+            &summary["docs"]
+        ],
+        [
+            &Value::from(10),
+            &Value::from(5),
+            &Value::from(5),
+            &Value::from(515)
+        ]
+    );
+    assert_eq!(summary["unchanged"], 500);
+    let again = env.json(&["index"]);
+    assert_eq!(
+        [
+            &again["added"],
+            &again["updated"],
+            &again["removed"],
+            &again["unchanged"]
+        ],
+        [
+            &Value::from(0),
+            &Value::from(0),
+            &Value::from(0),
+            &Value::from(515)
+        ]
+    );
+    assert_eq!(env.hits("zqchanged3x", &[]), ["0003.txt"]);
+    assert!(env.hits("zq3x", &[]).is_empty());
+}
+
+#[test]
+fn a_renamed_file_is_one_removal_and_one_addition() {
+    let env = Env::indexed();
+    std::fs::rename(
+        env.corpus().join("asia/tea.txt"),
+        env.corpus().join("asia/tea2.txt"),
+    )
+    .unwrap();
+    let summary = env.json(&["index"]);
+    assert_eq!(
+        (&summary["added"], &summary["removed"]),
+        (&Value::from(1), &Value::from(1))
+    );
+    assert_eq!(env.hits("mombasa", &[]), ["tea2.txt"]);
+}
+
+#[test]
+fn a_touched_but_unchanged_file_counts_as_unchanged() {
+    let env = Env::indexed();
+    let text = std::fs::read(env.corpus().join("asia/tea.txt")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(env.corpus().join("asia/tea.txt"), text).unwrap();
+    let summary = env.json(&["index"]);
+    assert_eq!(
+        (&summary["updated"], &summary["unchanged"]),
+        (&Value::from(0), &Value::from(5))
+    );
+    assert_eq!(summary["docs"], 5);
+}
+
+#[test]
+fn an_index_from_an_incompatible_version_asks_for_rebuild() {
+    let env = Env::indexed();
+    let marker = env.dir.path().join("index/gazette.json");
+    let text = std::fs::read_to_string(&marker).unwrap();
+    std::fs::write(&marker, text.replace("\"format\": 1", "\"format\": 999")).unwrap();
+    let err = env.fails(&["search", "tea"]);
+    assert!(
+        err.contains("incompatible") && err.contains("--rebuild"),
+        "{err}"
+    );
+    assert!(env.fails(&["index"]).contains("--rebuild"));
+    assert_eq!(env.json(&["index", "--rebuild"])["docs"], 5);
+    assert_eq!(env.hits("mombasa", &[]), ["tea.txt"]);
+}
+
+#[test]
+fn deep_trees_and_symlink_loops_are_walked_safely() {
+    let env = Env::new();
+    let mut deep = String::from("d");
+    for _ in 0..100 {
+        deep.push_str("/d");
+    }
+    env.write(&format!("{deep}/bottom.txt"), "Bottom\n\nvery deep words\n");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(env.corpus(), env.corpus().join("d/loop")).unwrap();
+    let summary = env.json(&["index"]);
+    assert_eq!(summary["docs"], 1);
+    assert_eq!(env.hits("deep", &[]), ["bottom.txt"]);
+}
+
+/// Starts `gazette watch --json` and waits for its first summary line.
+fn start_watch(
+    env: &Env,
+) -> (
+    std::process::Child,
+    std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["watch", "--json"])
+        .current_dir(env.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert!(first["docs"].as_u64().is_some());
+    (child, lines)
+}
+
+/// Polls a search until it returns `expected`; fails after a generous deadline (this checks
+/// that the update happens, not how fast: speed is measured in benches/).
+fn wait_for_hits(env: &Env, query: &str, expected: &[&str]) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let hits = env.hits(query, &[]);
+        if hits == expected {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{query}: still {hits:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[cfg(unix)]
+fn interrupt(child: &std::process::Child) {
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn watch_indexes_new_changed_and_deleted_files_and_stops_cleanly() {
+    let env = Env::indexed();
+    let (mut child, _lines) = start_watch(&env);
+    env.write(
+        "late/news.txt",
+        "Late news\n\nA walrus escaped from the zoo.\n",
+    );
+    wait_for_hits(&env, "walrus", &["news.txt"]);
+    env.write("asia/tea.txt", "Tea exports\n\nA walrus drank tea.\n");
+    wait_for_hits(&env, "walrus", &["tea.txt", "news.txt"]);
+    std::fs::remove_file(env.corpus().join("late/news.txt")).unwrap();
+    wait_for_hits(&env, "walrus", &["tea.txt"]);
+    interrupt(&child);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let summary = env.json(&["index"]);
+    assert_eq!(summary["unchanged"], 5);
+    assert_eq!(summary["docs"], 5);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_writer_is_refused_at_once() {
+    let env = Env::indexed();
+    let (mut child, _lines) = start_watch(&env);
+    let err = env.fails(&["index"]);
+    assert!(
+        err.contains("is being written by another gazette process"),
+        "{err}"
+    );
+    assert!(err.contains("index"), "{err}");
+    // Readers are not blocked by the writer.
+    assert_eq!(env.hits("mombasa", &[]), ["tea.txt"]);
+    interrupt(&child);
+    child.wait().unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn killed_runs_converge_to_one_document_per_article() {
+    let env = Env::new();
+    generate(&env, 0..1500);
+    for (round, delay_ms) in [30u64, 120, 250, 400, 600].into_iter().enumerate() {
+        // The corpus keeps growing between kills.
+        generate(&env, 1500 + round * 100..1600 + round * 100);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .args(["index", "--commit-every", "200"])
+            .current_dir(env.dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    let summary = env.json(&["index"]);
+    assert_eq!(summary["docs"], 2000, "{summary}");
+    assert_eq!(env.hits("zq1234x", &[]), ["1234.txt"]);
+    let again = env.json(&["index"]);
+    assert_eq!(again["unchanged"], 2000);
+}

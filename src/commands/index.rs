@@ -25,6 +25,9 @@ pub struct IndexArgs {
     /// Skip files larger than this many bytes.
     #[arg(long, default_value_t = 10_000_000)]
     pub max_size: u64,
+    /// Commit after this many files read, so that an interrupted run keeps its work.
+    #[arg(long, default_value_t = 20_000)]
+    pub commit_every: usize,
     /// Print the summary as one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -39,9 +42,6 @@ pub struct IndexConfig {
     pub sync: SyncOptions,
 }
 
-/// Files read between commits: a crash loses at most this much work.
-const BATCH: usize = 20_000;
-
 impl IndexArgs {
     pub fn config(self) -> Result<IndexConfig> {
         Ok(IndexConfig {
@@ -51,7 +51,7 @@ impl IndexArgs {
             sync: SyncOptions {
                 threads: self.threads.unwrap_or_else(super::default_threads).max(1),
                 max_size: self.max_size,
-                batch: BATCH,
+                batch: self.commit_every.max(1),
                 rebuild: self.rebuild,
             },
         })

@@ -79,6 +79,8 @@ pub struct Syncer<'a> {
     options: SyncOptions,
     pool: rayon::ThreadPool,
     reader: tantivy::IndexReader,
+    /// Deletions are waiting for a commit.
+    uncommitted: bool,
 }
 
 impl<'a> Syncer<'a> {
@@ -97,6 +99,7 @@ impl<'a> Syncer<'a> {
             options,
             pool,
             reader,
+            uncommitted: false,
         })
     }
 
@@ -107,6 +110,7 @@ impl<'a> Syncer<'a> {
             // Only the first pass of a process starts over.
             self.options.rebuild = false;
             self.writer.delete_all_documents()?;
+            self.uncommitted = true;
             HashMap::new()
         } else {
             self.index.known(&self.reader)?
@@ -170,12 +174,12 @@ impl<'a> Syncer<'a> {
             self.writer
                 .delete_term(Term::from_field_text(self.index.fields.path, key));
             summary.removed += 1;
+            self.uncommitted = true;
         }
         progress(Progress::Planned {
             files: work.len() as u64,
             bytes: work.iter().map(|(f, _)| f.size).sum(),
         });
-        let mut pending = !vanished.is_empty();
         for batch in work.chunks(self.options.batch.max(1)) {
             let (index, writer, options) = (self.index, &*self.writer, &self.options);
             let outcomes: Vec<Result<Outcome>> = self.pool.install(|| {
@@ -194,10 +198,11 @@ impl<'a> Syncer<'a> {
                 summary.count(outcome?);
             }
             self.writer.commit()?;
-            pending = false;
+            self.uncommitted = false;
         }
-        if pending {
+        if self.uncommitted {
             self.writer.commit()?;
+            self.uncommitted = false;
         }
         progress(Progress::Done);
         self.reader.reload()?;
