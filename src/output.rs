@@ -26,11 +26,7 @@ impl Style {
     }
 
     fn paint<'a>(&self, code: &'a str) -> (&'a str, &'static str) {
-        if self.color {
-            (code, RESET)
-        } else {
-            ("", "")
-        }
+        if self.color { (code, RESET) } else { ("", "") }
     }
 }
 

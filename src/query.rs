@@ -5,9 +5,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use serde::Serialize;
+use tantivy::aggregation::AggregationCollector;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::agg_result::{AggregationResult, AggregationResults, BucketResult};
-use tantivy::aggregation::AggregationCollector;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{EnableScoring, Query, QueryParser, QueryParserError};
 use tantivy::schema::Value;
@@ -15,7 +15,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument};
 
 use crate::error::{Error, Result};
-use crate::index::schema::{first_day, tantivy_to_day, QUERY_FIELDS};
+use crate::index::schema::{QUERY_FIELDS, first_day, tantivy_to_day};
 use crate::index::{Fields, GazetteIndex};
 
 /// Queries longer than this are refused: tantivy's parser is recursive, and no person types

@@ -4,8 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::error::Result;
-use crate::index::sync::{Progress, Summary, SyncOptions, Syncer};
 use crate::index::GazetteIndex;
+use crate::index::sync::{Progress, Summary, SyncOptions, Syncer};
 use crate::output;
 
 #[derive(Debug, clap::Args)]

@@ -10,8 +10,8 @@ use tantivy::query::{AllQuery, ExistsQuery};
 use tantivy::{DateTime, Order};
 
 use crate::error::{Error, Result};
-use crate::index::schema::tantivy_to_day;
 use crate::index::GazetteIndex;
+use crate::index::schema::tantivy_to_day;
 use crate::query::{self, Facets};
 
 #[derive(Debug, clap::Args)]

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
-use crate::index::sync::{Progress, Summary, Syncer};
 use crate::index::GazetteIndex;
+use crate::index::sync::{Progress, Summary, Syncer};
 use crate::output;
 
 use super::index::IndexConfig;

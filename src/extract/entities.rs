@@ -1,14 +1,322 @@
-//! PLACEHOLDER until the entity module lands.
-use super::{Person, Place};
+//! Entities: runs the tagger over an article and groups its mentions into canonical people and places with country codes.
+
+use super::gazetteer::{Gazetteer, KIND_COUNTRY, KIND_DEMONYM};
+use super::tagger::{self, Class, Doc};
+use super::tokens::{ALLCAPS, PUNCT, Token};
+use super::{Mention, Person, Place};
+
 pub struct Entities {
     pub people: Vec<Person>,
     pub places: Vec<Place>,
     pub countries: Vec<String>,
 }
-pub fn find_entities(_text: &str) -> Entities {
+
+/// Finds the people and places of an article; offsets in the result are byte offsets into `text`.
+pub fn find_entities(text: &str) -> Entities {
+    let gaz = Gazetteer::embedded();
+    let mut doc = Doc::new(text, gaz);
+    let labels = tagger::tag(&mut doc, tagger::embedded_models());
+    group(&doc, &labels, gaz)
+}
+
+fn mention(text: &str, toks: &[Token], a: usize, b: usize) -> Mention {
+    let (start, end) = (toks[a].start, toks[b - 1].end);
+    Mention {
+        text: text[start..end].to_string(),
+        start,
+        end,
+    }
+}
+
+/// Lower-cased words of a mention, without punctuation, used to match short forms to full names.
+fn name_words(text: &str, toks: &[Token]) -> Vec<String> {
+    toks.iter()
+        .filter(|t| t.flags & PUNCT == 0)
+        .map(|t| t.text(text).to_lowercase())
+        .collect()
+}
+
+/// Ranks surface forms for the canonical name: properly cased beats shouting, then more words, then longer.
+fn form_rank(text: &str, toks: &[Token]) -> (bool, usize, usize) {
+    let shouting = toks.iter().all(|t| t.flags & (ALLCAPS | PUNCT) != 0) && text.len() > 3;
+    (!shouting, toks.len(), text.len())
+}
+
+/// Whether `w` is a full name in `names`, or one word of one that is not also a known place.
+fn is_known_name(names: &[Vec<String>], w: &[String], is_place: impl Fn() -> bool) -> bool {
+    names.iter().any(|f| f == w)
+        || (w.len() == 1
+            && names.iter().any(|f| f[0] == w[0] || f[f.len() - 1] == w[0])
+            && !is_place())
+}
+
+/// A place being assembled: keyed by its gazetteer entry, or by folded text when unknown.
+struct PlaceAcc {
+    key: String,
+    place: Place,
+    best: (bool, usize, usize),
+}
+
+struct PersonAcc {
+    words: Vec<Vec<String>>,
+    best: (bool, usize, usize),
+    name: String,
+    mentions: Vec<Mention>,
+}
+
+impl PersonAcc {
+    /// A mention joins this person when it repeats a known form, or is one word equal to
+    /// the first or last word of a longer form (`Kim` after `Kim Jong-un`, `Putin` after `Vladimir Putin`).
+    fn matches(&self, w: &[String]) -> bool {
+        self.words.iter().any(|f| {
+            f == w
+                || (w.len() == 1 && f.len() > 1 && (f[0] == w[0] || f[f.len() - 1] == w[0]))
+                || (f.len() == 1 && w.len() > 1 && (w[0] == f[0] || w[w.len() - 1] == f[0]))
+        })
+    }
+}
+
+fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
+    let text = doc.text;
+    let toks = &doc.toks;
+    let mut people: Vec<PersonAcc> = Vec::new();
+    let mut places: Vec<PlaceAcc> = Vec::new();
+    let mut countries: Vec<String> = Vec::new();
+    let spans = tagger::spans(labels);
+    // Full names found anywhere in the article; the tagger sometimes mislabels a repeat
+    // of one (often in a heading), which the document as a whole contradicts.
+    let full_names: Vec<Vec<String>> = spans
+        .iter()
+        .filter(|s| s.0 == Class::Per && s.2 - s.1 > 1)
+        .map(|s| name_words(text, &toks[s.1..s.2]))
+        .filter(|w| w.len() > 1)
+        .collect();
+    for (class, a, b) in spans {
+        let m = mention(text, toks, a, b);
+        let class = if class != Class::Per
+            && is_known_name(&full_names, &name_words(text, &toks[a..b]), || {
+                gaz.place(&m.text).is_some()
+            }) {
+            Class::Per
+        } else {
+            class
+        };
+        let span = &toks[a..b];
+        let rank = form_rank(&m.text, span);
+        match class {
+            Class::Per => {
+                let w = name_words(text, span);
+                if w.is_empty() {
+                    continue;
+                }
+                let found = people.iter_mut().rev().find(|p| p.matches(&w));
+                let p = match found {
+                    Some(p) => p,
+                    None => {
+                        people.push(PersonAcc {
+                            words: Vec::new(),
+                            best: (false, 0, 0),
+                            name: String::new(),
+                            mentions: Vec::new(),
+                        });
+                        people.last_mut().unwrap()
+                    }
+                };
+                if rank > p.best {
+                    p.best = rank;
+                    p.name = m.text.clone();
+                }
+                if !p.words.contains(&w) {
+                    p.words.push(w);
+                }
+                p.mentions.push(m);
+            }
+            Class::Loc => {
+                let entry = gaz.place(&m.text);
+                if entry.is_none()
+                    && let Some(cc) = gaz.demonym(&m.text)
+                {
+                    countries.push(String::from_utf8_lossy(&cc).into_owned());
+                    continue;
+                }
+                // Gazetteer places merge across surface forms (`U.S.`, `United States`).
+                let key = match entry {
+                    Some(e) => format!("{}\t{}", e.country, e.name),
+                    None => m.text.to_lowercase(),
+                };
+                let pos = places.iter().position(|p| p.key == key);
+                let i = match pos {
+                    Some(i) => i,
+                    None => {
+                        places.push(PlaceAcc {
+                            key,
+                            place: Place {
+                                name: String::new(),
+                                country: entry.map(|e| e.country.clone()),
+                                mentions: Vec::new(),
+                            },
+                            best: (false, 0, 0),
+                        });
+                        places.len() - 1
+                    }
+                };
+                let p = &mut places[i];
+                if let Some(e) = entry.filter(|e| e.kind == KIND_COUNTRY) {
+                    p.place.name = e.name.clone();
+                    p.best = (true, usize::MAX, 0);
+                } else if rank > p.best {
+                    p.best = rank;
+                    p.place.name = m.text.clone();
+                }
+                p.place.mentions.push(m);
+            }
+            Class::Org => {}
+        }
+    }
+    for m in &doc.matches {
+        if m.kinds & (1 << KIND_DEMONYM) != 0
+            && let Some(cc) = m.demonym
+        {
+            countries.push(String::from_utf8_lossy(&cc).into_owned());
+        }
+    }
+    let places: Vec<Place> = places.into_iter().map(|p| p.place).collect();
+    countries.extend(places.iter().filter_map(|p| p.country.clone()));
+    countries.sort();
+    countries.dedup();
     Entities {
-        people: vec![],
-        places: vec![],
-        countries: vec![],
+        people: people
+            .into_iter()
+            .map(|p| Person {
+                name: p.name,
+                mentions: p.mentions,
+            })
+            .collect(),
+        places,
+        countries,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: &str = "North Korea No Longer Interested in Reunification with South Korea
+
+Kim Jong-un at the December 2023 plenary meeting of the Central Committee of the Workers’ Party of Korea. (Image: KCNA))
+
+During a year-end party meeting, North Korea’s leader warned the nation to prepare for further economic hardships in 2024 and gave orders to accelerate war preparations against the U.S. Kim Jong-un encouraged his people to wage a “more courageous and resolute struggle despite the ever-increasing challenges and difficulties” in the new year.
+
+According to South Korea’s National Intelligence Service, Pyongyang has historically carried out a series of provocations ahead of important political events.
+
+KIM JONG-UN'S NEW ORDERS
+
+Kim further pledged to expand strategic cooperation with “anti-imperialist independent’ countries, such as Russia, as Washington has been accusing Pyongyang of supplying military equipment to Moscow in support of its war with Ukraine. The revival of their partnership was sparked by the summit between Kim and Russian President, Vladimir Putin, on September 13, 2023.
+
+SOUTH KOREA RECIPROCATES WAR PREPARATIONS
+
+Recently, military drills were carried out in South Korea shortly after Seoul imposed new sanctions on eight North Koreans linked to nuclear and missile programs through arms trade.
+
+The drills also came at a time when more than 1,200 people were killed in a recent attack in Israel, as Seoul’s mayor, Oh Se-hoon, described that “There was a big lesson for us when Israel’s world-class advanced defense system helplessly buckled under a surprise attack by Hamas armed with conventional artillery and primitive means.” Nevertheless, South Korean President, Yoon Suk-yeol, ruled out the possibility of owning nuclear weapons, and instead emphasized on fostering a military alliance with the U.S. and restoring security ties with Japan.
+
+Kim Jong-un went as far as declaring that reunification between the two Koreas was “impossible” as he closed out 2023 during the annual end-of-year meeting of the ruling Workers' Party's Central Committee.";
+
+    fn place<'a>(e: &'a Entities, name: &str) -> &'a Place {
+        e.places
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("no place {name} in {:?}", e.places))
+    }
+
+    #[test]
+    fn seed_article_people_and_places() {
+        let e = find_entities(SEED);
+        let mut people: Vec<&str> = e.people.iter().map(|p| p.name.as_str()).collect();
+        people.sort();
+        assert_eq!(
+            people,
+            [
+                "Kim Jong-un",
+                "Oh Se-hoon",
+                "Vladimir Putin",
+                "Yoon Suk-yeol"
+            ]
+        );
+        for (name, cc) in [
+            ("North Korea", "KP"),
+            ("South Korea", "KR"),
+            ("United States", "US"),
+            ("Pyongyang", "KP"),
+            ("Seoul", "KR"),
+            ("Moscow", "RU"),
+            ("Russia", "RU"),
+            ("Ukraine", "UA"),
+            ("Israel", "IL"),
+            ("Japan", "JP"),
+            ("Washington", "US"),
+        ] {
+            assert_eq!(place(&e, name).country.as_deref(), Some(cc), "{name}");
+        }
+        for p in &e.places {
+            for m in &p.mentions {
+                assert_eq!(&SEED[m.start..m.end], m.text);
+            }
+        }
+    }
+
+    #[test]
+    fn short_and_heading_forms_join_the_full_name() {
+        let e = find_entities(SEED);
+        let kim = e.people.iter().find(|p| p.name == "Kim Jong-un").unwrap();
+        let forms: Vec<&str> = kim.mentions.iter().map(|m| m.text.as_str()).collect();
+        assert!(
+            forms.contains(&"Kim") && forms.contains(&"KIM JONG-UN"),
+            "{forms:?}"
+        );
+        let heading = kim
+            .mentions
+            .iter()
+            .find(|m| m.text == "KIM JONG-UN")
+            .unwrap();
+        assert_eq!(&SEED[heading.end..heading.end + 2], "'S");
+        let oh = e.people.iter().find(|p| p.name == "Oh Se-hoon").unwrap();
+        assert!(oh.mentions.len() == 1 || oh.mentions.iter().any(|m| m.text == "Oh"));
+    }
+
+    #[test]
+    fn three_forms_one_person() {
+        let text = "Kim Jong-un inspected a missile launch on Monday.\nKim said the test was a success.\n\nKIM JONG-UN'S NEW ORDERS";
+        let e = find_entities(text);
+        assert_eq!(e.people.len(), 1, "{:?}", e.people);
+        assert_eq!(e.people[0].name, "Kim Jong-un");
+        let forms: Vec<&str> = e.people[0]
+            .mentions
+            .iter()
+            .map(|m| m.text.as_str())
+            .collect();
+        assert_eq!(forms, ["Kim Jong-un", "Kim", "KIM JONG-UN"]);
+    }
+
+    #[test]
+    fn us_forms_are_one_place() {
+        let text = "The U.S. said on Tuesday it would act. Officials in the United States declined to comment, and US forces stayed.";
+        let e = find_entities(text);
+        let us: Vec<&Place> = e
+            .places
+            .iter()
+            .filter(|p| p.country.as_deref() == Some("US"))
+            .collect();
+        assert_eq!(us.len(), 1, "{:?}", e.places);
+        assert_eq!(us[0].name, "United States");
+        assert!(us[0].mentions.len() >= 2);
+        assert_eq!(e.countries, ["US"]);
+    }
+
+    #[test]
+    fn demonym_adds_country_not_place() {
+        let text = "A Russian official met North Korean diplomats on Friday.";
+        let e = find_entities(text);
+        assert!(e.places.is_empty(), "{:?}", e.places);
+        assert_eq!(e.countries, ["KP", "RU"]);
     }
 }

@@ -3,7 +3,10 @@
 
 pub mod dates;
 pub mod entities;
+pub mod gazetteer;
 pub mod published;
+pub mod tagger;
+pub mod tokens;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};

@@ -12,7 +12,7 @@ use tantivy::directory::error::LockError;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
 
 use crate::error::{Error, Result};
-pub use schema::{Fields, FORMAT};
+pub use schema::{FORMAT, Fields};
 
 /// The file that marks a folder as a gazette index and records what it indexes.
 const MARKER: &str = "gazette.json";

@@ -265,7 +265,7 @@ fn index_file(
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return skip("vanished during the run".into())
+            return skip("vanished during the run".into());
         }
         Err(e) => return skip(format!("cannot read: {e}")),
     };

@@ -1,0 +1,307 @@
+//! Rebuilds `data/`: derives compact gazetteer tables from the shared raw sources and
+//! trains the two tagger passes on CoNLL-2003 train.
+//!
+//! usage: gazette-train SHARED_DIR OUT_DIR   (e.g. `../shared data`)
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::path::Path;
+
+use gazette::extract::gazetteer::Gazetteer;
+use gazette::extract::tagger::{self, Class, Example};
+
+/// Alternate city names are kept only for cities big enough to be written about under them.
+const ALT_NAME_MIN_POP: u64 = 100_000;
+const GIVEN_MIN_BIRTHS: u64 = 300;
+const GIVEN_COMMON_BIRTHS: u64 = 30_000;
+const SURNAME_MAX_RANK: u64 = 50_000;
+const SURNAME_COMMON_RANK: u64 = 3_000;
+const MODEL_BITS: u32 = 17;
+const EPOCHS: usize = 10;
+
+/// Everyday names for countries that none of the sources list.
+const COUNTRY_ALIASES: &[(&str, &str)] = &[
+    ("US", "U.S."),
+    ("US", "U.S"),
+    ("US", "US"),
+    ("US", "USA"),
+    ("US", "U.S.A."),
+    ("US", "America"),
+    ("US", "United States of America"),
+    ("GB", "Britain"),
+    ("GB", "Great Britain"),
+    ("GB", "UK"),
+    ("GB", "U.K."),
+    ("NL", "Holland"),
+    ("CZ", "Czech Republic"),
+    ("CI", "Ivory Coast"),
+    ("MM", "Burma"),
+    ("CD", "Congo"),
+    ("KR", "S. Korea"),
+    ("KP", "N. Korea"),
+    ("AE", "UAE"),
+    ("AE", "U.A.E."),
+];
+
+/// Latin-script, capitalised, not a code (`ALV`) and not a list (`Bonaire, Saba`).
+fn usable_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    first.is_uppercase()
+        && s.chars().count() >= 3
+        && s.chars()
+            .all(|c| (c as u32) < 0x250 && !c.is_ascii_digit() && c != ',' && c != '(')
+        && s.chars().any(|c| c.is_lowercase())
+}
+
+/// Compass words name regions in some countries' admin lists (`North`, Cameroon) but in news
+/// they are almost always relative (`the North`), so such names carry no country.
+fn directional(s: &str) -> bool {
+    s.split([' ', '-']).all(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "north"
+                | "south"
+                | "east"
+                | "west"
+                | "northern"
+                | "southern"
+                | "eastern"
+                | "western"
+                | "central"
+                | "centre"
+                | "center"
+                | "northeast"
+                | "northwest"
+                | "southeast"
+                | "southwest"
+                | "region"
+                | "province"
+                | "capital"
+                | "district"
+                | "coast"
+        )
+    })
+}
+
+fn push_unique(v: &mut Vec<String>, s: &str) {
+    let s = s.trim();
+    if !s.is_empty() && !v.iter().any(|x| x == s) {
+        v.push(s.to_string());
+    }
+}
+
+fn read(path: &Path) -> String {
+    let bytes = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    String::from_utf8_lossy(&bytes)
+        .trim_start_matches('\u{feff}')
+        .to_string()
+}
+
+fn derive_places(src: &Path) -> (String, String) {
+    let mut json: HashMap<String, serde_json::Value> = HashMap::new();
+    for e in fs::read_dir(src.join("countryinfo")).expect("countryinfo dir") {
+        let p = e.expect("dir entry").path();
+        if p.extension().is_some_and(|x| x == "json")
+            && let Ok(v) = serde_json::from_str::<serde_json::Value>(&read(&p))
+            && let Some(cc) = v["ISO"]["alpha2"].as_str()
+        {
+            json.insert(cc.to_string(), v);
+        }
+    }
+    let mut places = String::new();
+    let mut demonyms: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in read(&src.join("geonames/countryInfo.txt")).lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        let c: Vec<&str> = line.split('\t').collect();
+        if c.len() < 8 {
+            continue;
+        }
+        let cc = c[0];
+        let mut names = vec![c[4].trim().to_string()];
+        if let Some(v) = json.get(cc) {
+            if let Some(n) = v["name"].as_str() {
+                push_unique(&mut names, n);
+            }
+            for alt in v["altSpellings"].as_array().into_iter().flatten() {
+                if let Some(a) = alt.as_str().filter(|a| usable_name(a)) {
+                    push_unique(&mut names, a);
+                }
+            }
+            if let Some(d) = v["demonym"].as_str().filter(|d| !d.is_empty()) {
+                demonyms
+                    .entry(cc.to_string())
+                    .or_default()
+                    .insert(d.to_string());
+            }
+        }
+        for (acc, alias) in COUNTRY_ALIASES {
+            if *acc == cc {
+                push_unique(&mut names, alias);
+            }
+        }
+        places += &format!("C\t{cc}\t{}\t{}\n", c[7], names.join("|"));
+    }
+    for line in read(&src.join("geonames/admin1CodesASCII.txt")).lines() {
+        let c: Vec<&str> = line.split('\t').collect();
+        if c.len() < 3 {
+            continue;
+        }
+        let cc = c[0].split('.').next().unwrap_or("");
+        let mut names = Vec::new();
+        for n in [c[1], c[2]] {
+            if usable_name(n) && !directional(n) {
+                push_unique(&mut names, n);
+            }
+        }
+        if !names.is_empty() {
+            places += &format!("A\t{cc}\t0\t{}\n", names.join("|"));
+        }
+    }
+    for line in read(&src.join("geonames/cities15000.txt")).lines() {
+        let c: Vec<&str> = line.split('\t').collect();
+        if c.len() < 15 {
+            continue;
+        }
+        let pop: u64 = c[14].parse().unwrap_or(0);
+        let mut names = Vec::new();
+        for n in [c[1], c[2]] {
+            if usable_name(n) && !directional(n) {
+                push_unique(&mut names, n);
+            }
+        }
+        if pop >= ALT_NAME_MIN_POP {
+            for n in c[3]
+                .split(',')
+                .filter(|n| usable_name(n) && !directional(n))
+            {
+                push_unique(&mut names, n);
+            }
+        }
+        if !names.is_empty() {
+            places += &format!("P\t{}\t{pop}\t{}\n", c[8], names.join("|"));
+        }
+    }
+    for line in read(&src.join("demonyms/nationalities.txt")).lines() {
+        if let Some((d, cc)) = line.split_once(':')
+            && !line.starts_with('#')
+            && cc.trim().len() == 2
+        {
+            demonyms
+                .entry(cc.trim().to_string())
+                .or_default()
+                .insert(d.trim().to_string());
+        }
+    }
+    let mut dem = String::new();
+    for (cc, forms) in demonyms {
+        let mut all: Vec<String> = Vec::new();
+        for f in forms {
+            // People-nouns (`North Koreans`, `Israelis`) name the country as much as the adjective does.
+            if f.ends_with('n') || f.ends_with('i') {
+                push_unique(&mut all, &format!("{f}s"));
+            }
+            push_unique(&mut all, &f);
+        }
+        dem += &format!("{cc}\t{}\n", all.join("|"));
+    }
+    (places, dem)
+}
+
+fn derive_names(src: &Path) -> String {
+    let mut flags: BTreeMap<String, BTreeSet<char>> = BTreeMap::new();
+    let mut births: HashMap<String, u64> = HashMap::new();
+    for line in read(&src.join("names/ssa_names_1880_2024_totals.csv"))
+        .lines()
+        .skip(1)
+    {
+        let c: Vec<&str> = line.split(',').collect();
+        if c.len() >= 3 {
+            *births.entry(c[0].to_lowercase()).or_default() += c[2].parse::<u64>().unwrap_or(0);
+        }
+    }
+    for (name, n) in births {
+        if n >= GIVEN_MIN_BIRTHS {
+            let f = if n >= GIVEN_COMMON_BIRTHS { 'G' } else { 'g' };
+            flags.entry(name).or_default().insert(f);
+        }
+    }
+    for file in ["census1990.male.first", "census1990.female.first"] {
+        for line in read(&src.join("names").join(file)).lines() {
+            if let Some(n) = line.split_whitespace().next() {
+                flags.entry(n.to_lowercase()).or_default().insert('g');
+            }
+        }
+    }
+    for line in read(&src.join("names/census1990.all.last")).lines() {
+        let c: Vec<&str> = line.split_whitespace().collect();
+        if c.len() < 4 {
+            continue;
+        }
+        let rank: u64 = c[3].parse().unwrap_or(u64::MAX);
+        if rank <= SURNAME_MAX_RANK {
+            let f = if rank <= SURNAME_COMMON_RANK {
+                'S'
+            } else {
+                's'
+            };
+            flags.entry(c[0].to_lowercase()).or_default().insert(f);
+        }
+    }
+    let mut out = String::new();
+    for (name, f) in flags {
+        let f: String = f.into_iter().collect();
+        out += &format!("{name}\t{f}\n");
+    }
+    out
+}
+
+fn load_examples(dir: &Path) -> Vec<Example> {
+    let mut out = Vec::new();
+    for line in read(&dir.join("gold.jsonl")).lines() {
+        let g: serde_json::Value = serde_json::from_str(line).expect("gold line");
+        let file = g["file"].as_str().expect("file");
+        let text = read(&dir.join("docs").join(file));
+        let mut spans = Vec::new();
+        for (key, class) in [
+            ("people", Class::Per),
+            ("places", Class::Loc),
+            ("orgs", Class::Org),
+        ] {
+            for m in g[key].as_array().into_iter().flatten() {
+                let s = m["start"].as_u64().expect("start") as usize;
+                let e = m["end"].as_u64().expect("end") as usize;
+                spans.push((class, s, e));
+            }
+        }
+        out.push(Example { text, spans });
+    }
+    out
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() != 3 {
+        eprintln!("usage: gazette-train SHARED_DIR OUT_DIR");
+        std::process::exit(2);
+    }
+    let shared = Path::new(&args[1]);
+    let out = Path::new(&args[2]);
+    let src = shared.join("data/gazetteer");
+    fs::create_dir_all(out.join("gazetteer")).expect("create out dir");
+    let (places, demonyms) = derive_places(&src);
+    let names = derive_names(&src);
+    fs::write(out.join("gazetteer/places.tsv"), &places).expect("write places");
+    fs::write(out.join("gazetteer/demonyms.tsv"), &demonyms).expect("write demonyms");
+    fs::write(out.join("gazetteer/names.tsv"), &names).expect("write names");
+    let examples = load_examples(&shared.join("eval/conll-train"));
+    let gaz = Gazetteer::parse(&places, &demonyms, &names);
+    eprintln!("training on {} documents", examples.len());
+    let (m1, m2) = tagger::train(&examples, &gaz, MODEL_BITS, EPOCHS);
+    fs::write(out.join("ner1.model"), m1).expect("write model");
+    fs::write(out.join("ner2.model"), m2).expect("write model");
+}
