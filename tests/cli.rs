@@ -368,7 +368,14 @@ fn facets_count_people_places_and_countries_of_all_matches() {
     assert!(places.contains(&"Berlin"), "{places:?}");
     assert!(places.contains(&"Mombasa"), "{places:?}");
     let countries = &results["facets"]["countries"];
-    assert!(countries.as_array().unwrap().iter().any(|c| c["name"] == "KE" && c["count"] == 1), "{countries}");
+    assert!(
+        countries
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "KE" && c["count"] == 1),
+        "{countries}"
+    );
 }
 
 #[test]
@@ -787,4 +794,43 @@ fn killed_runs_converge_to_one_document_per_article() {
     assert_eq!(env.hits("zq1234x", &[]), ["1234.txt"]);
     let again = env.json(&["index"]);
     assert_eq!(again["unchanged"], 2000);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_write_failure_during_commit_keeps_the_previous_commit() {
+    let env = Env::indexed();
+    for i in 0..300 {
+        let words: Vec<String> = (0..400)
+            .map(|k| format!("w{}", (i * 7919 + k * 104729) % 100_003))
+            .collect();
+        env.write(
+            &format!("big/{i}.txt"),
+            &format!("Long report {i}\n\n{}\n", words.join(" ")),
+        );
+    }
+    // A file-size limit makes every large write fail with EFBIG, as a full disk fails it with
+    // ENOSPC; SIGXFSZ is ignored so that the write returns an error instead of killing.
+    let bin = env!("CARGO_BIN_EXE_gazette");
+    let out = Command::new("sh")
+        .args([
+            "-c",
+            &format!("trap '' XFSZ; ulimit -f 16; exec '{bin}' index"),
+        ])
+        .current_dir(env.dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // The last commit is intact and searchable.
+    assert_eq!(env.json(&["stats"])["docs"], 5);
+    assert_eq!(env.hits("mombasa", &[]), ["tea.txt"]);
+    // Given room again, the next run completes the work.
+    let summary = env.json(&["index"]);
+    assert_eq!(
+        (&summary["added"], &summary["docs"]),
+        (&Value::from(300), &Value::from(305))
+    );
 }

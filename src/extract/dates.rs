@@ -692,26 +692,29 @@ impl Scanner<'_> {
             }
             let ys = self.skip_space(k);
             if (ys > k || k > end)
-                && let Some((y, ye)) = self.year_at(ys) {
-                    let tail = Date::new(y, m, day).map_or(MonthTail::Invalid, MonthTail::Full);
-                    return Some((tail, ye));
-                }
+                && let Some((y, ye)) = self.year_at(ys)
+            {
+                let tail = Date::new(y, m, day).map_or(MonthTail::Invalid, MonthTail::Full);
+                return Some((tail, ye));
+            }
             return Some((MonthTail::NoYear(day), end));
         }
         let mut k = s;
         if b.get(k) == Some(&b',') {
             k = self.skip_space(k + 1);
         } else if let Some((ws, we)) = self.next_word(e)
-            && b[ws..we].eq_ignore_ascii_case(b"of") {
-                k = self.skip_space(we);
-            }
+            && b[ws..we].eq_ignore_ascii_case(b"of")
+        {
+            k = self.skip_space(we);
+        }
         if let Some((y, ye)) = self.year_at(k) {
             return Some((MonthTail::WithYear(y), ye));
         }
         if b.get(k).is_some_and(u8::is_ascii_alphabetic)
-            && let Some((y, ye)) = self.spelled_year(k) {
-                return Some((MonthTail::WithYear(y), ye));
-            }
+            && let Some((y, ye)) = self.spelled_year(k)
+        {
+            return Some((MonthTail::WithYear(y), ye));
+        }
         None
     }
 
@@ -830,38 +833,40 @@ impl Scanner<'_> {
         let ns = self.skip_space(k);
         if let Some((ws, we)) = self.next_word(k) {
             if let Some(Kw::Month(m, abbrev)) = classify(&b[ws..we])
-                && is_capitalised(&b[ws..we]) {
-                    let e_dot = if abbrev && b.get(we) == Some(&b'.') {
-                        we + 1
-                    } else {
-                        we
-                    };
-                    match self.month_tail(m, e_dot) {
-                        Some((MonthTail::Full(d), end)) => {
+                && is_capitalised(&b[ws..we])
+            {
+                let e_dot = if abbrev && b.get(we) == Some(&b'.') {
+                    we + 1
+                } else {
+                    we
+                };
+                match self.month_tail(m, e_dot) {
+                    Some((MonthTail::Full(d), end)) => {
+                        return Some(self.push(s, end, Value::Day(d)));
+                    }
+                    Some((MonthTail::NoYear(day), end)) => {
+                        if let Some(d) = self.weekday_date(wd, m, day, s, end) {
                             return Some(self.push(s, end, Value::Day(d)));
                         }
-                        Some((MonthTail::NoYear(day), end)) => {
-                            if let Some(d) = self.weekday_date(wd, m, day, s, end) {
-                                return Some(self.push(s, end, Value::Day(d)));
-                            }
-                        }
-                        _ => {}
                     }
+                    _ => {}
                 }
+            }
         } else if let Some((day, de)) = self.day_number(ns)
             && let Some((ms, me)) = self.next_word(de)
-                && let Some(Kw::Month(m, abbrev)) = classify(&b[ms..me]) {
-                    let e_dot = if abbrev && b.get(me) == Some(&b'.') {
-                        me + 1
-                    } else {
-                        me
-                    };
-                    let ys = self.skip_space(e_dot);
-                    if let Some((y, ye)) = self.year_at(ys) {
-                        let d = Date::new(y, m, day).ok()?;
-                        return Some(self.push(s, ye, Value::Day(d)));
-                    }
-                }
+            && let Some(Kw::Month(m, abbrev)) = classify(&b[ms..me])
+        {
+            let e_dot = if abbrev && b.get(me) == Some(&b'.') {
+                me + 1
+            } else {
+                me
+            };
+            let ys = self.skip_space(e_dot);
+            if let Some((y, ye)) = self.year_at(ys) {
+                let d = Date::new(y, m, day).ok()?;
+                return Some(self.push(s, ye, Value::Day(d)));
+            }
+        }
         let anchor = self.anchor?;
         let mut start = s;
         let mut end = e;
@@ -869,9 +874,10 @@ impl Scanner<'_> {
             && is_one_of(
                 &b[ws..we],
                 &["morning", "afternoon", "evening", "night", "noon"],
-            ) {
-                end = we;
-            }
+            )
+        {
+            end = we;
+        }
         // `the previous Friday` counts from some other event, not from the report.
         if self.prev_word_is(s, &["previous", "following"]).is_some() {
             return None;
@@ -1178,9 +1184,10 @@ impl Scanner<'_> {
         }
         let start = self.prev_word_is(start, &["the"])?;
         if let Some((ws, _)) = self.next_word(e)
-            && let Some((y, end)) = self.spelled_year(ws) {
-                return Some(self.push(start, end, Value::Year(y)));
-            }
+            && let Some((y, end)) = self.spelled_year(ws)
+        {
+            return Some(self.push(start, end, Value::Year(y)));
+        }
         // `the year-ago quarter`, `the year before`, `the year 2000`, `the year of the ...`.
         if matches!(b.get(e), Some(b'-' | b'\'')) {
             return None;
@@ -1189,9 +1196,10 @@ impl Scanner<'_> {
             && is_one_of(
                 &b[ws..we],
                 &["ago", "earlier", "before", "after", "of", "later", "in"],
-            ) {
-                return None;
-            }
+            )
+        {
+            return None;
+        }
         if self.skip_space(e) < b.len() && b[self.skip_space(e)].is_ascii_digit() {
             return None;
         }
@@ -1313,11 +1321,13 @@ impl Scanner<'_> {
             return None;
         }
         let mut start = s;
-        if s > 0 && b[s - 1] == b'-'
+        if s > 0
+            && b[s - 1] == b'-'
             && let Some((ps, _)) = self.prev_token(s - 1)
-                && b[ps].is_ascii_alphabetic() {
-                    start = ps;
-                }
+            && b[ps].is_ascii_alphabetic()
+        {
+            start = ps;
+        }
         Some(self.push(start, ye, Value::Year(y)))
     }
 
@@ -1357,9 +1367,10 @@ impl Scanner<'_> {
             _ => {}
         }
         if let Some((ws, we)) = self.next_word(e)
-            && is_one_of(&b[ws..we], QUANTITY_NEXT) {
-                return false;
-            }
+            && is_one_of(&b[ws..we], QUANTITY_NEXT)
+        {
+            return false;
+        }
         let prev = self.prev_token(s);
         let prev_word = prev.map(|(ps, pe)| &b[ps..pe]);
         if prev_word.is_some_and(|w| is_one_of(w, LABEL_PREV)) {
