@@ -2,6 +2,7 @@
 //! a gazette index of a compatible format), and the incremental sync of a corpus into it.
 
 pub mod schema;
+mod stem;
 pub mod sync;
 
 use std::collections::HashMap;

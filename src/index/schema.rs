@@ -174,6 +174,15 @@ impl Fields {
 
 /// Registers the analyzers the schema names; needed on every opened index.
 pub fn register_tokenizers(index: &Index) {
+    // Replaces tantivy's own `en_stem` by one producing identical tokens, faster.
+    index.tokenizers().register(
+        "en_stem",
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(super::stem::CachedStemmer)
+            .build(),
+    );
     index.tokenizers().register(
         NAMES_TOKENIZER,
         TextAnalyzer::builder(SimpleTokenizer::default())
