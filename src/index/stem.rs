@@ -2,8 +2,7 @@
 //! per distinct word instead of once per occurrence. News vocabulary is Zipfian, so nearly
 //! every token is a cache hit, and the Snowball algorithm stops dominating indexing time.
 
-use std::collections::HashMap;
-
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 /// Distinct words remembered before the memo starts over; bounds memory on odd corpora.
@@ -19,7 +18,7 @@ impl TokenFilter for CachedStemmer {
         CachedStemmerFilter {
             inner,
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
-            memo: HashMap::new(),
+            memo: FxHashMap::default(),
         }
     }
 }
@@ -30,7 +29,7 @@ impl TokenFilter for CachedStemmer {
 pub struct CachedStemmerFilter<T> {
     inner: T,
     stemmer: frostem::Stemmer,
-    memo: HashMap<String, String>,
+    memo: FxHashMap<String, String>,
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
@@ -51,7 +50,7 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
 pub struct CachedStemmerStream<'a, T> {
     tail: T,
     stemmer: &'a frostem::Stemmer,
-    memo: &'a mut HashMap<String, String>,
+    memo: &'a mut FxHashMap<String, String>,
 }
 
 impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
