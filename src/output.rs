@@ -99,7 +99,7 @@ pub fn search_human(out: &mut dyn Write, results: &SearchResults, style: Style) 
     )
 }
 
-fn facet_lines(out: &mut dyn Write, label: &str, counts: &[FacetCount]) -> io::Result<()> {
+pub fn facet_lines(out: &mut dyn Write, label: &str, counts: &[FacetCount]) -> io::Result<()> {
     if counts.is_empty() {
         return Ok(());
     }

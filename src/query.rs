@@ -249,14 +249,28 @@ pub fn search(index: &GazetteIndex, request: &SearchRequest) -> Result<SearchRes
             generator.set_max_num_chars(SNIPPET_CHARS);
             generator
         })?;
+    // Hits ordered by date have no score yet; BM25 is computed for just those shown.
+    let weight = match request.sort {
+        Sort::Relevance => None,
+        Sort::Date => Some(query.weight(EnableScoring::enabled_from_searcher(&searcher))?),
+    };
+    let cwd = std::env::current_dir().ok();
     let mut hits = Vec::with_capacity(ranked.len());
     for (score, address) in ranked {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let score = match score {
-            Some(score) => score,
-            None => explain_score(&searcher, &*query, address)?,
+        let score = match (score, &weight) {
+            (Some(score), _) => score,
+            (None, Some(weight)) => weight
+                .explain(searcher.segment_reader(address.segment_ord), address.doc_id)?
+                .value(),
+            (None, None) => 0.0,
         };
-        hits.push(hit(index, &doc, score, &snippets));
+        let path = display_path(
+            &index.corpus,
+            first_str(&doc, index.fields.path),
+            cwd.as_deref(),
+        );
+        hits.push(hit(index, &doc, path, score, &snippets));
     }
     let facets = if request.facets {
         Some(facets(&searcher, &*query)?)
@@ -272,16 +286,14 @@ pub fn search(index: &GazetteIndex, request: &SearchRequest) -> Result<SearchRes
     })
 }
 
-/// The BM25 score of one document, for results ordered by something else.
-fn explain_score(searcher: &Searcher, query: &dyn Query, address: DocAddress) -> Result<f32> {
-    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let segment = searcher.segment_reader(address.segment_ord);
-    Ok(weight.explain(segment, address.doc_id)?.value())
+fn first_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> &str {
+    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("")
 }
 
 fn hit(
     index: &GazetteIndex,
     doc: &TantivyDocument,
+    path: String,
     score: f32,
     snippets: &SnippetGenerator,
 ) -> Hit {
@@ -291,7 +303,7 @@ fn hit(
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect()
     };
-    let first = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+    let first = |field| first_str(doc, field);
     let snippet = snippets.snippet_from_doc(doc);
     let (snippet, highlights) = if snippet.is_empty() {
         (lead(first(f.body), SNIPPET_CHARS), Vec::new())
@@ -304,7 +316,7 @@ fn hit(
         (snippet.fragment().to_string(), ranges)
     };
     Hit {
-        path: display_path(&index.corpus, first(f.path)),
+        path,
         score,
         title: first(f.title).to_string(),
         published: doc
@@ -334,12 +346,10 @@ fn lead(text: &str, max_chars: usize) -> String {
 
 /// The path of an article as a user would type it: relative to the working folder when the
 /// corpus lies under it, absolute otherwise.
-pub fn display_path(corpus: &Path, key: &str) -> String {
+fn display_path(corpus: &Path, key: &str, cwd: Option<&Path>) -> String {
     let path = corpus.join(key);
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
-    relative.unwrap_or(path).display().to_string()
+    let relative = cwd.and_then(|cwd| path.strip_prefix(cwd).ok());
+    relative.unwrap_or(&path).display().to_string()
 }
 
 const FACET_SIZE: usize = 10;

@@ -85,16 +85,8 @@ fn human(out: &mut dyn Write, stats: &Stats) -> std::io::Result<()> {
         )?,
         None => writeln!(out, "no publication dates")?,
     }
-    for (label, counts) in [
-        ("people", &stats.top.people),
-        ("places", &stats.top.places),
-        ("countries", &stats.top.countries),
-    ] {
-        let items: Vec<String> = counts
-            .iter()
-            .map(|c| format!("{} ({})", c.name, c.count))
-            .collect();
-        writeln!(out, "{label}: {}", items.join(", "))?;
-    }
+    crate::output::facet_lines(out, "people", &stats.top.people)?;
+    crate::output::facet_lines(out, "places", &stats.top.places)?;
+    crate::output::facet_lines(out, "countries", &stats.top.countries)?;
     Ok(())
 }
