@@ -1,7 +1,9 @@
 //! Entities: runs the tagger over an article and groups its mentions into canonical people and places with country codes.
 
-use super::gazetteer::{Gazetteer, KIND_COUNTRY, KIND_DEMONYM};
-use super::tagger::{self, Class, Doc};
+use super::gazetteer::{Gazetteer, KIND_COUNTRY, KIND_DEMONYM, lower_hash_in};
+use std::cell::RefCell;
+
+use super::tagger::{self, Buffers, Class, Doc};
 use super::tokens::{ALLCAPS, PUNCT, Token};
 use super::{Mention, Person, Place};
 
@@ -13,14 +15,23 @@ pub struct Entities {
 
 /// Finds the people and places of an article; offsets in the result are byte offsets into `text`.
 pub fn find_entities(text: &str) -> Entities {
+    thread_local! {
+        /// Tagging memory reused across this thread's documents.
+        static SCRATCH: RefCell<(Buffers, Vec<u8>)> = RefCell::default();
+    }
     let gaz = Gazetteer::embedded();
-    let mut doc = Doc::new(text, gaz);
-    let labels = tagger::tag(&mut doc, tagger::embedded_models());
-    group(&doc, &labels, gaz)
+    let tables = tagger::embedded_tables();
+    SCRATCH.with(|s| {
+        let (bufs, labels) = &mut *s.borrow_mut();
+        let mut doc = Doc::with_buffers(text, gaz, std::mem::take(bufs));
+        tagger::tag(&mut doc, tables, labels);
+        let e = group(&doc, labels, gaz);
+        *bufs = doc.into_buffers();
+        e
+    })
 }
 
-fn mention(text: &str, toks: &[Token], a: usize, b: usize) -> Mention {
-    let (start, end) = (toks[a].start, toks[b - 1].end);
+fn mention(text: &str, start: usize, end: usize) -> Mention {
     Mention {
         text: text[start..end].to_string(),
         start,
@@ -28,11 +39,12 @@ fn mention(text: &str, toks: &[Token], a: usize, b: usize) -> Mention {
     }
 }
 
-/// Lower-cased words of a mention, without punctuation, used to match short forms to full names.
-fn name_words(text: &str, toks: &[Token]) -> Vec<String> {
+/// Lower-cased words of a mention (as `lower_hash`es), without punctuation, used to match
+/// short forms to full names.
+fn name_words(text: &str, toks: &[Token]) -> Vec<u64> {
     toks.iter()
         .filter(|t| t.flags & PUNCT == 0)
-        .map(|t| t.text(text).to_lowercase())
+        .map(|t| lower_hash_in(text, t.start, t.end))
         .collect()
 }
 
@@ -43,22 +55,31 @@ fn form_rank(text: &str, toks: &[Token]) -> (bool, usize, usize) {
 }
 
 /// Whether `w` is a full name in `names`, or one word of one that is not also a known place.
-fn is_known_name(names: &[Vec<String>], w: &[String], is_place: impl Fn() -> bool) -> bool {
+fn is_known_name(names: &[Vec<u64>], w: &[u64], is_place: impl Fn() -> bool) -> bool {
     names.iter().any(|f| f == w)
         || (w.len() == 1
             && names.iter().any(|f| f[0] == w[0] || f[f.len() - 1] == w[0])
             && !is_place())
 }
 
+/// What makes two place mentions the same place.
+#[derive(PartialEq, Eq)]
+enum PlaceKey<'g> {
+    /// A gazetteer entry, by country and canonical name (`U.S.`, `United States`).
+    Entry(&'g str, &'g str),
+    /// Unknown places by lower-cased text.
+    Text(String),
+}
+
 /// A place being assembled: keyed by its gazetteer entry, or by folded text when unknown.
-struct PlaceAcc {
-    key: String,
+struct PlaceAcc<'g> {
+    key: PlaceKey<'g>,
     place: Place,
     best: (bool, usize, usize),
 }
 
 struct PersonAcc {
-    words: Vec<Vec<String>>,
+    words: Vec<Vec<u64>>,
     best: (bool, usize, usize),
     name: String,
     mentions: Vec<Mention>,
@@ -67,7 +88,7 @@ struct PersonAcc {
 impl PersonAcc {
     /// A mention joins this person when it repeats a known form, or is one word equal to
     /// the first or last word of a longer form (`Kim` after `Kim Jong-un`, `Putin` after `Vladimir Putin`).
-    fn matches(&self, w: &[String]) -> bool {
+    fn matches(&self, w: &[u64]) -> bool {
         self.words.iter().any(|f| {
             f == w
                 || (w.len() == 1 && f.len() > 1 && (f[0] == w[0] || f[f.len() - 1] == w[0]))
@@ -85,27 +106,27 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
     let spans = tagger::spans(labels);
     // Full names found anywhere in the article; the tagger sometimes mislabels a repeat
     // of one (often in a heading), which the document as a whole contradicts.
-    let full_names: Vec<Vec<String>> = spans
+    let full_names: Vec<Vec<u64>> = spans
         .iter()
         .filter(|s| s.0 == Class::Per && s.2 - s.1 > 1)
         .map(|s| name_words(text, &toks[s.1..s.2]))
         .filter(|w| w.len() > 1)
         .collect();
     for (class, a, b) in spans {
-        let m = mention(text, toks, a, b);
+        let span = &toks[a..b];
+        let (start, end) = (span[0].start, span[span.len() - 1].end);
+        let m_text = &text[start..end];
+        let w = name_words(text, span);
         let class = if class != Class::Per
-            && is_known_name(&full_names, &name_words(text, &toks[a..b]), || {
-                gaz.place(&m.text).is_some()
-            }) {
+            && is_known_name(&full_names, &w, || gaz.place(m_text).is_some())
+        {
             Class::Per
         } else {
             class
         };
-        let span = &toks[a..b];
-        let rank = form_rank(&m.text, span);
+        let rank = form_rank(m_text, span);
         match class {
             Class::Per => {
-                let w = name_words(text, span);
                 if w.is_empty() {
                     continue;
                 }
@@ -124,25 +145,25 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
                 };
                 if rank > p.best {
                     p.best = rank;
-                    p.name = m.text.clone();
+                    p.name = m_text.to_string();
                 }
                 if !p.words.contains(&w) {
                     p.words.push(w);
                 }
-                p.mentions.push(m);
+                p.mentions.push(mention(text, start, end));
             }
             Class::Loc => {
-                let entry = gaz.place(&m.text);
+                let entry = gaz.place(m_text);
                 if entry.is_none()
-                    && let Some(cc) = gaz.demonym(&m.text)
+                    && let Some(cc) = gaz.demonym(m_text)
                 {
                     countries.push(String::from_utf8_lossy(&cc).into_owned());
                     continue;
                 }
                 // Gazetteer places merge across surface forms (`U.S.`, `United States`).
                 let key = match entry {
-                    Some(e) => format!("{}\t{}", e.country, e.name),
-                    None => m.text.to_lowercase(),
+                    Some(e) => PlaceKey::Entry(&e.country, &e.name),
+                    None => PlaceKey::Text(m_text.to_lowercase()),
                 };
                 let pos = places.iter().position(|p| p.key == key);
                 let i = match pos {
@@ -166,9 +187,9 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
                     p.best = (true, usize::MAX, 0);
                 } else if rank > p.best {
                     p.best = rank;
-                    p.place.name = m.text.clone();
+                    p.place.name = m_text.to_string();
                 }
-                p.place.mentions.push(m);
+                p.place.mentions.push(mention(text, start, end));
             }
             Class::Org => {}
         }
@@ -226,6 +247,24 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
             .iter()
             .find(|p| p.name == name)
             .unwrap_or_else(|| panic!("no place {name} in {:?}", e.places))
+    }
+
+    #[test]
+    fn fast_tagger_matches_reference() {
+        let gaz = Gazetteer::embedded();
+        for text in [
+            SEED,
+            "Mr. van der Berg of Smith & Wesson met de Gaulle in St. Louis.",
+        ] {
+            let mut a = Doc::new(text, gaz);
+            let mut b = Doc::new(text, gaz);
+            let mut fast = Vec::new();
+            tagger::tag(&mut a, tagger::embedded_tables(), &mut fast);
+            assert_eq!(
+                fast,
+                tagger::tag_reference(&mut b, tagger::embedded_models())
+            );
+        }
     }
 
     #[test]

@@ -16,19 +16,53 @@ pub fn mix(h: u64, v: u64) -> u64 {
 
 /// Hash of the lower-cased token text, so `KIM`, `Kim` and `kim` share features and lookups.
 pub fn lower_hash(s: &str) -> u64 {
-    let mut h = 0x243f_6a88_85a3_08d3u64;
-    if s.is_ascii() {
-        // Eight bytes per step; OR-ing 0x20 lower-cases letters and leaves digits and
-        // the punctuation found inside words (`-`, `.`, `'`) unchanged.
-        for chunk in s.as_bytes().chunks(8) {
+    lower_hash_in(s, 0, s.len())
+}
+
+const LOWER_SEED: u64 = 0x243f_6a88_85a3_08d3;
+
+/// `lower_hash(&text[start..end])`, reading whole words of `text` where it can.
+#[inline]
+pub fn lower_hash_in(text: &str, start: usize, end: usize) -> u64 {
+    let t = text.as_bytes();
+    let len = end - start;
+    // Most words fit one step: one load, one mask, one mix.
+    if (1..=8).contains(&len) && start + 8 <= t.len() {
+        let w = u64::from_le_bytes(t[start..start + 8].try_into().unwrap())
+            & (u64::MAX >> (64 - 8 * len));
+        if w & 0x8080_8080_8080_8080 == 0 {
+            return mix(LOWER_SEED, w | 0x2020_2020_2020_2020);
+        }
+    }
+    let mut h = LOWER_SEED;
+    let mut seen = 0u64;
+    let mut p = start;
+    // Eight bytes per step, zero-padded; OR-ing 0x20 lower-cases letters and leaves digits
+    // and the punctuation found inside words (`-`, `.`, `'`) unchanged.
+    while p < end {
+        let w = if p + 8 <= t.len() {
+            u64::from_le_bytes(t[p..p + 8].try_into().unwrap())
+        } else {
             let mut buf = [0u8; 8];
-            buf[..chunk.len()].copy_from_slice(chunk);
-            h = mix(h, u64::from_le_bytes(buf) | 0x2020_2020_2020_2020);
-        }
-    } else {
-        for c in s.chars().flat_map(char::to_lowercase) {
-            h = mix(h, c as u64);
-        }
+            buf[..t.len() - p].copy_from_slice(&t[p..]);
+            u64::from_le_bytes(buf)
+        };
+        let left = end - p;
+        let w = if left < 8 {
+            w & ((1u64 << (left * 8)) - 1)
+        } else {
+            w
+        };
+        seen |= w;
+        h = mix(h, w | 0x2020_2020_2020_2020);
+        p += 8;
+    }
+    if seen & 0x8080_8080_8080_8080 == 0 {
+        return h;
+    }
+    let mut h = LOWER_SEED;
+    for c in text[start..end].chars().flat_map(char::to_lowercase) {
+        h = mix(h, c as u64);
     }
     h
 }
@@ -184,9 +218,75 @@ pub struct PhraseMatch {
 }
 
 pub struct Gazetteer {
+    words: FlatMap<u16>,
+    phrases: FlatMap<Phrase>,
+    pub places: Vec<PlaceEntry>,
+}
+
+/// The tables while `parse` fills them.
+struct Building {
     words: HashMapU64<u16>,
     phrases: HashMapU64<Phrase>,
-    pub places: Vec<PlaceEntry>,
+    places: Vec<PlaceEntry>,
+}
+
+/// Read-only open-addressing map from well-mixed 64-bit hashes, at most half full, so a
+/// lookup is a multiply, a shift and (usually) one or two compares.
+struct FlatMap<V> {
+    keys: Vec<u64>,
+    vals: Vec<V>,
+    shift: u32,
+    /// Key 0 marks empty slots, so its value (if any) lives here.
+    zero: Option<V>,
+}
+
+impl<V: Copy + Default> FlatMap<V> {
+    fn new(map: HashMapU64<V>) -> FlatMap<V> {
+        let size = (2 * map.len()).next_power_of_two().max(16);
+        let mut m = FlatMap {
+            keys: vec![0; size],
+            vals: vec![V::default(); size],
+            shift: 64 - size.trailing_zeros(),
+            zero: None,
+        };
+        for (k, v) in map {
+            if k == 0 {
+                m.zero = Some(v);
+                continue;
+            }
+            let mut i = m.slot(k);
+            while m.keys[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            m.keys[i] = k;
+            m.vals[i] = v;
+        }
+        m
+    }
+
+    #[inline]
+    fn slot(&self, k: u64) -> usize {
+        (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
+    #[inline]
+    fn get(&self, k: u64) -> Option<&V> {
+        if k == 0 {
+            return self.zero.as_ref();
+        }
+        let mask = self.keys.len() - 1;
+        let mut i = self.slot(k);
+        loop {
+            let key = self.keys[i];
+            if key == k {
+                return Some(&self.vals[i]);
+            }
+            if key == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 fn kind_rank(kind: u32) -> u32 {
@@ -210,10 +310,28 @@ fn phrase_key(name: &str) -> Option<(u64, Vec<u64>)> {
     Some((h, hashes))
 }
 
+/// The key `phrase_key` gives `name`, without allocating.
+fn phrase_hash(name: &str) -> Option<u64> {
+    thread_local! {
+        static TOKS: std::cell::RefCell<Vec<Token>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    TOKS.with(|toks| {
+        let toks = &mut *toks.borrow_mut();
+        super::tokens::tokenize_into(name, toks);
+        if toks.is_empty() || toks.len() > MAX_PHRASE {
+            return None;
+        }
+        Some(
+            toks.iter()
+                .fold(0, |h, t| mix(h, lower_hash_in(name, t.start, t.end))),
+        )
+    })
+}
+
 impl Gazetteer {
     /// Builds the tables from the TSV files that `gazette-train` derives.
     pub fn parse(places: &str, demonyms: &str, names: &str) -> Gazetteer {
-        let mut g = Gazetteer {
+        let mut g = Building {
             words: HashMapU64::default(),
             phrases: HashMapU64::default(),
             places: Vec::new(),
@@ -281,9 +399,15 @@ impl Gazetteer {
                 }
             }
         }
-        g
+        Gazetteer {
+            words: FlatMap::new(g.words),
+            phrases: FlatMap::new(g.phrases),
+            places: g.places,
+        }
     }
+}
 
+impl Building {
     fn insert_phrase(&mut self, name: &str) -> Option<&mut Phrase> {
         let (key, hashes) = phrase_key(name)?;
         let mut h = 0;
@@ -317,7 +441,9 @@ impl Gazetteer {
         }
         self.places = places;
     }
+}
 
+impl Gazetteer {
     /// The gazetteer embedded in the binary.
     pub fn embedded() -> &'static Gazetteer {
         static G: OnceLock<Gazetteer> = OnceLock::new();
@@ -341,7 +467,7 @@ impl Gazetteer {
 
     #[inline]
     pub fn word_flags(&self, hash: u64) -> u16 {
-        self.words.get(&hash).copied().unwrap_or(0)
+        self.words.get(hash).copied().unwrap_or(0)
     }
 
     /// Longest gazetteer phrases starting at capitalised tokens, left to right, non-overlapping.
@@ -366,7 +492,7 @@ impl Gazetteer {
                     break;
                 }
                 h = mix(h, hashes[j]);
-                let Some(p) = self.phrases.get(&h) else {
+                let Some(p) = self.phrases.get(h) else {
                     break;
                 };
                 if p.kinds != 0 && toks[j].flags & CAP != 0 {
@@ -393,14 +519,12 @@ impl Gazetteer {
 
     /// Place for an exact (case-insensitive) phrase.
     pub fn place(&self, text: &str) -> Option<&PlaceEntry> {
-        let (key, _) = phrase_key(text)?;
-        let p = self.phrases.get(&key)?;
+        let p = self.phrases.get(phrase_hash(text)?)?;
         p.place.map(|i| &self.places[i as usize])
     }
 
     /// Country code of a demonym phrase such as `North Korean`.
     pub fn demonym(&self, text: &str) -> Option<[u8; 2]> {
-        let (key, _) = phrase_key(text)?;
-        self.phrases.get(&key)?.demonym
+        self.phrases.get(phrase_hash(text)?)?.demonym
     }
 }

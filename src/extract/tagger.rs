@@ -53,6 +53,31 @@ pub struct Doc<'a> {
     pub matches: Vec<PhraseMatch>,
     /// Labels the first pass gave to other occurrences of the same word (bit per class), second pass only.
     doc_labels: Vec<u8>,
+    scratch: Scratch,
+}
+
+/// Per-document working memory, kept between documents so tagging does not allocate.
+#[derive(Default)]
+pub struct Buffers {
+    toks: Vec<Token>,
+    hashes: Vec<u64>,
+    shapes: Vec<u64>,
+    gaz: Vec<u16>,
+    phrase: Vec<u32>,
+    matches: Vec<PhraseMatch>,
+    doc_labels: Vec<u8>,
+    scratch: Scratch,
+}
+
+#[derive(Default)]
+struct Scratch {
+    /// Static feature sums of the capitalised tokens, in order, for both passes.
+    stat: Vec<[[i32; ROW]; 2]>,
+    /// Open-addressing table word hash → class bits for `set_doc_labels` (key 0 = empty).
+    keys: Vec<u64>,
+    bits: Vec<u8>,
+    /// Table slot of each capitalised token, in order.
+    slots: Vec<u32>,
 }
 
 fn shape_class(c: char, upper: bool) -> u8 {
@@ -77,70 +102,116 @@ fn shape_class(c: char, upper: bool) -> u8 {
     }
 }
 
+/// Shape classes of ASCII bytes, for lower-case (`[0]`) and upper-case-heading (`[1]`) words.
+static ASCII_SHAPE: [[u8; 128]; 2] = {
+    let mut t = [[0u8; 128]; 2];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        let (lo, up) = match c {
+            b'A'..=b'Z' => (b'X', b'X'),
+            b'a'..=b'z' => (b'x', b'X'),
+            b'0'..=b'9' => (b'd', b'd'),
+            _ => (c, c),
+        };
+        t[0][b] = lo;
+        t[1][b] = up;
+        b += 1;
+    }
+    t
+};
+
 /// Hashed word shape: letters as `X`/`x`, digits as `d`, runs capped at two (`Jong-un` → `Xxx-xx`).
 /// `upper` gives words of Title Case headings the shape they would have in an upper-case heading.
-fn shape_hash(s: &str, upper: bool) -> u64 {
+fn shape_hash(s: &[u8], upper: bool) -> u64 {
     let mut h = 0x9e37_79b9u64;
     let mut last = 0u8;
-    let mut run = 0;
-    let mut push = |k: u8| {
-        if k == last {
+    let mut run = 0u32;
+    if s.is_ascii() {
+        let table = &ASCII_SHAPE[upper as usize];
+        for &b in s {
+            let k = table[b as usize];
+            if k != last {
+                last = k;
+                run = 1;
+            } else {
+                run += 1;
+                if run > 2 {
+                    continue;
+                }
+            }
+            h = mix(h, k as u64);
+        }
+        return h;
+    }
+    for c in String::from_utf8_lossy(s).chars() {
+        let k = shape_class(c, upper);
+        if k != last {
+            last = k;
+            run = 1;
+        } else {
             run += 1;
             if run > 2 {
-                return;
+                continue;
             }
-        } else {
-            run = 1;
-            last = k;
         }
         h = mix(h, k as u64);
-    };
-    if s.is_ascii() {
-        for &b in s.as_bytes() {
-            push(shape_class(b as char, upper));
-        }
-    } else {
-        for c in s.chars() {
-            push(shape_class(c, upper));
-        }
     }
     h
 }
 
 impl<'a> Doc<'a> {
     pub fn new(text: &'a str, gaz: &Gazetteer) -> Doc<'a> {
-        let toks = tokens::tokenize(text);
+        Doc::with_buffers(text, gaz, Buffers::default())
+    }
+
+    /// Builds the document in `bufs`' memory; `into_buffers` hands it back for the next one.
+    pub fn with_buffers(text: &'a str, gaz: &Gazetteer, bufs: Buffers) -> Doc<'a> {
+        let Buffers {
+            mut toks,
+            mut hashes,
+            mut shapes,
+            gaz: mut gflags,
+            mut phrase,
+            mut matches,
+            mut doc_labels,
+            scratch,
+        } = bufs;
+        tokens::tokenize_into(text, &mut toks);
         // Lower-case stretches are never scored, so their words and shapes are only needed
         // as context of a nearby capitalised token; skip the rest.
         let n = toks.len();
-        let mut hashes = vec![0u64; n];
-        let mut shapes = vec![0u64; n];
+        hashes.clear();
+        hashes.resize(n, 0);
+        shapes.clear();
+        shapes.resize(n, 0);
+        gflags.clear();
+        gflags.resize(n, 0);
+        let bytes = text.as_bytes();
         for (i, t) in toks.iter().enumerate() {
             if t.flags & UPPER == 0 {
                 continue;
             }
             for j in i.saturating_sub(CONTEXT)..(i + CONTEXT + 1).min(n) {
                 if hashes[j] == 0 {
-                    let s = toks[j].text(text);
-                    hashes[j] = gazetteer::lower_hash(s);
-                    shapes[j] = shape_hash(s, toks[j].flags & ALLCAPS != 0);
+                    let tj = toks[j];
+                    hashes[j] = gazetteer::lower_hash_in(text, tj.start, tj.end);
                 }
             }
-        }
-        let gflags: Vec<u16> = toks
-            .iter()
-            .zip(&hashes)
-            .map(|(t, &h)| {
-                if t.flags & UPPER != 0 {
-                    gaz.word_flags(h)
-                } else {
-                    0
+            // Shapes are read one token either side of scored positions, which are
+            // capitalised words and connectors just before one.
+            for j in i.saturating_sub(2)..(i + 2).min(n) {
+                if shapes[j] == 0 {
+                    let tj = toks[j];
+                    shapes[j] = shape_hash(&bytes[tj.start..tj.end], tj.flags & ALLCAPS != 0);
                 }
-            })
-            .collect();
-        let mut matches = Vec::new();
+            }
+            gflags[i] = gaz.word_flags(hashes[i]);
+        }
+        matches.clear();
         gaz.match_phrases(&toks, &hashes, &gflags, &mut matches);
-        let mut phrase = vec![0u32; toks.len()];
+        phrase.clear();
+        phrase.resize(n, 0);
         for m in &matches {
             for k in 0..N_KINDS {
                 if m.kinds & (1 << k) == 0 {
@@ -160,46 +231,78 @@ impl<'a> Doc<'a> {
                 }
             }
         }
+        doc_labels.clear();
         Doc {
             text,
-            doc_labels: Vec::new(),
+            doc_labels,
             toks,
             hashes,
             shapes,
             gaz: gflags,
             phrase,
             matches,
+            scratch,
+        }
+    }
+
+    /// Gives back the document's memory for reuse.
+    pub fn into_buffers(self) -> Buffers {
+        Buffers {
+            toks: self.toks,
+            hashes: self.hashes,
+            shapes: self.shapes,
+            gaz: self.gaz,
+            phrase: self.phrase,
+            matches: self.matches,
+            doc_labels: self.doc_labels,
+            scratch: self.scratch,
         }
     }
 
     /// Records first-pass labels so the second pass can see how the same word was tagged elsewhere.
     fn set_doc_labels(&mut self, labels: &[u8]) {
         // Per capitalised word: the classes it was given anywhere in the document.
-        let mut seen: gazetteer::HashMapU64<u8> = Default::default();
+        let Scratch {
+            keys, bits, slots, ..
+        } = &mut self.scratch;
+        let n_upper = self.toks.iter().filter(|t| t.flags & UPPER != 0).count();
+        let size = (2 * n_upper).next_power_of_two().max(16);
+        keys.clear();
+        keys.resize(size, 0);
+        bits.clear();
+        bits.resize(size, 0);
+        slots.clear();
+        let shift = 64 - size.trailing_zeros();
         for (i, t) in self.toks.iter().enumerate() {
             if t.flags & UPPER == 0 {
                 continue;
             }
-            let e = seen.entry(self.hashes[i]).or_default();
+            // Key 0 marks an empty slot; a word hashing to 0 shares slot key 1.
+            let h = self.hashes[i].max(1);
+            let mut k = (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize;
+            while keys[k] != h && keys[k] != 0 {
+                k = (k + 1) & (size - 1);
+            }
+            keys[k] = h;
+            slots.push(k as u32);
             let l = labels[i];
             if let Some(c) = class_of(l) {
-                *e |= 1 << c as u8;
+                bits[k] |= 1 << c as u8;
                 // Whether the word sat inside a multi-token name matters for `Kim` after `Kim Jong-un`.
                 let multi = is_inside(l) || labels.get(i + 1).is_some_and(|&n| is_inside(n));
                 if multi {
-                    *e |= 8 << c as u8;
+                    bits[k] |= 8 << c as u8;
                 }
             }
         }
-        self.doc_labels = self
-            .hashes
-            .iter()
-            .zip(&self.toks)
-            .map(|(h, t)| match seen.get(h) {
-                Some(&bits) if t.flags & UPPER != 0 => bits | 64,
-                _ => 0,
-            })
-            .collect();
+        self.doc_labels.clear();
+        self.doc_labels.resize(self.toks.len(), 0);
+        let mut next = slots.iter();
+        for (d, t) in self.doc_labels.iter_mut().zip(&self.toks) {
+            if t.flags & UPPER != 0 {
+                *d = bits[*next.next().expect("slot per capitalised token") as usize] | 64;
+            }
+        }
     }
 
     /// Positions the tagger scores: capitalised words, and short lower-case connectors
@@ -242,7 +345,7 @@ impl<'a> Doc<'a> {
         out.clear();
         let t = &self.toks[i];
         let ii = i as isize;
-        let f = |id: u64, v: u64| mix(mix(id, v), 0x7f4a_7c15);
+        let f = feat;
         let w0 = self.hashes[i];
         let s0 = self.shapes[i];
         let p = prev as u64;
@@ -305,6 +408,252 @@ impl<'a> Doc<'a> {
             out.push(f(52, mix(d as u64, orth)));
         }
     }
+    /// Calls `add` with the slot of every feature of position `i` that depends neither on
+    /// the previous labels nor on the first pass; the same in both passes.
+    #[inline(always)]
+    fn static_slots(&self, i: usize, bits: u32, mut add: impl FnMut(usize)) {
+        let t = &self.toks[i];
+        let ii = i as isize;
+        let mut f = |id: u64, v: u64| add(slot(feat(id, v), bits));
+        let w0 = self.hashes[i];
+        let s0 = self.shapes[i];
+        let orth = (t.flags & (CAP | ALLCAPS | LINE_START | CAPS_LINE | PUNCT)) as u64;
+        let (wp, wn) = (self.word(ii - 1), self.word(ii + 1));
+        let (sp, sn) = (self.shape(ii - 1), self.shape(ii + 1));
+        f(1, 0);
+        f(2, w0);
+        f(3, s0);
+        f(8, mix(orth, s0));
+        f(9, wp);
+        f(10, wn);
+        f(11, self.word(ii - 2));
+        f(12, self.word(ii + 2));
+        f(13, mix(wp, w0));
+        f(14, mix(w0, wn));
+        f(15, mix(sp, s0));
+        f(16, mix(s0, sn));
+        let b = &self.text.as_bytes()[t.start..t.end];
+        let mut h = 0u64;
+        for (k, &c) in b.iter().take(3).enumerate() {
+            h = mix(h, c.to_ascii_lowercase() as u64);
+            f(20 + k as u64, h);
+        }
+        let mut h = 0u64;
+        for (k, &c) in b.iter().rev().take(4).enumerate() {
+            h = mix(h, c.to_ascii_lowercase() as u64);
+            if k + 1 < b.len() {
+                f(24 + k as u64, h);
+            }
+        }
+        let g0 = self.gaz[i];
+        f(40, mix(self.gaz_at(ii - 1) as u64, g0 as u64));
+        f(41, mix(g0 as u64, self.gaz_at(ii + 1) as u64));
+        let ph = self.phrase[i];
+        if ph != 0 {
+            f(42, ph as u64);
+            f(43, mix(ph as u64, orth));
+        }
+    }
+
+    /// Calls `add` with the slots of the features of position `i` that read the previous
+    /// label (other than `f4`/`f5`, which `Tables` keeps per label pair) or the first pass.
+    #[inline(always)]
+    fn dynamic_slots(
+        &self,
+        i: usize,
+        prev: u8,
+        second: bool,
+        bits: u32,
+        mut add: impl FnMut(usize),
+    ) {
+        let t = &self.toks[i];
+        let mut f = |id: u64, v: u64| add(slot(feat(id, v), bits));
+        let p = prev as u64;
+        let orth = (t.flags & (CAP | ALLCAPS | LINE_START | CAPS_LINE | PUNCT)) as u64;
+        f(6, mix(p, self.hashes[i]));
+        f(7, mix(p, self.shapes[i]));
+        f(17, mix(p, self.shape(i as isize + 1)));
+        let g0 = self.gaz[i] & 63;
+        if g0 != 0 {
+            let v = mix(orth, p);
+            for bit in 0..6 {
+                if g0 & (1 << bit) != 0 {
+                    f(30 + bit, v);
+                }
+            }
+        }
+        let ph = self.phrase[i];
+        if ph != 0 {
+            for k in 0..N_KINDS {
+                let bits = (ph >> (k * 4)) & 15;
+                if bits != 0 {
+                    f(44 + k as u64, mix(bits as u64, p));
+                }
+            }
+        }
+        if second {
+            let d = self.doc_labels[i] as u64;
+            f(50, d);
+            f(51, mix(d, p));
+            f(52, mix(d, orth));
+        }
+    }
+}
+
+#[inline(always)]
+fn feat(id: u64, v: u64) -> u64 {
+    mix(mix(id, v), 0x7f4a_7c15)
+}
+
+#[inline(always)]
+fn add_row<T: Copy + Into<i32>>(acc: &mut [i32; ROW], row: &[T; ROW]) {
+    for k in 0..ROW {
+        acc[k] += row[k].into();
+    }
+}
+
+/// Label sets allowed after each previous label, as bit masks.
+const ALLOWED_AFTER: [u8; N_LABELS] = {
+    let mut m = [0u8; N_LABELS];
+    let mut p = 0;
+    while p < N_LABELS {
+        let mut k = 0;
+        while k < N_LABELS {
+            let inside = k != 0 && k % 2 == 0;
+            if !inside || (p != 0 && p.div_ceil(2) == k / 2) {
+                m[p] |= 1 << k;
+            }
+            k += 1;
+        }
+        p += 1;
+    }
+    m
+};
+
+/// The best label allowed after `prev`; ties go to the lower label, as in `best_allowed`.
+#[inline(always)]
+fn best_label(s: &[i32; ROW], prev: u8) -> u8 {
+    let allowed = ALLOWED_AFTER[prev as usize];
+    let mut best = O;
+    let mut best_s = s[0];
+    for (k, &v) in (1..N_LABELS).zip(&s[1..N_LABELS]) {
+        let take = (v > best_s) & ((allowed >> k) & 1 != 0);
+        best = if take { k as u8 } else { best };
+        best_s = if take { v } else { best_s };
+    }
+    best
+}
+
+/// Inference weights: both passes' rows interleaved per hashed slot and widened to `i32`
+/// (one 64-byte line per slot), so features the passes share are hashed once and read from
+/// one cache line and summed without sign extension; plus the label-history features `f4`/`f5` summed per (prev, prev2).
+pub struct Tables {
+    bits: u32,
+    rows: Vec<[[i32; ROW]; 2]>,
+    history: [[[[i32; ROW]; N_LABELS]; N_LABELS]; 2],
+}
+
+impl Tables {
+    pub fn new(m1: &Model, m2: &Model) -> Tables {
+        assert_eq!(m1.bits, m2.bits, "passes must share the hashed slots");
+        let rows = m1
+            .rows
+            .iter()
+            .zip(&m2.rows)
+            .map(|(a, b)| [a.map(i32::from), b.map(i32::from)])
+            .collect();
+        let mut history = [[[[0; ROW]; N_LABELS]; N_LABELS]; 2];
+        for (m, model) in [m1, m2].into_iter().enumerate() {
+            for (p, row) in history[m].iter_mut().enumerate() {
+                for (q, h) in row.iter_mut().enumerate() {
+                    let (p, q) = (p as u64, q as u64);
+                    for f in [feat(4, p), feat(5, mix(p, q))] {
+                        add_row(h, &model.rows[slot(f, model.bits)]);
+                    }
+                }
+            }
+        }
+        Tables {
+            bits: m1.bits,
+            rows,
+            history,
+        }
+    }
+
+    /// One greedy pass (`second` picks the model); `stat` holds the static sums of the
+    /// capitalised tokens, in order.
+    fn decode(&self, doc: &Doc, stat: &[[[i32; ROW]; 2]], second: bool, labels: &mut [u8]) {
+        let m = second as usize;
+        let (mut prev, mut prev2) = (O, O);
+        let mut next_stat = stat.iter();
+        for (i, label) in labels.iter_mut().enumerate() {
+            let upper = doc.toks[i].flags & UPPER != 0;
+            let l = if !upper && !doc.scored(i, prev) {
+                O
+            } else {
+                let mut s = self.history[m][prev as usize][prev2 as usize];
+                if upper {
+                    let st = &next_stat
+                        .next()
+                        .expect("static sums for every capitalised token")[m];
+                    for k in 0..ROW {
+                        s[k] += st[k];
+                    }
+                } else {
+                    doc.static_slots(i, self.bits, |k| add_row(&mut s, &self.rows[k][m]));
+                }
+                doc.dynamic_slots(i, prev, second, self.bits, |k| {
+                    add_row(&mut s, &self.rows[k][m])
+                });
+                best_label(&s, prev)
+            };
+            *label = l;
+            prev2 = prev;
+            prev = l;
+        }
+    }
+}
+
+/// The embedded models as inference tables.
+pub fn embedded_tables() -> &'static Tables {
+    static T: OnceLock<Tables> = OnceLock::new();
+    // Built from models of its own so the i16 copies are not kept alongside.
+    T.get_or_init(|| {
+        Tables::new(
+            &Model::from_bytes(include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/data/ner1.model"
+            ))),
+            &Model::from_bytes(include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/data/ner2.model"
+            ))),
+        )
+    })
+}
+
+/// Tags a document with both passes into `labels`, one BIO label per token.
+pub fn tag(doc: &mut Doc, tables: &Tables, labels: &mut Vec<u8>) {
+    // Capitalised words are scored in both passes: their static features are hashed once.
+    let mut stat = std::mem::take(&mut doc.scratch.stat);
+    stat.clear();
+    for (i, t) in doc.toks.iter().enumerate() {
+        if t.flags & UPPER != 0 {
+            let mut acc = [[0i32; ROW]; 2];
+            doc.static_slots(i, tables.bits, |k| {
+                let r = &tables.rows[k];
+                add_row(&mut acc[0], &r[0]);
+                add_row(&mut acc[1], &r[1]);
+            });
+            stat.push(acc);
+        }
+    }
+    labels.clear();
+    labels.resize(doc.toks.len(), O);
+    tables.decode(doc, &stat, false, labels);
+    doc.set_doc_labels(labels);
+    tables.decode(doc, &stat, true, labels);
+    doc.scratch.stat = stat;
 }
 
 /// Weights as stored: one row of `ROW` label weights per hashed feature slot.
@@ -408,8 +757,10 @@ fn decode_with(doc: &Doc, mut pick: impl FnMut(&[u64], u8) -> u8) -> Vec<u8> {
     labels
 }
 
-/// Tags a document with both passes; returns one BIO label per token.
-pub fn tag(doc: &mut Doc, models: &(Model, Model)) -> Vec<u8> {
+/// Tags a document with both passes the slow, generic way (training's feature vectors);
+/// `tag` must give the same labels.
+#[cfg(test)]
+pub fn tag_reference(doc: &mut Doc, models: &(Model, Model)) -> Vec<u8> {
     let first = decode_with(doc, |f, p| models.0.score(f, p));
     doc.set_doc_labels(&first);
     decode_with(doc, |f, p| models.1.score(f, p))

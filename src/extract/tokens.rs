@@ -178,9 +178,17 @@ fn word_flags(w: &[u8]) -> (u8, bool) {
 /// Tokenises `text`. Words keep inner hyphens and apostrophes (`Jong-un`, `O'Gorman`),
 /// possessive `'s` becomes its own token, dotted initialisms (`U.S.`) stay whole.
 pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    tokenize_into(text, &mut out);
+    out
+}
+
+/// `tokenize` into a reused vector.
+pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
     let t = text.as_bytes();
     let n = t.len();
-    let mut out: Vec<Token> = Vec::with_capacity(n / 5);
+    out.clear();
+    out.reserve(n / 5);
     let mut i = 0;
     let mut line_first = 0usize;
     let mut line_has_lower = false;
@@ -325,7 +333,6 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         });
     }
     mark_heading(t, &mut out[line_first..], line_has_lower, line_has_upper);
-    out
 }
 
 /// Flags heading lines. Upper-case lines are headings; so are Title Case lines (capitalised
