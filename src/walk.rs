@@ -107,6 +107,17 @@ pub fn walk(root: &Path) -> Result<Walk> {
     Ok(found)
 }
 
+impl FileEntry {
+    /// The file's bytes. The size from the walk sizes the buffer, which spares the extra
+    /// `stat` that `std::fs::read` makes for every file.
+    pub fn read(&self) -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut bytes = Vec::with_capacity(self.size as usize + 1);
+        std::fs::File::open(&self.path)?.read_to_end(&mut bytes)?;
+        Ok(bytes)
+    }
+}
+
 /// The key of `path` when it is a file the corpus would hold: under `root`, not hidden, with
 /// an article's extension. Watchers see every path; this keeps the ones a walk would yield.
 pub fn key_under(root: &Path, path: &Path) -> Option<String> {

@@ -80,7 +80,7 @@ fn render(file: &FileEntry, config: &ExtractConfig) -> std::result::Result<Vec<u
         path: path.clone(),
         reason,
     };
-    let bytes = std::fs::read(&file.path).map_err(|e| skip(format!("cannot read: {e}")))?;
+    let bytes = file.read().map_err(|e| skip(format!("cannot read: {e}")))?;
     if bytes.contains(&0) {
         return Err(skip("binary file (contains NUL bytes)".into()));
     }

@@ -262,7 +262,7 @@ fn index_file(
     if file.size > options.max_size {
         return skip(too_large(file.size, options.max_size));
     }
-    let bytes = match std::fs::read(&file.path) {
+    let bytes = match file.read() {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return skip("vanished during the run".into());
