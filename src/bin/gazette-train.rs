@@ -113,6 +113,7 @@ fn derive_places(src: &Path) -> (String, String) {
     }
     let mut places = String::new();
     let mut demonyms: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut population: BTreeMap<String, u64> = BTreeMap::new();
     for line in read(&src.join("geonames/countryInfo.txt")).lines() {
         if line.starts_with('#') {
             continue;
@@ -122,6 +123,7 @@ fn derive_places(src: &Path) -> (String, String) {
             continue;
         }
         let cc = c[0];
+        population.insert(cc.to_string(), c[7].parse().unwrap_or(0));
         let mut names = vec![c[4].trim().to_string()];
         if let Some(v) = json.get(cc) {
             if let Some(n) = v["name"].as_str() {
@@ -197,17 +199,29 @@ fn derive_places(src: &Path) -> (String, String) {
                 .insert(d.trim().to_string());
         }
     }
-    let mut dem = String::new();
-    for (cc, forms) in demonyms {
-        let mut all: Vec<String> = Vec::new();
+    // A form claimed by several countries (`American`: the United States, but also the
+    // Northern Mariana Islands in countryinfo) names the most populous of them.
+    let people = |cc: &str| population.get(cc).copied().unwrap_or(0);
+    let mut owner: BTreeMap<String, String> = BTreeMap::new();
+    for (cc, forms) in &demonyms {
         for f in forms {
             // People-nouns (`North Koreans`, `Israelis`) name the country as much as the adjective does.
-            if f.ends_with('n') || f.ends_with('i') {
-                push_unique(&mut all, &format!("{f}s"));
+            let plural = (f.ends_with('n') || f.ends_with('i')).then(|| format!("{f}s"));
+            for form in plural.into_iter().chain([f.clone()]) {
+                let keep = owner.get(&form).is_some_and(|o| people(o) >= people(cc));
+                if !keep {
+                    owner.insert(form, cc.clone());
+                }
             }
-            push_unique(&mut all, &f);
         }
-        dem += &format!("{cc}\t{}\n", all.join("|"));
+    }
+    let mut by_country: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (form, cc) in &owner {
+        by_country.entry(cc).or_default().push(form);
+    }
+    let mut dem = String::new();
+    for (cc, forms) in by_country {
+        dem += &format!("{cc}\t{}\n", forms.join("|"));
     }
     (places, dem)
 }

@@ -31,6 +31,57 @@ pub fn find_entities(text: &str) -> Entities {
     })
 }
 
+/// Courtesy titles are not part of a name: `Mr Blair` is the person `Blair`, the same one as
+/// `Tony Blair`. (Ranks such as `President` are already outside the tagger's spans.)
+const COURTESY: &[&str] = &["mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr."];
+
+fn without_courtesy<'t>(text: &str, mut span: &'t [Token]) -> &'t [Token] {
+    while span.len() > 1
+        && COURTESY
+            .iter()
+            .any(|c| span[0].text(text).eq_ignore_ascii_case(c))
+    {
+        span = &span[1..];
+    }
+    span
+}
+
+/// Words that the tagger sometimes takes for a place on their own (`the North`, `the
+/// Peninsula`) but that name no place without more context. Only unknown places are dropped;
+/// gazetteer entries such as `North Korea` are untouched.
+const GENERIC_PLACE_WORDS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "peninsula",
+    "region",
+    "province",
+    "state",
+    "city",
+    "capital",
+    "island",
+    "islands",
+    "coast",
+    "border",
+    "mainland",
+    "republic",
+    "kingdom",
+    "continent",
+    "gulf",
+    "valley",
+];
+
+fn is_generic_place(m_text: &str) -> bool {
+    GENERIC_PLACE_WORDS
+        .iter()
+        .any(|w| m_text.eq_ignore_ascii_case(w))
+}
+
 fn mention(text: &str, start: usize, end: usize) -> Mention {
     Mention {
         text: text[start..end].to_string(),
@@ -113,7 +164,10 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         .filter(|w| w.len() > 1)
         .collect();
     for (class, a, b) in spans {
-        let span = &toks[a..b];
+        let span = match class {
+            Class::Per => without_courtesy(text, &toks[a..b]),
+            _ => &toks[a..b],
+        };
         let (start, end) = (span[0].start, span[span.len() - 1].end);
         let m_text = &text[start..end];
         let w = name_words(text, span);
@@ -154,6 +208,9 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
             }
             Class::Loc => {
                 let entry = gaz.place(m_text);
+                if entry.is_none() && is_generic_place(m_text) {
+                    continue;
+                }
                 if entry.is_none()
                     && let Some(cc) = gaz.demonym(m_text)
                 {
@@ -296,6 +353,9 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
         ] {
             assert_eq!(place(&e, name).country.as_deref(), Some(cc), "{name}");
         }
+        // Nothing but those: no fragments such as `North` or `Peninsula`.
+        assert_eq!(e.places.len(), 11, "{:?}", e.places);
+        assert_eq!(e.countries, ["IL", "JP", "KP", "KR", "RU", "UA", "US"]);
         for p in &e.places {
             for m in &p.mentions {
                 assert_eq!(&SEED[m.start..m.end], m.text);
@@ -357,5 +417,42 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
         let e = find_entities(text);
         assert!(e.places.is_empty(), "{:?}", e.places);
         assert_eq!(e.countries, ["KP", "RU"]);
+    }
+
+    #[test]
+    fn courtesy_titles_are_outside_names_and_join_the_full_name() {
+        let text =
+            "Mr Kennedy spoke first.\nLater Charles Kennedy said Mr Kennedy had been misquoted.";
+        let e = find_entities(text);
+        assert_eq!(e.people.len(), 1, "{:?}", e.people);
+        assert_eq!(e.people[0].name, "Charles Kennedy");
+        let forms: Vec<&str> = e.people[0]
+            .mentions
+            .iter()
+            .map(|m| m.text.as_str())
+            .collect();
+        assert_eq!(forms, ["Kennedy", "Charles Kennedy", "Kennedy"]);
+    }
+
+    #[test]
+    fn bare_compass_words_are_not_places() {
+        let text =
+            "Talks between Seoul and Pyongyang stalled. The North blamed the South for the delay.";
+        let e = find_entities(text);
+        let names: Vec<&str> = e.places.iter().map(|p| p.name.as_str()).collect();
+        assert!(
+            !names.iter().any(|n| *n == "North" || *n == "South"),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(&"Seoul") && names.contains(&"Pyongyang"),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn a_demonym_shared_by_territories_names_the_largest_country() {
+        let e = find_entities("American officials declined to comment.");
+        assert_eq!(e.countries, ["US"]);
     }
 }
