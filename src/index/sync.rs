@@ -301,3 +301,82 @@ fn index_file(
 fn too_large(size: u64, max: u64) -> String {
     format!("larger than --max-size ({size} bytes > {max})")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An index over an empty corpus folder, with its writer.
+    fn empty_index(dir: &std::path::Path) -> (GazetteIndex, IndexWriter) {
+        let corpus = dir.join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        let corpus = walk::corpus_root(&corpus).unwrap();
+        GazetteIndex::open_for_writing(&dir.join("index"), &corpus, false, 1).unwrap()
+    }
+
+    fn options() -> SyncOptions {
+        SyncOptions {
+            threads: 1,
+            max_size: 1 << 20,
+            batch: 10,
+            rebuild: false,
+        }
+    }
+
+    fn reason(outcome: Outcome) -> String {
+        match outcome {
+            Outcome::Skipped { skip, .. } => skip.reason,
+            _ => panic!("expected a skip"),
+        }
+    }
+
+    #[test]
+    fn a_file_that_vanished_after_the_walk_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let (index, writer) = empty_index(dir.path());
+        let gone = FileEntry {
+            path: dir.path().join("corpus/gone.txt"),
+            key: "gone.txt".into(),
+            size: 10,
+            mtime: 1,
+        };
+        let outcome = index_file(&index, &writer, &gone, None, &options()).unwrap();
+        assert_eq!(reason(outcome), "vanished during the run");
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_is_skipped_with_the_system_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (index, writer) = empty_index(dir.path());
+        // A folder named like an article: opening works, reading fails.
+        std::fs::create_dir(dir.path().join("corpus/folder.txt")).unwrap();
+        let folder = FileEntry {
+            path: dir.path().join("corpus/folder.txt"),
+            key: "folder.txt".into(),
+            size: 0,
+            mtime: 1,
+        };
+        let outcome = index_file(&index, &writer, &folder, None, &options()).unwrap();
+        assert!(reason(outcome).starts_with("cannot read: "));
+    }
+
+    #[test]
+    fn a_file_that_grew_past_the_limit_after_the_walk_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let (index, writer) = empty_index(dir.path());
+        let path = dir.path().join("corpus/grew.txt");
+        std::fs::write(&path, "Title\n\n".to_string() + &"word ".repeat(100)).unwrap();
+        let stale = FileEntry {
+            path,
+            key: "grew.txt".into(),
+            size: 10,
+            mtime: 1,
+        };
+        let small = SyncOptions {
+            max_size: 100,
+            ..options()
+        };
+        let outcome = index_file(&index, &writer, &stale, None, &small).unwrap();
+        assert!(reason(outcome).starts_with("larger than --max-size"));
+    }
+}
