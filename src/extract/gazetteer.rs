@@ -331,10 +331,16 @@ fn phrase_hash(name: &str) -> Option<u64> {
 impl Gazetteer {
     /// Builds the tables from the TSV files that `gazette-train` derives.
     pub fn parse(places: &str, demonyms: &str, names: &str) -> Gazetteer {
+        // Sized up front: growing these tables step by step was a third of start-up time.
+        let count = |text: &str, byte: u8| text.bytes().filter(|&b| b == byte).count();
+        let place_names = count(places, b'|') + count(places, b'\n');
         let mut g = Building {
-            words: HashMapU64::default(),
-            phrases: HashMapU64::default(),
-            places: Vec::new(),
+            words: HashMapU64::with_capacity_and_hasher(
+                count(names, b'\n') + place_names,
+                Default::default(),
+            ),
+            phrases: HashMapU64::with_capacity_and_hasher(2 * place_names, Default::default()),
+            places: Vec::with_capacity(count(places, b'\n')),
         };
         for line in names.lines() {
             let Some((name, flags)) = line.split_once('\t') else {
