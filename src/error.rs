@@ -51,6 +51,9 @@ pub enum Error {
     #[error("index error: {0}")]
     Index(#[from] tantivy::TantivyError),
 
+    #[error("could not write the index (is the disk full?); the last commit is intact: {0}")]
+    WriteFailed(String),
+
     #[error("cannot encode or decode JSON: {0}")]
     Json(#[from] serde_json::Error),
 

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let _ = writeln!(io::stderr(), "gazette: {err:#}");
+            let _ = writeln!(io::stderr(), "gazette: {err}");
             ExitCode::FAILURE
         }
     }
@@ -31,10 +31,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let bar = progress_bar(!config.json);
             let summary = commands::index::run(&config, &show(&bar), &mut out);
             bar.finish_and_clear();
-            let summary = summary?;
-            if !config.json {
-                report_skips(&summary.skipped)?;
-            }
+            summary?;
         }
         Command::Watch(args) => {
             let config = args.config()?;

@@ -4,6 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::error::Result;
+use tantivy::IndexWriter;
+
 use crate::index::GazetteIndex;
 use crate::index::sync::{Progress, Summary, SyncOptions, Syncer};
 use crate::output;
@@ -58,23 +60,38 @@ impl IndexArgs {
     }
 }
 
+impl IndexConfig {
+    /// Opens (or creates) the index for writing; the writer holds the folder's lock.
+    pub fn open(&self) -> Result<(GazetteIndex, IndexWriter)> {
+        GazetteIndex::open_for_writing(
+            &self.index,
+            &self.corpus,
+            self.sync.rebuild,
+            self.sync.threads,
+        )
+    }
+}
+
 pub fn run(
     config: &IndexConfig,
     progress: &(dyn Fn(Progress) + Sync),
     out: &mut dyn Write,
 ) -> Result<Summary> {
-    let (index, mut writer) = GazetteIndex::open_for_writing(
-        &config.index,
-        &config.corpus,
-        config.sync.rebuild,
-        config.sync.threads,
-    )?;
+    let (index, mut writer) = config.open()?;
     let summary = Syncer::new(&index, &mut writer, config.sync.clone())?.full(progress)?;
-    let written = if config.json {
-        output::json_line(out, &summary)
-    } else {
-        output::index_human(out, &summary, &config.index.display().to_string())
-    };
-    written.map_err(|e| crate::error::Error::io("<stdout>", e))?;
+    report(config, &summary, out)?;
     Ok(summary)
+}
+
+/// Prints one run's summary: a JSON object, or a line and the skipped files for people.
+pub fn report(config: &IndexConfig, summary: &Summary, out: &mut dyn Write) -> Result<()> {
+    let written = if config.json {
+        output::json_line(out, summary)
+    } else {
+        output::index_human(out, summary, &config.index.display().to_string())
+            .and_then(|()| output::skips(out, &summary.skipped))
+    };
+    written
+        .and_then(|()| out.flush())
+        .map_err(|e| crate::error::Error::io("<stdout>", e))
 }

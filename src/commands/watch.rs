@@ -11,9 +11,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
-use crate::index::GazetteIndex;
-use crate::index::sync::{Progress, Summary, Syncer};
-use crate::output;
+use crate::index::sync::{Progress, Syncer};
 
 use super::index::IndexConfig;
 
@@ -31,15 +29,10 @@ pub fn run(
     progress: &(dyn Fn(Progress) + Sync),
     out: &mut dyn Write,
 ) -> Result<()> {
-    let (index, mut writer) = GazetteIndex::open_for_writing(
-        &config.index,
-        &config.corpus,
-        config.sync.rebuild,
-        config.sync.threads,
-    )?;
+    let (index, mut writer) = config.open()?;
     let mut syncer = Syncer::new(&index, &mut writer, config.sync.clone())?;
     let first = syncer.full(progress)?;
-    report(config, &first, out)?;
+    super::index::report(config, &first, out)?;
 
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx).map_err(watch_error)?;
@@ -81,22 +74,10 @@ pub fn run(
             continue;
         };
         if !summary.is_quiet() {
-            report(config, &summary, out)?;
+            super::index::report(config, &summary, out)?;
         }
     }
     Ok(())
-}
-
-fn report(config: &IndexConfig, summary: &Summary, out: &mut dyn Write) -> Result<()> {
-    let written = if config.json {
-        output::json_line(out, summary)
-    } else {
-        output::index_human(out, summary, &config.index.display().to_string())
-            .and_then(|()| output::skips(out, &summary.skipped))
-    };
-    written
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::io("<stdout>", e))
 }
 
 fn watch_error(err: notify::Error) -> Error {

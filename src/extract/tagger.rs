@@ -124,28 +124,24 @@ static ASCII_SHAPE: [[u8; 128]; 2] = {
 /// Hashed word shape: letters as `X`/`x`, digits as `d`, runs capped at two (`Jong-un` → `Xxx-xx`).
 /// `upper` gives words of Title Case headings the shape they would have in an upper-case heading.
 fn shape_hash(s: &[u8], upper: bool) -> u64 {
+    if s.is_ascii() {
+        let table = &ASCII_SHAPE[upper as usize];
+        shape_fold(s.iter().map(|&b| table[b as usize]))
+    } else {
+        shape_fold(
+            String::from_utf8_lossy(s)
+                .chars()
+                .map(|c| shape_class(c, upper)),
+        )
+    }
+}
+
+/// Hashes a word's character classes, runs of one class cut at two (`Xxxx` and `Xx` agree).
+fn shape_fold(classes: impl Iterator<Item = u8>) -> u64 {
     let mut h = 0x9e37_79b9u64;
     let mut last = 0u8;
     let mut run = 0u32;
-    if s.is_ascii() {
-        let table = &ASCII_SHAPE[upper as usize];
-        for &b in s {
-            let k = table[b as usize];
-            if k != last {
-                last = k;
-                run = 1;
-            } else {
-                run += 1;
-                if run > 2 {
-                    continue;
-                }
-            }
-            h = mix(h, k as u64);
-        }
-        return h;
-    }
-    for c in String::from_utf8_lossy(s).chars() {
-        let k = shape_class(c, upper);
+    for k in classes {
         if k != last {
             last = k;
             run = 1;

@@ -11,7 +11,7 @@ use tantivy::{IndexWriter, Term};
 
 use super::{GazetteIndex, Known};
 use crate::article::Article;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::extract;
 use crate::walk::{self, FileEntry, Skip};
 
@@ -197,11 +197,11 @@ impl<'a> Syncer<'a> {
                 // commit leaves the last commit as it was.
                 summary.count(outcome?);
             }
-            self.writer.commit()?;
+            self.writer.commit().map_err(write_failed)?;
             self.uncommitted = false;
         }
         if self.uncommitted {
-            self.writer.commit()?;
+            self.writer.commit().map_err(write_failed)?;
             self.uncommitted = false;
         }
         progress(Progress::Done);
@@ -289,13 +289,19 @@ fn index_file(
     if previous.is_some() {
         writer.delete_term(path_term);
     }
-    writer.add_document(doc)?;
+    writer.add_document(doc).map_err(write_failed)?;
     let invalid_utf8 = article.replaced > 0;
     Ok(match previous {
         None => Outcome::Added { invalid_utf8 },
         Some(k) if k.hash == hash => Outcome::Unchanged,
         Some(_) => Outcome::Updated { invalid_utf8 },
     })
+}
+
+/// The writer could not write its files. The last commit is untouched by a failed one, so the
+/// message can say so.
+fn write_failed(err: tantivy::TantivyError) -> Error {
+    Error::WriteFailed(err.to_string())
 }
 
 fn too_large(size: u64, max: u64) -> String {
