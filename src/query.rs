@@ -225,8 +225,7 @@ fn instant(day: jiff::civil::Date) -> String {
 pub fn search(index: &GazetteIndex, request: &SearchRequest) -> Result<SearchResults> {
     let started = Instant::now();
     let query = parse(index, &request.query)?;
-    let reader = index.index.reader()?;
-    let searcher = reader.searcher();
+    let searcher = index.searcher()?;
     let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
     let (total, ranked): (usize, Vec<(Option<f32>, DocAddress)>) = match request.sort {
         Sort::Relevance => {

@@ -42,7 +42,7 @@ pub struct Stats {
 
 pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<Stats> {
     let index = GazetteIndex::open(&args.index)?;
-    let searcher = index.index.reader()?.searcher();
+    let searcher = index.searcher()?;
     let dated = ExistsQuery::new("published".into(), false);
     let edge = |order| -> Result<Option<String>> {
         let top = TopDocs::with_limit(1).order_by_fast_field::<DateTime>("published", order);

@@ -7,10 +7,11 @@ pub mod sync;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyError};
 
 use crate::error::{Error, Result};
 pub use schema::{FORMAT, Fields};
@@ -32,6 +33,8 @@ pub struct GazetteIndex {
     pub dir: PathBuf,
     /// The absolute corpus root the index mirrors; stored paths are relative to it.
     pub corpus: PathBuf,
+    /// Opened on first use and kept, so that many queries share one set of segment readers.
+    searcher: OnceLock<Searcher>,
 }
 
 /// What the index holds for one article, enough to tell whether its file changed.
@@ -61,6 +64,7 @@ impl GazetteIndex {
             fields,
             dir: dir.to_path_buf(),
             corpus: marker.corpus,
+            searcher: OnceLock::new(),
         })
     }
 
@@ -121,8 +125,18 @@ impl GazetteIndex {
             fields,
             dir: dir.to_path_buf(),
             corpus: corpus.to_path_buf(),
+            searcher: OnceLock::new(),
         };
         Ok((opened, writer))
+    }
+
+    /// A searcher over the last commit made before its first use.
+    pub fn searcher(&self) -> Result<Searcher> {
+        if let Some(searcher) = self.searcher.get() {
+            return Ok(searcher.clone());
+        }
+        let searcher = self.reader()?.searcher();
+        Ok(self.searcher.get_or_init(|| searcher).clone())
     }
 
     /// A reader that sees the last commit and is reloaded by hand.
