@@ -24,6 +24,9 @@ pub fn published_in_text(text: &str) -> Option<Date> {
         .filter(|l| !l.trim().is_empty())
         .take(6)
         .find_map(|line| {
+            // A dateline's date comes within its first words; scanning whole paragraphs (one
+            // line each in many corpora) would cost as much as the article's own date scan.
+            let line = line_head(line, DATELINE_BYTES);
             let m = find_dates(line, None).into_iter().next()?;
             let lead = line[..m.start].trim();
             if is_dateline_lead(lead) {
@@ -32,6 +35,20 @@ pub fn published_in_text(text: &str) -> Option<Date> {
                 None
             }
         })
+}
+
+/// How far into a line a dateline's date may end.
+const DATELINE_BYTES: usize = 120;
+
+fn line_head(line: &str, max: usize) -> &str {
+    if line.len() <= max {
+        return line;
+    }
+    let mut cut = max;
+    while !line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &line[..cut]
 }
 
 /// `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYY/MM/DD/` directory components anywhere in a path string; validated.
