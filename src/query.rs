@@ -91,6 +91,14 @@ pub fn parse(index: &GazetteIndex, query: &str) -> Result<Box<dyn Query>> {
             query.len()
         )));
     }
+    // tantivy uses control bytes inside its JSON paths and asserts on them (a NUL in
+    // `meta.x\0y:z` panics); no one types them, so they are refused outright.
+    if let Some(c) = query.chars().find(|c| c.is_control() && !c.is_whitespace()) {
+        return Err(Error::Query(format!(
+            "the query contains the control character U+{:04X}",
+            c as u32
+        )));
+    }
     let rewritten = rewrite_dates(query)?;
     let f = &index.fields;
     let mut parser =
@@ -435,6 +443,19 @@ mod tests {
         assert!(
             matches!(rewrite_dates("published:2023-02-30"), Err(Error::Date(d)) if d == "2023-02-30")
         );
+    }
+
+    #[test]
+    fn control_characters_are_refused_before_tantivy_sees_them() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("corpus")).unwrap();
+        let corpus = crate::walk::corpus_root(&dir.path().join("corpus")).unwrap();
+        let (index, _writer) =
+            GazetteIndex::open_for_writing(&dir.path().join("index"), &corpus, false, 1).unwrap();
+        // Found by the query_parse fuzz target: tantivy panics on this one.
+        let err = parse(&index, "meta.soo\0urc;:x").err().unwrap();
+        assert!(err.to_string().contains("U+0000"), "{err}");
+        assert!(parse(&index, "tabs\tand\nnewlines are fine").is_ok());
     }
 
     #[test]
