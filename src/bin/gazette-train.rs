@@ -2,6 +2,9 @@
 //! trains the two tagger passes on CoNLL-2003 train.
 //!
 //! usage: gazette-train SHARED_DIR OUT_DIR   (e.g. `../shared data`)
+//!
+//! The library embeds `OUT_DIR/gazetteer.bin`, so building from a checkout without it
+//! needs an empty placeholder file first (`touch data/gazetteer.bin`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
@@ -314,6 +317,8 @@ fn main() {
     fs::write(out.join("gazetteer/names.tsv"), &names).expect("write names");
     let examples = load_examples(&shared.join("eval/conll-train"));
     let gaz = Gazetteer::parse(&places, &demonyms, &names);
+    // The runtime loads these finished tables; the TSV files stay the readable source.
+    fs::write(out.join("gazetteer.bin"), gaz.to_bytes()).expect("write gazetteer tables");
     eprintln!("training on {} documents", examples.len());
     let (m1, m2) = tagger::train(&examples, &gaz, MODEL_BITS, EPOCHS);
     fs::write(out.join("ner1.model"), m1).expect("write model");

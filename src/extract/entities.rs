@@ -219,7 +219,7 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
                 }
                 // Gazetteer places merge across surface forms (`U.S.`, `United States`).
                 let key = match entry {
-                    Some(e) => PlaceKey::Entry(&e.country, &e.name),
+                    Some(e) => PlaceKey::Entry(e.country, e.name),
                     None => PlaceKey::Text(m_text.to_lowercase()),
                 };
                 let pos = places.iter().position(|p| p.key == key);
@@ -230,7 +230,7 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
                             key,
                             place: Place {
                                 name: String::new(),
-                                country: entry.map(|e| e.country.clone()),
+                                country: entry.map(|e| e.country.to_string()),
                                 mentions: Vec::new(),
                             },
                             best: (false, 0, 0),
@@ -240,7 +240,7 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
                 };
                 let p = &mut places[i];
                 if let Some(e) = entry.filter(|e| e.kind == KIND_COUNTRY) {
-                    p.place.name = e.name.clone();
+                    p.place.name = e.name.to_string();
                     p.best = (true, usize::MAX, 0);
                 } else if rank > p.best {
                     p.best = rank;

@@ -1,5 +1,6 @@
 //! Gazetteer: word and phrase lookup tables (given names, surnames, titles, places, demonyms) and the hashing they share with the tagger.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
@@ -190,15 +191,27 @@ pub const N_KINDS: u32 = 5;
 const BIG_CITY: u32 = 1_000_000;
 const MAX_PHRASE: usize = 6;
 
-#[derive(Debug, Clone)]
-pub struct PlaceEntry {
-    pub name: String,
-    pub country: String,
+/// A gazetteer place as `Gazetteer::place` hands it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlaceEntry<'g> {
+    pub name: &'g str,
+    pub country: &'g str,
     pub kind: u32,
     pub population: u32,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+/// A place as stored: its country code and canonical name are consecutive in `Gazetteer::text`
+/// (one string for all places rather than two allocations each), starting at `at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PlaceRec {
+    at: u32,
+    country_len: u8,
+    name_len: u16,
+    kind: u8,
+    population: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Phrase {
     /// Bit per kind; 0 for a mere prefix of a longer phrase.
     kinds: u8,
@@ -217,21 +230,26 @@ pub struct PhraseMatch {
     pub demonym: Option<[u8; 2]>,
 }
 
+#[derive(Debug, PartialEq, Eq)]
 pub struct Gazetteer {
     words: FlatMap<u16>,
     phrases: FlatMap<Phrase>,
-    pub places: Vec<PlaceEntry>,
+    places: Vec<PlaceRec>,
+    /// Country codes and canonical names of `places`; borrowed from the binary when embedded.
+    text: Cow<'static, str>,
 }
 
 /// The tables while `parse` fills them.
 struct Building {
     words: HashMapU64<u16>,
     phrases: HashMapU64<Phrase>,
-    places: Vec<PlaceEntry>,
+    places: Vec<PlaceRec>,
+    text: String,
 }
 
 /// Read-only open-addressing map from well-mixed 64-bit hashes, at most half full, so a
 /// lookup is a multiply, a shift and (usually) one or two compares.
+#[derive(Debug, PartialEq, Eq)]
 struct FlatMap<V> {
     keys: Vec<u64>,
     vals: Vec<V>,
@@ -242,14 +260,20 @@ struct FlatMap<V> {
 
 impl<V: Copy + Default> FlatMap<V> {
     fn new(map: HashMapU64<V>) -> FlatMap<V> {
-        let size = (2 * map.len()).next_power_of_two().max(16);
+        let len = map.len();
+        FlatMap::from_entries(len, map)
+    }
+
+    /// The map of `len` distinct keys given by `entries`.
+    fn from_entries(len: usize, entries: impl IntoIterator<Item = (u64, V)>) -> FlatMap<V> {
+        let size = (2 * len).next_power_of_two().max(16);
         let mut m = FlatMap {
             keys: vec![0; size],
             vals: vec![V::default(); size],
             shift: 64 - size.trailing_zeros(),
             zero: None,
         };
-        for (k, v) in map {
+        for (k, v) in entries {
             if k == 0 {
                 m.zero = Some(v);
                 continue;
@@ -262,6 +286,13 @@ impl<V: Copy + Default> FlatMap<V> {
             m.vals[i] = v;
         }
         m
+    }
+
+    /// Every key and value, the zero key included, in slot order.
+    fn entries(&self) -> impl Iterator<Item = (u64, V)> + '_ {
+        let stored = self.keys.iter().zip(&self.vals).filter(|(k, _)| **k != 0);
+        let zero = self.zero.map(|v| (0, v));
+        zero.into_iter().chain(stored.map(|(&k, &v)| (k, v)))
     }
 
     #[inline]
@@ -341,6 +372,7 @@ impl Gazetteer {
             ),
             phrases: HashMapU64::with_capacity_and_hasher(2 * place_names, Default::default()),
             places: Vec::with_capacity(count(places, b'\n')),
+            text: String::new(),
         };
         for line in names.lines() {
             let Some((name, flags)) = line.split_once('\t') else {
@@ -379,11 +411,21 @@ impl Gazetteer {
             let Some(canonical) = alts.next() else {
                 continue;
             };
+            let (Ok(country_len), Ok(name_len), Ok(at)) = (
+                u8::try_from(cc.len()),
+                u16::try_from(canonical.len()),
+                u32::try_from(g.text.len()),
+            ) else {
+                continue;
+            };
             let idx = g.places.len() as u32;
-            g.places.push(PlaceEntry {
-                name: canonical.to_string(),
-                country: cc.to_string(),
-                kind,
+            g.text.push_str(cc);
+            g.text.push_str(canonical);
+            g.places.push(PlaceRec {
+                at,
+                country_len,
+                name_len,
+                kind: kind as u8,
                 population,
             });
             for name in std::iter::once(canonical).chain(alts) {
@@ -409,6 +451,7 @@ impl Gazetteer {
             words: FlatMap::new(g.words),
             phrases: FlatMap::new(g.phrases),
             places: g.places,
+            text: Cow::Owned(g.text),
         }
     }
 }
@@ -429,7 +472,8 @@ impl Building {
 
     fn add_place_phrase(&mut self, name: &str, idx: u32) {
         let new = &self.places[idx as usize];
-        let (new_rank, new_pop, kind) = (kind_rank(new.kind), new.population, new.kind);
+        let kind = new.kind as u32;
+        let (new_rank, new_pop) = (kind_rank(kind), new.population);
         let places = std::mem::take(&mut self.places);
         if let Some(p) = self.insert_phrase(name) {
             p.kinds |= 1 << kind;
@@ -437,7 +481,7 @@ impl Building {
                 None => true,
                 Some(old) => {
                     let o = &places[old as usize];
-                    (kind_rank(o.kind), std::cmp::Reverse(o.population))
+                    (kind_rank(o.kind as u32), std::cmp::Reverse(o.population))
                         > (new_rank, std::cmp::Reverse(new_pop))
                 }
             };
@@ -449,25 +493,177 @@ impl Building {
     }
 }
 
+/// The tables `gazette-train` derived from the TSV files under `data/gazetteer/`.
+static EMBEDDED_BIN: &[u8] =
+    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/gazetteer.bin"));
+
+/// Magic of the binary gazetteer, `data/gazetteer.bin`.
+const BIN_MAGIC: &[u8; 4] = b"GZG1";
+const NO_PLACE: u32 = u32::MAX;
+const PHRASE_PREFIX: u8 = 1;
+const PHRASE_DEMONYM: u8 = 2;
+
+/// Little-endian reader over the binary gazetteer that reports running out of bytes as `None`.
+struct Reader<'b> {
+    b: &'b [u8],
+}
+
+impl<'b> Reader<'b> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.b.split_first_chunk::<N>()?;
+        self.b = rest;
+        Some(*head)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        self.take::<1>().map(|[b]| b)
+    }
+    fn u16(&mut self) -> Option<u16> {
+        self.take().map(u16::from_le_bytes)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take().map(u32::from_le_bytes)
+    }
+    fn u64(&mut self) -> Option<u64> {
+        self.take().map(u64::from_le_bytes)
+    }
+    /// A count of records of `size` bytes each, checked against the bytes left so a bad
+    /// count cannot ask for a huge allocation.
+    fn count(&mut self, size: usize) -> Option<usize> {
+        let n = self.u32()? as usize;
+        (n.checked_mul(size)? <= self.b.len()).then_some(n)
+    }
+    fn bytes(&mut self, n: usize) -> Option<&'b [u8]> {
+        let (head, rest) = self.b.split_at_checked(n)?;
+        self.b = rest;
+        Some(head)
+    }
+}
+
+/// Entries of a map sorted by key, so the serialised form does not depend on table layout.
+fn sorted_entries<V: Copy + Default>(m: &FlatMap<V>) -> Vec<(u64, V)> {
+    let mut e: Vec<(u64, V)> = m.entries().collect();
+    e.sort_unstable_by_key(|&(k, _)| k);
+    e
+}
+
 impl Gazetteer {
-    /// The gazetteer embedded in the binary.
+    /// The gazetteer embedded in the binary: `gazette-train` writes the finished tables next
+    /// to the TSV sources, so start-up copies arrays instead of tokenising and hashing every name.
     pub fn embedded() -> &'static Gazetteer {
         static G: OnceLock<Gazetteer> = OnceLock::new();
         G.get_or_init(|| {
-            Gazetteer::parse(
-                include_str!(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/data/gazetteer/places.tsv"
-                )),
-                include_str!(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/data/gazetteer/demonyms.tsv"
-                )),
-                include_str!(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/data/gazetteer/names.tsv"
-                )),
-            )
+            Gazetteer::from_bytes(EMBEDDED_BIN)
+                .expect("data/gazetteer.bin is corrupt: regenerate it with gazette-train")
+        })
+    }
+
+    /// The tables in the binary form `from_bytes` reads (all integers little-endian):
+    /// words `(key u64, flags u16)`, phrases `(key u64, kinds u8, flags u8, demonym [u8; 2],
+    /// place u32)`, places `(kind u8, population u32, country length u8, name length u16)`,
+    /// each list preceded by its u32 length, then the u32 length and bytes of the places' text.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = BIN_MAGIC.to_vec();
+        let words = sorted_entries(&self.words);
+        out.extend_from_slice(&(words.len() as u32).to_le_bytes());
+        for (k, v) in words {
+            out.extend_from_slice(&k.to_le_bytes());
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        let phrases = sorted_entries(&self.phrases);
+        out.extend_from_slice(&(phrases.len() as u32).to_le_bytes());
+        for (k, p) in phrases {
+            out.extend_from_slice(&k.to_le_bytes());
+            let flags = if p.prefix { PHRASE_PREFIX } else { 0 }
+                | if p.demonym.is_some() {
+                    PHRASE_DEMONYM
+                } else {
+                    0
+                };
+            out.extend_from_slice(&[p.kinds, flags]);
+            out.extend_from_slice(&p.demonym.unwrap_or_default());
+            out.extend_from_slice(&p.place.unwrap_or(NO_PLACE).to_le_bytes());
+        }
+        out.extend_from_slice(&(self.places.len() as u32).to_le_bytes());
+        for p in &self.places {
+            out.push(p.kind);
+            out.extend_from_slice(&p.population.to_le_bytes());
+            out.push(p.country_len);
+            out.extend_from_slice(&p.name_len.to_le_bytes());
+        }
+        out.extend_from_slice(&(self.text.len() as u32).to_le_bytes());
+        out.extend_from_slice(self.text.as_bytes());
+        out
+    }
+
+    /// Reads what `to_bytes` wrote; `None` if the bytes are truncated or inconsistent
+    /// (lengths, place indices, text offsets, UTF-8), so lookups can index without checks.
+    pub fn from_bytes(b: &'static [u8]) -> Option<Gazetteer> {
+        let mut r = Reader {
+            b: b.strip_prefix(BIN_MAGIC)?,
+        };
+        let n = r.count(10)?;
+        let mut words = Vec::with_capacity(n);
+        for _ in 0..n {
+            words.push((r.u64()?, r.u16()?));
+        }
+        let n = r.count(16)?;
+        let mut phrases = Vec::with_capacity(n);
+        for _ in 0..n {
+            let key = r.u64()?;
+            let [kinds, flags] = r.take()?;
+            let demonym: [u8; 2] = r.take()?;
+            let place = r.u32()?;
+            phrases.push((
+                key,
+                Phrase {
+                    kinds,
+                    prefix: flags & PHRASE_PREFIX != 0,
+                    place: (place != NO_PLACE).then_some(place),
+                    demonym: (flags & PHRASE_DEMONYM != 0).then_some(demonym),
+                },
+            ));
+        }
+        let n = r.count(8)?;
+        let mut places = Vec::with_capacity(n);
+        let mut at = 0u32;
+        for _ in 0..n {
+            let (kind, population) = (r.u8()?, r.u32()?);
+            let (country_len, name_len) = (r.u8()?, r.u16()?);
+            places.push(PlaceRec {
+                at,
+                country_len,
+                name_len,
+                kind,
+                population,
+            });
+            at = at.checked_add(country_len as u32 + name_len as u32)?;
+        }
+        let len = r.u32()? as usize;
+        let text = std::str::from_utf8(r.bytes(len)?).ok()?;
+        let places_ok = places.iter().all(|p| {
+            let (a, c) = (p.at as usize, p.country_len as usize);
+            let end = a + c + p.name_len as usize;
+            end <= text.len()
+                && text.is_char_boundary(a)
+                && text.is_char_boundary(a + c)
+                && text.is_char_boundary(end)
+        });
+        if !places_ok
+            || !r.b.is_empty()
+            // Sorted and distinct, as `to_bytes` writes them: `FlatMap` needs distinct keys.
+            || !words.windows(2).all(|w| w[0].0 < w[1].0)
+            || !phrases.windows(2).all(|w| w[0].0 < w[1].0)
+            || phrases
+                .iter()
+                .any(|(_, p)| p.place.is_some_and(|i| i as usize >= places.len()))
+        {
+            return None;
+        }
+        Some(Gazetteer {
+            words: FlatMap::from_entries(words.len(), words),
+            phrases: FlatMap::from_entries(phrases.len(), phrases),
+            places,
+            text: Cow::Borrowed(text),
         })
     }
 
@@ -524,13 +720,62 @@ impl Gazetteer {
     }
 
     /// Place for an exact (case-insensitive) phrase.
-    pub fn place(&self, text: &str) -> Option<&PlaceEntry> {
+    pub fn place(&self, text: &str) -> Option<PlaceEntry<'_>> {
         let p = self.phrases.get(phrase_hash(text)?)?;
-        p.place.map(|i| &self.places[i as usize])
+        let r = self.places[p.place? as usize];
+        let (a, c) = (r.at as usize, r.country_len as usize);
+        Some(PlaceEntry {
+            country: &self.text[a..a + c],
+            name: &self.text[a + c..a + c + r.name_len as usize],
+            kind: r.kind as u32,
+            population: r.population,
+        })
     }
 
     /// Country code of a demonym phrase such as `North Korean`.
     pub fn demonym(&self, text: &str) -> Option<[u8; 2]> {
         self.phrases.get(phrase_hash(text)?)?.demonym
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_tables_match_the_tsv_sources() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/gazetteer/");
+        let read = |f: &str| std::fs::read_to_string(format!("{dir}{f}")).unwrap();
+        let parsed = Gazetteer::parse(
+            &read("places.tsv"),
+            &read("demonyms.tsv"),
+            &read("names.tsv"),
+        );
+        assert!(
+            parsed.to_bytes() == EMBEDDED_BIN,
+            "data/gazetteer.bin is stale: rerun gazette-train"
+        );
+        let loaded = Gazetteer::embedded();
+        assert_eq!(sorted_entries(&loaded.words), sorted_entries(&parsed.words));
+        assert_eq!(
+            sorted_entries(&loaded.phrases),
+            sorted_entries(&parsed.phrases)
+        );
+        assert_eq!(loaded.places, parsed.places);
+        assert_eq!(loaded.text, parsed.text);
+        let us = loaded.place("United States").unwrap();
+        assert_eq!((us.country, us.name), ("US", "United States"));
+    }
+
+    #[test]
+    fn damaged_tables_are_rejected() {
+        let b = EMBEDDED_BIN;
+        for len in [0, 3, 4, 9, b.len() / 2, b.len() - 1] {
+            assert!(Gazetteer::from_bytes(&b[..len]).is_none(), "{len}");
+        }
+        // A place count larger than the file must not be trusted for an allocation.
+        let mut big = b.to_vec();
+        big[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(Gazetteer::from_bytes(big.leak()).is_none());
     }
 }

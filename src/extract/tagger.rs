@@ -550,27 +550,32 @@ pub struct Tables {
 }
 
 impl Tables {
-    pub fn new(m1: &Model, m2: &Model) -> Tables {
-        assert_eq!(m1.bits, m2.bits, "passes must share the hashed slots");
-        let rows = m1
-            .rows
-            .iter()
-            .zip(&m2.rows)
-            .map(|(a, b)| [a.map(i32::from), b.map(i32::from)])
-            .collect();
+    /// Decodes the two serialised passes straight into the interleaved `i32` rows, without
+    /// `i16` copies to widen afterwards.
+    pub fn from_bytes(b1: &[u8], b2: &[u8]) -> Tables {
+        let bits = model_bits(b1);
+        assert_eq!(bits, model_bits(b2), "passes must share the hashed slots");
+        let mut rows = vec![[[0i32; ROW]; 2]; 1 << bits];
+        for (m, b) in [b1, b2].into_iter().enumerate() {
+            model_rows(b, |idx, w| {
+                for (r, x) in rows[idx][m].iter_mut().zip(w) {
+                    *r = x.into();
+                }
+            });
+        }
         let mut history = [[[[0; ROW]; N_LABELS]; N_LABELS]; 2];
-        for (m, model) in [m1, m2].into_iter().enumerate() {
-            for (p, row) in history[m].iter_mut().enumerate() {
+        for (m, hist) in history.iter_mut().enumerate() {
+            for (p, row) in hist.iter_mut().enumerate() {
                 for (q, h) in row.iter_mut().enumerate() {
                     let (p, q) = (p as u64, q as u64);
                     for f in [feat(4, p), feat(5, mix(p, q))] {
-                        add_row(h, &model.rows[slot(f, model.bits)]);
+                        add_row(h, &rows[slot(f, bits)][m]);
                     }
                 }
             }
         }
         Tables {
-            bits: m1.bits,
+            bits,
             rows,
             history,
         }
@@ -613,17 +618,10 @@ impl Tables {
 /// The embedded models as inference tables.
 pub fn embedded_tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
-    // Built from models of its own so the i16 copies are not kept alongside.
     T.get_or_init(|| {
-        Tables::new(
-            &Model::from_bytes(include_bytes!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/data/ner1.model"
-            ))),
-            &Model::from_bytes(include_bytes!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/data/ner2.model"
-            ))),
+        Tables::from_bytes(
+            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/ner1.model")),
+            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/ner2.model")),
         )
     })
 }
@@ -663,33 +661,45 @@ fn slot(h: u64, bits: u32) -> usize {
     (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
 }
 
-impl Model {
-    pub fn from_bytes(b: &[u8]) -> Model {
-        assert!(b.len() >= 9 && &b[..4] == b"GZN1", "bad model file");
-        let bits = b[4] as u32;
-        let n = u32::from_le_bytes(b[5..9].try_into().unwrap()) as usize;
-        let mut rows = vec![[0i16; ROW]; 1 << bits];
-        let mut at = 9;
-        let mut idx = 0usize;
-        for _ in 0..n {
-            // Slots are delta-encoded as LEB128 varints to keep the file small.
-            let mut delta = 0usize;
-            let mut shift = 0;
-            loop {
-                let byte = b[at];
-                at += 1;
-                delta |= ((byte & 0x7f) as usize) << shift;
-                shift += 7;
-                if byte & 0x80 == 0 {
-                    break;
-                }
-            }
-            idx += delta;
-            for w in &mut rows[idx][..N_LABELS] {
-                *w = i16::from_le_bytes([b[at], b[at + 1]]);
-                at += 2;
+/// Hashed-slot bits of a serialised model.
+fn model_bits(b: &[u8]) -> u32 {
+    assert!(b.len() >= 9 && &b[..4] == b"GZN1", "bad model file");
+    b[4] as u32
+}
+
+/// Calls `set` with the slot and weights of every row a serialised model stores.
+fn model_rows(b: &[u8], mut set: impl FnMut(usize, [i16; N_LABELS])) {
+    let n = u32::from_le_bytes(b[5..9].try_into().unwrap()) as usize;
+    let mut at = 9;
+    let mut idx = 0usize;
+    for _ in 0..n {
+        // Slots are delta-encoded as LEB128 varints to keep the file small.
+        let mut delta = 0usize;
+        let mut shift = 0;
+        loop {
+            let byte = b[at];
+            at += 1;
+            delta |= ((byte & 0x7f) as usize) << shift;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                break;
             }
         }
+        idx += delta;
+        let mut w = [0i16; N_LABELS];
+        for x in &mut w {
+            *x = i16::from_le_bytes([b[at], b[at + 1]]);
+            at += 2;
+        }
+        set(idx, w);
+    }
+}
+
+impl Model {
+    pub fn from_bytes(b: &[u8]) -> Model {
+        let bits = model_bits(b);
+        let mut rows = vec![[0i16; ROW]; 1 << bits];
+        model_rows(b, |idx, w| rows[idx][..N_LABELS].copy_from_slice(&w));
         Model { bits, rows }
     }
 
@@ -764,7 +774,8 @@ pub fn tag_reference(doc: &mut Doc, models: &(Model, Model)) -> Vec<u8> {
 
 /// Turns BIO labels into `(class, first token, end token)` spans.
 pub fn spans(labels: &[u8]) -> Vec<(Class, usize, usize)> {
-    let mut out = Vec::new();
+    // Sized by the begin labels (odd), one per span: growing it step by step cost more than this pass.
+    let mut out = Vec::with_capacity(labels.iter().filter(|&&l| l & 1 != 0).count());
     let mut i = 0;
     while i < labels.len() {
         match class_of(labels[i]) {
