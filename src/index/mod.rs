@@ -160,15 +160,21 @@ impl GazetteIndex {
             let size = fast.u64("size")?;
             let mtime = fast.i64("mtime")?;
             let hash = fast.u64("hash")?;
-            let mut key = String::new();
+            // The dictionary is read once, in order: looking each ord up on its own would
+            // decompress a block per document (most of a million-file no-op run).
+            let mut keys = Vec::with_capacity(paths.num_terms());
+            let mut terms = paths
+                .dictionary()
+                .stream()
+                .map_err(|e| Error::io(&self.dir, e))?;
+            while let Some((key, _)) = terms.next() {
+                keys.push(String::from_utf8_lossy(key).into_owned());
+            }
             for doc in segment.doc_ids_alive() {
-                let Some(ord) = paths.term_ords(doc).next() else {
+                let Some(key) = paths.term_ords(doc).next().and_then(|o| keys.get(o as usize))
+                else {
                     continue;
                 };
-                key.clear();
-                paths
-                    .ord_to_str(ord, &mut key)
-                    .map_err(|e| Error::io(&self.dir, e))?;
                 let found = Known {
                     size: size.first(doc).unwrap_or_default(),
                     mtime: mtime.first(doc).unwrap_or_default(),
