@@ -834,3 +834,21 @@ fn a_write_failure_during_commit_keeps_the_previous_commit() {
         (&Value::from(300), &Value::from(305))
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_killed_watcher_leaves_an_index_that_the_next_run_completes() {
+    let env = Env::indexed();
+    let (mut child, _lines) = start_watch(&env);
+    generate(&env, 0..300);
+    std::thread::sleep(std::time::Duration::from_millis(350));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Whatever the watcher had committed opens fine...
+    let before = env.json(&["stats"])["docs"].as_u64().unwrap();
+    assert!((5..=305).contains(&before), "{before}");
+    // ...and one run converges to one document per file.
+    let summary = env.json(&["index"]);
+    assert_eq!(summary["docs"], 305);
+    assert_eq!(env.hits("zq123x", &[]), ["0123.txt"]);
+}

@@ -171,7 +171,10 @@ impl GazetteIndex {
                 keys.push(String::from_utf8_lossy(key).into_owned());
             }
             for doc in segment.doc_ids_alive() {
-                let Some(key) = paths.term_ords(doc).next().and_then(|o| keys.get(o as usize))
+                let Some(key) = paths
+                    .term_ords(doc)
+                    .next()
+                    .and_then(|o| keys.get(o as usize))
                 else {
                     continue;
                 };
