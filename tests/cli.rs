@@ -852,3 +852,27 @@ fn a_killed_watcher_leaves_an_index_that_the_next_run_completes() {
     assert_eq!(summary["docs"], 305);
     assert_eq!(env.hits("zq123x", &[]), ["0123.txt"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_the_first_pass_of_watch_stops_at_a_commit() {
+    let env = Env::new();
+    generate(&env, 0..2000);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["watch", "--json", "--commit-every", "50"])
+        .current_dir(env.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    let first: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let committed = first["docs"].as_u64().unwrap();
+    assert_eq!(env.json(&["stats"])["docs"], committed);
+    let summary = env.json(&["index"]);
+    assert_eq!(summary["added"].as_u64().unwrap() + committed, 2000);
+    assert_eq!(summary["docs"], 2000);
+}

@@ -30,7 +30,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<()> {
     let (index, mut writer) = config.open()?;
-    let mut syncer = Syncer::new(&index, &mut writer, config.sync.clone())?;
+    let mut syncer = Syncer::new(&index, &mut writer, config.sync.clone())?.stop_on(stop);
     let first = syncer.full(progress)?;
     super::index::report(config, &first, out)?;
 

@@ -3,6 +3,7 @@
 //! commit so that an interrupted run keeps most of its work and the next run converges.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -81,6 +82,8 @@ pub struct Syncer<'a> {
     reader: tantivy::IndexReader,
     /// Deletions are waiting for a commit.
     uncommitted: bool,
+    /// When set, a pass stops at the next commit (Ctrl-C in `watch`).
+    stop: Option<&'a AtomicBool>,
 }
 
 impl<'a> Syncer<'a> {
@@ -100,7 +103,15 @@ impl<'a> Syncer<'a> {
             pool,
             reader,
             uncommitted: false,
+            stop: None,
         })
+    }
+
+    /// Makes every pass end at its next commit once `stop` is set, so that a long first pass
+    /// can be interrupted without losing what it committed.
+    pub fn stop_on(mut self, stop: &'a AtomicBool) -> Self {
+        self.stop = Some(stop);
+        self
     }
 
     /// Walks the whole corpus and brings the index in line with it.
@@ -199,6 +210,9 @@ impl<'a> Syncer<'a> {
             }
             self.writer.commit().map_err(write_failed)?;
             self.uncommitted = false;
+            if self.stop.is_some_and(|stop| stop.load(Ordering::Relaxed)) {
+                break;
+            }
         }
         if self.uncommitted {
             self.writer.commit().map_err(write_failed)?;
