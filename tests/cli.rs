@@ -858,7 +858,7 @@ fn a_killed_watcher_leaves_an_index_that_the_next_run_completes() {
 fn ctrl_c_during_the_first_pass_of_watch_stops_at_a_commit() {
     let env = Env::new();
     generate(&env, 0..2000);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+    let child = Command::new(env!("CARGO_BIN_EXE_gazette"))
         .args(["watch", "--json", "--commit-every", "50"])
         .current_dir(env.dir.path())
         .stdout(std::process::Stdio::piped())
