@@ -17,7 +17,11 @@ fuzz_target!(|bytes: &[u8]| {
         .map(|m| (m.start, m.end))
         .chain(found.dates.iter().map(|d| (d.start, d.end)));
     for (start, end) in spans {
-        assert!(start < end && end <= bytes.len(), "span {start}..{end} of {}", bytes.len());
+        assert!(
+            start < end && end <= bytes.len(),
+            "span {start}..{end} of {}",
+            bytes.len()
+        );
     }
     if article.replaced == 0 {
         let text = std::str::from_utf8(bytes).unwrap();

@@ -4,8 +4,8 @@
 
 use std::sync::OnceLock;
 
-use gazette::index::sync::{SyncOptions, Syncer};
 use gazette::index::GazetteIndex;
+use gazette::index::sync::{SyncOptions, Syncer};
 use gazette::query::{self, SearchRequest, Sort};
 use libfuzzer_sys::fuzz_target;
 
