@@ -235,15 +235,22 @@ pub fn search(index: &GazetteIndex, request: &SearchRequest) -> Result<SearchRes
     let query = parse(index, &request.query)?;
     let searcher = index.searcher()?;
     let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
-    let (total, ranked): (usize, Vec<(Option<f32>, DocAddress)>) = match request.sort {
+    // Counting, ranking and facets share one pass over the matches.
+    let facet_counts = request.facets.then(facets_collector).transpose()?;
+    let (total, ranked, aggregated): (usize, Vec<(Option<f32>, DocAddress)>, _) = match request.sort
+    {
         Sort::Relevance => {
-            let (total, docs) = searcher.search(&query, &(Count, top.order_by_score()))?;
-            (total, docs.into_iter().map(|(s, d)| (Some(s), d)).collect())
+            let collectors = (Count, top.order_by_score(), facet_counts);
+            let (total, docs, aggregated) = searcher.search(&query, &collectors)?;
+            let docs = docs.into_iter().map(|(s, d)| (Some(s), d)).collect();
+            (total, docs, aggregated)
         }
         Sort::Date => {
             let by_date = top.order_by_fast_field::<DateTime>("published", Order::Desc);
-            let (total, docs) = searcher.search(&query, &(Count, by_date))?;
-            (total, docs.into_iter().map(|(_, d)| (None, d)).collect())
+            let (total, docs, aggregated) =
+                searcher.search(&query, &(Count, by_date, facet_counts))?;
+            let docs = docs.into_iter().map(|(_, d)| (None, d)).collect();
+            (total, docs, aggregated)
         }
     };
     let ranked = if request.limit == 0 {
@@ -279,11 +286,7 @@ pub fn search(index: &GazetteIndex, request: &SearchRequest) -> Result<SearchRes
         );
         hits.push(hit(index, &doc, path, score, &snippets));
     }
-    let facets = if request.facets {
-        Some(facets(&searcher, &*query)?)
-    } else {
-        None
-    };
+    let facets = aggregated.map(facets_from);
     Ok(SearchResults {
         query: request.query.clone(),
         total,
@@ -363,14 +366,20 @@ const FACET_SIZE: usize = 10;
 
 /// The most frequent people, places and countries among the documents `query` matches.
 pub fn facets(searcher: &Searcher, query: &dyn Query) -> Result<Facets> {
+    Ok(facets_from(searcher.search(query, &facets_collector()?)?))
+}
+
+fn facets_collector() -> Result<AggregationCollector> {
     let request = serde_json::json!({
         "people": { "terms": { "field": "people", "size": FACET_SIZE } },
         "places": { "terms": { "field": "places", "size": FACET_SIZE } },
         "countries": { "terms": { "field": "countries", "size": FACET_SIZE } },
     });
     let aggs: Aggregations = serde_json::from_value(request)?;
-    let collector = AggregationCollector::from_aggs(aggs, Default::default());
-    let results: AggregationResults = searcher.search(query, &collector)?;
+    Ok(AggregationCollector::from_aggs(aggs, Default::default()))
+}
+
+fn facets_from(results: AggregationResults) -> Facets {
     let counts = |name: &str| -> Vec<FacetCount> {
         match results.0.get(name) {
             Some(AggregationResult::BucketResult(BucketResult::Terms { buckets, .. })) => buckets
@@ -383,11 +392,11 @@ pub fn facets(searcher: &Searcher, query: &dyn Query) -> Result<Facets> {
             _ => Vec::new(),
         }
     };
-    Ok(Facets {
+    Facets {
         people: counts("people"),
         places: counts("places"),
         countries: counts("countries"),
-    })
+    }
 }
 
 #[cfg(test)]
