@@ -84,6 +84,13 @@ impl Article {
     }
 }
 
+/// Why `bytes` cannot be an article at all, if they cannot: text files hold no NUL bytes.
+pub fn not_text(bytes: &[u8]) -> Option<&'static str> {
+    bytes
+        .contains(&0)
+        .then_some("binary file (contains NUL bytes)")
+}
+
 /// Lossy UTF-8 decoding that remembers where replacements shifted the offsets.
 fn decode(bytes: &[u8]) -> (String, Vec<(usize, usize)>) {
     if let Ok(text) = std::str::from_utf8(bytes) {

@@ -81,8 +81,8 @@ fn render(file: &FileEntry, config: &ExtractConfig) -> std::result::Result<Vec<u
         reason,
     };
     let bytes = file.read().map_err(|e| skip(format!("cannot read: {e}")))?;
-    if bytes.contains(&0) {
-        return Err(skip("binary file (contains NUL bytes)".into()));
+    if let Some(reason) = crate::article::not_text(&bytes) {
+        return Err(skip(reason.into()));
     }
     let article = Article::parse(&bytes);
     let found = extract::extract(&article, &file.key);

@@ -286,8 +286,8 @@ fn index_file(
     if bytes.len() as u64 > options.max_size {
         return skip(too_large(bytes.len() as u64, options.max_size));
     }
-    if bytes.contains(&0) {
-        return skip("binary file (contains NUL bytes)".into());
+    if let Some(reason) = crate::article::not_text(&bytes) {
+        return skip(reason.into());
     }
     let article = Article::parse(&bytes);
     if article.is_blank() {
