@@ -28,7 +28,7 @@ pub struct IndexArgs {
     #[arg(long, default_value_t = 10_000_000)]
     pub max_size: u64,
     /// Commit after this many files read, so that an interrupted run keeps its work.
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 100_000)]
     pub commit_every: usize,
     /// Print the summary as one JSON object.
     #[arg(long)]

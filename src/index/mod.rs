@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
+use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyError};
 
 use crate::error::{Error, Result};
@@ -209,18 +210,34 @@ impl GazetteIndex {
     }
 }
 
+/// Segments with more live articles than this are never merged again.
+///
+/// A full arena flushes segments of about 50,000 news articles, so a bulk run writes segments
+/// that are already large and merges nothing: merging them would re-read every byte written so
+/// far (through mmap, which counts in the process's memory) once per merge level, the bulk of a
+/// million-article run's time and peak memory. The small segments that incremental runs, `watch`
+/// and the tail of each commit leave behind are still merged, so their number stays bounded.
+const MERGE_BELOW_DOCS: usize = 20_000;
+
 fn writer(index: &Index, dir: &Path, threads: usize) -> Result<IndexWriter> {
     // Each tantivy indexing thread gets its own arena; 2 threads × 128 MB keeps a million-article
-    // run well under a gigabyte while leaving segments large enough that merges stay rare.
+    // run well under a gigabyte while leaving segments large.
     let writer_threads = threads.clamp(1, 2);
-    index
+    let writer = index
         .writer_with_num_threads(writer_threads, writer_threads * 128_000_000)
         .map_err(|e| match e {
             TantivyError::LockFailure(LockError::LockBusy, _) => {
                 Error::IndexBusy(dir.to_path_buf())
             }
             other => Error::Index(other),
-        })
+        })?;
+    let mut policy = LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MERGE_BELOW_DOCS);
+    // Updated and removed articles leave deleted documents behind; a segment that is half
+    // deleted is worth rewriting.
+    policy.set_del_docs_ratio_before_merge(0.5);
+    writer.set_merge_policy(Box::new(policy));
+    Ok(writer)
 }
 
 /// Fails with [`Error::IndexBusy`] when another process holds the index's writer lock.
