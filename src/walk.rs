@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::error::{Error, Result};
@@ -46,7 +47,8 @@ pub struct Walk {
 }
 
 /// The files under `root` (or `root` itself when it is a file) that may be articles.
-/// Hidden files and folders are skipped, symbolic links are not followed.
+/// Hidden files and folders are skipped, symbolic links are not followed. Files are examined
+/// (size, modification time) on the current rayon pool's threads.
 pub fn walk(root: &Path) -> Result<Walk> {
     let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::CorpusMissing(root.to_path_buf()),
@@ -56,12 +58,17 @@ pub fn walk(root: &Path) -> Result<Walk> {
     let mut found = Walk::default();
     let entries = WalkDir::new(root)
         .follow_links(false)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    // Reading the folders is cheap; a `stat` per file is most of a large corpus's walk and is
+    // spread over the threads.
+    let mut candidates = Vec::new();
     for entry in entries {
-        let entry = match entry {
-            Ok(entry) => entry,
+        match entry {
+            Ok(entry) if entry.file_type().is_file() && is_article_name(entry.path()) => {
+                candidates.push(entry);
+            }
+            Ok(_) => {}
             Err(err) => {
                 let path = err.path().unwrap_or(root).display().to_string();
                 let reason = match err.io_error() {
@@ -69,33 +76,34 @@ pub fn walk(root: &Path) -> Result<Walk> {
                     None => err.to_string(),
                 };
                 found.skipped.push(Skip { path, reason });
-                continue;
             }
-        };
-        if !entry.file_type().is_file() || !is_article_name(entry.path()) {
-            continue;
         }
-        let meta = match entry.metadata() {
-            Ok(meta) => meta,
-            Err(err) => {
-                found.skipped.push(Skip {
-                    path: entry.path().display().to_string(),
-                    reason: format!("cannot stat: {err}"),
-                });
-                continue;
-            }
-        };
-        let key = if root_is_dir {
-            relative_key(root, entry.path())
-        } else {
-            entry.file_name().to_string_lossy().into_owned()
-        };
-        found.files.push(FileEntry {
-            path: entry.path().to_path_buf(),
-            key,
-            size: meta.len(),
-            mtime: mtime_nanos(&meta),
-        });
+    }
+    let examined: Vec<std::result::Result<FileEntry, Skip>> = candidates
+        .into_par_iter()
+        .map(|entry| {
+            let meta = entry.metadata().map_err(|err| Skip {
+                path: entry.path().display().to_string(),
+                reason: format!("cannot stat: {err}"),
+            })?;
+            let key = if root_is_dir {
+                relative_key(root, entry.path())
+            } else {
+                entry.file_name().to_string_lossy().into_owned()
+            };
+            Ok(FileEntry {
+                path: entry.into_path(),
+                key,
+                size: meta.len(),
+                mtime: mtime_nanos(&meta),
+            })
+        })
+        .collect();
+    for file in examined {
+        match file {
+            Ok(file) => found.files.push(file),
+            Err(skip) => found.skipped.push(skip),
+        }
     }
     if !root_is_dir && found.files.is_empty() {
         found.skipped.push(Skip {
@@ -103,7 +111,8 @@ pub fn walk(root: &Path) -> Result<Walk> {
             reason: "not a .txt or .md file".into(),
         });
     }
-    found.files.sort_by(|a, b| a.key.cmp(&b.key));
+    found.files.par_sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    found.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(found)
 }
 

@@ -117,16 +117,25 @@ impl<'a> Syncer<'a> {
     /// Walks the whole corpus and brings the index in line with it.
     pub fn full(&mut self, progress: &(dyn Fn(Progress) + Sync)) -> Result<Summary> {
         let started = Instant::now();
-        let mut known = if self.options.rebuild {
+        let rebuild = self.options.rebuild;
+        if rebuild {
             // Only the first pass of a process starts over.
             self.options.rebuild = false;
             self.writer.delete_all_documents()?;
             self.uncommitted = true;
-            HashMap::new()
-        } else {
-            self.index.known(&self.reader)?
-        };
-        let walked = walk::walk(&self.index.corpus)?;
+        }
+        // Both are mostly waiting on the system (a `stat` per file, index pages), so they overlap.
+        let (index, reader) = (self.index, &self.reader);
+        let (known, walked) = self.pool.install(|| {
+            rayon::join(
+                || match rebuild {
+                    true => Ok(HashMap::new()),
+                    false => index.known(reader),
+                },
+                || walk::walk(&index.corpus),
+            )
+        });
+        let (mut known, walked) = (known?, walked?);
         let mut summary = Summary {
             skipped: walked.skipped,
             ..Summary::default()
