@@ -128,9 +128,12 @@ impl<'a> Syncer<'a> {
         let (index, reader) = (self.index, &self.reader);
         let (known, walked) = self.pool.install(|| {
             rayon::join(
-                || match rebuild {
-                    true => Ok(HashMap::new()),
-                    false => index.known(reader),
+                || {
+                    if rebuild {
+                        Ok(HashMap::new())
+                    } else {
+                        index.known(reader)
+                    }
                 },
                 || walk::walk(&index.corpus),
             )
