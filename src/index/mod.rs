@@ -231,13 +231,17 @@ fn writer(index: &Index, dir: &Path, threads: usize) -> Result<IndexWriter> {
             }
             other => Error::Index(other),
         })?;
+    writer.set_merge_policy(Box::new(merge_policy()));
+    Ok(writer)
+}
+
+fn merge_policy() -> LogMergePolicy {
     let mut policy = LogMergePolicy::default();
     policy.set_max_docs_before_merge(MERGE_BELOW_DOCS);
     // Updated and removed articles leave deleted documents behind; a segment that is half
     // deleted is worth rewriting.
     policy.set_del_docs_ratio_before_merge(0.5);
-    writer.set_merge_policy(Box::new(policy));
-    Ok(writer)
+    policy
 }
 
 /// Fails with [`Error::IndexBusy`] when another process holds the index's writer lock.
@@ -305,5 +309,31 @@ fn check_format(dir: &Path, marker: &Marker) -> Result<()> {
             found: marker.format,
             expected: FORMAT,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::index::SegmentId;
+    use tantivy::indexer::MergePolicy;
+
+    fn segments(index: &Index, sizes: &[u32]) -> Vec<tantivy::index::SegmentMeta> {
+        sizes
+            .iter()
+            .map(|&n| index.new_segment_meta(SegmentId::generate_random(), n))
+            .collect()
+    }
+
+    #[test]
+    fn small_segments_are_merged_and_bulk_segments_left_alone() {
+        let index = Index::create_in_ram(Fields::schema().0);
+        let policy = merge_policy();
+        let small = segments(&index, &[900, 1_000, 1_100, 950, 1_000, 1_200, 800, 1_000]);
+        let candidates = policy.compute_merge_candidates(&small);
+        assert_eq!(candidates.len(), 1);
+        assert_eq!(candidates[0].0.len(), 8);
+        let bulk = segments(&index, &[50_000; 20]);
+        assert!(policy.compute_merge_candidates(&bulk).is_empty());
     }
 }
