@@ -568,25 +568,24 @@ impl Tables {
                 rows[index[slot] as usize][m][..N_LABELS].copy_from_slice(&w);
             });
         }
-        let mut tables = Tables {
-            bits,
-            index,
-            rows,
-            history: [[[[0; ROW]; N_LABELS]; N_LABELS]; 2],
-        };
-        let mut history = tables.history;
+        let row = |slot: usize| &rows[index[slot] as usize];
+        let mut history = [[[[0; ROW]; N_LABELS]; N_LABELS]; 2];
         for (m, hist) in history.iter_mut().enumerate() {
-            for (p, row) in hist.iter_mut().enumerate() {
-                for (q, h) in row.iter_mut().enumerate() {
+            for (p, row_p) in hist.iter_mut().enumerate() {
+                for (q, h) in row_p.iter_mut().enumerate() {
                     let (p, q) = (p as u64, q as u64);
                     for f in [feat(4, p), feat(5, mix(p, q))] {
-                        add_row(h, &tables.row(slot(f, bits))[m]);
+                        add_row(h, &row(slot(f, bits))[m]);
                     }
                 }
             }
         }
-        tables.history = history;
-        tables
+        Tables {
+            bits,
+            index,
+            rows,
+            history,
+        }
     }
 
     /// Both passes' weights of a hashed slot.
