@@ -117,12 +117,15 @@ pub fn walk(root: &Path) -> Result<Walk> {
 }
 
 impl FileEntry {
-    /// The file's bytes. The size from the walk sizes the buffer, which spares the extra
-    /// `stat` that `std::fs::read` makes for every file.
-    pub fn read(&self) -> std::io::Result<Vec<u8>> {
+    /// The file's bytes, at most `limit` of them, so a file that grew huge after the walk is
+    /// not read whole. The walk's size sizes the buffer, and reading through `take` spares the
+    /// `statx` and `lseek` that `File::read_to_end` makes for every file.
+    pub fn read(&self, limit: u64) -> std::io::Result<Vec<u8>> {
         use std::io::Read;
-        let mut bytes = Vec::with_capacity(self.size as usize + 1);
-        std::fs::File::open(&self.path)?.read_to_end(&mut bytes)?;
+        let mut bytes = Vec::with_capacity(self.size.min(limit) as usize + 1);
+        std::fs::File::open(&self.path)?
+            .take(limit)
+            .read_to_end(&mut bytes)?;
         Ok(bytes)
     }
 }

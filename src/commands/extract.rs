@@ -80,7 +80,9 @@ fn render(file: &FileEntry, config: &ExtractConfig) -> std::result::Result<Vec<u
         path: path.clone(),
         reason,
     };
-    let bytes = file.read().map_err(|e| skip(format!("cannot read: {e}")))?;
+    let bytes = file
+        .read(u64::MAX)
+        .map_err(|e| skip(format!("cannot read: {e}")))?;
     if let Some(reason) = crate::article::not_text(&bytes) {
         return Err(skip(reason.into()));
     }

@@ -288,7 +288,8 @@ fn index_file(
     if file.size > options.max_size {
         return skip(too_large(file.size, options.max_size));
     }
-    let bytes = match file.read() {
+    // One byte over the limit is enough to know the file is too large.
+    let bytes = match file.read(options.max_size.saturating_add(1)) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return skip("vanished during the run".into());
@@ -296,7 +297,10 @@ fn index_file(
         Err(e) => return skip(format!("cannot read: {e}")),
     };
     if bytes.len() as u64 > options.max_size {
-        return skip(too_large(bytes.len() as u64, options.max_size));
+        return skip(format!(
+            "larger than --max-size (grew past {} bytes during the run)",
+            options.max_size
+        ));
     }
     if let Some(reason) = crate::article::not_text(&bytes) {
         return skip(reason.into());
