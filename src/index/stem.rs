@@ -61,12 +61,15 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
             return false;
         }
         let token = self.tail.token_mut();
-        let stem = Inline::new(token.text.as_bytes()).and_then(|key| {
-            self.memo.get(key, || {
-                Inline::new(self.stemmer.stem(&token.text).as_bytes())
-            })
-        });
-        match stem {
+        let Some(key) = Inline::new(token.text.as_bytes()) else {
+            token.text = self.stemmer.stem(&token.text).into_owned();
+            return true;
+        };
+        match self.memo.get(key, || {
+            Inline::new(self.stemmer.stem(&token.text).as_bytes())
+        }) {
+            // Most words are their own stem: nothing to copy.
+            Some(stem) if stem == key => {}
             Some(stem) => {
                 token.text.clear();
                 token.text.push_str(stem.as_str());
@@ -127,13 +130,20 @@ struct Slot {
 /// Word → stem, open addressing with linear probing over inline slots, at most half full.
 #[derive(Clone)]
 struct Memo {
+    /// Direct-mapped cache of words met recently: small enough to stay in the core's cache
+    /// while the postings table streams through it, it answers most tokens of Zipfian text.
+    recent: Vec<Slot>,
     slots: Vec<Slot>,
     len: usize,
 }
 
+/// 2^10 recent words take 32 KB, the size of a core's L1 data cache.
+const RECENT_BITS: u32 = 10;
+
 impl Default for Memo {
     fn default() -> Memo {
         Memo {
+            recent: vec![Slot::default(); 1 << RECENT_BITS],
             slots: vec![Slot::default(); 1 << 12],
             len: 0,
         }
@@ -144,13 +154,21 @@ impl Memo {
     /// The stem of `key`, computed by `stem` on the word's first occurrence; None when the
     /// stem does not fit inline.
     fn get(&mut self, key: Inline, stem: impl FnOnce() -> Option<Inline>) -> Option<Inline> {
-        let at = self.find(&key, key.hash());
-        if self.slots[at].key == key {
-            return Some(self.slots[at].stem);
+        let hash = key.hash();
+        let recent = (hash >> (64 - RECENT_BITS)) as usize;
+        if self.recent[recent].key == key {
+            return Some(self.recent[recent].stem);
         }
-        let stem = stem()?;
-        self.insert(at, Slot { key, stem });
-        Some(stem)
+        let at = self.find(&key, hash);
+        let slot = if self.slots[at].key == key {
+            self.slots[at]
+        } else {
+            let slot = Slot { key, stem: stem()? };
+            self.insert(at, slot);
+            slot
+        };
+        self.recent[recent] = slot;
+        Some(slot.stem)
     }
 
     /// The slot holding `key`, or the empty slot where it belongs.
