@@ -137,7 +137,7 @@ struct Memo {
     len: usize,
 }
 
-/// 2^10 recent words take 32 KB, the size of a core's L1 data cache.
+/// 2^10 recent words take 32 KB, which fits a core's L1 data cache.
 const RECENT_BITS: u32 = 10;
 
 impl Default for Memo {
