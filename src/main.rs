@@ -9,7 +9,21 @@ use gazette::commands::{self, Cli, Command};
 use gazette::index::sync::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// Every document is allocated by a reading thread and freed by one of tantivy's indexing
+/// threads; glibc's malloc spent about a fifth more CPU on that traffic than mimalloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc's `mi_option_purge_delay`, which libmimalloc-sys does not name: the option between
+/// `mi_option_eager_commit_delay` (14) and `mi_option_use_numa_nodes` (16).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // The memory of one segment's arenas is wanted again for the next segment. Handing it back
+    // to the system a second later and faulting it in again doubled the system time of a
+    // million-article run, so it is kept.
+    // SAFETY: sets an integer option of the allocator; no other thread exists yet.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -95,4 +109,20 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
             });
         io.is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_purge_delay_option_is_the_one_named() {
+        // Its default, 1000 ms, is unique among mimalloc's options; a vendored mimalloc that
+        // renumbered its options would make this fail instead of silently setting another.
+        // SAFETY: reads an integer option.
+        assert_eq!(
+            unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) },
+            1000
+        );
+    }
 }
