@@ -130,8 +130,8 @@ struct Slot {
 /// Word → stem, open addressing with linear probing over inline slots, at most half full.
 #[derive(Clone)]
 struct Memo {
-    /// Direct-mapped cache of words met recently: small enough to stay in the core's cache
-    /// while the postings table streams through it, it answers most tokens of Zipfian text.
+    /// Direct-mapped cache of words met recently, small enough to stay in the core's cache
+    /// while the postings table streams through it, so frequent words skip the large table.
     recent: Vec<Slot>,
     slots: Vec<Slot>,
     len: usize,
