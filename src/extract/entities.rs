@@ -299,6 +299,11 @@ The drills also came at a time when more than 1,200 people were killed in a rece
 
 Kim Jong-un went as far as declaring that reunification between the two Koreas was “impossible” as he closed out 2023 during the annual end-of-year meeting of the ruling Workers' Party's Central Committee.";
 
+    /// The text of each of a person's mentions, in order.
+    fn mention_texts(person: &Person) -> Vec<&str> {
+        person.mentions.iter().map(|m| m.text.as_str()).collect()
+    }
+
     fn place<'a>(e: &'a Entities, name: &str) -> &'a Place {
         e.places
             .iter()
@@ -367,7 +372,7 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
     fn short_and_heading_forms_join_the_full_name() {
         let e = find_entities(SEED);
         let kim = e.people.iter().find(|p| p.name == "Kim Jong-un").unwrap();
-        let forms: Vec<&str> = kim.mentions.iter().map(|m| m.text.as_str()).collect();
+        let forms = mention_texts(kim);
         assert!(
             forms.contains(&"Kim") && forms.contains(&"KIM JONG-UN"),
             "{forms:?}"
@@ -388,11 +393,7 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
         let e = find_entities(text);
         assert_eq!(e.people.len(), 1, "{:?}", e.people);
         assert_eq!(e.people[0].name, "Kim Jong-un");
-        let forms: Vec<&str> = e.people[0]
-            .mentions
-            .iter()
-            .map(|m| m.text.as_str())
-            .collect();
+        let forms = mention_texts(&e.people[0]);
         assert_eq!(forms, ["Kim Jong-un", "Kim", "KIM JONG-UN"]);
     }
 
@@ -426,11 +427,7 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
         let e = find_entities(text);
         assert_eq!(e.people.len(), 1, "{:?}", e.people);
         assert_eq!(e.people[0].name, "Charles Kennedy");
-        let forms: Vec<&str> = e.people[0]
-            .mentions
-            .iter()
-            .map(|m| m.text.as_str())
-            .collect();
+        let forms = mention_texts(&e.people[0]);
         assert_eq!(forms, ["Kennedy", "Charles Kennedy", "Kennedy"]);
     }
 

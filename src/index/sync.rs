@@ -359,6 +359,16 @@ mod tests {
         }
     }
 
+    /// The walk's entry for `corpus/<key>`, as if it had been seen with `size` bytes.
+    fn walked(dir: &std::path::Path, key: &str, size: u64) -> FileEntry {
+        FileEntry {
+            path: dir.join("corpus").join(key),
+            key: key.into(),
+            size,
+            mtime: 1,
+        }
+    }
+
     fn reason(outcome: Outcome) -> String {
         match outcome {
             Outcome::Skipped { skip, .. } => skip.reason,
@@ -370,12 +380,7 @@ mod tests {
     fn a_file_that_vanished_after_the_walk_is_skipped() {
         let dir = tempfile::tempdir().unwrap();
         let (index, writer) = empty_index(dir.path());
-        let gone = FileEntry {
-            path: dir.path().join("corpus/gone.txt"),
-            key: "gone.txt".into(),
-            size: 10,
-            mtime: 1,
-        };
+        let gone = walked(dir.path(), "gone.txt", 10);
         let outcome = index_file(&index, &writer, &gone, None, &options()).unwrap();
         assert_eq!(reason(outcome), "vanished during the run");
     }
@@ -386,12 +391,7 @@ mod tests {
         let (index, writer) = empty_index(dir.path());
         // A folder named like an article: opening works, reading fails.
         std::fs::create_dir(dir.path().join("corpus/folder.txt")).unwrap();
-        let folder = FileEntry {
-            path: dir.path().join("corpus/folder.txt"),
-            key: "folder.txt".into(),
-            size: 0,
-            mtime: 1,
-        };
+        let folder = walked(dir.path(), "folder.txt", 0);
         let outcome = index_file(&index, &writer, &folder, None, &options()).unwrap();
         assert!(reason(outcome).starts_with("cannot read: "));
     }
@@ -400,14 +400,8 @@ mod tests {
     fn a_file_that_grew_past_the_limit_after_the_walk_is_skipped() {
         let dir = tempfile::tempdir().unwrap();
         let (index, writer) = empty_index(dir.path());
-        let path = dir.path().join("corpus/grew.txt");
-        std::fs::write(&path, "Title\n\n".to_string() + &"word ".repeat(100)).unwrap();
-        let stale = FileEntry {
-            path,
-            key: "grew.txt".into(),
-            size: 10,
-            mtime: 1,
-        };
+        let stale = walked(dir.path(), "grew.txt", 10);
+        std::fs::write(&stale.path, "Title\n\n".to_string() + &"word ".repeat(100)).unwrap();
         let small = SyncOptions {
             max_size: 100,
             ..options()
