@@ -9,10 +9,11 @@ use tantivy::aggregation::AggregationCollector;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::agg_result::{AggregationResult, AggregationResults, BucketResult};
 use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::StrColumn;
 use tantivy::query::{EnableScoring, Query, QueryParser, QueryParserError};
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument};
+use tantivy::{DateTime, DocAddress, DocId, Order, Searcher, TantivyDocument};
 
 use crate::error::{Error, Result};
 use crate::index::schema::{QUERY_FIELDS, first_day, tantivy_to_day};
@@ -270,7 +271,9 @@ pub fn search(index: &GazetteIndex, request: &SearchRequest) -> Result<SearchRes
     };
     let cwd = std::env::current_dir().ok();
     let mut hits = Vec::with_capacity(ranked.len());
-    for (score, address) in ranked {
+    let addresses: Vec<DocAddress> = ranked.iter().map(|(_, address)| *address).collect();
+    let fast = fast_values(&searcher, &addresses)?;
+    for ((score, address), fast) in ranked.into_iter().zip(fast) {
         let doc: TantivyDocument = searcher.doc(address)?;
         let score = match (score, &weight) {
             (Some(score), _) => score,
@@ -279,12 +282,8 @@ pub fn search(index: &GazetteIndex, request: &SearchRequest) -> Result<SearchRes
                 .value(),
             (None, None) => 0.0,
         };
-        let path = display_path(
-            &index.corpus,
-            first_str(&doc, index.fields.path),
-            cwd.as_deref(),
-        );
-        hits.push(hit(index, &doc, path, score, &snippets));
+        let path = display_path(&index.corpus, &fast.key, cwd.as_deref());
+        hits.push(hit(&doc, fast, &index.fields, path, score, &snippets));
     }
     let facets = aggregated.map(facets_from);
     Ok(SearchResults {
@@ -300,23 +299,95 @@ fn first_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> &str {
     doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("")
 }
 
+/// What a hit shows that is kept in fast columns rather than in the document store.
+#[derive(Default)]
+struct FastValues {
+    key: String,
+    people: Vec<String>,
+    places: Vec<String>,
+    countries: Vec<String>,
+    published: Option<jiff::civil::Date>,
+}
+
+/// The fast-column values of each document in `addresses`. Each segment's columns are opened
+/// once, and each dictionary is read in one ordered pass for all the hits of the segment:
+/// looking values up one by one would decode a dictionary block per value.
+fn fast_values(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<FastValues>> {
+    let mut values: Vec<FastValues> = addresses.iter().map(|_| FastValues::default()).collect();
+    for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let at: Vec<usize> = (0..addresses.len())
+            .filter(|&i| addresses[i].segment_ord as usize == segment_ord)
+            .collect();
+        if at.is_empty() {
+            continue;
+        }
+        let docs: Vec<DocId> = at.iter().map(|&i| addresses[i].doc_id).collect();
+        let fast = segment.fast_fields();
+        let text = |field: &str| -> Result<std::vec::IntoIter<Vec<String>>> {
+            let column = fast
+                .str(field)?
+                .ok_or_else(|| Error::Index(tantivy::TantivyError::FieldNotFound(field.into())))?;
+            Ok(column_values(&column, &docs)?.into_iter())
+        };
+        let (mut keys, mut people) = (text("path")?, text("people")?);
+        let (mut places, mut countries) = (text("places")?, text("countries")?);
+        let published = fast.date("published")?;
+        for (&i, &doc) in at.iter().zip(&docs) {
+            let value = &mut values[i];
+            value.key = keys
+                .next()
+                .and_then(|k| k.into_iter().next())
+                .unwrap_or_default();
+            value.people = people.next().unwrap_or_default();
+            value.places = places.next().unwrap_or_default();
+            value.countries = countries.next().unwrap_or_default();
+            value.published = published.first(doc).and_then(tantivy_to_day);
+        }
+    }
+    Ok(values)
+}
+
+/// Each document's values of a text column, in the order they were added.
+fn column_values(column: &StrColumn, docs: &[DocId]) -> Result<Vec<Vec<String>>> {
+    let ords: Vec<Vec<u64>> = docs
+        .iter()
+        .map(|&d| column.term_ords(d).collect())
+        .collect();
+    let mut sorted = ords.concat();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut terms = Vec::with_capacity(sorted.len());
+    let found = column
+        .dictionary()
+        .sorted_ords_to_term_cb(&sorted, |term| {
+            terms.push(String::from_utf8_lossy(term).into_owned())
+        })
+        .map_err(|e| Error::Index(e.into()))?;
+    if !found {
+        return Err(Error::Index(tantivy::TantivyError::InternalError(
+            "a fast column names a value missing from its dictionary".into(),
+        )));
+    }
+    let term =
+        |ord: u64| terms[sorted.binary_search(&ord).expect("every ord was looked up")].clone();
+    Ok(ords
+        .into_iter()
+        .map(|doc| doc.into_iter().map(term).collect())
+        .collect())
+}
+
 fn hit(
-    index: &GazetteIndex,
     doc: &TantivyDocument,
+    fast: FastValues,
+    fields: &Fields,
     path: String,
     score: f32,
     snippets: &SnippetGenerator,
 ) -> Hit {
-    let f: &Fields = &index.fields;
-    let text = |field| -> Vec<String> {
-        doc.get_all(field)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
-    };
     let first = |field| first_str(doc, field);
     let snippet = snippets.snippet_from_doc(doc);
     let (snippet, highlights) = if snippet.is_empty() {
-        (lead(first(f.body), SNIPPET_CHARS), Vec::new())
+        (lead(first(fields.body), SNIPPET_CHARS), Vec::new())
     } else {
         let ranges = snippet
             .highlighted()
@@ -328,15 +399,11 @@ fn hit(
     Hit {
         path,
         score,
-        title: first(f.title).to_string(),
-        published: doc
-            .get_first(f.published)
-            .and_then(|v| v.as_datetime())
-            .and_then(tantivy_to_day)
-            .map(|d| d.to_string()),
-        people: text(f.people),
-        places: text(f.places),
-        countries: text(f.countries),
+        title: first(fields.title).to_string(),
+        published: fast.published.map(|d| d.to_string()),
+        people: fast.people,
+        places: fast.places,
+        countries: fast.countries,
         snippet,
         highlights,
     }

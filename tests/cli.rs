@@ -396,6 +396,53 @@ fn stats_reports_docs_and_date_span() {
 }
 
 #[test]
+fn hits_from_every_segment_show_their_own_article_values() {
+    let env = Env::indexed();
+    // A second run commits a second segment.
+    env.write(
+        "africa/kenya.txt",
+        "---\ndate: 2024-02-01\n---\nPrices fall in Kenya\n\nNAIROBI, Feb 1 - Kenyan President \
+         William Ruto said energy prices fell in Nairobi and Mombasa, and that Uganda would follow.\n",
+    );
+    env.ok(&["index"]);
+    let extracted: Vec<Value> = env
+        .ok(&["extract", "--json", "corpus"])
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let names = |v: &Value| -> Vec<Value> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["name"].clone())
+            .collect()
+    };
+    let hits = env.json(&["search", "prices OR energy"]);
+    let hits = hits["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 5, "{hits:?}");
+    for hit in hits {
+        let name = file_name(hit["path"].as_str().unwrap());
+        let article = extracted
+            .iter()
+            .find(|a| file_name(a["path"].as_str().unwrap()) == name)
+            .unwrap();
+        assert_eq!(hit["title"], article["title"], "{name}");
+        assert_eq!(hit["published"], article["published"], "{name}");
+        assert_eq!(
+            hit["people"],
+            Value::from(names(&article["people"])),
+            "{name}"
+        );
+        assert_eq!(
+            hit["places"],
+            Value::from(names(&article["places"])),
+            "{name}"
+        );
+        assert_eq!(hit["countries"], article["countries"], "{name}");
+    }
+}
+
+#[test]
 fn extract_json_gives_offsets_into_the_file() {
     let env = Env::new();
     env.write(
@@ -658,8 +705,10 @@ fn a_touched_but_unchanged_file_counts_as_unchanged() {
 fn an_index_from_an_incompatible_version_asks_for_rebuild() {
     let env = Env::indexed();
     let marker = env.dir.path().join("index/gazette.json");
-    let text = std::fs::read_to_string(&marker).unwrap();
-    std::fs::write(&marker, text.replace("\"format\": 1", "\"format\": 999")).unwrap();
+    let mut written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&marker).unwrap()).unwrap();
+    written["format"] = 999.into();
+    std::fs::write(&marker, written.to_string()).unwrap();
     let err = env.fails(&["search", "tea"]);
     assert!(
         err.contains("incompatible") && err.contains("--rebuild"),

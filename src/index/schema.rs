@@ -16,7 +16,7 @@ use crate::walk::FileEntry;
 
 /// Bumped whenever the schema or the meaning of a stored value changes, so that an old index is
 /// refused with a hint to rebuild instead of answering queries wrongly.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Proper names: split on punctuation, lower-cased, accents folded, never stemmed, so that
 /// `people:"Kim Jong-un"` is a phrase of `kim jong un` and `places:Sao Paulo` finds `São Paulo`.
@@ -64,25 +64,21 @@ impl Fields {
                 .set_tokenizer("en_stem")
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
-        let names = TextOptions::default()
-            .set_stored()
-            .set_fast("raw")
-            .set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(NAMES_TOKENIZER)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            );
-        let codes = TextOptions::default()
-            .set_stored()
-            .set_fast("raw")
-            .set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(CODE_TOKENIZER)
-                    .set_index_option(IndexRecordOption::Basic),
-            );
-        let day = DateOptions::default().set_indexed().set_stored();
+        // Values that have a fast column are read back from it, not stored twice: only title,
+        // body and front matter go to the document store.
+        let names = TextOptions::default().set_fast("raw").set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(NAMES_TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let codes = TextOptions::default().set_fast("raw").set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(CODE_TOKENIZER)
+                .set_index_option(IndexRecordOption::Basic),
+        );
+        let day = DateOptions::default().set_indexed();
         let fields = Fields {
-            path: b.add_text_field("path", STRING | STORED | FAST),
+            path: b.add_text_field("path", STRING | FAST),
             title: b.add_text_field("title", stemmed.clone()),
             body: b.add_text_field("body", stemmed),
             people: b.add_text_field("people", names.clone()),
