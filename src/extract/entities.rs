@@ -82,6 +82,56 @@ fn is_generic_place(m_text: &str) -> bool {
         .any(|w| m_text.eq_ignore_ascii_case(w))
 }
 
+/// News agencies as wire copy credits them (`... the ministry said. REUTER`): organisations,
+/// never a person or a place, however the tagger reads a lone capitalised word.
+const NEWS_AGENCIES: &[&str] = &[
+    "reuter",
+    "reuters",
+    "ap",
+    "afp",
+    "upi",
+    "xinhua",
+    "tass",
+    "itar-tass",
+    "kyodo",
+    "yonhap",
+    "bernama",
+    "ansa",
+    "efe",
+    "dpa",
+    "pti",
+    "interfax",
+    "associated press",
+    "agence france-presse",
+    "united press international",
+    "press association",
+];
+
+/// A name as shown and indexed: the line breaks and runs of spaces of wrapped text become one
+/// space, so `New\nYork` is `New York`. Mentions keep the text as it is in the file.
+fn display_name(m_text: &str) -> String {
+    m_text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `NEW YORK` → `New York`, `WINSTON-SALEM` → `Winston-Salem`, `ST. LOUIS` → `St. Louis`.
+fn title_case(shouted: &str) -> String {
+    let mut out = String::with_capacity(shouted.len());
+    let mut word_start = true;
+    for c in shouted.chars() {
+        if word_start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        word_start = !c.is_alphabetic();
+    }
+    out
+}
+
+fn is_news_agency(name: &str) -> bool {
+    NEWS_AGENCIES.iter().any(|a| name.eq_ignore_ascii_case(a))
+}
+
 fn mention(text: &str, start: usize, end: usize) -> Mention {
     Mention {
         text: text[start..end].to_string(),
@@ -170,6 +220,10 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         };
         let (start, end) = (span[0].start, span[span.len() - 1].end);
         let m_text = &text[start..end];
+        let name = display_name(m_text);
+        if is_news_agency(&name) {
+            continue;
+        }
         let w = name_words(text, span);
         let class = if class != Class::Per
             && is_known_name(&full_names, &w, || gaz.place(m_text).is_some())
@@ -199,7 +253,7 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
                 };
                 if rank > p.best {
                     p.best = rank;
-                    p.name = m_text.to_string();
+                    p.name = name;
                 }
                 if !p.words.contains(&w) {
                     p.words.push(w);
@@ -220,7 +274,7 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
                 // Gazetteer places merge across surface forms (`U.S.`, `United States`).
                 let key = match entry {
                     Some(e) => PlaceKey::Entry(e.country, e.name),
-                    None => PlaceKey::Text(m_text.to_lowercase()),
+                    None => PlaceKey::Text(name.to_lowercase()),
                 };
                 let pos = places.iter().position(|p| p.key == key);
                 let i = match pos {
@@ -242,9 +296,21 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
                 if let Some(e) = entry.filter(|e| e.kind == KIND_COUNTRY) {
                     p.place.name = e.name.to_string();
                     p.best = (true, usize::MAX, 0);
+                } else if let Some(e) = entry.filter(|_| !rank.0) {
+                    // A dateline's `NEW YORK` is written as the place is elsewhere, so that
+                    // it is one place in facets and filters across articles.
+                    let cased = (true, rank.1, rank.2);
+                    if cased > p.best {
+                        p.best = cased;
+                        p.place.name = if e.name.eq_ignore_ascii_case(&name) {
+                            e.name.to_string()
+                        } else {
+                            title_case(&name)
+                        };
+                    }
                 } else if rank > p.best {
                     p.best = rank;
-                    p.place.name = m_text.to_string();
+                    p.place.name = name;
                 }
                 p.place.mentions.push(mention(text, start, end));
             }
@@ -410,6 +476,55 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
         assert_eq!(us[0].name, "United States");
         assert!(us[0].mentions.len() >= 2);
         assert_eq!(e.countries, ["US"]);
+    }
+
+    #[test]
+    fn names_wrapped_over_two_lines_are_shown_on_one() {
+        let text = "Finance Minister Kiichi\nMiyazawa told reporters in New\nYork that Kiichi Miyazawa\nwould stay.";
+        let e = find_entities(text);
+        assert_eq!(e.people.len(), 1, "{:?}", e.people);
+        assert_eq!(e.people[0].name, "Kiichi Miyazawa");
+        assert_eq!(mention_texts(&e.people[0])[0], "Kiichi\nMiyazawa");
+        assert_eq!(place(&e, "New York").mentions[0].text, "New\nYork");
+    }
+
+    #[test]
+    fn no_name_runs_across_a_blank_line() {
+        let text = "HOUSE PASSES TRADE BILL\n\nWASHINGTON, March 3 - The House passed the bill, \
+                    officials in WASHINGTON said.";
+        let e = find_entities(text);
+        let names = e
+            .people
+            .iter()
+            .map(|p| &p.name)
+            .chain(e.places.iter().map(|p| &p.name));
+        for name in names {
+            assert!(
+                !name.contains('\n'),
+                "{name:?} in {:?} {:?}",
+                e.people,
+                e.places
+            );
+        }
+        // A known place shouted in a dateline is written as it is elsewhere.
+        assert_eq!(place(&e, "Washington").mentions.len(), 2);
+    }
+
+    #[test]
+    fn a_wire_credit_is_not_a_person() {
+        let text = "TALKS AGREED\n\nTOKYO, March 30 - North Korean prime minister Li Gun-Mo \
+                    said the two prime ministers would meet in April.\n REUTER\n";
+        let e = find_entities(text);
+        let people: Vec<&str> = e.people.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(people, ["Li Gun-Mo"]);
+    }
+
+    #[test]
+    fn title_case_of_shouted_names() {
+        assert_eq!(title_case("NEW YORK"), "New York");
+        assert_eq!(title_case("WINSTON-SALEM"), "Winston-Salem");
+        assert_eq!(title_case("ST. LOUIS"), "St. Louis");
+        assert_eq!(title_case("COEUR D'ALENE"), "Coeur D'Alene");
     }
 
     #[test]

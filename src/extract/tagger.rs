@@ -315,6 +315,22 @@ impl<'a> Doc<'a> {
             && self.toks.get(i + 1).is_some_and(|n| n.flags & UPPER != 0)
     }
 
+    /// The label the choice at `i` must follow: `prev`, or none when a blank line comes
+    /// between, since no name runs across paragraphs (a headline's last word and the
+    /// dateline under it are two names, not one).
+    #[inline]
+    fn continued_from(&self, i: usize, prev: u8) -> u8 {
+        if prev == O || self.toks[i].flags & LINE_START == 0 {
+            return prev;
+        }
+        let gap = &self.text.as_bytes()[self.toks[i - 1].end..self.toks[i].start];
+        if gap.iter().filter(|&&b| b == b'\n').count() >= 2 {
+            O
+        } else {
+            prev
+        }
+    }
+
     fn word(&self, i: isize) -> u64 {
         if i < 0 {
             1
@@ -619,7 +635,7 @@ impl Tables {
                 doc.dynamic_slots(i, prev, second, self.bits, |k| {
                     add_row(&mut s, &self.row(k)[m])
                 });
-                best_label(&s, prev)
+                best_label(&s, doc.continued_from(i, prev))
             };
             *label = l;
             prev2 = prev;
@@ -767,7 +783,7 @@ fn decode_with(doc: &Doc, mut pick: impl FnMut(&[u64], u8) -> u8) -> Vec<u8> {
             O
         } else {
             doc.features(i, prev, prev2, &mut feats);
-            pick(&feats, prev)
+            pick(&feats, doc.continued_from(i, prev))
         };
         *label = l;
         prev2 = prev;
