@@ -324,10 +324,12 @@ fn fast_values(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<Fast
         let docs: Vec<DocId> = at.iter().map(|&i| addresses[i].doc_id).collect();
         let fast = segment.fast_fields();
         let text = |field: &str| -> Result<std::vec::IntoIter<Vec<String>>> {
-            let column = fast
-                .str(field)?
-                .ok_or_else(|| Error::Index(tantivy::TantivyError::FieldNotFound(field.into())))?;
-            Ok(column_values(&column, &docs)?.into_iter())
+            Ok(match fast.str(field)? {
+                Some(column) => column_values(&column, &docs)?,
+                // A segment in which no article had a value may lack the column.
+                None => vec![Vec::new(); docs.len()],
+            }
+            .into_iter())
         };
         let (mut keys, mut people) = (text("path")?, text("people")?);
         let (mut places, mut countries) = (text("places")?, text("countries")?);

@@ -443,6 +443,23 @@ fn hits_from_every_segment_show_their_own_article_values() {
 }
 
 #[test]
+fn an_article_naming_no_one_and_nowhere_is_a_hit_with_empty_lists() {
+    let env = Env::new();
+    env.write(
+        "rain.txt",
+        "Weather report\n\nit rained all day and the rivers rose.\n",
+    );
+    env.ok(&["index"]);
+    let results = env.json(&["search", "rained"]);
+    let hit = &results["hits"][0];
+    assert_eq!(file_name(hit["path"].as_str().unwrap()), "rain.txt");
+    assert_eq!(hit["people"], serde_json::json!([]));
+    assert_eq!(hit["places"], serde_json::json!([]));
+    assert_eq!(hit["countries"], serde_json::json!([]));
+    assert_eq!(hit["published"], Value::Null);
+}
+
+#[test]
 fn extract_json_gives_offsets_into_the_file() {
     let env = Env::new();
     env.write(
