@@ -432,6 +432,10 @@ fn display_path(corpus: &Path, key: &str, cwd: Option<&Path>) -> String {
 }
 
 const FACET_SIZE: usize = 10;
+/// Names each segment reports before counts are merged. tantivy's default (ten times the
+/// size) undercounted some top names on a 20-segment 1M index (Guatemala 152 instead of 153
+/// for `coffee AND frost`); a hundred times the size gave the exact counts at no measurable cost.
+const FACET_SEGMENT_SIZE: usize = 100 * FACET_SIZE;
 
 /// The most frequent people, places and countries among the documents `query` matches.
 pub fn facets(searcher: &Searcher, query: &dyn Query) -> Result<Facets> {
@@ -440,9 +444,9 @@ pub fn facets(searcher: &Searcher, query: &dyn Query) -> Result<Facets> {
 
 fn facets_collector() -> Result<AggregationCollector> {
     let request = serde_json::json!({
-        "people": { "terms": { "field": "people", "size": FACET_SIZE } },
-        "places": { "terms": { "field": "places", "size": FACET_SIZE } },
-        "countries": { "terms": { "field": "countries", "size": FACET_SIZE } },
+        "people": { "terms": { "field": "people", "size": FACET_SIZE, "segment_size": FACET_SEGMENT_SIZE } },
+        "places": { "terms": { "field": "places", "size": FACET_SIZE, "segment_size": FACET_SEGMENT_SIZE } },
+        "countries": { "terms": { "field": "countries", "size": FACET_SIZE, "segment_size": FACET_SEGMENT_SIZE } },
     });
     let aggs: Aggregations = serde_json::from_value(request)?;
     Ok(AggregationCollector::from_aggs(aggs, Default::default()))
