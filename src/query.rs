@@ -16,7 +16,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DateTime, DocAddress, DocId, Order, Searcher, TantivyDocument};
 
 use crate::error::{Error, Result};
-use crate::index::schema::{QUERY_FIELDS, first_day, tantivy_to_day};
+use crate::index::schema::{QUERY_FIELDS, field, first_day, tantivy_to_day};
 use crate::index::{Fields, GazetteIndex};
 
 /// Queries longer than this are refused: tantivy's parser is recursive, and no person types
@@ -247,7 +247,7 @@ pub fn search(index: &GazetteIndex, request: &SearchRequest) -> Result<SearchRes
             (total, docs, aggregated)
         }
         Sort::Date => {
-            let by_date = top.order_by_fast_field::<DateTime>("published", Order::Desc);
+            let by_date = top.order_by_fast_field::<DateTime>(field::PUBLISHED, Order::Desc);
             let (total, docs, aggregated) =
                 searcher.search(&query, &(Count, by_date, facet_counts))?;
             let docs = docs.into_iter().map(|(_, d)| (None, d)).collect();
@@ -331,9 +331,9 @@ fn fast_values(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<Fast
             }
             .into_iter())
         };
-        let (mut keys, mut people) = (text("path")?, text("people")?);
-        let (mut places, mut countries) = (text("places")?, text("countries")?);
-        let published = fast.date("published")?;
+        let (mut keys, mut people) = (text(field::PATH)?, text(field::PEOPLE)?);
+        let (mut places, mut countries) = (text(field::PLACES)?, text(field::COUNTRIES)?);
+        let published = fast.date(field::PUBLISHED)?;
         for (&i, &doc) in at.iter().zip(&docs) {
             let value = &mut values[i];
             value.key = keys
@@ -444,20 +444,19 @@ pub fn facets(searcher: &Searcher, query: &dyn Query) -> Result<Facets> {
 }
 
 fn facets_collector() -> Result<AggregationCollector> {
-    let terms = |field: &str| {
+    let terms = |name: &str| {
         let terms = serde_json::json!({
-            "field": field,
+            "field": name,
             "size": FACET_SIZE,
             "segment_size": FACET_SEGMENT_SIZE,
         });
-        serde_json::json!({ "terms": terms })
+        (name.to_string(), serde_json::json!({ "terms": terms }))
     };
-    let request = serde_json::json!({
-        "people": terms("people"),
-        "places": terms("places"),
-        "countries": terms("countries"),
-    });
-    let aggs: Aggregations = serde_json::from_value(request)?;
+    let request: serde_json::Map<_, _> = [field::PEOPLE, field::PLACES, field::COUNTRIES]
+        .into_iter()
+        .map(terms)
+        .collect();
+    let aggs: Aggregations = serde_json::from_value(request.into())?;
     Ok(AggregationCollector::from_aggs(aggs, Default::default()))
 }
 
@@ -475,9 +474,9 @@ fn facets_from(results: AggregationResults) -> Facets {
         }
     };
     Facets {
-        people: counts("people"),
-        places: counts("places"),
-        countries: counts("countries"),
+        people: counts(field::PEOPLE),
+        places: counts(field::PLACES),
+        countries: counts(field::COUNTRIES),
     }
 }
 

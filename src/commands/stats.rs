@@ -11,7 +11,7 @@ use tantivy::{DateTime, Order};
 
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
-use crate::index::schema::tantivy_to_day;
+use crate::index::schema::{field, tantivy_to_day};
 use crate::query::{self, Facets};
 
 #[derive(Debug, clap::Args)]
@@ -43,9 +43,9 @@ pub struct Stats {
 pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<Stats> {
     let index = GazetteIndex::open(&args.index)?;
     let searcher = index.searcher()?;
-    let dated = ExistsQuery::new("published".into(), false);
+    let dated = ExistsQuery::new(field::PUBLISHED.into(), false);
     let edge = |order| -> Result<Option<String>> {
-        let top = TopDocs::with_limit(1).order_by_fast_field::<DateTime>("published", order);
+        let top = TopDocs::with_limit(1).order_by_fast_field::<DateTime>(field::PUBLISHED, order);
         let found = searcher.search(&dated, &top)?;
         Ok(found
             .first()

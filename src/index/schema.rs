@@ -21,8 +21,27 @@ pub const FORMAT: u32 = 2;
 /// Proper names: split on punctuation, lower-cased, accents folded, never stemmed, so that
 /// `people:"Kim Jong-un"` is a phrase of `kim jong un` and `places:Sao Paulo` finds `São Paulo`.
 const NAMES_TOKENIZER: &str = "gazette_names";
+/// Title and body, under the name of tantivy's English stemmer, which ours replaces.
+const STEM_TOKENIZER: &str = "en_stem";
 /// Whole values compared case-insensitively: country codes.
 const CODE_TOKENIZER: &str = "gazette_code";
+
+/// The field names: the schema, the fast columns read back, sorting, facets and the query
+/// language all name fields through these.
+pub mod field {
+    pub const PATH: &str = "path";
+    pub const TITLE: &str = "title";
+    pub const BODY: &str = "body";
+    pub const PEOPLE: &str = "people";
+    pub const PLACES: &str = "places";
+    pub const COUNTRIES: &str = "countries";
+    pub const PUBLISHED: &str = "published";
+    pub const DATES: &str = "dates";
+    pub const META: &str = "meta";
+    pub const SIZE: &str = "size";
+    pub const MTIME: &str = "mtime";
+    pub const HASH: &str = "hash";
+}
 
 /// The field handles of the gazette schema.
 #[derive(Debug, Clone, Copy)]
@@ -46,14 +65,14 @@ pub struct Fields {
 
 /// Field names as users type them in queries.
 pub const QUERY_FIELDS: &[&str] = &[
-    "title",
-    "body",
-    "people",
-    "places",
-    "countries",
-    "published",
-    "dates",
-    "meta",
+    field::TITLE,
+    field::BODY,
+    field::PEOPLE,
+    field::PLACES,
+    field::COUNTRIES,
+    field::PUBLISHED,
+    field::DATES,
+    field::META,
 ];
 
 impl Fields {
@@ -61,7 +80,7 @@ impl Fields {
         let mut b = Schema::builder();
         let stemmed = TextOptions::default().set_stored().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer("en_stem")
+                .set_tokenizer(STEM_TOKENIZER)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         // Values that have a fast column are read back from it, not stored twice: only title,
@@ -78,18 +97,18 @@ impl Fields {
         );
         let day = DateOptions::default().set_indexed();
         let fields = Fields {
-            path: b.add_text_field("path", STRING | FAST),
-            title: b.add_text_field("title", stemmed.clone()),
-            body: b.add_text_field("body", stemmed),
-            people: b.add_text_field("people", names.clone()),
-            places: b.add_text_field("places", names),
-            countries: b.add_text_field("countries", codes),
-            published: b.add_date_field("published", day.clone().set_fast()),
-            dates: b.add_date_field("dates", day),
-            meta: b.add_json_field("meta", tantivy::schema::TEXT | STORED),
-            size: b.add_u64_field("size", FAST),
-            mtime: b.add_i64_field("mtime", FAST),
-            hash: b.add_u64_field("hash", FAST),
+            path: b.add_text_field(field::PATH, STRING | FAST),
+            title: b.add_text_field(field::TITLE, stemmed.clone()),
+            body: b.add_text_field(field::BODY, stemmed),
+            people: b.add_text_field(field::PEOPLE, names.clone()),
+            places: b.add_text_field(field::PLACES, names),
+            countries: b.add_text_field(field::COUNTRIES, codes),
+            published: b.add_date_field(field::PUBLISHED, day.clone().set_fast()),
+            dates: b.add_date_field(field::DATES, day),
+            meta: b.add_json_field(field::META, tantivy::schema::TEXT | STORED),
+            size: b.add_u64_field(field::SIZE, FAST),
+            mtime: b.add_i64_field(field::MTIME, FAST),
+            hash: b.add_u64_field(field::HASH, FAST),
         };
         (b.build(), fields)
     }
@@ -98,18 +117,18 @@ impl Fields {
     pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
         let f = |name: &str| schema.get_field(name);
         Ok(Fields {
-            path: f("path")?,
-            title: f("title")?,
-            body: f("body")?,
-            people: f("people")?,
-            places: f("places")?,
-            countries: f("countries")?,
-            published: f("published")?,
-            dates: f("dates")?,
-            meta: f("meta")?,
-            size: f("size")?,
-            mtime: f("mtime")?,
-            hash: f("hash")?,
+            path: f(field::PATH)?,
+            title: f(field::TITLE)?,
+            body: f(field::BODY)?,
+            people: f(field::PEOPLE)?,
+            places: f(field::PLACES)?,
+            countries: f(field::COUNTRIES)?,
+            published: f(field::PUBLISHED)?,
+            dates: f(field::DATES)?,
+            meta: f(field::META)?,
+            size: f(field::SIZE)?,
+            mtime: f(field::MTIME)?,
+            hash: f(field::HASH)?,
         })
     }
 
@@ -172,7 +191,7 @@ impl Fields {
 pub fn register_tokenizers(index: &Index) {
     // Replaces tantivy's own `en_stem` by one producing identical tokens, faster.
     index.tokenizers().register(
-        "en_stem",
+        STEM_TOKENIZER,
         TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
