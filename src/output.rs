@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::extract::{DateMention, Extraction, Person, Place};
 use crate::index::sync::Summary;
-use crate::query::{FacetCount, SearchResults};
+use crate::query::{FacetCount, SearchResults, Stats};
 
 const BOLD: &str = "\x1b[1m";
 const MATCH: &str = "\x1b[1;33m";
@@ -108,6 +108,21 @@ pub fn facet_lines(out: &mut dyn Write, label: &str, counts: &[FacetCount]) -> i
         .map(|c| format!("{} ({})", c.name, c.count))
         .collect();
     writeln!(out, "{label}: {}", items.join(", "))
+}
+
+pub fn stats_human(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
+    writeln!(out, "{} documents from {}", stats.docs, stats.corpus)?;
+    match &stats.published {
+        Some(span) => writeln!(
+            out,
+            "published {} to {} ({} undated)",
+            span.first, span.last, stats.undated
+        )?,
+        None => writeln!(out, "no publication dates")?,
+    }
+    facet_lines(out, "people", &stats.top.people)?;
+    facet_lines(out, "places", &stats.top.places)?;
+    facet_lines(out, "countries", &stats.top.countries)
 }
 
 fn list_or_dash(items: &[String]) -> String {

@@ -10,7 +10,7 @@ use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::agg_result::{AggregationResult, AggregationResults, BucketResult};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::StrColumn;
-use tantivy::query::{EnableScoring, Query, QueryParser, QueryParserError};
+use tantivy::query::{AllQuery, EnableScoring, ExistsQuery, Query, QueryParser, QueryParserError};
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DateTime, DocAddress, DocId, Order, Searcher, TantivyDocument};
@@ -478,6 +478,52 @@ fn facets_from(results: AggregationResults) -> Facets {
         places: counts(field::PLACES),
         countries: counts(field::COUNTRIES),
     }
+}
+
+/// The first and last publication day in an index.
+#[derive(Debug, Serialize)]
+pub struct Span {
+    pub first: String,
+    pub last: String,
+}
+
+/// What an index holds: its size, its corpus, the span of its publication dates, and the
+/// people, places and countries most often named in it.
+#[derive(Debug, Serialize)]
+pub struct Stats {
+    pub docs: u64,
+    pub corpus: String,
+    pub undated: u64,
+    pub published: Option<Span>,
+    #[serde(flatten)]
+    pub top: Facets,
+}
+
+pub fn stats(index: &GazetteIndex) -> Result<Stats> {
+    let searcher = index.searcher()?;
+    let dated = ExistsQuery::new(field::PUBLISHED.into(), false);
+    let edge = |order| -> Result<Option<String>> {
+        let top = TopDocs::with_limit(1).order_by_fast_field::<DateTime>(field::PUBLISHED, order);
+        let found = searcher.search(&dated, &top)?;
+        Ok(found
+            .first()
+            .and_then(|(d, _)| *d)
+            .and_then(tantivy_to_day)
+            .map(|d| d.to_string()))
+    };
+    let published = match (edge(Order::Asc)?, edge(Order::Desc)?) {
+        (Some(first), Some(last)) => Some(Span { first, last }),
+        _ => None,
+    };
+    let docs = searcher.num_docs();
+    let dated_count = searcher.search(&dated, &Count)? as u64;
+    Ok(Stats {
+        docs,
+        corpus: index.corpus.display().to_string(),
+        undated: docs - dated_count,
+        published,
+        top: facets(&searcher, &AllQuery)?,
+    })
 }
 
 #[cfg(test)]
