@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::extract::{DateMention, Extraction, Person, Place};
 use crate::index::sync::Summary;
-use crate::query::{FacetCount, SearchResults, Stats};
+use crate::query::{Facets, SearchResults, Stats};
 
 const BOLD: &str = "\x1b[1m";
 const MATCH: &str = "\x1b[1;33m";
@@ -82,9 +82,7 @@ pub fn search_human(out: &mut dyn Write, results: &SearchResults, style: Style) 
         writeln!(out)?;
     }
     if let Some(facets) = &results.facets {
-        facet_lines(out, "people", &facets.people)?;
-        facet_lines(out, "places", &facets.places)?;
-        facet_lines(out, "countries", &facets.countries)?;
+        facet_lines(out, facets)?;
     }
     writeln!(
         out,
@@ -99,15 +97,24 @@ pub fn search_human(out: &mut dyn Write, results: &SearchResults, style: Style) 
     )
 }
 
-pub fn facet_lines(out: &mut dyn Write, label: &str, counts: &[FacetCount]) -> io::Result<()> {
-    if counts.is_empty() {
-        return Ok(());
+/// The most frequent people, places and countries, one line each when there are any.
+fn facet_lines(out: &mut dyn Write, facets: &Facets) -> io::Result<()> {
+    let lists = [
+        ("people", &facets.people),
+        ("places", &facets.places),
+        ("countries", &facets.countries),
+    ];
+    for (label, counts) in lists {
+        if counts.is_empty() {
+            continue;
+        }
+        let items: Vec<String> = counts
+            .iter()
+            .map(|c| format!("{} ({})", c.name, c.count))
+            .collect();
+        writeln!(out, "{label}: {}", items.join(", "))?;
     }
-    let items: Vec<String> = counts
-        .iter()
-        .map(|c| format!("{} ({})", c.name, c.count))
-        .collect();
-    writeln!(out, "{label}: {}", items.join(", "))
+    Ok(())
 }
 
 pub fn stats_human(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
@@ -120,9 +127,7 @@ pub fn stats_human(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
         )?,
         None => writeln!(out, "no publication dates")?,
     }
-    facet_lines(out, "people", &stats.top.people)?;
-    facet_lines(out, "places", &stats.top.places)?;
-    facet_lines(out, "countries", &stats.top.countries)
+    facet_lines(out, &stats.top)
 }
 
 fn list_or_dash(items: &[String]) -> String {
