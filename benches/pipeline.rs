@@ -95,5 +95,5 @@ fn search(bencher: Bencher, query: &str) {
         sort: Sort::Relevance,
         facets: false,
     };
-    bencher.bench(|| query::search(&index, black_box(&request)).unwrap());
+    bencher.bench(|| query::search(&index, black_box(&request), None).unwrap());
 }

@@ -230,8 +230,13 @@ fn instant(day: jiff::civil::Date) -> String {
     format!("{day}T00:00:00Z")
 }
 
-/// Runs a search and builds the hits with their snippets.
-pub fn search(index: &GazetteIndex, request: &SearchRequest) -> Result<SearchResults> {
+/// Runs a search and builds the hits with their snippets. Hit paths are shown relative to
+/// `cwd` when the corpus lies under it, absolute otherwise.
+pub fn search(
+    index: &GazetteIndex,
+    request: &SearchRequest,
+    cwd: Option<&Path>,
+) -> Result<SearchResults> {
     let started = Instant::now();
     let query = parse(index, &request.query)?;
     let searcher = index.searcher()?;
@@ -269,7 +274,6 @@ pub fn search(index: &GazetteIndex, request: &SearchRequest) -> Result<SearchRes
         Sort::Relevance => None,
         Sort::Date => Some(query.weight(EnableScoring::enabled_from_searcher(&searcher))?),
     };
-    let cwd = std::env::current_dir().ok();
     let mut hits = Vec::with_capacity(ranked.len());
     let addresses: Vec<DocAddress> = ranked.iter().map(|(_, address)| *address).collect();
     let fast = fast_values(&searcher, &addresses)?;
@@ -282,7 +286,7 @@ pub fn search(index: &GazetteIndex, request: &SearchRequest) -> Result<SearchRes
                 .value(),
             (None, None) => 0.0,
         };
-        let path = display_path(&index.corpus, &fast.key, cwd.as_deref());
+        let path = display_path(&index.corpus, &fast.key, cwd);
         hits.push(hit(&doc, fast, &index.fields, path, score, &snippets));
     }
     let facets = aggregated.map(facets_from);

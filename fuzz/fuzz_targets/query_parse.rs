@@ -42,6 +42,6 @@ fuzz_target!(|query: &str| {
             sort,
             facets: true,
         };
-        let _ = query::search(index(), &request);
+        let _ = query::search(index(), &request, None);
     }
 });

@@ -37,6 +37,8 @@ pub struct SearchArgs {
 pub struct SearchConfig {
     pub index: PathBuf,
     pub request: SearchRequest,
+    /// The working folder, which hit paths are shown relative to.
+    pub cwd: Option<PathBuf>,
     pub json: bool,
     pub style: Style,
 }
@@ -52,6 +54,7 @@ impl SearchArgs {
                 sort: self.sort,
                 facets: self.facets,
             },
+            cwd: std::env::current_dir().ok(),
             json: self.json,
             style: Style::new(color && !self.json),
         }
@@ -60,7 +63,7 @@ impl SearchArgs {
 
 pub fn run(config: &SearchConfig, out: &mut dyn Write) -> Result<()> {
     let index = GazetteIndex::open(&config.index)?;
-    let results = query::search(&index, &config.request)?;
+    let results = query::search(&index, &config.request, config.cwd.as_deref())?;
     let written = if config.json {
         output::json_line(out, &results)
     } else {
