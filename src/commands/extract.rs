@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use super::threads;
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::extract;
@@ -37,7 +38,7 @@ impl ExtractArgs {
         ExtractConfig {
             paths: self.paths,
             json: self.json,
-            threads: self.threads.unwrap_or_else(super::default_threads).max(1),
+            threads: threads::resolve(self.threads),
             style: Style::new(color && !self.json),
         }
     }

@@ -5,6 +5,8 @@ pub mod extract;
 pub mod index;
 pub mod search;
 pub mod stats;
+pub mod sync;
+mod threads;
 pub mod watch;
 
 use clap::{Parser, Subcommand};
@@ -20,18 +22,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Index a corpus folder (new, changed and removed files are picked up incrementally).
-    Index(index::IndexArgs),
+    Index(sync::SyncArgs),
     /// Index the corpus, then keep indexing new, changed and deleted files until Ctrl-C.
-    Watch(index::IndexArgs),
+    Watch(sync::SyncArgs),
     /// Search the index.
     Search(search::SearchArgs),
     /// Show what gazette extracts from files or folders, without indexing.
     Extract(extract::ExtractArgs),
     /// Summarise the index: documents, frequent people, places, countries, date span.
     Stats(stats::StatsArgs),
-}
-
-/// The number of threads to use when the user did not say.
-pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
 }

@@ -10,10 +10,9 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
+use super::sync::SyncConfig;
 use crate::error::{Error, Result};
 use crate::index::sync::{Progress, Syncer};
-
-use super::index::IndexConfig;
 
 /// A file is indexed once no event has touched it for this long, so that a file still being
 /// written is not read half-way (a slow writer costs one extra update, never a lost one).
@@ -24,7 +23,7 @@ const TICK: Duration = Duration::from_millis(100);
 /// Runs until `stop` is set; every pass is committed before the next event is handled, so
 /// stopping at any point leaves everything seen so far searchable.
 pub fn run(
-    config: &IndexConfig,
+    config: &SyncConfig,
     stop: &AtomicBool,
     progress: &(dyn Fn(Progress) + Sync),
     out: &mut dyn Write,
@@ -32,7 +31,7 @@ pub fn run(
     let (index, mut writer) = config.open()?;
     let mut syncer = Syncer::new(&index, &mut writer, config.sync.clone())?.stop_on(stop);
     let first = syncer.full(progress)?;
-    super::index::report(config, &first, out)?;
+    config.report(&first, out)?;
 
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx).map_err(watch_error)?;
@@ -74,7 +73,7 @@ pub fn run(
             continue;
         };
         if !summary.is_quiet() {
-            super::index::report(config, &summary, out)?;
+            config.report(&summary, out)?;
         }
     }
     Ok(())

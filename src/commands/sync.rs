@@ -1,0 +1,88 @@
+//! What `index` and `watch` share: their arguments resolved into a configuration, opening the
+//! index for writing, and the report of one pass.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use tantivy::IndexWriter;
+
+use super::threads;
+use crate::error::{Error, Result};
+use crate::index::GazetteIndex;
+use crate::index::sync::{Summary, SyncOptions};
+use crate::output;
+
+#[derive(Debug, clap::Args)]
+pub struct SyncArgs {
+    /// The folder of articles (.txt and .md files, searched recursively).
+    #[arg(default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// The index folder.
+    #[arg(long, default_value = "index")]
+    pub index: PathBuf,
+    /// Threads for reading and extraction [default: all cores].
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Start the index over instead of updating it.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = 10_000_000)]
+    pub max_size: u64,
+    /// Commit after this many files read, so that an interrupted run keeps its work.
+    #[arg(long, default_value_t = 100_000)]
+    pub commit_every: usize,
+    /// Print the summary as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `SyncArgs` with every default resolved and the corpus made absolute.
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    pub corpus: PathBuf,
+    pub index: PathBuf,
+    pub json: bool,
+    pub sync: SyncOptions,
+}
+
+impl SyncArgs {
+    pub fn config(self) -> Result<SyncConfig> {
+        Ok(SyncConfig {
+            corpus: crate::walk::corpus_root(&self.corpus)?,
+            index: self.index,
+            json: self.json,
+            sync: SyncOptions {
+                threads: threads::resolve(self.threads),
+                max_size: self.max_size,
+                batch: self.commit_every.max(1),
+                rebuild: self.rebuild,
+            },
+        })
+    }
+}
+
+impl SyncConfig {
+    /// Opens (or creates) the index for writing; the writer holds the folder's lock.
+    pub(crate) fn open(&self) -> Result<(GazetteIndex, IndexWriter)> {
+        GazetteIndex::open_for_writing(
+            &self.index,
+            &self.corpus,
+            self.sync.rebuild,
+            self.sync.threads,
+        )
+    }
+
+    /// Prints one pass's summary: a JSON object, or a line and the skipped files for people.
+    pub(crate) fn report(&self, summary: &Summary, out: &mut dyn Write) -> Result<()> {
+        let written = if self.json {
+            output::json_line(out, summary)
+        } else {
+            output::index_human(out, summary, &self.index.display().to_string())
+                .and_then(|()| output::skips(out, &summary.skipped))
+        };
+        written
+            .and_then(|()| out.flush())
+            .map_err(|e| Error::io("<stdout>", e))
+    }
+}
