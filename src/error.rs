@@ -42,6 +42,10 @@ pub enum Error {
     #[error("invalid date '{0}': use YYYY, YYYY-MM or YYYY-MM-DD")]
     Date(String),
 
+    /// Writing the command's output failed: a full disk, or a reader that went away.
+    #[error("cannot write the output: {0}")]
+    Output(std::io::Error),
+
     #[error("{}: {source}", .path.display())]
     Io {
         path: PathBuf,
@@ -73,5 +77,11 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+
+    /// True when the output's reader has gone (`gazette search x | head`), which is how a
+    /// pipeline says it has seen enough, not a failure.
+    pub fn is_closed_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use gazette::commands::{self, Cli, Command};
 use gazette::index::sync::Progress;
+use gazette::{Error, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Indexing allocates and frees heavily, across threads (a document is built by a reading
@@ -27,7 +28,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if err.is_closed_pipe() => ExitCode::SUCCESS,
         Err(err) => {
             let _ = writeln!(io::stderr(), "gazette: {err}");
             ExitCode::FAILURE
@@ -35,7 +36,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli) -> Result<()> {
     let stdout = io::stdout();
     let color = stdout.is_terminal();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -51,22 +52,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let config = args.config()?;
             let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
             let flag = stop.clone();
-            ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed))?;
+            ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed))
+                .map_err(|e| Error::Watch(format!("cannot handle Ctrl-C: {e}")))?;
             let bar = progress_bar(!config.json);
             commands::watch::run(&config, &stop, &show(&bar), &mut out)?;
         }
         Command::Search(args) => commands::search::run(&args.config(color), &mut out)?,
         Command::Extract(args) => {
             let skipped = commands::extract::run(&args.config(color), &mut out)?;
-            out.flush()?;
-            report_skips(&skipped)?;
+            out.flush().map_err(Error::Output)?;
+            report_skips(&skipped).map_err(Error::Output)?;
         }
         Command::Stats(args) => {
             commands::stats::run(&args, &mut out)?;
         }
     }
-    out.flush()?;
-    Ok(())
+    out.flush().map_err(Error::Output)
 }
 
 /// A bar of bytes read, on stderr, only when a person is watching.
@@ -97,18 +98,6 @@ fn report_skips(skipped: &[gazette::walk::Skip]) -> io::Result<()> {
         writeln!(err, "gazette: skipped {}: {}", skip.path, skip.reason)?;
     }
     Ok(())
-}
-
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        let io = cause
-            .downcast_ref::<io::Error>()
-            .or_else(|| match cause.downcast_ref() {
-                Some(gazette::Error::Io { source, .. }) => Some(source),
-                _ => None,
-            });
-        io.is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-    })
 }
 
 #[cfg(test)]

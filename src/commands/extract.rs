@@ -65,9 +65,7 @@ pub fn run(config: &ExtractConfig, out: &mut dyn Write) -> Result<Vec<Skip>> {
             pool.install(|| chunk.par_iter().map(|f| render(f, config)).collect());
         for item in rendered {
             match item {
-                Ok(bytes) => out
-                    .write_all(&bytes)
-                    .map_err(|e| Error::io("<stdout>", e))?,
+                Ok(bytes) => out.write_all(&bytes).map_err(Error::Output)?,
                 Err(skip) => skipped.push(skip),
             }
         }

@@ -69,5 +69,5 @@ pub fn run(config: &SearchConfig, out: &mut dyn Write) -> Result<()> {
     } else {
         output::search_human(out, &results, config.style)
     };
-    written.map_err(|e| Error::io("<stdout>", e))
+    written.map_err(Error::Output)
 }

@@ -27,5 +27,5 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<()> {
     } else {
         output::stats_human(out, &stats)
     };
-    written.map_err(|e| Error::io("<stdout>", e))
+    written.map_err(Error::Output)
 }

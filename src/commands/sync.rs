@@ -81,8 +81,6 @@ impl SyncConfig {
             output::index_human(out, summary, &self.index.display().to_string())
                 .and_then(|()| output::skips(out, &summary.skipped))
         };
-        written
-            .and_then(|()| out.flush())
-            .map_err(|e| Error::io("<stdout>", e))
+        written.and_then(|()| out.flush()).map_err(Error::Output)
     }
 }
