@@ -85,7 +85,7 @@ fn progress_bar(wanted: bool) -> ProgressBar {
 
 fn show(bar: &ProgressBar) -> impl Fn(Progress) + Sync + '_ {
     move |event| match event {
-        Progress::Planned { bytes, .. } => bar.set_length(bytes),
+        Progress::Planned { bytes } => bar.set_length(bytes),
         Progress::Read { bytes } => bar.inc(bytes),
         Progress::Done => bar.finish_and_clear(),
     }

@@ -47,8 +47,8 @@ pub struct Summary {
 /// Where a run is, for a progress display.
 #[derive(Debug, Clone, Copy)]
 pub enum Progress {
-    /// The walk is done: this many files to read, holding this many bytes.
-    Planned { files: u64, bytes: u64 },
+    /// The walk is done: the files to read hold this many bytes.
+    Planned { bytes: u64 },
     /// One more file was read and handled.
     Read { bytes: u64 },
     /// Everything planned is committed.
@@ -201,7 +201,6 @@ impl<'a> Syncer<'a> {
             self.uncommitted = true;
         }
         progress(Progress::Planned {
-            files: work.len() as u64,
             bytes: work.iter().map(|(f, _)| f.size).sum(),
         });
         for batch in work.chunks(self.options.batch.max(1)) {
