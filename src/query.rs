@@ -21,7 +21,7 @@ use crate::index::{Fields, GazetteIndex};
 
 /// Queries longer than this are refused: tantivy's parser is recursive, and no person types
 /// a query this long.
-pub const MAX_QUERY_BYTES: usize = 16 * 1024;
+const MAX_QUERY_BYTES: usize = 16 * 1024;
 /// Title words weigh this much more than body words.
 const TITLE_BOOST: f32 = 2.0;
 const SNIPPET_CHARS: usize = 200;
@@ -45,7 +45,7 @@ pub struct SearchRequest {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Hit {
+pub(crate) struct Hit {
     pub path: String,
     pub score: f32,
     pub title: String,
@@ -59,13 +59,13 @@ pub struct Hit {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct FacetCount {
+pub(crate) struct FacetCount {
     pub name: String,
     pub count: u64,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Facets {
+pub(crate) struct Facets {
     pub people: Vec<FacetCount>,
     pub places: Vec<FacetCount>,
     pub countries: Vec<FacetCount>,
@@ -73,16 +73,16 @@ pub struct Facets {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResults {
-    pub query: String,
-    pub total: usize,
-    pub took_ms: f64,
-    pub hits: Vec<Hit>,
+    pub(crate) query: String,
+    pub(crate) total: usize,
+    pub(crate) took_ms: f64,
+    pub(crate) hits: Vec<Hit>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub facets: Option<Facets>,
+    pub(crate) facets: Option<Facets>,
 }
 
 /// Parses a user query against the gazette schema.
-pub fn parse(index: &GazetteIndex, query: &str) -> Result<Box<dyn Query>> {
+fn parse(index: &GazetteIndex, query: &str) -> Result<Box<dyn Query>> {
     if query.trim().is_empty() {
         return Err(Error::Query("the query is empty".into()));
     }
@@ -442,7 +442,7 @@ const FACET_SIZE: usize = 10;
 const FACET_SEGMENT_SIZE: usize = 100 * FACET_SIZE;
 
 /// The most frequent people, places and countries among the documents `query` matches.
-pub fn facets(searcher: &Searcher, query: &dyn Query) -> Result<Facets> {
+fn facets(searcher: &Searcher, query: &dyn Query) -> Result<Facets> {
     Ok(facets_from(searcher.search(query, &facets_collector()?)?))
 }
 
@@ -485,7 +485,7 @@ fn facets_from(results: AggregationResults) -> Facets {
 
 /// The first and last publication day in an index.
 #[derive(Debug, Serialize)]
-pub struct Span {
+pub(crate) struct Span {
     pub first: String,
     pub last: String,
 }
@@ -493,7 +493,7 @@ pub struct Span {
 /// What an index holds: its size, its corpus, the span of its publication dates, and the
 /// people, places and countries most often named in it.
 #[derive(Debug, Serialize)]
-pub struct Stats {
+pub(crate) struct Stats {
     pub docs: u64,
     pub corpus: String,
     pub undated: u64,
@@ -502,7 +502,7 @@ pub struct Stats {
     pub top: Facets,
 }
 
-pub fn stats(index: &GazetteIndex) -> Result<Stats> {
+pub(crate) fn stats(index: &GazetteIndex) -> Result<Stats> {
     let searcher = index.searcher()?;
     let dated = ExistsQuery::new(field::PUBLISHED.into(), false);
     let edge = |order| -> Result<Option<String>> {

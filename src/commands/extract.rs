@@ -17,20 +17,20 @@ use crate::walk::{self, FileEntry, Skip};
 pub struct ExtractArgs {
     /// Files or folders of articles.
     #[arg(required = true)]
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// Print one JSON object per article per line.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Threads for extraction [default: all cores].
     #[arg(long)]
-    pub threads: Option<usize>,
+    pub(crate) threads: Option<usize>,
 }
 
 pub struct ExtractConfig {
-    pub paths: Vec<PathBuf>,
-    pub json: bool,
-    pub threads: usize,
-    pub style: Style,
+    pub(crate) paths: Vec<PathBuf>,
+    pub(crate) json: bool,
+    pub(crate) threads: usize,
+    pub(crate) style: Style,
 }
 
 impl ExtractArgs {

@@ -13,34 +13,34 @@ pub struct SearchArgs {
     /// Words, "phrases", OR, -exclusions and field filters such as people:"Kim Jong-un",
     /// places:Seoul, countries:KP, published:[2023-01-01 TO 2023-12-31], dates:2023-09.
     #[arg(required = true)]
-    pub query: Vec<String>,
+    pub(crate) query: Vec<String>,
     /// The index folder.
     #[arg(long, default_value = "index")]
-    pub index: PathBuf,
+    pub(crate) index: PathBuf,
     /// How many hits to show.
     #[arg(long, default_value_t = 10)]
-    pub limit: usize,
+    pub(crate) limit: usize,
     /// How many hits to pass over first (for paging).
     #[arg(long, default_value_t = 0)]
-    pub offset: usize,
+    pub(crate) offset: usize,
     /// Order of the hits.
     #[arg(long, value_enum, default_value_t = Sort::Relevance)]
-    pub sort: Sort,
+    pub(crate) sort: Sort,
     /// Also count the most frequent people, places and countries among all matches.
     #[arg(long)]
-    pub facets: bool,
+    pub(crate) facets: bool,
     /// Print the results as one JSON object.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 pub struct SearchConfig {
-    pub index: PathBuf,
-    pub request: SearchRequest,
+    pub(crate) index: PathBuf,
+    pub(crate) request: SearchRequest,
     /// The working folder, which hit paths are shown relative to.
-    pub cwd: Option<PathBuf>,
-    pub json: bool,
-    pub style: Style,
+    pub(crate) cwd: Option<PathBuf>,
+    pub(crate) json: bool,
+    pub(crate) style: Style,
 }
 
 impl SearchArgs {

@@ -13,10 +13,10 @@ use crate::query;
 pub struct StatsArgs {
     /// The index folder.
     #[arg(long, default_value = "index")]
-    pub index: PathBuf,
+    pub(crate) index: PathBuf,
     /// Print the statistics as one JSON object.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<()> {

@@ -16,34 +16,34 @@ use crate::output;
 pub struct SyncArgs {
     /// The folder of articles (.txt and .md files, searched recursively).
     #[arg(default_value = "corpus")]
-    pub corpus: PathBuf,
+    pub(crate) corpus: PathBuf,
     /// The index folder.
     #[arg(long, default_value = "index")]
-    pub index: PathBuf,
+    pub(crate) index: PathBuf,
     /// Threads for reading and extraction [default: all cores].
     #[arg(long)]
-    pub threads: Option<usize>,
+    pub(crate) threads: Option<usize>,
     /// Start the index over instead of updating it.
     #[arg(long)]
-    pub rebuild: bool,
+    pub(crate) rebuild: bool,
     /// Skip files larger than this many bytes.
     #[arg(long, default_value_t = 10_000_000)]
-    pub max_size: u64,
+    pub(crate) max_size: u64,
     /// Commit after this many files read, so that an interrupted run keeps its work.
     #[arg(long, default_value_t = 100_000)]
-    pub commit_every: usize,
+    pub(crate) commit_every: usize,
     /// Print the summary as one JSON object.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 /// `SyncArgs` with every default resolved and the corpus made absolute.
 #[derive(Debug, Clone)]
 pub struct SyncConfig {
-    pub corpus: PathBuf,
-    pub index: PathBuf,
+    pub(crate) corpus: PathBuf,
+    pub(crate) index: PathBuf,
     pub json: bool,
-    pub sync: SyncOptions,
+    pub(crate) sync: SyncOptions,
 }
 
 impl SyncArgs {

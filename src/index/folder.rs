@@ -24,11 +24,11 @@ struct Marker {
 
 /// An opened gazette index.
 pub struct GazetteIndex {
-    pub index: Index,
-    pub fields: Fields,
-    pub dir: PathBuf,
+    pub(crate) index: Index,
+    pub(crate) fields: Fields,
+    pub(crate) dir: PathBuf,
     /// The absolute corpus root the index mirrors; stored paths are relative to it.
-    pub corpus: PathBuf,
+    pub(crate) corpus: PathBuf,
     /// Opened on first use and kept, so that many queries share one set of segment readers.
     searcher: OnceLock<Searcher>,
 }
@@ -119,7 +119,7 @@ impl GazetteIndex {
     }
 
     /// A searcher over the last commit made before its first use.
-    pub fn searcher(&self) -> Result<Searcher> {
+    pub(crate) fn searcher(&self) -> Result<Searcher> {
         if let Some(searcher) = self.searcher.get() {
             return Ok(searcher.clone());
         }
@@ -128,7 +128,7 @@ impl GazetteIndex {
     }
 
     /// A reader that sees the last commit and is reloaded by hand.
-    pub fn reader(&self) -> Result<IndexReader> {
+    pub(crate) fn reader(&self) -> Result<IndexReader> {
         Ok(self
             .index
             .reader_builder()

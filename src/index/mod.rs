@@ -3,7 +3,7 @@
 
 mod folder;
 mod known;
-pub mod schema;
+pub(crate) mod schema;
 mod stem;
 pub mod sync;
 

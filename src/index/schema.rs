@@ -16,7 +16,7 @@ use crate::walk::FileEntry;
 
 /// Bumped whenever the schema or the meaning of a stored value changes, so that an old index is
 /// refused with a hint to rebuild instead of answering queries wrongly.
-pub const FORMAT: u32 = 2;
+pub(crate) const FORMAT: u32 = 2;
 
 /// Proper names: split on punctuation, lower-cased, accents folded, never stemmed, so that
 /// `people:"Kim Jong-un"` is a phrase of `kim jong un` and `places:Sao Paulo` finds `São Paulo`.
@@ -28,43 +28,43 @@ const CODE_TOKENIZER: &str = "gazette_code";
 
 /// The field names: the schema, the fast columns read back, sorting, facets and the query
 /// language all name fields through these.
-pub mod field {
-    pub const PATH: &str = "path";
-    pub const TITLE: &str = "title";
-    pub const BODY: &str = "body";
-    pub const PEOPLE: &str = "people";
-    pub const PLACES: &str = "places";
-    pub const COUNTRIES: &str = "countries";
-    pub const PUBLISHED: &str = "published";
-    pub const DATES: &str = "dates";
-    pub const META: &str = "meta";
-    pub const SIZE: &str = "size";
-    pub const MTIME: &str = "mtime";
-    pub const HASH: &str = "hash";
+pub(crate) mod field {
+    pub(crate) const PATH: &str = "path";
+    pub(crate) const TITLE: &str = "title";
+    pub(crate) const BODY: &str = "body";
+    pub(crate) const PEOPLE: &str = "people";
+    pub(crate) const PLACES: &str = "places";
+    pub(crate) const COUNTRIES: &str = "countries";
+    pub(crate) const PUBLISHED: &str = "published";
+    pub(crate) const DATES: &str = "dates";
+    pub(crate) const META: &str = "meta";
+    pub(crate) const SIZE: &str = "size";
+    pub(crate) const MTIME: &str = "mtime";
+    pub(crate) const HASH: &str = "hash";
 }
 
 /// The field handles of the gazette schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
     /// The article's key: its path relative to the corpus root.
-    pub path: Field,
-    pub title: Field,
-    pub body: Field,
-    pub people: Field,
-    pub places: Field,
-    pub countries: Field,
-    pub published: Field,
+    pub(crate) path: Field,
+    pub(crate) title: Field,
+    pub(crate) body: Field,
+    pub(crate) people: Field,
+    pub(crate) places: Field,
+    pub(crate) countries: Field,
+    pub(crate) published: Field,
     /// The first day of each date the article mentions.
-    pub dates: Field,
+    pub(crate) dates: Field,
     /// Front matter other than title and date, as a JSON object (`source`, `url`, `author`...).
-    pub meta: Field,
-    pub size: Field,
-    pub mtime: Field,
-    pub hash: Field,
+    pub(crate) meta: Field,
+    pub(crate) size: Field,
+    pub(crate) mtime: Field,
+    pub(crate) hash: Field,
 }
 
 /// Field names as users type them in queries.
-pub const QUERY_FIELDS: &[&str] = &[
+pub(crate) const QUERY_FIELDS: &[&str] = &[
     field::TITLE,
     field::BODY,
     field::PEOPLE,
@@ -114,7 +114,7 @@ impl Fields {
     }
 
     /// Looks the fields up in an opened index's schema.
-    pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+    pub(crate) fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
         let f = |name: &str| schema.get_field(name);
         Ok(Fields {
             path: f(field::PATH)?,
@@ -188,7 +188,7 @@ impl Fields {
 }
 
 /// Registers the analyzers the schema names; needed on every opened index.
-pub fn register_tokenizers(index: &Index) {
+pub(crate) fn register_tokenizers(index: &Index) {
     // Replaces tantivy's own `en_stem` by one producing identical tokens, faster.
     index.tokenizers().register(
         STEM_TOKENIZER,
@@ -214,7 +214,7 @@ pub fn register_tokenizers(index: &Index) {
     );
 }
 
-pub fn day_to_tantivy(day: jiff::civil::Date) -> DateTime {
+pub(crate) fn day_to_tantivy(day: jiff::civil::Date) -> DateTime {
     let seconds = day
         .to_zoned(jiff::tz::TimeZone::UTC)
         .map(|z| z.timestamp().as_second())
@@ -222,13 +222,13 @@ pub fn day_to_tantivy(day: jiff::civil::Date) -> DateTime {
     DateTime::from_timestamp_secs(seconds)
 }
 
-pub fn tantivy_to_day(value: DateTime) -> Option<jiff::civil::Date> {
+pub(crate) fn tantivy_to_day(value: DateTime) -> Option<jiff::civil::Date> {
     let ts = jiff::Timestamp::from_second(value.into_timestamp_secs()).ok()?;
     Some(ts.to_zoned(jiff::tz::TimeZone::UTC).date())
 }
 
 /// The first day of an ISO date at any precision: `2023` → 2023-01-01, `2023-09` → 2023-09-01.
-pub fn first_day(value: &str) -> Option<jiff::civil::Date> {
+pub(crate) fn first_day(value: &str) -> Option<jiff::civil::Date> {
     let mut parts = value.splitn(3, '-');
     let year: i16 = parts.next()?.parse().ok()?;
     let month: i8 = parts.next().map_or(Some(1), |m| m.parse().ok())?;

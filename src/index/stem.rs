@@ -11,7 +11,7 @@ const CAPACITY: usize = 200_000;
 const INLINE: usize = 15;
 
 #[derive(Clone)]
-pub struct CachedStemmer;
+pub(crate) struct CachedStemmer;
 
 impl TokenFilter for CachedStemmer {
     type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
@@ -28,7 +28,7 @@ impl TokenFilter for CachedStemmer {
 /// Each clone (tantivy keeps one per indexing thread and field) has its own memo, so no lock
 /// is ever taken.
 #[derive(Clone)]
-pub struct CachedStemmerFilter<T> {
+pub(crate) struct CachedStemmerFilter<T> {
     inner: T,
     stemmer: frostem::Stemmer,
     memo: Memo,
@@ -49,7 +49,7 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
     }
 }
 
-pub struct CachedStemmerStream<'a, T> {
+pub(crate) struct CachedStemmerStream<'a, T> {
     tail: T,
     stemmer: &'a frostem::Stemmer,
     memo: &'a mut Memo,

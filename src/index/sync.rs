@@ -33,15 +33,15 @@ pub struct SyncOptions {
 /// added, updated, unchanged or skipped.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
-    pub added: u64,
-    pub updated: u64,
-    pub removed: u64,
-    pub unchanged: u64,
-    pub skipped: Vec<Skip>,
+    pub(crate) added: u64,
+    pub(crate) updated: u64,
+    pub(crate) removed: u64,
+    pub(crate) unchanged: u64,
+    pub(crate) skipped: Vec<Skip>,
     /// Articles indexed with invalid UTF-8 sequences replaced.
-    pub invalid_utf8: u64,
-    pub docs: u64,
-    pub seconds: f64,
+    pub(crate) invalid_utf8: u64,
+    pub(crate) docs: u64,
+    pub(crate) seconds: f64,
 }
 
 /// Where a run is, for a progress display.
@@ -110,7 +110,7 @@ impl<'a> Syncer<'a> {
 
     /// Makes every pass end at its next commit once `stop` is set, so that a long first pass
     /// can be interrupted without losing what it committed.
-    pub fn stop_on(mut self, stop: &'a AtomicBool) -> Self {
+    pub(crate) fn stop_on(mut self, stop: &'a AtomicBool) -> Self {
         self.stop = Some(stop);
         self
     }
@@ -160,7 +160,7 @@ impl<'a> Syncer<'a> {
 
     /// Brings the index in line with just these paths (created, changed or deleted files),
     /// as reported by a file watcher.
-    pub fn paths(&mut self, paths: &[std::path::PathBuf]) -> Result<Summary> {
+    pub(crate) fn paths(&mut self, paths: &[std::path::PathBuf]) -> Result<Summary> {
         let started = Instant::now();
         self.reader.reload()?;
         let searcher = self.reader.searcher();
@@ -258,7 +258,7 @@ impl Summary {
     }
 
     /// True when the pass changed nothing and found nothing to report.
-    pub fn is_quiet(&self) -> bool {
+    pub(crate) fn is_quiet(&self) -> bool {
         self.added + self.updated + self.removed == 0 && self.skipped.is_empty()
     }
 }
