@@ -1,5 +1,6 @@
 //! Searching: the query language (tantivy's, with dates written as people write them), BM25
-//! ranking or newest-first order, snippets with highlighted words, and facets over the matches.
+//! ranking or newest-first order, snippets with highlighted words, facets over the matches, and
+//! the statistics of a whole index.
 
 use std::path::Path;
 use std::time::Instant;
