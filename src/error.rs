@@ -85,3 +85,16 @@ impl Error {
         matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::ErrorKind;
+
+    #[test]
+    fn only_a_closed_output_pipe_is_quiet() {
+        assert!(Error::Output(ErrorKind::BrokenPipe.into()).is_closed_pipe());
+        assert!(!Error::Output(ErrorKind::StorageFull.into()).is_closed_pipe());
+        assert!(!Error::io("a.txt", ErrorKind::BrokenPipe.into()).is_closed_pipe());
+    }
+}
