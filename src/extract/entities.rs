@@ -5,7 +5,7 @@ use std::cell::RefCell;
 
 use super::tagger::{self, Buffers, Class, Doc};
 use super::tokens::{ALLCAPS, PUNCT, Token};
-use super::{Mention, Person, Place};
+use super::types::{Mention, Person, Place};
 
 pub struct Entities {
     pub people: Vec<Person>,
