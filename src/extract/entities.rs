@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use super::tagger::{self, Buffers, Class, Doc};
 use super::tokens::{ALLCAPS, PUNCT, Token};
 use super::types::{Mention, Person, Place};
+use super::words::{RELATIVE_PLACE_WORDS, is_courtesy_title};
 
 pub struct Entities {
     pub people: Vec<Person>,
@@ -33,40 +34,23 @@ pub fn find_entities(text: &str) -> Entities {
 
 /// Courtesy titles are not part of a name: `Mr Blair` is the person `Blair`, the same one as
 /// `Tony Blair`. (Ranks such as `President` are already outside the tagger's spans.)
-const COURTESY: &[&str] = &["mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr."];
-
 fn without_courtesy<'t>(text: &str, mut span: &'t [Token]) -> &'t [Token] {
-    while span.len() > 1
-        && COURTESY
-            .iter()
-            .any(|c| span[0].text(text).eq_ignore_ascii_case(c))
-    {
+    while span.len() > 1 && is_courtesy_title(span[0].text(text)) {
         span = &span[1..];
     }
     span
 }
 
-/// Words that the tagger sometimes takes for a place on their own (`the North`, `the
-/// Peninsula`) but that name no place without more context. Only unknown places are dropped;
-/// gazetteer entries such as `North Korea` are untouched.
-const GENERIC_PLACE_WORDS: &[&str] = &[
-    "north",
-    "south",
-    "east",
-    "west",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
+/// Kinds of place that the tagger sometimes takes for a place on their own (`the Peninsula`,
+/// `the mainland`) but that name no place without more context; with `RELATIVE_PLACE_WORDS`,
+/// the words dropped when they are a whole unknown place. Gazetteer entries such as `North
+/// Korea` are untouched.
+const GENERIC_PLACE_NOUNS: &[&str] = &[
     "peninsula",
-    "region",
-    "province",
     "state",
     "city",
-    "capital",
     "island",
     "islands",
-    "coast",
     "border",
     "mainland",
     "republic",
@@ -77,8 +61,9 @@ const GENERIC_PLACE_WORDS: &[&str] = &[
 ];
 
 fn is_generic_place(m_text: &str) -> bool {
-    GENERIC_PLACE_WORDS
+    RELATIVE_PLACE_WORDS
         .iter()
+        .chain(GENERIC_PLACE_NOUNS)
         .any(|w| m_text.eq_ignore_ascii_case(w))
 }
 

@@ -8,6 +8,7 @@ pub mod published;
 pub mod tagger;
 pub mod tokens;
 mod types;
+pub mod words;
 
 pub use types::{DateMention, Extraction, Mention, Person, Place};
 

@@ -1,5 +1,7 @@
 //! Tokeniser: splits article text into byte-span tokens with the cheap orthographic flags the tagger needs.
 
+use super::words::COURTESY_TITLES;
+
 /// First character is an upper-case letter.
 pub const CAP: u8 = 1;
 /// Contains letters and none of them is lower case.
@@ -33,13 +35,13 @@ impl Token {
     }
 }
 
-/// Abbreviations whose trailing dot belongs to the word, so `St. Louis` or `Calif.` form clean spans.
+/// Abbreviations whose trailing dot belongs to the word, so `St. Louis` or `Calif.` form clean
+/// spans; courtesy titles (`Mr.`) are such words too.
 const DOTTED: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "mt", "ft", "jr", "sr", "gen", "lt", "col", "sgt", "capt",
-    "sen", "rep", "gov", "prof", "rev", "corp", "inc", "ltd", "co", "bros", "calif", "mass",
-    "conn", "fla", "ill", "mich", "wis", "minn", "tex", "ariz", "colo", "okla", "va", "md", "ga",
-    "ala", "tenn", "ky", "la", "nev", "ore", "del", "kan", "neb", "pa", "vs", "no", "ave", "adm",
-    "maj", "messrs",
+    "st", "mt", "ft", "jr", "sr", "gen", "lt", "col", "sgt", "capt", "sen", "rep", "gov", "prof",
+    "rev", "corp", "inc", "ltd", "co", "bros", "calif", "mass", "conn", "fla", "ill", "mich",
+    "wis", "minn", "tex", "ariz", "colo", "okla", "va", "md", "ga", "ala", "tenn", "ky", "la",
+    "nev", "ore", "del", "kan", "neb", "pa", "vs", "no", "ave", "adm", "maj", "messrs",
 ];
 
 const C_LOWER: u8 = 1;
@@ -278,7 +280,10 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
                     let single_initial = w.len() == 1 && w[0].is_ascii_uppercase();
                     let abbrev = w.len() <= 6
                         && w[0].is_ascii_uppercase()
-                        && DOTTED.iter().any(|a| a.as_bytes().eq_ignore_ascii_case(w));
+                        && COURTESY_TITLES
+                            .iter()
+                            .chain(DOTTED)
+                            .any(|a| a.as_bytes().eq_ignore_ascii_case(w));
                     if single_initial || abbrev {
                         i += 1;
                     }
@@ -394,6 +399,10 @@ mod tests {
             ["KIM", "JONG-UN", "'S", "ORDERS"]
         );
         assert_eq!(words("St. Louis, Mo"), ["St.", "Louis", ",", "Mo"]);
+        assert_eq!(
+            words("Mrs. Ng saw Dr. No."),
+            ["Mrs.", "Ng", "saw", "Dr.", "No."]
+        );
         assert_eq!(words("Workers' Party"), ["Workers", "'", "Party"]);
         assert_eq!(
             words("1,000.5 tonnes, 3."),
