@@ -10,14 +10,14 @@ use super::tokens::{ALLCAPS, PUNCT, Token};
 use super::types::{Mention, Person, Place};
 use super::words::{RELATIVE_PLACE_WORDS, is_courtesy_title};
 
-pub struct Entities {
-    pub people: Vec<Person>,
-    pub places: Vec<Place>,
-    pub countries: Vec<String>,
+pub(crate) struct Entities {
+    pub(crate) people: Vec<Person>,
+    pub(crate) places: Vec<Place>,
+    pub(crate) countries: Vec<String>,
 }
 
 /// Finds the people and places of an article; offsets in the result are byte offsets into `text`.
-pub fn find_entities(text: &str) -> Entities {
+pub(crate) fn find_entities(text: &str) -> Entities {
     thread_local! {
         /// Tagging memory reused across this thread's documents.
         static SCRATCH: RefCell<(Buffers, Vec<u8>)> = RefCell::default();

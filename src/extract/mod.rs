@@ -1,12 +1,12 @@
 //! What an article is about: the people, places, countries and dates it names, and when it was
 //! published. Everything here is pure computation on text, shared by `extract`, `index` and tests.
 
-pub mod dates;
-pub mod entities;
+pub(crate) mod dates;
+pub(crate) mod entities;
 pub mod gazetteer;
-pub mod published;
+pub(crate) mod published;
 pub mod tagger;
-pub mod tokens;
+pub(crate) mod tokens;
 mod types;
 pub mod words;
 

@@ -3,31 +3,32 @@
 use super::words::COURTESY_TITLES;
 
 /// First character is an upper-case letter.
-pub const CAP: u8 = 1;
+pub(crate) const CAP: u8 = 1;
 /// Contains letters and none of them is lower case.
-pub const ALLCAPS: u8 = 2;
+pub(crate) const ALLCAPS: u8 = 2;
 /// Made only of punctuation/symbols.
-pub const PUNCT: u8 = 4;
+pub(crate) const PUNCT: u8 = 4;
 /// Starts with a digit.
-pub const DIGIT: u8 = 8;
+pub(crate) const DIGIT: u8 = 8;
 /// First token on its line (line = title or sentence in the eval format).
-pub const LINE_START: u8 = 16;
+pub(crate) const LINE_START: u8 = 16;
 /// The token's line has letters but no lower-case ones (a heading).
-pub const CAPS_LINE: u8 = 32;
+pub(crate) const CAPS_LINE: u8 = 32;
 /// Has an upper-case letter somewhere (`al-Assad`, `McDonald`, `iPhone`).
-pub const UPPER: u8 = 128;
+pub(crate) const UPPER: u8 = 128;
 /// The token is the possessive `'s` / `’s` split from the previous word.
-pub const POSSESSIVE: u8 = 64;
+pub(crate) const POSSESSIVE: u8 = 64;
 
+/// A word or punctuation mark: its byte span in the text and its flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
-    pub start: usize,
-    pub end: usize,
-    pub flags: u8,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) flags: u8,
 }
 
 impl Token {
-    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+    pub(crate) fn text<'a>(&self, text: &'a str) -> &'a str {
         &text[self.start..self.end]
     }
 }
@@ -176,14 +177,14 @@ fn word_flags(w: &[u8]) -> (u8, bool) {
 
 /// Tokenises `text`. Words keep inner hyphens and apostrophes (`Jong-un`, `O'Gorman`),
 /// possessive `'s` becomes its own token, dotted initialisms (`U.S.`) stay whole.
-pub fn tokenize(text: &str) -> Vec<Token> {
+pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     tokenize_into(text, &mut out);
     out
 }
 
 /// `tokenize` into a reused vector.
-pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
+pub(crate) fn tokenize_into(text: &str, out: &mut Vec<Token>) {
     let t = text.as_bytes();
     let n = t.len();
     out.clear();
