@@ -43,10 +43,10 @@ fn without_courtesy<'t>(text: &str, mut span: &'t [Token]) -> &'t [Token] {
     span
 }
 
-/// Kinds of place that the tagger sometimes takes for a place on their own (`the Peninsula`,
-/// `the mainland`) but that name no place without more context; with `RELATIVE_PLACE_WORDS`,
-/// the words dropped when they are a whole unknown place. Gazetteer entries such as `North
-/// Korea` are untouched.
+/// Common nouns for kinds of place (`the Peninsula`, `the mainland`), which the tagger
+/// sometimes takes for a place on their own. Like `RELATIVE_PLACE_WORDS`, they name no place
+/// without more context, so an unknown place that is just one of these words is dropped;
+/// gazetteer entries such as `North Korea` are untouched.
 const GENERIC_PLACE_NOUNS: &[&str] = &[
     "peninsula",
     "state",
@@ -244,6 +244,7 @@ fn is_known_name(full_names: &[Vec<u64>], w: &[u64], is_place: impl Fn() -> bool
         || (full_names.iter().any(|f| same_person(f, w)) && !is_place())
 }
 
+/// A person being assembled from the mentions that name them.
 struct PersonAcc {
     /// The distinct forms of the name seen so far, as `name_words`.
     forms: Vec<Vec<u64>>,
