@@ -1,20 +1,23 @@
 //! Entities: runs the tagger over an article and groups its mentions into canonical people and places with country codes.
 
-use super::gazetteer::{Gazetteer, KIND_COUNTRY, KIND_DEMONYM, lower_hash_in};
 use std::cell::RefCell;
 
+use super::gazetteer::{
+    Gazetteer, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, lower_hash_in,
+};
 use super::tagger::{self, Buffers, Class, Doc};
 use super::tokens::{ALLCAPS, PUNCT, Token};
-use super::{Mention, Person, Place};
+use super::types::{Mention, Person, Place};
+use super::words::{RELATIVE_PLACE_WORDS, is_courtesy_title};
 
-pub struct Entities {
-    pub people: Vec<Person>,
-    pub places: Vec<Place>,
-    pub countries: Vec<String>,
+pub(crate) struct Entities {
+    pub(crate) people: Vec<Person>,
+    pub(crate) places: Vec<Place>,
+    pub(crate) countries: Vec<String>,
 }
 
 /// Finds the people and places of an article; offsets in the result are byte offsets into `text`.
-pub fn find_entities(text: &str) -> Entities {
+pub(crate) fn find_entities(text: &str) -> Entities {
     thread_local! {
         /// Tagging memory reused across this thread's documents.
         static SCRATCH: RefCell<(Buffers, Vec<u8>)> = RefCell::default();
@@ -33,40 +36,23 @@ pub fn find_entities(text: &str) -> Entities {
 
 /// Courtesy titles are not part of a name: `Mr Blair` is the person `Blair`, the same one as
 /// `Tony Blair`. (Ranks such as `President` are already outside the tagger's spans.)
-const COURTESY: &[&str] = &["mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr."];
-
 fn without_courtesy<'t>(text: &str, mut span: &'t [Token]) -> &'t [Token] {
-    while span.len() > 1
-        && COURTESY
-            .iter()
-            .any(|c| span[0].text(text).eq_ignore_ascii_case(c))
-    {
+    while span.len() > 1 && is_courtesy_title(span[0].text(text)) {
         span = &span[1..];
     }
     span
 }
 
-/// Words that the tagger sometimes takes for a place on their own (`the North`, `the
-/// Peninsula`) but that name no place without more context. Only unknown places are dropped;
+/// Common nouns for kinds of place (`the Peninsula`, `the mainland`), which the tagger
+/// sometimes takes for a place on their own. Like `RELATIVE_PLACE_WORDS`, they name no place
+/// without more context, so an unknown place that is just one of these words is dropped;
 /// gazetteer entries such as `North Korea` are untouched.
-const GENERIC_PLACE_WORDS: &[&str] = &[
-    "north",
-    "south",
-    "east",
-    "west",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
+const GENERIC_PLACE_NOUNS: &[&str] = &[
     "peninsula",
-    "region",
-    "province",
     "state",
     "city",
-    "capital",
     "island",
     "islands",
-    "coast",
     "border",
     "mainland",
     "republic",
@@ -77,8 +63,9 @@ const GENERIC_PLACE_WORDS: &[&str] = &[
 ];
 
 fn is_generic_place(m_text: &str) -> bool {
-    GENERIC_PLACE_WORDS
+    RELATIVE_PLACE_WORDS
         .iter()
+        .chain(GENERIC_PLACE_NOUNS)
         .any(|w| m_text.eq_ignore_ascii_case(w))
 }
 
@@ -132,11 +119,86 @@ fn is_news_agency(name: &str) -> bool {
     NEWS_AGENCIES.iter().any(|a| name.eq_ignore_ascii_case(a))
 }
 
-fn mention(text: &str, start: usize, end: usize) -> Mention {
-    Mention {
-        text: text[start..end].to_string(),
-        start,
-        end,
+/// How good a surface form is as an entity's name; forms compare field by field, so properly
+/// cased beats shouting, then more words win, then longer text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct FormRank {
+    cased: bool,
+    words: usize,
+    len: usize,
+}
+
+impl FormRank {
+    /// A country's gazetteer name, which no form found in the text outranks.
+    const COUNTRY: FormRank = FormRank {
+        cased: true,
+        words: usize::MAX,
+        len: 0,
+    };
+
+    fn of(text: &str, toks: &[Token]) -> FormRank {
+        let shouting = toks.iter().all(|t| t.flags & (ALLCAPS | PUNCT) != 0) && text.len() > 3;
+        FormRank {
+            cased: !shouting,
+            words: toks.len(),
+            len: text.len(),
+        }
+    }
+}
+
+/// An entity's name: the best-ranked of the forms seen so far.
+#[derive(Default)]
+struct BestName {
+    rank: FormRank,
+    name: String,
+}
+
+impl BestName {
+    fn offer(&mut self, rank: FormRank, name: impl FnOnce() -> String) {
+        if rank > self.rank {
+            self.rank = rank;
+            self.name = name();
+        }
+    }
+}
+
+/// One tagged span as grouping reads it.
+struct Form<'t> {
+    /// The span as written in the text, line breaks and all.
+    text: &'t str,
+    start: usize,
+    end: usize,
+    /// The span as shown and indexed (see `display_name`).
+    name: String,
+    words: Vec<u64>,
+    rank: FormRank,
+}
+
+impl<'t> Form<'t> {
+    /// The form of `span`, or `None` for a news agency's credit.
+    fn read(text: &'t str, span: &[Token]) -> Option<Form<'t>> {
+        let (start, end) = (span[0].start, span[span.len() - 1].end);
+        let m_text = &text[start..end];
+        let name = display_name(m_text);
+        if is_news_agency(&name) {
+            return None;
+        }
+        Some(Form {
+            text: m_text,
+            start,
+            end,
+            name,
+            words: name_words(text, span),
+            rank: FormRank::of(m_text, span),
+        })
+    }
+
+    fn mention(&self) -> Mention {
+        Mention {
+            text: self.text.to_string(),
+            start: self.start,
+            end: self.end,
+        }
     }
 }
 
@@ -149,18 +211,45 @@ fn name_words(text: &str, toks: &[Token]) -> Vec<u64> {
         .collect()
 }
 
-/// Ranks surface forms for the canonical name: properly cased beats shouting, then more words, then longer.
-fn form_rank(text: &str, toks: &[Token]) -> (bool, usize, usize) {
-    let shouting = toks.iter().all(|t| t.flags & (ALLCAPS | PUNCT) != 0) && text.len() > 3;
-    (!shouting, toks.len(), text.len())
+/// Whether two forms (as `name_words`) name the same person: they have the same words, or one
+/// is a single word equal to the first or last word of the other (`Kim` and `Kim Jong-un`,
+/// `Putin` and `Vladimir Putin`).
+fn same_person(a: &[u64], b: &[u64]) -> bool {
+    a == b || short_form_of(a, b) || short_form_of(b, a)
 }
 
-/// Whether `w` is a full name in `names`, or one word of one that is not also a known place.
-fn is_known_name(names: &[Vec<u64>], w: &[u64], is_place: impl Fn() -> bool) -> bool {
-    names.iter().any(|f| f == w)
-        || (w.len() == 1
-            && names.iter().any(|f| f[0] == w[0] || f[f.len() - 1] == w[0])
-            && !is_place())
+fn short_form_of(short: &[u64], full: &[u64]) -> bool {
+    match (short, full) {
+        ([word], [first, .., last]) => word == first || word == last,
+        _ => false,
+    }
+}
+
+/// Full names (two words or more) of people tagged anywhere in the article. The tagger
+/// sometimes mislabels a repeat of one (often in a heading), which the document as a whole
+/// contradicts.
+fn full_names(doc: &Doc, spans: &[(Class, usize, usize)]) -> Vec<Vec<u64>> {
+    spans
+        .iter()
+        .filter(|s| s.0 == Class::Per && s.2 - s.1 > 1)
+        .map(|s| name_words(doc.text, &doc.toks[s.1..s.2]))
+        .filter(|w| w.len() > 1)
+        .collect()
+}
+
+/// Whether a form the tagger did not call a person names one of `full_names` all the same: it
+/// is one of them, or a short form of one that is not also a known place.
+fn is_known_name(full_names: &[Vec<u64>], w: &[u64], is_place: impl Fn() -> bool) -> bool {
+    full_names.iter().any(|f| f == w)
+        || (full_names.iter().any(|f| same_person(f, w)) && !is_place())
+}
+
+/// A person being assembled from the mentions that name them.
+struct PersonAcc {
+    /// The distinct forms of the name seen so far, as `name_words`.
+    forms: Vec<Vec<u64>>,
+    name: BestName,
+    mentions: Vec<Mention>,
 }
 
 /// What makes two place mentions the same place.
@@ -175,170 +264,179 @@ enum PlaceKey<'g> {
 /// A place being assembled: keyed by its gazetteer entry, or by folded text when unknown.
 struct PlaceAcc<'g> {
     key: PlaceKey<'g>,
-    place: Place,
-    best: (bool, usize, usize),
-}
-
-struct PersonAcc {
-    words: Vec<Vec<u64>>,
-    best: (bool, usize, usize),
-    name: String,
+    country: Option<String>,
+    name: BestName,
     mentions: Vec<Mention>,
 }
 
-impl PersonAcc {
-    /// A mention joins this person when it repeats a known form, or is one word equal to
-    /// the first or last word of a longer form (`Kim` after `Kim Jong-un`, `Putin` after `Vladimir Putin`).
-    fn matches(&self, w: &[u64]) -> bool {
-        self.words.iter().any(|f| {
-            f == w
-                || (w.len() == 1 && f.len() > 1 && (f[0] == w[0] || f[f.len() - 1] == w[0]))
-                || (f.len() == 1 && w.len() > 1 && (w[0] == f[0] || w[w.len() - 1] == f[0]))
-        })
+impl PlaceAcc<'_> {
+    /// Takes `form`'s name if it is better than the one so far.
+    fn offer(&mut self, form: Form, entry: Option<PlaceEntry>) {
+        if let Some(e) = entry.filter(|e| e.kind == KIND_COUNTRY) {
+            self.name = BestName {
+                rank: FormRank::COUNTRY,
+                name: e.name.to_string(),
+            };
+        } else if let Some(e) = entry.filter(|_| !form.rank.cased) {
+            // A dateline's `NEW YORK` is written as the place is elsewhere, so that it is one
+            // place in facets and filters across articles.
+            let cased = FormRank {
+                cased: true,
+                ..form.rank
+            };
+            self.name.offer(cased, || {
+                if e.name.eq_ignore_ascii_case(&form.name) {
+                    e.name.to_string()
+                } else {
+                    title_case(&form.name)
+                }
+            });
+        } else {
+            self.name.offer(form.rank, || form.name);
+        }
     }
 }
 
+/// The people, places and countries of one article as its spans are read in order.
+#[derive(Default)]
+struct Groups<'g> {
+    people: Vec<PersonAcc>,
+    places: Vec<PlaceAcc<'g>>,
+    countries: Vec<String>,
+}
+
+impl<'g> Groups<'g> {
+    /// Adds `form` to the latest person it names the same as, or as a new person.
+    fn add_person(&mut self, form: Form) {
+        if form.words.is_empty() {
+            return;
+        }
+        let found = self
+            .people
+            .iter()
+            .rposition(|p| p.forms.iter().any(|f| same_person(f, &form.words)));
+        let p = match found {
+            Some(i) => &mut self.people[i],
+            None => {
+                self.people.push(PersonAcc {
+                    forms: Vec::new(),
+                    name: BestName::default(),
+                    mentions: Vec::new(),
+                });
+                self.people.last_mut().unwrap()
+            }
+        };
+        p.mentions.push(form.mention());
+        p.name.offer(form.rank, || form.name);
+        if !p.forms.contains(&form.words) {
+            p.forms.push(form.words);
+        }
+    }
+
+    /// Adds `form` to its place: gazetteer places merge across surface forms (`U.S.`,
+    /// `United States`), unknown ones by text. A lone generic word is dropped, and an unknown
+    /// demonym only adds its country.
+    fn add_place(&mut self, form: Form, gaz: &'g Gazetteer) {
+        let entry = gaz.place(form.text);
+        if entry.is_none() && is_generic_place(form.text) {
+            return;
+        }
+        if entry.is_none()
+            && let Some(cc) = gaz.demonym(form.text)
+        {
+            self.countries.push(country_code(cc));
+            return;
+        }
+        let key = match entry {
+            Some(e) => PlaceKey::Entry(e.country, e.name),
+            None => PlaceKey::Text(form.name.to_lowercase()),
+        };
+        let p = match self.places.iter().position(|p| p.key == key) {
+            Some(i) => &mut self.places[i],
+            None => {
+                self.places.push(PlaceAcc {
+                    key,
+                    country: entry.map(|e| e.country.to_string()),
+                    name: BestName::default(),
+                    mentions: Vec::new(),
+                });
+                self.places.last_mut().unwrap()
+            }
+        };
+        p.mentions.push(form.mention());
+        p.offer(form, entry);
+    }
+
+    /// The countries of the demonyms the gazetteer found (`Russian`), wherever the tagger
+    /// put them.
+    fn add_demonyms(&mut self, matches: &[PhraseMatch]) {
+        for m in matches {
+            if m.kinds & (1 << KIND_DEMONYM) != 0
+                && let Some(cc) = m.demonym
+            {
+                self.countries.push(country_code(cc));
+            }
+        }
+    }
+
+    fn into_entities(self) -> Entities {
+        let places: Vec<Place> = self
+            .places
+            .into_iter()
+            .map(|p| Place {
+                name: p.name.name,
+                country: p.country,
+                mentions: p.mentions,
+            })
+            .collect();
+        let mut countries = self.countries;
+        countries.extend(places.iter().filter_map(|p| p.country.clone()));
+        countries.sort();
+        countries.dedup();
+        let people = self
+            .people
+            .into_iter()
+            .map(|p| Person {
+                name: p.name.name,
+                mentions: p.mentions,
+            })
+            .collect();
+        Entities {
+            people,
+            places,
+            countries,
+        }
+    }
+}
+
+fn country_code(cc: [u8; 2]) -> String {
+    String::from_utf8_lossy(&cc).into_owned()
+}
+
+/// Groups the tagged spans into people and places. A span the tagger did not call a person
+/// joins the people when the article names that person in full elsewhere.
 fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
-    let text = doc.text;
-    let toks = &doc.toks;
-    let mut people: Vec<PersonAcc> = Vec::new();
-    let mut places: Vec<PlaceAcc> = Vec::new();
-    let mut countries: Vec<String> = Vec::new();
     let spans = tagger::spans(labels);
-    // Full names found anywhere in the article; the tagger sometimes mislabels a repeat
-    // of one (often in a heading), which the document as a whole contradicts.
-    let full_names: Vec<Vec<u64>> = spans
-        .iter()
-        .filter(|s| s.0 == Class::Per && s.2 - s.1 > 1)
-        .map(|s| name_words(text, &toks[s.1..s.2]))
-        .filter(|w| w.len() > 1)
-        .collect();
+    let full_names = full_names(doc, &spans);
+    let mut groups = Groups::default();
     for (class, a, b) in spans {
         let span = match class {
-            Class::Per => without_courtesy(text, &toks[a..b]),
-            _ => &toks[a..b],
+            Class::Per => without_courtesy(doc.text, &doc.toks[a..b]),
+            _ => &doc.toks[a..b],
         };
-        let (start, end) = (span[0].start, span[span.len() - 1].end);
-        let m_text = &text[start..end];
-        let name = display_name(m_text);
-        if is_news_agency(&name) {
+        let Some(form) = Form::read(doc.text, span) else {
             continue;
-        }
-        let w = name_words(text, span);
-        let class = if class != Class::Per
-            && is_known_name(&full_names, &w, || gaz.place(m_text).is_some())
-        {
-            Class::Per
-        } else {
-            class
         };
-        let rank = form_rank(m_text, span);
-        match class {
-            Class::Per => {
-                if w.is_empty() {
-                    continue;
-                }
-                let found = people.iter_mut().rev().find(|p| p.matches(&w));
-                let p = match found {
-                    Some(p) => p,
-                    None => {
-                        people.push(PersonAcc {
-                            words: Vec::new(),
-                            best: (false, 0, 0),
-                            name: String::new(),
-                            mentions: Vec::new(),
-                        });
-                        people.last_mut().unwrap()
-                    }
-                };
-                if rank > p.best {
-                    p.best = rank;
-                    p.name = name;
-                }
-                if !p.words.contains(&w) {
-                    p.words.push(w);
-                }
-                p.mentions.push(mention(text, start, end));
-            }
-            Class::Loc => {
-                let entry = gaz.place(m_text);
-                if entry.is_none() && is_generic_place(m_text) {
-                    continue;
-                }
-                if entry.is_none()
-                    && let Some(cc) = gaz.demonym(m_text)
-                {
-                    countries.push(String::from_utf8_lossy(&cc).into_owned());
-                    continue;
-                }
-                // Gazetteer places merge across surface forms (`U.S.`, `United States`).
-                let key = match entry {
-                    Some(e) => PlaceKey::Entry(e.country, e.name),
-                    None => PlaceKey::Text(name.to_lowercase()),
-                };
-                let pos = places.iter().position(|p| p.key == key);
-                let i = match pos {
-                    Some(i) => i,
-                    None => {
-                        places.push(PlaceAcc {
-                            key,
-                            place: Place {
-                                name: String::new(),
-                                country: entry.map(|e| e.country.to_string()),
-                                mentions: Vec::new(),
-                            },
-                            best: (false, 0, 0),
-                        });
-                        places.len() - 1
-                    }
-                };
-                let p = &mut places[i];
-                if let Some(e) = entry.filter(|e| e.kind == KIND_COUNTRY) {
-                    p.place.name = e.name.to_string();
-                    p.best = (true, usize::MAX, 0);
-                } else if let Some(e) = entry.filter(|_| !rank.0) {
-                    // A dateline's `NEW YORK` is written as the place is elsewhere, so that
-                    // it is one place in facets and filters across articles.
-                    let cased = (true, rank.1, rank.2);
-                    if cased > p.best {
-                        p.best = cased;
-                        p.place.name = if e.name.eq_ignore_ascii_case(&name) {
-                            e.name.to_string()
-                        } else {
-                            title_case(&name)
-                        };
-                    }
-                } else if rank > p.best {
-                    p.best = rank;
-                    p.place.name = name;
-                }
-                p.place.mentions.push(mention(text, start, end));
-            }
+        let known = class != Class::Per
+            && is_known_name(&full_names, &form.words, || gaz.place(form.text).is_some());
+        match if known { Class::Per } else { class } {
+            Class::Per => groups.add_person(form),
+            Class::Loc => groups.add_place(form, gaz),
             Class::Org => {}
         }
     }
-    for m in &doc.matches {
-        if m.kinds & (1 << KIND_DEMONYM) != 0
-            && let Some(cc) = m.demonym
-        {
-            countries.push(String::from_utf8_lossy(&cc).into_owned());
-        }
-    }
-    let places: Vec<Place> = places.into_iter().map(|p| p.place).collect();
-    countries.extend(places.iter().filter_map(|p| p.country.clone()));
-    countries.sort();
-    countries.dedup();
-    Entities {
-        people: people
-            .into_iter()
-            .map(|p| Person {
-                name: p.name,
-                mentions: p.mentions,
-            })
-            .collect(),
-        places,
-        countries,
-    }
+    groups.add_demonyms(&doc.matches);
+    groups.into_entities()
 }
 
 #[cfg(test)]
@@ -517,6 +615,25 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
         let e = find_entities(text);
         let people: Vec<&str> = e.people.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(people, ["Li Gun-Mo"]);
+    }
+
+    #[test]
+    fn one_rule_decides_whether_two_forms_are_one_person() {
+        let (kim, jong_un, un, putin) = (1, 2, 3, 4);
+        assert!(same_person(&[kim, jong_un], &[kim, jong_un]));
+        assert!(same_person(&[kim], &[kim, jong_un]) && same_person(&[kim, jong_un], &[kim]));
+        assert!(same_person(&[jong_un], &[kim, jong_un]));
+        assert!(!same_person(&[un], &[kim, un, jong_un]), "a middle word");
+        assert!(!same_person(&[kim], &[putin]));
+        assert!(!same_person(&[kim, jong_un], &[kim, putin]));
+        let full = [vec![kim, jong_un]];
+        assert!(is_known_name(&full, &[kim, jong_un], || true));
+        assert!(is_known_name(&full, &[kim], || false));
+        assert!(
+            !is_known_name(&full, &[kim], || true),
+            "a short form that is a place"
+        );
+        assert!(!is_known_name(&full, &[], || false));
     }
 
     #[test]

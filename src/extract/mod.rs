@@ -1,58 +1,18 @@
 //! What an article is about: the people, places, countries and dates it names, and when it was
 //! published. Everything here is pure computation on text, shared by `extract`, `index` and tests.
 
-pub mod dates;
-pub mod entities;
+pub(crate) mod dates;
+pub(crate) mod entities;
 pub mod gazetteer;
-pub mod published;
+pub(crate) mod published;
 pub mod tagger;
-pub mod tokens;
+pub(crate) mod tokens;
+mod types;
+pub mod words;
 
-use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
+pub use types::{DateMention, Extraction, Mention, Person, Place};
 
 use crate::article::Article;
-
-/// One occurrence in the text: byte offsets into the text given to the extractor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mention {
-    pub text: String,
-    pub start: usize,
-    pub end: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Person {
-    pub name: String,
-    pub mentions: Vec<Mention>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Place {
-    pub name: String,
-    pub country: Option<String>,
-    pub mentions: Vec<Mention>,
-}
-
-/// A date mentioned in the text, normalised to ISO 8601 at its precision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DateMention {
-    pub text: String,
-    pub value: String,
-    pub start: usize,
-    pub end: usize,
-}
-
-/// Everything extracted from one article; offsets are byte offsets into the file as stored.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Extraction {
-    pub published: Option<Date>,
-    pub people: Vec<Person>,
-    pub places: Vec<Place>,
-    /// ISO 3166 alpha-2 codes, sorted: from places and from demonyms ("Russian").
-    pub countries: Vec<String>,
-    pub dates: Vec<DateMention>,
-}
 
 /// Extracts everything from `article`, whose identity in the corpus is `key` (a relative path,
 /// which may carry the publication date as `YYYY/MM/DD`).

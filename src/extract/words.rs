@@ -1,0 +1,35 @@
+//! Word lists that more than one part of extraction (and `gazette-train`) reads, kept here so each
+//! is written once.
+
+/// Courtesy titles, without their dot. They stand before a name but are no part of it, and
+/// their dot is no sentence end (`Mr. Blair`).
+pub(crate) const COURTESY_TITLES: &[&str] = &["mr", "mrs", "ms", "dr"];
+
+/// Whether `word` is a courtesy title, with or without its dot, in any case.
+pub(crate) fn is_courtesy_title(word: &str) -> bool {
+    let bare = word.strip_suffix('.').unwrap_or(word);
+    COURTESY_TITLES.iter().any(|t| bare.eq_ignore_ascii_case(t))
+}
+
+/// Compass and region words, lower case. In news they place something relative to a country
+/// named elsewhere (`the North`, `the region`, `the capital`, `the coast`), so on their own
+/// they name no place: neither for the tagger's spans nor as gazetteer entries.
+pub const RELATIVE_PLACE_WORDS: &[&str] = &[
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "region",
+    "province", "capital", "coast",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn courtesy_titles_with_and_without_dot() {
+        for word in ["Mr", "mr.", "MRS.", "Ms", "Dr."] {
+            assert!(is_courtesy_title(word), "{word}");
+        }
+        for word in ["Mr..", "M", ".", "", "Drs", "Messrs"] {
+            assert!(!is_courtesy_title(word), "{word}");
+        }
+    }
+}
