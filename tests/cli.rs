@@ -942,3 +942,87 @@ fn ctrl_c_during_the_first_pass_of_watch_stops_at_a_commit() {
     assert_eq!(summary["added"].as_u64().unwrap() + committed, 2000);
     assert_eq!(summary["docs"], 2000);
 }
+
+// ---- Issue 16, walk-level hardening (branch `walk`): keys, odd files, skip paths ----
+
+/// Writes `corpus/<name>` for a name given as raw bytes, which need not be UTF-8.
+#[cfg(unix)]
+fn write_raw(env: &Env, name: &[u8], text: &str) {
+    use std::os::unix::ffi::OsStrExt;
+    let path = env.corpus().join(std::ffi::OsStr::from_bytes(name));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// (path, reason) of each skip in a summary.
+fn skips(summary: &Value) -> Vec<(String, String)> {
+    let text = |v: &Value| v.as_str().unwrap().to_string();
+    summary["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (text(&s["path"]), text(&s["reason"])))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn names_differing_only_in_invalid_utf8_are_two_articles_and_runs_settle() {
+    let env = Env::new();
+    write_raw(&env, b"a\xff.txt", "Alpha\n\nzebra in Paris\n");
+    write_raw(&env, b"a\xfe.txt", "Beta\n\nzebra in London\n");
+    let first = env.json(&["index"]);
+    assert_eq!((&first["added"], &first["docs"]), (&2.into(), &2.into()));
+    for _ in 0..2 {
+        let again = env.json(&["index"]);
+        let counts = (&again["added"], &again["updated"], &again["removed"]);
+        assert_eq!(counts, (&0.into(), &0.into(), &0.into()));
+        assert_eq!(again["unchanged"], 2);
+        assert_eq!(again["docs"], 2);
+    }
+    assert_eq!(env.hits("zebra", &[]).len(), 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn hidden_names_in_any_bytes_are_skipped_and_links_and_fifos_are_reported() {
+    let env = Env::new();
+    env.write("visible.txt", "Visible\n\nkiwiword visible\n");
+    write_raw(&env, b".\xffsecret.txt", "Hidden\n\nkiwiword\n");
+    write_raw(&env, b".\xfecache/x.txt", "Cached\n\nkiwiword\n");
+    std::os::unix::fs::symlink("visible.txt", env.corpus().join("alias.txt")).unwrap();
+    let fifo = Command::new("mkfifo")
+        .arg(env.corpus().join("pipe.txt"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    let summary = env.json(&["index"]);
+    assert_eq!(summary["added"], 1);
+    let link = "symbolic link, not followed";
+    let not_regular = "not a regular file (a FIFO)";
+    let expected = [
+        ("corpus/alias.txt".to_string(), link.to_string()),
+        ("corpus/pipe.txt".into(), not_regular.into()),
+    ];
+    assert_eq!(skips(&summary), expected);
+    assert_eq!(env.hits("kiwiword", &[]), ["visible.txt"]);
+    let out = env.run(&["extract", "corpus/alias.txt", "corpus/pipe.txt"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err,
+        format!(
+            "gazette: skipped corpus/alias.txt: {link}\n\
+             gazette: skipped corpus/pipe.txt: {not_regular}\n"
+        )
+    );
+}
+
+#[test]
+fn skip_paths_are_shown_as_typed_from_the_working_folder() {
+    let env = Env::new();
+    env.write("x.txt", "  \n");
+    env.write("good.txt", "Good\n\nwords\n");
+    let summary = env.json(&["index"]);
+    let expected = [("corpus/x.txt".to_string(), "empty file".to_string())];
+    assert_eq!(skips(&summary), expected);
+}

@@ -15,7 +15,7 @@ use super::known::Known;
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::extract;
-use crate::walk::{self, FileEntry, Skip};
+use crate::walk::{self, FileEntry, Skip, Unread, Walk};
 
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
@@ -139,20 +139,7 @@ impl<'a> Syncer<'a> {
                 || walk::walk(&index.corpus),
             )
         });
-        let (mut known, walked) = (known?, walked?);
-        let mut summary = Summary {
-            skipped: walked.skipped,
-            ..Summary::default()
-        };
-        let mut work = Vec::new();
-        for file in walked.files {
-            match known.remove(&file.key) {
-                Some(k) if k.size == file.size && k.mtime == file.mtime => summary.unchanged += 1,
-                previous => work.push((file, previous)),
-            }
-        }
-        // What is left in `known` has no file any more.
-        let vanished: Vec<String> = known.into_keys().collect();
+        let (work, vanished, mut summary) = plan(known?, walked?);
         self.apply(work, &vanished, &mut summary, progress)?;
         summary.seconds = started.elapsed().as_secs_f64();
         Ok(summary)
@@ -238,6 +225,47 @@ impl<'a> Syncer<'a> {
     }
 }
 
+/// What a full pass does, from what the index holds and what the walk found: the files to
+/// read, the keys to delete, and the summary so far. An indexed article whose file the walk did
+/// not see is deleted, unless it lies in a folder the walk could not read (or is a file it could
+/// not examine): such an article may well still be there, so its last indexed copy is kept and
+/// the folder's skip says how many were.
+fn plan(mut known: HashMap<String, Known>, walked: Walk) -> (Vec<Work>, Vec<String>, Summary) {
+    let mut summary = Summary {
+        skipped: walked.skipped,
+        ..Summary::default()
+    };
+    let mut work = Vec::new();
+    for file in walked.files {
+        match known.remove(&file.key) {
+            Some(k) if k.size == file.size && k.mtime == file.mtime => summary.unchanged += 1,
+            previous => work.push((file, previous)),
+        }
+    }
+    let mut kept = vec![0_u64; walked.unreadable.len()];
+    let mut vanished = Vec::new();
+    for key in known.into_keys() {
+        match walked.unreadable.iter().position(|u| u.covers(&key)) {
+            Some(at) => kept[at] += 1,
+            None => vanished.push(key),
+        }
+    }
+    for (unreadable, kept) in walked.unreadable.iter().zip(kept) {
+        let Some(skip) = summary.skipped.iter_mut().find(|s| **s == unreadable.skip) else {
+            continue;
+        };
+        match (kept, unreadable.folder) {
+            (0, _) => {}
+            (1, true) => skip.reason.push_str("; its 1 indexed article is kept"),
+            (n, true) => skip
+                .reason
+                .push_str(&format!("; its {n} indexed articles are kept")),
+            (_, false) => skip.reason.push_str("; its indexed copy is kept"),
+        }
+    }
+    (work, vanished, summary)
+}
+
 impl Summary {
     fn count(&mut self, outcome: Outcome) {
         match outcome {
@@ -278,10 +306,7 @@ fn index_file(
             writer.delete_term(path_term.clone());
         }
         Ok(Outcome::Skipped {
-            skip: Skip {
-                path: file.path.display().to_string(),
-                reason,
-            },
+            skip: Skip::new(&file.path, reason),
             removed: previous.is_some(),
         })
     };
@@ -291,10 +316,18 @@ fn index_file(
     // One byte over the limit is enough to know the file is too large.
     let bytes = match file.read(options.max_size.saturating_add(1)) {
         Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return skip("vanished during the run".into());
+        // Still there but unreadable for now: like a folder the walk could not read, it keeps
+        // its last indexed copy.
+        Err(Unread::Failed(e)) if previous.is_some() => {
+            return Ok(Outcome::Skipped {
+                skip: Skip::new(
+                    &file.path,
+                    format!("cannot read: {e}; its indexed copy is kept"),
+                ),
+                removed: false,
+            });
         }
-        Err(e) => return skip(format!("cannot read: {e}")),
+        Err(unread) => return skip(unread.to_string()),
     };
     if bytes.len() as u64 > options.max_size {
         return skip(format!(
@@ -369,6 +402,13 @@ mod tests {
         }
     }
 
+    /// What the index holds for a file indexed earlier (as `walked` saw it, apart from size).
+    const INDEXED: Known = Known {
+        size: 1,
+        mtime: 1,
+        hash: 1,
+    };
+
     fn reason(outcome: Outcome) -> String {
         match outcome {
             Outcome::Skipped { skip, .. } => skip.reason,
@@ -389,11 +429,100 @@ mod tests {
     fn a_file_that_cannot_be_read_is_skipped_with_the_system_error() {
         let dir = tempfile::tempdir().unwrap();
         let (index, writer) = empty_index(dir.path());
-        // A folder named like an article: opening works, reading fails.
+        // A file where the path needs a folder: the open fails (ENOTDIR), even for root.
+        std::fs::write(dir.path().join("corpus/plain.txt"), "x").unwrap();
+        let inside = walked(dir.path(), "plain.txt/inside.txt", 0);
+        let outcome = index_file(&index, &writer, &inside, None, &options()).unwrap();
+        assert!(reason(outcome).starts_with("cannot read: "));
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_keeps_its_indexed_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let (index, writer) = empty_index(dir.path());
+        std::fs::write(dir.path().join("corpus/plain.txt"), "x").unwrap();
+        let inside = walked(dir.path(), "plain.txt/inside.txt", 0);
+        match index_file(&index, &writer, &inside, Some(&INDEXED), &options()).unwrap() {
+            Outcome::Skipped { skip, removed } => {
+                assert!(!removed);
+                assert!(
+                    skip.reason.ends_with("; its indexed copy is kept"),
+                    "{skip:?}"
+                );
+            }
+            _ => panic!("expected a skip"),
+        }
+    }
+
+    #[test]
+    fn a_folder_where_a_file_was_is_not_read_and_loses_its_indexed_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let (index, writer) = empty_index(dir.path());
         std::fs::create_dir(dir.path().join("corpus/folder.txt")).unwrap();
         let folder = walked(dir.path(), "folder.txt", 0);
-        let outcome = index_file(&index, &writer, &folder, None, &options()).unwrap();
-        assert!(reason(outcome).starts_with("cannot read: "));
+        match index_file(&index, &writer, &folder, Some(&INDEXED), &options()).unwrap() {
+            Outcome::Skipped { skip, removed } => {
+                assert!(removed);
+                assert_eq!(skip.reason, "not a regular file (a folder)");
+            }
+            _ => panic!("expected a skip"),
+        }
+    }
+
+    /// What the index held before a pass, by key.
+    fn known(keys: &[&str]) -> HashMap<String, Known> {
+        keys.iter().map(|k| (k.to_string(), INDEXED)).collect()
+    }
+
+    #[test]
+    fn articles_in_a_folder_the_walk_could_not_read_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let unreadable = walk::Unreadable {
+            key: "b".into(),
+            folder: true,
+            skip: Skip {
+                path: "corpus/b".into(),
+                reason: "cannot read folder: Permission denied (os error 13)".into(),
+            },
+        };
+        let walked = Walk {
+            files: vec![walked(dir.path(), "a/1.txt", 1)],
+            skipped: vec![unreadable.skip.clone()],
+            unreadable: vec![unreadable],
+        };
+        let before = known(&["a/1.txt", "b/1.txt", "b/c/2.txt", "bb/3.txt"]);
+        let (work, vanished, summary) = plan(before, walked);
+        assert!(work.is_empty());
+        assert_eq!(vanished, ["bb/3.txt"]);
+        assert_eq!(summary.unchanged, 1);
+        assert_eq!(
+            summary.skipped[0].reason,
+            "cannot read folder: Permission denied (os error 13); its 2 indexed articles are kept"
+        );
+    }
+
+    #[test]
+    fn a_corpus_that_could_not_be_listed_keeps_every_article() {
+        let unreadable = walk::Unreadable {
+            key: String::new(),
+            folder: true,
+            skip: Skip {
+                path: "corpus".into(),
+                reason: "cannot read folder: Input/output error (os error 5)".into(),
+            },
+        };
+        let walked = Walk {
+            files: Vec::new(),
+            skipped: vec![unreadable.skip.clone()],
+            unreadable: vec![unreadable],
+        };
+        let (_, vanished, summary) = plan(known(&["a/1.txt", "b/2.txt"]), walked);
+        assert!(vanished.is_empty());
+        assert!(
+            summary.skipped[0]
+                .reason
+                .ends_with("its 2 indexed articles are kept")
+        );
     }
 
     #[test]
