@@ -431,9 +431,9 @@ fn lead(text: &str, max_chars: usize) -> String {
 /// The path of an article as a user would type it: relative to the working folder when the
 /// corpus lies under it, absolute otherwise.
 fn display_path(corpus: &Path, key: &str, cwd: Option<&Path>) -> String {
-    let path = corpus.join(key);
+    let path = crate::walk::key_path(corpus, key);
     let relative = cwd.and_then(|cwd| path.strip_prefix(cwd).ok());
-    relative.unwrap_or(&path).display().to_string()
+    crate::walk::path_text(relative.unwrap_or(&path))
 }
 
 const FACET_SIZE: usize = 10;
@@ -523,7 +523,7 @@ pub(crate) fn stats(index: &GazetteIndex) -> Result<Stats> {
     let dated_count = searcher.search(&dated, &Count)? as u64;
     Ok(Stats {
         docs,
-        corpus: index.corpus.display().to_string(),
+        corpus: crate::walk::path_text(&index.corpus),
         undated: docs - dated_count,
         published,
         top: facets(&searcher, &AllQuery)?,
