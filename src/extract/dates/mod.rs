@@ -21,6 +21,7 @@ mod testing;
 mod value;
 mod weekday;
 
+pub(crate) use lexicon::weekday_named;
 pub use scanner::find_dates;
 
 #[cfg(test)]
