@@ -5,7 +5,7 @@
 
 use jiff::civil::Date;
 
-use super::dates::find_dates;
+use super::dates::{find_dates, weekday_named};
 
 /// Front-matter `date:`/`published:` value -> date. Accept `2023-09-13`, `1987-02-26T15:01:01Z`, `2023/09/13`, `September 13, 2023`, `13 Sep 2023`, RFC 2822 (`Wed, 13 Sep 2023 10:00:00 +0000`). None if unparseable.
 pub fn parse_date_value(s: &str) -> Option<Date> {
@@ -86,29 +86,9 @@ fn day_value(v: &str) -> Option<Date> {
     if v.len() == 10 { v.parse().ok() } else { None }
 }
 
+/// A weekday in full or abbreviated (`Wed`, `Tues.`), as datelines and front matter write it.
 fn is_weekday_name(w: &str) -> bool {
-    const NAMES: [&str; 18] = [
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thur",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "weds",
-    ];
-    let w = w.trim_end_matches('.');
-    NAMES.iter().any(|n| n.eq_ignore_ascii_case(w))
+    weekday_named(w.trim_end_matches('.').as_bytes(), true).is_some()
 }
 
 /// What may precede a publication date on its line: nothing, a label (`Published:`, `Updated`),
