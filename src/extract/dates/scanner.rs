@@ -3,7 +3,7 @@
 
 use jiff::civil::Date;
 
-use crate::extract::DateMention;
+use crate::extract::types::DateMention;
 
 use super::cursor::{Cursor, digits_end, word_end};
 use super::lexicon::{Kw, classify};
