@@ -303,6 +303,41 @@ fn limit_and_offset_page_through_hits() {
 }
 
 #[test]
+fn human_ranks_count_from_the_offset() {
+    let env = Env::indexed();
+    let all = env.json(&["search", "coffee OR energy"]);
+    let titles: Vec<&str> = all["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap())
+        .collect();
+    let out = env.ok(&[
+        "search",
+        "coffee OR energy",
+        "--limit",
+        "2",
+        "--offset",
+        "2",
+    ]);
+    let ranked: Vec<&str> = out
+        .lines()
+        .filter(|line| {
+            line.split_once(". ")
+                .is_some_and(|(n, _)| n.parse::<u32>().is_ok())
+        })
+        .collect();
+    let expected = [format!("3. {}", titles[2]), format!("4. {}", titles[3])];
+    assert_eq!(ranked.len(), 2, "{out}");
+    for (line, want) in ranked.iter().zip(&expected) {
+        assert!(
+            line.starts_with(want.as_str()),
+            "{line:?} should start with {want:?}"
+        );
+    }
+}
+
+#[test]
 fn search_json_has_the_documented_shape() {
     let env = Env::indexed();
     let results = env.json(&["search", "frost"]);
