@@ -549,6 +549,25 @@ fn unknown_field_is_named() {
 }
 
 #[test]
+fn date_fields_inside_quoted_phrases_are_plain_words() {
+    let env = Env::new();
+    env.write(
+        "history.txt",
+        "Dates: a history\n\nThe calendar was published: 2023 saw a new edition.\n",
+    );
+    env.write(
+        "other.txt",
+        "---\ndate: 2023-05-01\n---\nOther\n\nA history of dates.\n",
+    );
+    env.ok(&["index"]);
+    assert_eq!(env.hits("title:\"dates: a history\"", &[]), ["history.txt"]);
+    assert_eq!(env.hits("\"published: 2023\"", &[]), ["history.txt"]);
+    let mut either = env.hits("'dates: a history' OR published:2023", &[]);
+    either.sort();
+    assert_eq!(either, ["history.txt", "other.txt"]);
+}
+
+#[test]
 fn invalid_date_is_refused() {
     let env = Env::indexed();
     let err = env.fails(&["search", "published:[2023-02-30 TO 2024]"]);
