@@ -535,6 +535,41 @@ fn extract_human_output_names_what_it_found() {
 }
 
 #[test]
+fn extract_of_one_file_dates_it_by_its_path_as_index_does() {
+    let env = Env::new();
+    env.write(
+        "2022/11/05/markets.txt",
+        "Markets rally\n\nStocks rose yesterday in New York.\n",
+    );
+    let published = |path: &str| -> Vec<(Value, Value)> {
+        env.ok(&["extract", "--json", path])
+            .lines()
+            .map(|line| {
+                let article: Value = serde_json::from_str(line).unwrap();
+                (
+                    article["published"].clone(),
+                    article["dates"][0]["value"].clone(),
+                )
+            })
+            .collect()
+    };
+    // The relative date is anchored on the date in the path.
+    let dated = (Value::from("2022-11-05"), Value::from("2022-11-04"));
+    assert_eq!(published("corpus/2022/11/05/markets.txt"), [dated.clone()]);
+    assert_eq!(published("corpus"), [dated]);
+    env.ok(&["index"]);
+    assert_eq!(env.hits("published:2022-11-05", &[]), ["markets.txt"]);
+}
+
+#[test]
+fn extract_of_a_missing_file_says_it_does_not_exist() {
+    let env = Env::new();
+    let err = env.fails(&["extract", "missing.txt"]);
+    assert!(err.contains("'missing.txt' does not exist"), "{err}");
+    assert!(!err.contains("corpus folder"), "{err}");
+}
+
+#[test]
 fn malformed_query_is_refused_with_one_line() {
     let env = Env::indexed();
     let err = env.fails(&["search", "title:("]);
