@@ -111,15 +111,17 @@ fn decode(bytes: &[u8]) -> (String, Vec<(usize, usize)>) {
     (text, checkpoints)
 }
 
-/// Parses `---` / `key: value` lines / `---` at the very top. Without a closing `---` the
-/// block is not front matter and stays part of the content.
+/// Parses `---` / `key: value` lines / `---` at the very top, after a byte-order mark if any.
+/// Without a closing `---` the block is not front matter and stays part of the content. The
+/// content starts after the mark in any case: it marks the encoding, not a character of the
+/// title.
 fn front_matter(text: &str) -> (BTreeMap<String, String>, usize) {
     let mut map = BTreeMap::new();
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut lines = LineSpans::new(text, start);
     match lines.next() {
         Some(first) if text[first.clone()].trim_end() == "---" => {}
-        _ => return (map, 0),
+        _ => return (map, start),
     }
     for line in lines {
         let raw = text[line.clone()].trim_end_matches(['\r', '\n']);
@@ -135,10 +137,10 @@ fn front_matter(text: &str) -> (BTreeMap<String, String>, usize) {
         }
         if !raw.trim().is_empty() {
             // A line that is neither `key: value` nor blank: this was not front matter.
-            return (BTreeMap::new(), 0);
+            return (BTreeMap::new(), start);
         }
     }
-    (BTreeMap::new(), 0)
+    (BTreeMap::new(), start)
 }
 
 fn unquote(value: &str) -> &str {
@@ -228,6 +230,23 @@ mod tests {
         let a = Article::parse(b"---\ntitle: x\nno closing line\n");
         assert!(a.front_matter.is_empty());
         assert_eq!(a.title, "---");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_neither_title_nor_content() {
+        let a = Article::parse(b"\xef\xbb\xbfBig News\n\nSeoul said.\n");
+        assert_eq!(a.title, "Big News");
+        assert_eq!(a.content_start, 3);
+        assert_eq!(a.content(), "Big News\n\nSeoul said.\n");
+        assert_eq!(a.body(), "Seoul said.");
+        let with_front_matter = b"\xef\xbb\xbf---\nsource: x\n---\nBig News\n\nSeoul said.\n";
+        let a = Article::parse(with_front_matter);
+        assert_eq!(a.title, "Big News");
+        assert_eq!(a.meta("source"), Some("x"));
+        assert_eq!(&with_front_matter[a.body.start..a.body.end], b"Seoul said.");
+        let unclosed = Article::parse(b"\xef\xbb\xbf---\nsource: x\n");
+        assert_eq!(unclosed.title, "---");
+        assert_eq!(unclosed.content_start, 3);
     }
 
     #[test]

@@ -570,6 +570,32 @@ fn extract_of_a_missing_file_says_it_does_not_exist() {
 }
 
 #[test]
+fn a_byte_order_mark_stays_out_of_the_title_and_offsets_count_it() {
+    let env = Env::new();
+    let bytes = b"\xef\xbb\xbfPutin speaks\n\nVladimir Putin spoke in Moscow.\n";
+    env.write_bytes("bom.txt", bytes);
+    let out = env.ok(&["extract", "--json", "corpus/bom.txt"]);
+    let article: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(article["title"], "Putin speaks");
+    let entities = [&article["people"], &article["places"]];
+    let mentions: Vec<&Value> = entities
+        .iter()
+        .flat_map(|kind| kind.as_array().unwrap())
+        .flat_map(|entity| entity["mentions"].as_array().unwrap())
+        .collect();
+    assert_eq!(mentions.len(), 3, "{article}");
+    for m in mentions {
+        let span = m["start"].as_u64().unwrap() as usize..m["end"].as_u64().unwrap() as usize;
+        assert_eq!(&bytes[span], m["text"].as_str().unwrap().as_bytes());
+    }
+    env.ok(&["index"]);
+    assert_eq!(
+        env.json(&["search", "moscow"])["hits"][0]["title"],
+        "Putin speaks"
+    );
+}
+
+#[test]
 fn malformed_query_is_refused_with_one_line() {
     let env = Env::indexed();
     let err = env.fails(&["search", "title:("]);
