@@ -10,7 +10,8 @@ use std::ops::Range;
 pub struct Article {
     /// The whole file, decoded (invalid sequences replaced by U+FFFD).
     pub text: String,
-    /// Front matter keys (lower-cased) and values, in file order of keys' names.
+    /// Front matter keys (lower-cased) and values, sorted by key; a key written twice keeps
+    /// its last value.
     pub front_matter: BTreeMap<String, String>,
     pub title: String,
     /// Where the content after the front matter starts: extraction reads `text[content_start..]`.
@@ -216,6 +217,17 @@ mod tests {
         assert_eq!(a.meta("source"), Some("Wire"));
         assert_eq!(&a.text[a.content_start..a.content_start + 8], "Line one");
         assert_eq!(a.body(), "Line one\nLine two");
+    }
+
+    #[test]
+    fn front_matter_keys_are_sorted_and_the_last_value_wins() {
+        let a = Article::parse(b"---\nurl: u\nSource: a\nauthor: b\nsource: c\n---\nT\n");
+        let keys: Vec<(&str, &str)> = a
+            .front_matter
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(keys, [("author", "b"), ("source", "c"), ("url", "u")]);
     }
 
     #[test]
