@@ -554,9 +554,9 @@ fn extract_of_one_file_dates_it_by_its_path_as_index_does() {
             .collect()
     };
     // The relative date is anchored on the date in the path.
-    let dated = (Value::from("2022-11-05"), Value::from("2022-11-04"));
-    assert_eq!(published("corpus/2022/11/05/markets.txt"), [dated.clone()]);
-    assert_eq!(published("corpus"), [dated]);
+    let dated = || (Value::from("2022-11-05"), Value::from("2022-11-04"));
+    assert_eq!(published("corpus/2022/11/05/markets.txt"), [dated()]);
+    assert_eq!(published("corpus"), [dated()]);
     env.ok(&["index"]);
     assert_eq!(env.hits("published:2022-11-05", &[]), ["markets.txt"]);
 }
