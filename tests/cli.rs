@@ -890,7 +890,15 @@ fn start_watch(
 /// Polls a search until it returns `expected`; fails after a generous deadline (this checks
 /// that the update happens, not how fast: speed is measured in benches/).
 fn wait_for_hits(env: &Env, query: &str, expected: &[&str]) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    wait_for_hits_until(
+        env,
+        query,
+        expected,
+        std::time::Instant::now() + std::time::Duration::from_secs(20),
+    );
+}
+
+fn wait_for_hits_until(env: &Env, query: &str, expected: &[&str], deadline: std::time::Instant) {
     loop {
         let hits = env.hits(query, &[]);
         if hits == expected {
@@ -932,6 +940,48 @@ fn watch_indexes_new_changed_and_deleted_files_and_stops_cleanly() {
     let summary = env.json(&["index"]);
     assert_eq!(summary["unchanged"], 5);
     assert_eq!(summary["docs"], 5);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_rewritten_without_pause_starves_neither_others_nor_itself() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+    let env = Env::new();
+    env.write("old.txt", "Old\n\nNothing new.\n");
+    let (mut child, _lines) = start_watch(&env);
+    // Rewritten every 100 ms, never quiet for the 300 ms a settled file waits for.
+    let done = std::sync::Arc::new(AtomicBool::new(false));
+    let (busy, busy_done) = (env.corpus().join("busy.txt"), done.clone());
+    let writer = std::thread::spawn(move || {
+        for i in 0.. {
+            if busy_done.load(Ordering::Relaxed) {
+                break;
+            }
+            std::fs::write(&busy, format!("Ticker {i}\n\nzbusyx number {i}.\n")).unwrap();
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let dropped = Instant::now();
+    env.write("calm.txt", "Calm\n\nA zcalmx story.\n");
+    // About a second is promised; the rest is room for a loaded test machine.
+    wait_for_hits_until(
+        &env,
+        "zcalmx",
+        &["calm.txt"],
+        dropped + Duration::from_secs(3),
+    );
+    wait_for_hits_until(
+        &env,
+        "zbusyx",
+        &["busy.txt"],
+        dropped + Duration::from_secs(3),
+    );
+    done.store(true, Ordering::Relaxed);
+    writer.join().unwrap();
+    interrupt(&child);
+    assert!(child.wait().unwrap().success());
 }
 
 #[cfg(unix)]
