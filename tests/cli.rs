@@ -344,19 +344,27 @@ fn search_json_has_the_documented_shape() {
     assert_eq!(results["query"], "frost");
     assert_eq!(results["total"], 1);
     assert!(results["took_ms"].as_f64().unwrap() >= 0.0);
+    let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    let mut top = keys(&results);
+    top.sort();
+    assert_eq!(top, ["hits", "query", "took_ms", "total"]);
     let hit = &results["hits"][0];
-    for key in [
+    let mut fields = keys(hit);
+    fields.sort();
+    let mut documented = [
         "path",
         "score",
         "title",
         "published",
         "people",
         "places",
+        "countries",
         "snippet",
         "highlights",
-    ] {
-        assert!(hit.get(key).is_some(), "missing {key}");
-    }
+    ];
+    documented.sort();
+    assert_eq!(fields, documented);
+    assert_eq!(hit["countries"], serde_json::json!(["BR", "GB"]));
     assert_eq!(hit["title"], "Coffee prices climb");
     assert_eq!(hit["published"], "2021-03-15");
     assert!(hit["score"].as_f64().unwrap() > 0.0);
