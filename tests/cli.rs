@@ -399,26 +399,49 @@ fn human_output_lists_rank_title_path_and_snippet() {
 #[test]
 fn facets_count_people_places_and_countries_of_all_matches() {
     let env = Env::indexed();
-    let results = env.json(&["search", "energy OR tea", "--facets", "--limit", "1"]);
-    assert_eq!(results["hits"].as_array().unwrap().len(), 1);
-    let places: Vec<&str> = results["facets"]["places"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap())
-        .collect();
-    // Facets cover every match, not only the hits shown.
-    assert!(places.contains(&"Berlin"), "{places:?}");
-    assert!(places.contains(&"Mombasa"), "{places:?}");
-    let countries = &results["facets"]["countries"];
-    assert!(
-        countries
+    let query = "energy OR tea";
+    let results = env.json(&["search", query, "--facets", "--limit", "1"]);
+    let shown = results["hits"].as_array().unwrap();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(file_name(shown[0]["path"].as_str().unwrap()), "tea.txt");
+    let facets = &results["facets"];
+    // Facets cover every match, not only the hit shown: Berlin is in summit.txt, and Japan
+    // (JP) in markets.txt (Tokyo) and the seed article, none of them shown.
+    let names = |kind: &str| -> Vec<&str> {
+        facets[kind]
             .as_array()
             .unwrap()
             .iter()
-            .any(|c| c["name"] == "KE" && c["count"] == 1),
-        "{countries}"
+            .map(|f| f["name"].as_str().unwrap())
+            .collect()
+    };
+    assert!(names("places").contains(&"Berlin"), "{facets}");
+    assert_eq!(
+        facets["countries"][0],
+        serde_json::json!({"name": "JP", "count": 2})
     );
+    // Each count is the number of matching articles naming it, most frequent first.
+    let all = env.json(&["search", query, "--limit", "100"]);
+    let all = all["hits"].as_array().unwrap();
+    assert_eq!(all.len(), 4);
+    for kind in ["people", "places", "countries"] {
+        let counts: Vec<u64> = facets[kind]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["count"].as_u64().unwrap())
+            .collect();
+        assert!(
+            !counts.is_empty() && counts.is_sorted_by(|a, b| a >= b),
+            "{facets}"
+        );
+        for (name, count) in names(kind).into_iter().zip(counts) {
+            let naming = all
+                .iter()
+                .filter(|h| h[kind].as_array().unwrap().contains(&Value::from(name)));
+            assert_eq!(naming.count() as u64, count, "{kind} {name}");
+        }
+    }
 }
 
 #[test]
