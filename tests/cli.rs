@@ -1142,12 +1142,27 @@ fn ctrl_c_during_the_first_pass_of_watch_stops_at_a_commit() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The signal is sent once the first commit is searchable, so that it arrives while the
+    // first pass is at work (which the summary below confirms).
+    let committed_docs = || {
+        let out = env.run(&["stats", "--json"]);
+        let stats: Option<Value> = serde_json::from_slice(&out.stdout).ok();
+        stats.map_or(0, |s| s["docs"].as_u64().unwrap())
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while committed_docs() == 0 {
+        assert!(std::time::Instant::now() < deadline, "no commit");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     interrupt(&child);
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{:?}", out.status);
     let first: Value = serde_json::from_slice(&out.stdout).unwrap();
     let committed = first["docs"].as_u64().unwrap();
+    assert!(
+        committed > 0 && committed < 2000 && committed % 50 == 0,
+        "{committed}: the pass should have stopped at a commit part-way"
+    );
     assert_eq!(env.json(&["stats"])["docs"], committed);
     let summary = env.json(&["index"]);
     assert_eq!(summary["added"].as_u64().unwrap() + committed, 2000);
