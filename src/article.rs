@@ -10,7 +10,8 @@ use std::ops::Range;
 pub struct Article {
     /// The whole file, decoded (invalid sequences replaced by U+FFFD).
     pub text: String,
-    /// Front matter keys (lower-cased) and values, in file order of keys' names.
+    /// Front matter keys (lower-cased) and values, sorted by key; a key written twice keeps
+    /// its last value.
     pub front_matter: BTreeMap<String, String>,
     pub title: String,
     /// Where the content after the front matter starts: extraction reads `text[content_start..]`.
@@ -111,15 +112,17 @@ fn decode(bytes: &[u8]) -> (String, Vec<(usize, usize)>) {
     (text, checkpoints)
 }
 
-/// Parses `---` / `key: value` lines / `---` at the very top. Without a closing `---` the
-/// block is not front matter and stays part of the content.
+/// Parses `---` / `key: value` lines / `---` at the very top, after a byte-order mark if any.
+/// Without a closing `---` the block is not front matter and stays part of the content. The
+/// content starts after the mark in any case: it marks the encoding, not a character of the
+/// title.
 fn front_matter(text: &str) -> (BTreeMap<String, String>, usize) {
     let mut map = BTreeMap::new();
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut lines = LineSpans::new(text, start);
     match lines.next() {
         Some(first) if text[first.clone()].trim_end() == "---" => {}
-        _ => return (map, 0),
+        _ => return (map, start),
     }
     for line in lines {
         let raw = text[line.clone()].trim_end_matches(['\r', '\n']);
@@ -135,10 +138,10 @@ fn front_matter(text: &str) -> (BTreeMap<String, String>, usize) {
         }
         if !raw.trim().is_empty() {
             // A line that is neither `key: value` nor blank: this was not front matter.
-            return (BTreeMap::new(), 0);
+            return (BTreeMap::new(), start);
         }
     }
-    (BTreeMap::new(), 0)
+    (BTreeMap::new(), start)
 }
 
 fn unquote(value: &str) -> &str {
@@ -217,6 +220,17 @@ mod tests {
     }
 
     #[test]
+    fn front_matter_keys_are_sorted_and_the_last_value_wins() {
+        let a = Article::parse(b"---\nurl: u\nSource: a\nauthor: b\nsource: c\n---\nT\n");
+        let keys: Vec<(&str, &str)> = a
+            .front_matter
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(keys, [("author", "b"), ("source", "c"), ("url", "u")]);
+    }
+
+    #[test]
     fn front_matter_without_title_takes_first_line() {
         let a = Article::parse(b"---\ndate: 1987-02-26T15:01:01Z\n---\nBAHIA COCOA REVIEW\n\nSALVADOR, Feb 26 - Showers.\n");
         assert_eq!(a.title, "BAHIA COCOA REVIEW");
@@ -228,6 +242,23 @@ mod tests {
         let a = Article::parse(b"---\ntitle: x\nno closing line\n");
         assert!(a.front_matter.is_empty());
         assert_eq!(a.title, "---");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_neither_title_nor_content() {
+        let a = Article::parse(b"\xef\xbb\xbfBig News\n\nSeoul said.\n");
+        assert_eq!(a.title, "Big News");
+        assert_eq!(a.content_start, 3);
+        assert_eq!(a.content(), "Big News\n\nSeoul said.\n");
+        assert_eq!(a.body(), "Seoul said.");
+        let with_front_matter = b"\xef\xbb\xbf---\nsource: x\n---\nBig News\n\nSeoul said.\n";
+        let a = Article::parse(with_front_matter);
+        assert_eq!(a.title, "Big News");
+        assert_eq!(a.meta("source"), Some("x"));
+        assert_eq!(&with_front_matter[a.body.start..a.body.end], b"Seoul said.");
+        let unclosed = Article::parse(b"\xef\xbb\xbf---\nsource: x\n");
+        assert_eq!(unclosed.title, "---");
+        assert_eq!(unclosed.content_start, 3);
     }
 
     #[test]

@@ -13,6 +13,9 @@ pub enum Error {
     #[error("corpus path '{}' is not a folder", .0.display())]
     CorpusNotDir(PathBuf),
 
+    #[error("file or folder '{}' does not exist", .0.display())]
+    PathMissing(PathBuf),
+
     #[error("no index at '{}': run `gazette index` first", .0.display())]
     IndexMissing(PathBuf),
 

@@ -36,17 +36,23 @@ pub fn json_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> 
     out.write_all(b"\n")
 }
 
-pub fn search_human(out: &mut dyn Write, results: &SearchResults, style: Style) -> io::Result<()> {
+/// Writes the hits for people; `offset` is how many hits the page passed over, so that ranks
+/// continue from one page to the next.
+pub fn search_human(
+    out: &mut dyn Write,
+    results: &SearchResults,
+    offset: usize,
+    style: Style,
+) -> io::Result<()> {
     let (bold, reset) = style.paint(BOLD);
     let (dim, _) = style.paint(DIM);
     let (hl, _) = style.paint(MATCH);
-    let first_rank = results.total.min(1);
     for (i, hit) in results.hits.iter().enumerate() {
         let date = hit.published.as_deref().unwrap_or("undated");
         writeln!(
             out,
             "{bold}{}. {}{reset}  {dim}{date}{reset}",
-            i + first_rank,
+            offset + i + 1,
             hit.title
         )?;
         writeln!(out, "   {dim}{}{reset}  score {:.2}", hit.path, hit.score)?;
@@ -257,7 +263,7 @@ mod tests {
             }],
         };
         let mut out = Vec::new();
-        search_human(&mut out, &results, Style::new(false)).unwrap();
+        search_human(&mut out, &results, 0, Style::new(false)).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("North [Korea] said"), "{text}");
         assert!(text.contains("people: - | places: Seoul"), "{text}");

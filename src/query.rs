@@ -169,27 +169,52 @@ fn rewrite_dates(query: &str) -> Result<String> {
     Ok(out)
 }
 
-/// Finds the next `published:` or `dates:` that starts a word: (text before, field, text after).
+/// Finds the next `published:` or `dates:` that starts a word outside a quoted phrase:
+/// (text before, field, text after).
 fn next_date_field(text: &str) -> Option<(&str, &str, &str)> {
-    let mut from = 0;
-    while from < text.len() {
-        let rest = &text[from..];
-        let (offset, field) = ["published:", "dates:"]
-            .iter()
-            .filter_map(|f| rest.find(f).map(|i| (i, *f)))
-            .min_by_key(|(i, _)| *i)?;
-        let at = from + offset;
-        let starts_word = text[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric() && c != '.' && c != '_');
-        if starts_word {
-            let name = &field[..field.len() - 1];
-            return Some((&text[..at], name, &text[at + field.len()..]));
+    // As tantivy's parser reads them: `"` opens a phrase anywhere, `'` where a term starts
+    // (not in `O'Brien`), either only when a closing one follows, and `\` escapes the next
+    // character.
+    let mut chars = text.char_indices();
+    let mut prev: Option<char> = None;
+    let mut unclosed: Vec<char> = Vec::new();
+    while let Some((at, c)) = chars.next() {
+        let term_start = prev.is_none_or(|p| p.is_whitespace() || "(:+-".contains(p));
+        let starts_word = prev.is_none_or(|p| !p.is_alphanumeric() && p != '.' && p != '_');
+        prev = Some(c);
+        if c == '\\' {
+            prev = chars.next().map(|(_, escaped)| escaped);
+        } else if (c == '"' || c == '\'' && term_start) && !unclosed.contains(&c) {
+            let mut phrase = chars.clone();
+            if skip_phrase(&mut phrase, c) {
+                chars = phrase;
+            } else {
+                // None closes later either: the rest is scanned once, not once per quote.
+                unclosed.push(c);
+            }
+        } else if starts_word {
+            for field in ["published", "dates"] {
+                let after = text[at..].strip_prefix(field);
+                if let Some(after) = after.and_then(|rest| rest.strip_prefix(':')) {
+                    return Some((&text[..at], field, after));
+                }
+            }
         }
-        from = at + field.len();
     }
     None
+}
+
+/// Moves `chars` past the unescaped `close` that ends a phrase; false when there is none.
+fn skip_phrase(chars: &mut std::str::CharIndices, close: char) -> bool {
+    while let Some((_, c)) = chars.next() {
+        if c == close {
+            return true;
+        }
+        if c == '\\' {
+            chars.next();
+        }
+    }
+    false
 }
 
 /// One end of a range: `*`, or the first day of the period for a lower bound that includes
@@ -568,6 +593,29 @@ mod tests {
             rewrite_dates("unpublished:x title:dates").unwrap(),
             "unpublished:x title:dates"
         );
+    }
+
+    #[test]
+    fn quoted_phrases_are_left_alone() {
+        for query in [
+            "title:\"dates: a history\"",
+            "\"published: 2023\" kim",
+            "\"a \\\" dates:x\"",
+            "title:'dates: a history'",
+        ] {
+            assert_eq!(rewrite_dates(query).unwrap(), query);
+        }
+        assert_eq!(
+            rewrite_dates("\"dates: a history\" published:2023").unwrap(),
+            "\"dates: a history\" published:[2023-01-01T00:00:00Z TO 2023-12-31T00:00:00Z]"
+        );
+        // An apostrophe inside a word, or with none to close it, opens no phrase.
+        for before in ["o'brien ", "'90s "] {
+            assert_eq!(
+                rewrite_dates(&format!("{before}dates:2023")).unwrap(),
+                format!("{before}dates:[2023-01-01T00:00:00Z TO 2023-12-31T00:00:00Z]")
+            );
+        }
     }
 
     #[test]

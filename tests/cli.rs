@@ -303,25 +303,68 @@ fn limit_and_offset_page_through_hits() {
 }
 
 #[test]
+fn human_ranks_count_from_the_offset() {
+    let env = Env::indexed();
+    let all = env.json(&["search", "coffee OR energy"]);
+    let titles: Vec<&str> = all["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap())
+        .collect();
+    let out = env.ok(&[
+        "search",
+        "coffee OR energy",
+        "--limit",
+        "2",
+        "--offset",
+        "2",
+    ]);
+    let ranked: Vec<&str> = out
+        .lines()
+        .filter(|line| {
+            line.split_once(". ")
+                .is_some_and(|(n, _)| n.parse::<u32>().is_ok())
+        })
+        .collect();
+    let expected = [format!("3. {}", titles[2]), format!("4. {}", titles[3])];
+    assert_eq!(ranked.len(), 2, "{out}");
+    for (line, want) in ranked.iter().zip(&expected) {
+        assert!(
+            line.starts_with(want.as_str()),
+            "{line:?} should start with {want:?}"
+        );
+    }
+}
+
+#[test]
 fn search_json_has_the_documented_shape() {
     let env = Env::indexed();
     let results = env.json(&["search", "frost"]);
     assert_eq!(results["query"], "frost");
     assert_eq!(results["total"], 1);
     assert!(results["took_ms"].as_f64().unwrap() >= 0.0);
+    let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    let mut top = keys(&results);
+    top.sort();
+    assert_eq!(top, ["hits", "query", "took_ms", "total"]);
     let hit = &results["hits"][0];
-    for key in [
+    let mut fields = keys(hit);
+    fields.sort();
+    let mut documented = [
         "path",
         "score",
         "title",
         "published",
         "people",
         "places",
+        "countries",
         "snippet",
         "highlights",
-    ] {
-        assert!(hit.get(key).is_some(), "missing {key}");
-    }
+    ];
+    documented.sort();
+    assert_eq!(fields, documented);
+    assert_eq!(hit["countries"], serde_json::json!(["BR", "GB"]));
     assert_eq!(hit["title"], "Coffee prices climb");
     assert_eq!(hit["published"], "2021-03-15");
     assert!(hit["score"].as_f64().unwrap() > 0.0);
@@ -356,26 +399,49 @@ fn human_output_lists_rank_title_path_and_snippet() {
 #[test]
 fn facets_count_people_places_and_countries_of_all_matches() {
     let env = Env::indexed();
-    let results = env.json(&["search", "energy OR tea", "--facets", "--limit", "1"]);
-    assert_eq!(results["hits"].as_array().unwrap().len(), 1);
-    let places: Vec<&str> = results["facets"]["places"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap())
-        .collect();
-    // Facets cover every match, not only the hits shown.
-    assert!(places.contains(&"Berlin"), "{places:?}");
-    assert!(places.contains(&"Mombasa"), "{places:?}");
-    let countries = &results["facets"]["countries"];
-    assert!(
-        countries
+    let query = "energy OR tea";
+    let results = env.json(&["search", query, "--facets", "--limit", "1"]);
+    let shown = results["hits"].as_array().unwrap();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(file_name(shown[0]["path"].as_str().unwrap()), "tea.txt");
+    let facets = &results["facets"];
+    // Facets cover every match, not only the hit shown: Berlin is in summit.txt, and Japan
+    // (JP) in markets.txt (Tokyo) and the seed article, none of them shown.
+    let names = |kind: &str| -> Vec<&str> {
+        facets[kind]
             .as_array()
             .unwrap()
             .iter()
-            .any(|c| c["name"] == "KE" && c["count"] == 1),
-        "{countries}"
+            .map(|f| f["name"].as_str().unwrap())
+            .collect()
+    };
+    assert!(names("places").contains(&"Berlin"), "{facets}");
+    assert_eq!(
+        facets["countries"][0],
+        serde_json::json!({"name": "JP", "count": 2})
     );
+    // Each count is the number of matching articles naming it, most frequent first.
+    let all = env.json(&["search", query, "--limit", "100"]);
+    let all = all["hits"].as_array().unwrap();
+    assert_eq!(all.len(), 4);
+    for kind in ["people", "places", "countries"] {
+        let counts: Vec<u64> = facets[kind]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["count"].as_u64().unwrap())
+            .collect();
+        assert!(
+            !counts.is_empty() && counts.is_sorted_by(|a, b| a >= b),
+            "{facets}"
+        );
+        for (name, count) in names(kind).into_iter().zip(counts) {
+            let naming = all
+                .iter()
+                .filter(|h| h[kind].as_array().unwrap().contains(&Value::from(name)));
+            assert_eq!(naming.count() as u64, count, "{kind} {name}");
+        }
+    }
 }
 
 #[test]
@@ -500,6 +566,67 @@ fn extract_human_output_names_what_it_found() {
 }
 
 #[test]
+fn extract_of_one_file_dates_it_by_its_path_as_index_does() {
+    let env = Env::new();
+    env.write(
+        "2022/11/05/markets.txt",
+        "Markets rally\n\nStocks rose yesterday in New York.\n",
+    );
+    let published = |path: &str| -> Vec<(Value, Value)> {
+        env.ok(&["extract", "--json", path])
+            .lines()
+            .map(|line| {
+                let article: Value = serde_json::from_str(line).unwrap();
+                (
+                    article["published"].clone(),
+                    article["dates"][0]["value"].clone(),
+                )
+            })
+            .collect()
+    };
+    // The relative date is anchored on the date in the path.
+    let dated = || (Value::from("2022-11-05"), Value::from("2022-11-04"));
+    assert_eq!(published("corpus/2022/11/05/markets.txt"), [dated()]);
+    assert_eq!(published("corpus"), [dated()]);
+    env.ok(&["index"]);
+    assert_eq!(env.hits("published:2022-11-05", &[]), ["markets.txt"]);
+}
+
+#[test]
+fn extract_of_a_missing_file_says_it_does_not_exist() {
+    let env = Env::new();
+    let err = env.fails(&["extract", "missing.txt"]);
+    assert!(err.contains("'missing.txt' does not exist"), "{err}");
+    assert!(!err.contains("corpus folder"), "{err}");
+}
+
+#[test]
+fn a_byte_order_mark_stays_out_of_the_title_and_offsets_count_it() {
+    let env = Env::new();
+    let bytes = b"\xef\xbb\xbfPutin speaks\n\nVladimir Putin spoke in Moscow.\n";
+    env.write_bytes("bom.txt", bytes);
+    let out = env.ok(&["extract", "--json", "corpus/bom.txt"]);
+    let article: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(article["title"], "Putin speaks");
+    let entities = [&article["people"], &article["places"]];
+    let mentions: Vec<&Value> = entities
+        .iter()
+        .flat_map(|kind| kind.as_array().unwrap())
+        .flat_map(|entity| entity["mentions"].as_array().unwrap())
+        .collect();
+    assert_eq!(mentions.len(), 3, "{article}");
+    for m in mentions {
+        let span = m["start"].as_u64().unwrap() as usize..m["end"].as_u64().unwrap() as usize;
+        assert_eq!(&bytes[span], m["text"].as_str().unwrap().as_bytes());
+    }
+    env.ok(&["index"]);
+    assert_eq!(
+        env.json(&["search", "moscow"])["hits"][0]["title"],
+        "Putin speaks"
+    );
+}
+
+#[test]
 fn malformed_query_is_refused_with_one_line() {
     let env = Env::indexed();
     let err = env.fails(&["search", "title:("]);
@@ -511,6 +638,25 @@ fn unknown_field_is_named() {
     let env = Env::indexed();
     let err = env.fails(&["search", "author:smith"]);
     assert!(err.contains("unknown field 'author'"), "{err}");
+}
+
+#[test]
+fn date_fields_inside_quoted_phrases_are_plain_words() {
+    let env = Env::new();
+    env.write(
+        "history.txt",
+        "Dates: a history\n\nThe calendar was published: 2023 saw a new edition.\n",
+    );
+    env.write(
+        "other.txt",
+        "---\ndate: 2023-05-01\n---\nOther\n\nA history of dates.\n",
+    );
+    env.ok(&["index"]);
+    assert_eq!(env.hits("title:\"dates: a history\"", &[]), ["history.txt"]);
+    assert_eq!(env.hits("\"published: 2023\"", &[]), ["history.txt"]);
+    let mut either = env.hits("'dates: a history' OR published:2023", &[]);
+    either.sort();
+    assert_eq!(either, ["history.txt", "other.txt"]);
 }
 
 #[test]
@@ -612,20 +758,25 @@ fn an_index_of_another_corpus_is_not_overwritten_without_rebuild() {
 #[test]
 fn closed_pipe_exits_quietly() {
     let env = Env::indexed();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .args(["extract", "corpus", "corpus", "corpus", "corpus"])
-        .current_dir(env.dir.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !err.contains("panicked") && !err.contains("Broken pipe"),
-        "{err}"
-    );
+    for args in [
+        &["extract", "corpus"][..],
+        &["search", "energy"],
+        &["stats"],
+    ] {
+        // The reading end is closed before gazette starts, so its first write fails.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .args(args)
+            .current_dir(env.dir.path())
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.is_empty(), "{args:?}: {err}");
+        assert!(out.status.success(), "{args:?}: {:?}", out.status);
+    }
 }
 
 /// Writes `n` small distinct articles named `gen/NNNN.txt`, each with a unique word.
@@ -707,9 +858,19 @@ fn a_renamed_file_is_one_removal_and_one_addition() {
 #[test]
 fn a_touched_but_unchanged_file_counts_as_unchanged() {
     let env = Env::indexed();
-    let text = std::fs::read(env.corpus().join("asia/tea.txt")).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(20));
-    std::fs::write(env.corpus().join("asia/tea.txt"), text).unwrap();
+    let path = env.corpus().join("asia/tea.txt");
+    let text = std::fs::read(&path).unwrap();
+    std::fs::write(&path, text).unwrap();
+    // Set explicitly, the new time shows whatever the file system's time granularity.
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    let before = file.metadata().unwrap().modified().unwrap();
+    file.set_modified(before + std::time::Duration::from_secs(3600))
+        .unwrap();
+    drop(file);
+    assert_ne!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        before
+    );
     let summary = env.json(&["index"]);
     assert_eq!(
         (&summary["updated"], &summary["unchanged"]),
@@ -775,7 +936,15 @@ fn start_watch(
 /// Polls a search until it returns `expected`; fails after a generous deadline (this checks
 /// that the update happens, not how fast: speed is measured in benches/).
 fn wait_for_hits(env: &Env, query: &str, expected: &[&str]) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    wait_for_hits_until(
+        env,
+        query,
+        expected,
+        std::time::Instant::now() + std::time::Duration::from_secs(20),
+    );
+}
+
+fn wait_for_hits_until(env: &Env, query: &str, expected: &[&str], deadline: std::time::Instant) {
     loop {
         let hits = env.hits(query, &[]);
         if hits == expected {
@@ -817,6 +986,48 @@ fn watch_indexes_new_changed_and_deleted_files_and_stops_cleanly() {
     let summary = env.json(&["index"]);
     assert_eq!(summary["unchanged"], 5);
     assert_eq!(summary["docs"], 5);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_rewritten_without_pause_starves_neither_others_nor_itself() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+    let env = Env::new();
+    env.write("old.txt", "Old\n\nNothing new.\n");
+    let (mut child, _lines) = start_watch(&env);
+    // Rewritten every 100 ms, never quiet for the 300 ms a settled file waits for.
+    let done = std::sync::Arc::new(AtomicBool::new(false));
+    let (busy, busy_done) = (env.corpus().join("busy.txt"), done.clone());
+    let writer = std::thread::spawn(move || {
+        for i in 0.. {
+            if busy_done.load(Ordering::Relaxed) {
+                break;
+            }
+            std::fs::write(&busy, format!("Ticker {i}\n\nzbusyx number {i}.\n")).unwrap();
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let dropped = Instant::now();
+    env.write("calm.txt", "Calm\n\nA zcalmx story.\n");
+    // About a second is promised; the rest is room for a loaded test machine.
+    wait_for_hits_until(
+        &env,
+        "zcalmx",
+        &["calm.txt"],
+        dropped + Duration::from_secs(3),
+    );
+    wait_for_hits_until(
+        &env,
+        "zbusyx",
+        &["busy.txt"],
+        dropped + Duration::from_secs(3),
+    );
+    done.store(true, Ordering::Relaxed);
+    writer.join().unwrap();
+    interrupt(&child);
+    assert!(child.wait().unwrap().success());
 }
 
 #[cfg(unix)]
@@ -931,12 +1142,27 @@ fn ctrl_c_during_the_first_pass_of_watch_stops_at_a_commit() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The signal is sent once the first commit is searchable, so that it arrives while the
+    // first pass is at work (which the summary below confirms).
+    let committed_docs = || {
+        let out = env.run(&["stats", "--json"]);
+        let stats: Option<Value> = serde_json::from_slice(&out.stdout).ok();
+        stats.map_or(0, |s| s["docs"].as_u64().unwrap())
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while committed_docs() == 0 {
+        assert!(std::time::Instant::now() < deadline, "no commit");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     interrupt(&child);
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{:?}", out.status);
     let first: Value = serde_json::from_slice(&out.stdout).unwrap();
     let committed = first["docs"].as_u64().unwrap();
+    assert!(
+        committed > 0 && committed < 2000 && committed.is_multiple_of(50),
+        "{committed}: the pass should have stopped at a commit part-way"
+    );
     assert_eq!(env.json(&["stats"])["docs"], committed);
     let summary = env.json(&["index"]);
     assert_eq!(summary["added"].as_u64().unwrap() + committed, 2000);

@@ -2,7 +2,7 @@
 //! one article at a time, without touching any index.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -53,8 +53,16 @@ pub fn run(config: &ExtractConfig, out: &mut dyn Write) -> Result<Vec<Skip>> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for path in &config.paths {
-        let found = walk::walk(path)?;
-        files.extend(found.files);
+        let found = walk::walk(path).map_err(|e| match e {
+            Error::CorpusMissing(path) => Error::PathMissing(path),
+            other => other,
+        })?;
+        files.extend(
+            found
+                .files
+                .into_iter()
+                .map(|file| keyed_as_given(file, path)),
+        );
         skipped.extend(found.skipped);
     }
     let pool = rayon::ThreadPoolBuilder::new()
@@ -71,6 +79,18 @@ pub fn run(config: &ExtractConfig, out: &mut dyn Write) -> Result<Vec<Skip>> {
         }
     }
     Ok(skipped)
+}
+
+/// A file named on the command line is known by its path as given, so that a date in its
+/// folders (`corpus/2022/11/05/x.txt`) dates it as it would in an index; a file found in a
+/// named folder keeps its key relative to that folder, as in an index of the folder.
+fn keyed_as_given(mut file: FileEntry, given: &Path) -> FileEntry {
+    if file.path == given {
+        file.key = given
+            .to_string_lossy()
+            .replace(std::path::MAIN_SEPARATOR, "/");
+    }
+    file
 }
 
 fn render(file: &FileEntry, config: &ExtractConfig) -> std::result::Result<Vec<u8>, Skip> {

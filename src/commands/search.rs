@@ -67,7 +67,7 @@ pub fn run(config: &SearchConfig, out: &mut dyn Write) -> Result<()> {
     let written = if config.json {
         output::json_line(out, &results)
     } else {
-        output::search_human(out, &results, config.style)
+        output::search_human(out, &results, config.request.offset, config.style)
     };
     written.map_err(Error::Output)
 }

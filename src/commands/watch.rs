@@ -17,7 +17,12 @@ use crate::index::sync::{Progress, Syncer};
 /// A file is indexed once no event has touched it for this long, so that a file still being
 /// written is not read half-way (a slow writer costs one extra update, never a lost one).
 const QUIET: Duration = Duration::from_millis(300);
-/// How often the loop wakes to check for settled files and for a stop request.
+/// A file that is never quiet that long (rewritten every 100 ms) is indexed anyway once it has
+/// waited this long, at its next pause of `PAUSE`: reading it just after an event would often
+/// find it truncated and not yet written again. It waits at most twice this long, pause or not.
+const MAX_WAIT: Duration = Duration::from_secs(1);
+const PAUSE: Duration = Duration::from_millis(50);
+/// The longest the loop sleeps before it checks for a stop request.
 const TICK: Duration = Duration::from_millis(100);
 
 /// Runs until `stop` is set; every pass is committed before the next event is handled, so
@@ -39,38 +44,32 @@ pub fn run(
         .watch(&config.corpus, RecursiveMode::Recursive)
         .map_err(watch_error)?;
 
-    let mut pending: HashMap<PathBuf, Instant> = HashMap::new();
-    let mut rescan = false;
+    let mut pending = Pending::default();
     while !stop.load(Ordering::Relaxed) {
-        match rx.recv_timeout(TICK) {
+        match rx.recv_timeout(pending.wait(Instant::now())) {
             Ok(Ok(event)) => {
-                rescan |= event.need_rescan();
+                let now = Instant::now();
+                if event.need_rescan() {
+                    pending.rescan(now);
+                }
                 for path in event.paths {
                     // A folder created, moved or deleted as a whole brings no event for the
                     // files inside it: only a walk finds them.
                     if path.is_dir() || !path.exists() && path.extension().is_none() {
-                        rescan = true;
+                        pending.rescan(now);
                     }
-                    pending.insert(path, Instant::now());
+                    pending.touch(path, now);
                 }
             }
             // The watcher lost track (queue overflow and the like): walk everything.
-            Ok(Err(_)) => rescan = true,
+            Ok(Err(_)) => pending.rescan(Instant::now()),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
-        if pending.values().any(|t| t.elapsed() < QUIET) {
-            continue;
-        }
-        let summary = if rescan {
-            pending.clear();
-            rescan = false;
-            syncer.full(&|_| {})?
-        } else if !pending.is_empty() {
-            let settled: Vec<PathBuf> = pending.drain().map(|(p, _)| p).collect();
-            syncer.paths(&settled)?
-        } else {
-            continue;
+        let summary = match pending.due(Instant::now()) {
+            Due::Rescan => syncer.full(&|_| {})?,
+            Due::Paths(paths) => syncer.paths(&paths)?,
+            Due::Nothing => continue,
         };
         if !summary.is_quiet() {
             config.report(&summary, out)?;
@@ -79,6 +78,153 @@ pub fn run(
     Ok(())
 }
 
+/// When something was first and last touched since it was last indexed.
+#[derive(Debug, Clone, Copy)]
+struct Touched {
+    first: Instant,
+    last: Instant,
+}
+
+impl Touched {
+    fn again(touched: Option<Touched>, now: Instant) -> Touched {
+        Touched {
+            first: touched.map_or(now, |t| t.first),
+            last: now,
+        }
+    }
+
+    /// The first instant at which it may be read: once quiet for `QUIET`, or after `MAX_WAIT`
+    /// at a pause, or after twice `MAX_WAIT` in any case. A later touch only moves it later.
+    fn due_at(&self) -> Instant {
+        let paused = (self.first + MAX_WAIT).max(self.last + PAUSE);
+        (self.last + QUIET)
+            .min(paused)
+            .min(self.first + 2 * MAX_WAIT)
+    }
+}
+
+/// What the watcher has seen and not yet indexed. Each path is timed on its own, so a file
+/// that keeps changing holds back no other.
+#[derive(Debug, Default)]
+struct Pending {
+    paths: HashMap<PathBuf, Touched>,
+    /// Only a walk of the whole corpus can find what changed.
+    rescan: Option<Touched>,
+    /// No entry is due before this (it may be early, never late), so that a burst of events
+    /// does not rescan every pending path for each event.
+    next: Option<Instant>,
+}
+
+enum Due {
+    Rescan,
+    Paths(Vec<PathBuf>),
+    Nothing,
+}
+
+impl Pending {
+    fn touch(&mut self, path: PathBuf, now: Instant) {
+        let touched = Touched::again(self.paths.get(&path).copied(), now);
+        self.paths.insert(path, touched);
+        self.expect(touched);
+    }
+
+    fn rescan(&mut self, now: Instant) {
+        let touched = Touched::again(self.rescan, now);
+        self.rescan = Some(touched);
+        self.expect(touched);
+    }
+
+    fn expect(&mut self, touched: Touched) {
+        let at = touched.due_at();
+        self.next = Some(self.next.map_or(at, |next| next.min(at)));
+    }
+
+    /// How long to wait for the next event: until something is due, or a tick at most.
+    fn wait(&self, now: Instant) -> Duration {
+        self.next
+            .map_or(TICK, |next| next.saturating_duration_since(now))
+            .min(TICK)
+    }
+
+    /// Takes what is due: a walk (which covers every path), or the paths that are due.
+    fn due(&mut self, now: Instant) -> Due {
+        if self.next.is_none_or(|next| now < next) {
+            return Due::Nothing;
+        }
+        if self.rescan.is_some_and(|t| t.due_at() <= now) {
+            *self = Pending::default();
+            return Due::Rescan;
+        }
+        let mut due = Vec::new();
+        self.paths.retain(|path, touched| {
+            let is_due = touched.due_at() <= now;
+            if is_due {
+                due.push(path.clone());
+            }
+            !is_due
+        });
+        let left = self.paths.values().chain(&self.rescan);
+        self.next = left.map(Touched::due_at).min();
+        if due.is_empty() {
+            Due::Nothing
+        } else {
+            Due::Paths(due)
+        }
+    }
+}
+
 fn watch_error(err: notify::Error) -> Error {
     Error::Watch(err.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Touches `busy` every `every` ms from the start and `calm` once at 200 ms; returns when
+    /// each was first taken as due, in milliseconds after the start.
+    fn first_due(every: u64) -> (Option<u64>, Option<u64>) {
+        let start = Instant::now();
+        let (busy, calm) = (PathBuf::from("busy.txt"), PathBuf::from("calm.txt"));
+        let mut pending = Pending::default();
+        let (mut busy_at, mut calm_at) = (None, None);
+        for ms in (0..3000).step_by(10) {
+            let now = start + Duration::from_millis(ms);
+            if ms % every == 0 {
+                pending.touch(busy.clone(), now);
+            }
+            if ms == 200 {
+                pending.touch(calm.clone(), now);
+            }
+            if let Due::Paths(paths) = pending.due(now) {
+                if paths.contains(&busy) {
+                    busy_at.get_or_insert(ms);
+                }
+                if paths.contains(&calm) {
+                    calm_at.get_or_insert(ms);
+                }
+            }
+        }
+        (busy_at, calm_at)
+    }
+
+    #[test]
+    fn a_busy_file_holds_back_no_other_and_waits_a_bounded_time() {
+        // The calm file is due once quiet, the busy one at its first pause after MAX_WAIT...
+        assert_eq!(first_due(100), (Some(1050), Some(500)));
+        // ...or, if it never pauses, after twice MAX_WAIT.
+        assert_eq!(first_due(10), (Some(2000), Some(500)));
+    }
+
+    #[test]
+    fn a_rescan_covers_every_pending_path() {
+        let start = Instant::now();
+        let mut pending = Pending::default();
+        pending.touch(PathBuf::from("a.txt"), start);
+        pending.rescan(start);
+        assert!(matches!(pending.due(start), Due::Nothing));
+        assert!(matches!(pending.due(start + QUIET), Due::Rescan));
+        assert!(matches!(pending.due(start + 2 * QUIET), Due::Nothing));
+        assert!(pending.paths.is_empty() && pending.next.is_none());
+    }
 }
