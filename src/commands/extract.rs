@@ -86,22 +86,15 @@ pub fn run(config: &ExtractConfig, out: &mut dyn Write) -> Result<Vec<Skip>> {
 /// named folder keeps its key relative to that folder, as in an index of the folder.
 fn keyed_as_given(mut file: FileEntry, given: &Path) -> FileEntry {
     if file.path == given {
-        file.key = given
-            .to_string_lossy()
-            .replace(std::path::MAIN_SEPARATOR, "/");
+        file.key = walk::path_text(given).replace(std::path::MAIN_SEPARATOR, "/");
     }
     file
 }
 
 fn render(file: &FileEntry, config: &ExtractConfig) -> std::result::Result<Vec<u8>, Skip> {
-    let path = file.path.display().to_string();
-    let skip = |reason: String| Skip {
-        path: path.clone(),
-        reason,
-    };
-    let bytes = file
-        .read(u64::MAX)
-        .map_err(|e| skip(format!("cannot read: {e}")))?;
+    let path = walk::path_text(&file.path);
+    let skip = |reason: String| Skip::new(&file.path, reason);
+    let bytes = file.read(u64::MAX).map_err(|e| skip(e.to_string()))?;
     if let Some(reason) = crate::article::not_text(&bytes) {
         return Err(skip(reason.into()));
     }
