@@ -428,7 +428,7 @@ fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
 }
 
 /// The file an index key names under the corpus `root`.
-pub(crate) fn key_path(root: &Path, key: &str) -> PathBuf {
+pub fn key_path(root: &Path, key: &str) -> PathBuf {
     root.join(text_path(key))
 }
 
