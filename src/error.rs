@@ -69,6 +69,12 @@ pub enum Error {
 
     #[error("cannot start worker threads: {0}")]
     Threads(#[from] rayon::ThreadPoolBuildError),
+
+    #[error("index '{}' is damaged ({detail}); re-create it with `gazette index --rebuild`", .path.display())]
+    IndexDamaged { path: PathBuf, detail: String },
+
+    #[error("refusing to clear index '{}' for --rebuild: it also holds '{}', which gazette did not write (move it out or choose another --index folder)", .index.display(), .entry.display())]
+    ForeignEntry { index: PathBuf, entry: PathBuf },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

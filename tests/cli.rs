@@ -1252,3 +1252,112 @@ fn skip_paths_are_shown_as_typed_from_the_working_folder() {
     let expected = [("corpus/x.txt".to_string(), "empty file".to_string())];
     assert_eq!(skips(&summary), expected);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The index folder (issue 16: defects 16, 08, 12, 06 and 18): what gazette writes, deletes and
+// locks there.
+// ---------------------------------------------------------------------------------------------
+
+fn folder_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Rewrites the index's marker as a gazette of another format would have left it.
+fn mark_old_format(index: &Path) {
+    let marker = index.join("gazette.json");
+    let mut written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&marker).unwrap()).unwrap();
+    written["format"] = 1.into();
+    std::fs::write(&marker, written.to_string()).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_planted_in_the_index_folder_is_never_written_through() {
+    let env = Env::indexed();
+    let victim = env.dir.path().join("victim.txt");
+    std::fs::write(&victim, "IMPORTANT USER DATA\n").unwrap();
+    let index = env.dir.path().join("index");
+    std::os::unix::fs::symlink(&victim, index.join("gazette.json.tmp")).unwrap();
+    assert_eq!(env.json(&["index", "--rebuild"])["docs"], 5);
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "IMPORTANT USER DATA\n"
+    );
+    let marker = std::fs::symlink_metadata(index.join("gazette.json")).unwrap();
+    assert!(marker.is_file());
+    assert_eq!(env.hits("mombasa", &[]), ["tea.txt"]);
+}
+
+#[test]
+fn rebuild_never_deletes_files_gazette_did_not_write() {
+    let env = Env::new();
+    env.ok(&["index", "corpus", "--index", "corpus"]);
+    env.write(
+        "precious.txt",
+        "Precious\n\nMy only copy of this article.\n",
+    );
+    env.write("drafts/d.md", "Draft\n\ntext\n");
+    env.ok(&["index", "corpus", "--index", "corpus"]);
+    mark_old_format(&env.corpus());
+    let before = folder_names(&env.corpus());
+    let err = env.fails(&["index", "corpus", "--index", "corpus", "--rebuild"]);
+    assert!(
+        err.contains("refusing to clear")
+            && (err.contains("precious.txt") || err.contains("drafts")),
+        "{err}"
+    );
+    assert_eq!(folder_names(&env.corpus()), before);
+    assert_eq!(folder_names(&env.corpus().join("drafts")), ["d.md"]);
+}
+
+#[test]
+fn a_damaged_index_is_reported_and_rebuilt() {
+    let env = Env::indexed();
+    let index = env.dir.path().join("index");
+    let meta = index.join("meta.json");
+    let bytes = std::fs::read(&meta).unwrap();
+    std::fs::write(&meta, &bytes[..100]).unwrap();
+    let err = env.fails(&["search", "tea"]);
+    assert!(
+        err.contains("is damaged") && err.contains("--rebuild"),
+        "{err}"
+    );
+    assert_eq!(env.json(&["index", "--rebuild"])["docs"], 5);
+    for name in folder_names(&index) {
+        if name.ends_with(".pos") {
+            std::fs::remove_file(index.join(name)).unwrap();
+        }
+    }
+    for args in [&["index"][..], &["search", "tea"]] {
+        let err = env.fails(args);
+        assert!(
+            err.contains(".pos' is missing") && err.contains("--rebuild"),
+            "{err}"
+        );
+    }
+    assert_eq!(env.json(&["index", "--rebuild"])["docs"], 5);
+    assert_eq!(env.hits("mombasa", &[]), ["tea.txt"]);
+}
+
+#[test]
+fn searching_writes_nothing_into_the_index_folder() {
+    let env = Env::indexed();
+    let index = env.dir.path().join("index");
+    let copy = env.dir.path().join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    for name in folder_names(&index) {
+        if !name.ends_with(".lock") {
+            std::fs::copy(index.join(&name), copy.join(&name)).unwrap();
+        }
+    }
+    let before = folder_names(&copy);
+    assert_eq!(env.hits("mombasa", &["--index", "copy"]), ["tea.txt"]);
+    env.ok(&["stats", "--index", "copy"]);
+    assert_eq!(folder_names(&copy), before);
+}

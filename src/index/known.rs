@@ -9,7 +9,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, IndexReader, Searcher, SegmentReader, TantivyError, Term};
 
-use super::folder::GazetteIndex;
+use super::opened::GazetteIndex;
 use super::schema::field;
 use crate::error::{Error, Result};
 

@@ -3,9 +3,11 @@
 
 mod folder;
 mod known;
+mod opened;
+mod readonly;
 pub(crate) mod schema;
 mod stem;
 pub mod sync;
 
-pub use folder::GazetteIndex;
+pub use opened::GazetteIndex;
 pub use schema::Fields;

@@ -10,8 +10,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::{IndexWriter, Term};
 
-use super::folder::GazetteIndex;
 use super::known::Known;
+use super::opened::GazetteIndex;
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::extract;
