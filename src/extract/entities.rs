@@ -1,6 +1,7 @@
 //! Entities: runs the tagger over an article and groups its mentions into canonical people and places with country codes.
 
-use super::gazetteer::{Gazetteer, KIND_COUNTRY, KIND_DEMONYM, lower_hash_in};
+use super::gazetteer::{Gazetteer, KIND_COUNTRY, KIND_DEMONYM};
+use super::hash::lower_hash_in;
 use std::cell::RefCell;
 
 use super::tagger::{self, Buffers, Class, Doc};

@@ -4,7 +4,9 @@
 pub mod dates;
 pub mod entities;
 pub mod gazetteer;
+pub(crate) mod hash;
 pub mod published;
+pub(crate) mod reader;
 pub mod tagger;
 pub mod tokens;
 

@@ -2,7 +2,8 @@
 
 use std::sync::OnceLock;
 
-use super::gazetteer::{self, Gazetteer, N_KINDS, PhraseMatch, mix};
+use super::gazetteer::{Gazetteer, N_KINDS, PhraseMatch};
+use super::hash::{self, mix};
 use super::tokens::{
     self, ALLCAPS, CAP, CAPS_LINE, DIGIT, LINE_START, POSSESSIVE, PUNCT, Token, UPPER,
 };
@@ -191,7 +192,7 @@ impl<'a> Doc<'a> {
             for j in i.saturating_sub(CONTEXT)..(i + CONTEXT + 1).min(n) {
                 if hashes[j] == 0 {
                     let tj = toks[j];
-                    hashes[j] = gazetteer::lower_hash_in(text, tj.start, tj.end);
+                    hashes[j] = hash::lower_hash_in(text, tj.start, tj.end);
                 }
             }
             // Shapes are read one token either side of scored positions, which are
@@ -275,7 +276,7 @@ impl<'a> Doc<'a> {
             }
             // Key 0 marks an empty slot; a word hashing to 0 shares slot key 1.
             let h = self.hashes[i].max(1);
-            let mut k = (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize;
+            let mut k = hash::slot(h, shift);
             while keys[k] != h && keys[k] != 0 {
                 k = (k + 1) & (size - 1);
             }
@@ -687,7 +688,7 @@ pub struct Model {
 
 #[inline]
 fn slot(h: u64, bits: u32) -> usize {
-    (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
+    hash::slot(h, 64 - bits)
 }
 
 /// Hashed-slot bits of a serialised model.
