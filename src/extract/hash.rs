@@ -36,8 +36,9 @@ pub(crate) fn lower_hash(s: &str) -> u64 {
 
 const LOWER_SEED: u64 = 0x243f_6a88_85a3_08d3;
 
-/// `lower_hash(&text[start..end])`, reading whole words of `text` where it can.
-#[inline]
+/// `lower_hash(&text[start..end])`, reading whole words of `text` where it can. Inlined
+/// into the tagger's per-token loop, where a call costs as much as the common one-word case.
+#[inline(always)]
 pub(crate) fn lower_hash_in(text: &str, start: usize, end: usize) -> u64 {
     let t = text.as_bytes();
     let len = end - start;

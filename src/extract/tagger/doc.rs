@@ -203,10 +203,7 @@ impl<'a> Doc<'a> {
         let mut next = slots.iter();
         for (d, t) in self.doc_labels.iter_mut().zip(&self.toks) {
             if t.flags & UPPER != 0 {
-                // One slot was pushed per capitalised token just above.
-                if let Some(&k) = next.next() {
-                    *d = bits[k as usize] | 64;
-                }
+                *d = bits[*next.next().expect("slot per capitalised token") as usize] | 64;
             }
         }
     }

@@ -22,17 +22,12 @@ pub(super) fn begin(c: Class) -> u8 {
 }
 
 pub(super) fn class_of(label: u8) -> Option<Class> {
-    match class_number(label) {
-        1 => Some(Class::Per),
-        2 => Some(Class::Loc),
-        3 => Some(Class::Org),
+    match label {
+        1 | 2 => Some(Class::Per),
+        3 | 4 => Some(Class::Loc),
+        5 | 6 => Some(Class::Org),
         _ => None,
     }
-}
-
-/// 0 for `O`, else one more than the class's index.
-const fn class_number(label: u8) -> u8 {
-    label.div_ceil(2)
 }
 
 pub(super) const fn is_inside(label: u8) -> bool {
@@ -47,7 +42,8 @@ const ALLOWED_AFTER: [u8; N_LABELS] = {
         let mut label = 0;
         while label < N_LABELS {
             let (p, l) = (prev as u8, label as u8);
-            if !is_inside(l) || (p != O && class_number(p) == class_number(l)) {
+            // `div_ceil(2)` is `class_of` as a number, which a constant can compute.
+            if !is_inside(l) || (p != O && p.div_ceil(2) == l.div_ceil(2)) {
                 m[prev] |= 1 << label;
             }
             label += 1;

@@ -39,6 +39,7 @@ static ASCII_SHAPE: [[u8; 128]; 2] = {
 
 /// Hashed word shape: letters as `X`/`x`, digits as `d`, runs capped at two (`Jong-un` → `Xxx-xx`).
 /// `upper` gives words of Title Case headings the shape they would have in an upper-case heading.
+#[inline]
 pub(super) fn shape_hash(s: &[u8], upper: bool) -> u64 {
     if s.is_ascii() {
         let table = &ASCII_SHAPE[upper as usize];
