@@ -219,6 +219,21 @@ impl Gazetteer {
             places: Vec::with_capacity(count(places, b'\n')),
             text: String::new(),
         };
+        g.add_names(names);
+        g.add_places(places);
+        g.add_demonyms(demonyms);
+        Gazetteer {
+            words: FlatMap::new(g.words),
+            phrases: FlatMap::new(g.phrases),
+            places: g.places,
+            text: Cow::Owned(g.text),
+        }
+    }
+}
+
+impl Building {
+    /// Given names and surnames (`names.tsv`: name, then flags `g`/`G`/`s`/`S`), and the titles.
+    fn add_names(&mut self, names: &str) {
         for line in names.lines() {
             let Some((name, flags)) = line.split_once('\t') else {
                 continue;
@@ -233,11 +248,15 @@ impl Gazetteer {
                     _ => 0,
                 };
             }
-            *g.words.entry(lower_hash(name)).or_default() |= f;
+            *self.words.entry(lower_hash(name)).or_default() |= f;
         }
         for t in TITLES {
-            *g.words.entry(lower_hash(t)).or_default() |= TITLE;
+            *self.words.entry(lower_hash(t)).or_default() |= TITLE;
         }
+    }
+
+    /// Places (`places.tsv`: kind, country, population, names with the canonical one first).
+    fn add_places(&mut self, places: &str) {
         for line in places.lines() {
             let mut cols = line.split('\t');
             let (Some(kind), Some(cc), Some(pop), Some(names)) =
@@ -259,14 +278,14 @@ impl Gazetteer {
             let (Ok(country_len), Ok(name_len), Ok(at)) = (
                 u8::try_from(cc.len()),
                 u16::try_from(canonical.len()),
-                u32::try_from(g.text.len()),
+                u32::try_from(self.text.len()),
             ) else {
                 continue;
             };
-            let idx = g.places.len() as u32;
-            g.text.push_str(cc);
-            g.text.push_str(canonical);
-            g.places.push(PlaceRec {
+            let idx = self.places.len() as u32;
+            self.text.push_str(cc);
+            self.text.push_str(canonical);
+            self.places.push(PlaceRec {
                 at,
                 country_len,
                 name_len,
@@ -274,9 +293,13 @@ impl Gazetteer {
                 population,
             });
             for name in std::iter::once(canonical).chain(alts) {
-                g.add_place_phrase(name, idx);
+                self.add_place_phrase(name, idx);
             }
         }
+    }
+
+    /// Demonyms (`demonyms.tsv`: country, then forms).
+    fn add_demonyms(&mut self, demonyms: &str) {
         for line in demonyms.lines() {
             let Some((cc, forms)) = line.split_once('\t') else {
                 continue;
@@ -286,22 +309,14 @@ impl Gazetteer {
                 continue;
             }
             for form in forms.split('|') {
-                if let Some(p) = g.insert_phrase(form) {
+                if let Some(p) = self.insert_phrase(form) {
                     p.kinds |= 1 << KIND_DEMONYM;
                     p.demonym.get_or_insert([b[0], b[1]]);
                 }
             }
         }
-        Gazetteer {
-            words: FlatMap::new(g.words),
-            phrases: FlatMap::new(g.phrases),
-            places: g.places,
-            text: Cow::Owned(g.text),
-        }
     }
-}
 
-impl Building {
     fn insert_phrase(&mut self, name: &str) -> Option<&mut Phrase> {
         let (key, hashes) = phrase_key(name)?;
         let mut h = 0;
