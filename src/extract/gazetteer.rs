@@ -8,12 +8,12 @@ use super::reader::Reader;
 use super::tokens::{CAP, PUNCT, Token};
 
 // Word flags.
-pub const GIVEN: u16 = 1;
-pub const GIVEN_COMMON: u16 = 2;
-pub const SURNAME: u16 = 4;
-pub const SURNAME_COMMON: u16 = 8;
-pub const TITLE: u16 = 16;
-pub const PLACE_WORD: u16 = 32;
+pub(crate) const GIVEN: u16 = 1;
+pub(crate) const GIVEN_COMMON: u16 = 2;
+pub(crate) const SURNAME: u16 = 4;
+pub(crate) const SURNAME_COMMON: u16 = 8;
+pub(crate) const TITLE: u16 = 16;
+pub(crate) const PLACE_WORD: u16 = 32;
 
 /// Words that introduce a person's name in news copy.
 const TITLES: &[&str] = &[
@@ -101,21 +101,21 @@ const TITLES: &[&str] = &[
 ];
 
 // Phrase kinds; each gives four position bits (B, I, L, U) in a token's phrase mask.
-pub const KIND_COUNTRY: u32 = 0;
-pub const KIND_ADMIN1: u32 = 1;
-pub const KIND_CITY_BIG: u32 = 2;
-pub const KIND_CITY: u32 = 3;
-pub const KIND_DEMONYM: u32 = 4;
-pub const N_KINDS: u32 = 5;
+pub(crate) const KIND_COUNTRY: u32 = 0;
+pub(crate) const KIND_ADMIN1: u32 = 1;
+pub(crate) const KIND_CITY_BIG: u32 = 2;
+pub(crate) const KIND_CITY: u32 = 3;
+pub(crate) const KIND_DEMONYM: u32 = 4;
+pub(crate) const N_KINDS: u32 = 5;
 const BIG_CITY: u32 = 1_000_000;
 const MAX_PHRASE: usize = 6;
 
 /// A gazetteer place as `Gazetteer::place` hands it out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PlaceEntry<'g> {
-    pub name: &'g str,
-    pub country: &'g str,
-    pub kind: u32,
+pub(crate) struct PlaceEntry<'g> {
+    pub(crate) name: &'g str,
+    pub(crate) country: &'g str,
+    pub(crate) kind: u32,
 }
 
 /// A place as stored: its country code and canonical name are consecutive in `Gazetteer::text`
@@ -141,11 +141,11 @@ struct Phrase {
 
 /// A gazetteer phrase found in the token stream.
 #[derive(Debug, Clone, Copy)]
-pub struct PhraseMatch {
-    pub first: usize,
-    pub len: usize,
-    pub kinds: u8,
-    pub demonym: Option<[u8; 2]>,
+pub(crate) struct PhraseMatch {
+    pub(crate) first: usize,
+    pub(crate) len: usize,
+    pub(crate) kinds: u8,
+    pub(crate) demonym: Option<[u8; 2]>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -373,7 +373,7 @@ fn sorted_entries<V: Copy + Default>(m: &FlatMap<V>) -> Vec<(u64, V)> {
 impl Gazetteer {
     /// The gazetteer embedded in the binary: `gazette-train` writes the finished tables next
     /// to the TSV sources, so start-up copies arrays instead of tokenising and hashing every name.
-    pub fn embedded() -> &'static Gazetteer {
+    pub(crate) fn embedded() -> &'static Gazetteer {
         static G: OnceLock<Gazetteer> = OnceLock::new();
         G.get_or_init(|| {
             Gazetteer::from_bytes(EMBEDDED_BIN)
@@ -421,7 +421,7 @@ impl Gazetteer {
 
     /// Reads what `to_bytes` wrote; `None` if the bytes are truncated or inconsistent
     /// (lengths, place indices, text offsets, UTF-8), so lookups can index without checks.
-    pub fn from_bytes(b: &'static [u8]) -> Option<Gazetteer> {
+    pub(crate) fn from_bytes(b: &'static [u8]) -> Option<Gazetteer> {
         let mut r = Reader::after_magic(b, BIN_MAGIC)?;
         let n = r.count(10)?;
         let mut words = Vec::with_capacity(n);
@@ -490,13 +490,13 @@ impl Gazetteer {
     }
 
     #[inline]
-    pub fn word_flags(&self, hash: u64) -> u16 {
+    pub(crate) fn word_flags(&self, hash: u64) -> u16 {
         self.words.get(hash).copied().unwrap_or(0)
     }
 
     /// Longest gazetteer phrases starting at capitalised tokens, left to right, non-overlapping.
     /// `flags` are the tokens' word flags, so only words seen in some place name start a lookup.
-    pub fn match_phrases(
+    pub(crate) fn match_phrases(
         &self,
         toks: &[Token],
         hashes: &[u64],
@@ -542,7 +542,7 @@ impl Gazetteer {
     }
 
     /// Place for an exact (case-insensitive) phrase.
-    pub fn place(&self, text: &str) -> Option<PlaceEntry<'_>> {
+    pub(crate) fn place(&self, text: &str) -> Option<PlaceEntry<'_>> {
         let p = self.phrases.get(phrase_hash(text)?)?;
         let r = self.places[p.place? as usize];
         let (a, c) = (r.at as usize, r.country_len as usize);
@@ -554,7 +554,7 @@ impl Gazetteer {
     }
 
     /// Country code of a demonym phrase such as `North Korean`.
-    pub fn demonym(&self, text: &str) -> Option<[u8; 2]> {
+    pub(crate) fn demonym(&self, text: &str) -> Option<[u8; 2]> {
         self.phrases.get(phrase_hash(text)?)?.demonym
     }
 }
