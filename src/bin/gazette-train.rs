@@ -3,6 +3,9 @@
 //!
 //! usage: gazette-train SHARED_DIR OUT_DIR   (e.g. `../shared data`)
 //!
+//! The training code is compiled into the library only with the `train` feature:
+//! `cargo run --release --features train --bin gazette-train -- ../shared data`.
+//!
 //! The library embeds `OUT_DIR/gazetteer.bin`, so building from a checkout without it
 //! needs an empty placeholder file first (`touch data/gazetteer.bin`).
 
@@ -12,6 +15,7 @@ use std::path::Path;
 
 use gazette::extract::gazetteer::Gazetteer;
 use gazette::extract::tagger::{self, Class, Example};
+use gazette::extract::words::RELATIVE_PLACE_WORDS;
 
 /// Alternate city names are kept only for cities big enough to be written about under them.
 const ALT_NAME_MIN_POP: u64 = 100_000;
@@ -63,29 +67,19 @@ fn usable_name(s: &str) -> bool {
 /// they are almost always relative (`the North`), so such names carry no country.
 fn directional(s: &str) -> bool {
     s.split([' ', '-']).all(|w| {
-        matches!(
-            w.to_lowercase().as_str(),
-            "north"
-                | "south"
-                | "east"
-                | "west"
-                | "northern"
-                | "southern"
-                | "eastern"
-                | "western"
-                | "central"
-                | "centre"
-                | "center"
-                | "northeast"
-                | "northwest"
-                | "southeast"
-                | "southwest"
-                | "region"
-                | "province"
-                | "capital"
-                | "district"
-                | "coast"
-        )
+        let w = w.to_lowercase();
+        RELATIVE_PLACE_WORDS.contains(&w.as_str())
+            || matches!(
+                w.as_str(),
+                "central"
+                    | "centre"
+                    | "center"
+                    | "northeast"
+                    | "northwest"
+                    | "southeast"
+                    | "southwest"
+                    | "district"
+            )
     })
 }
 
@@ -103,8 +97,23 @@ fn read(path: &Path) -> String {
         .to_string()
 }
 
-fn derive_places(src: &Path) -> (String, String) {
-    let mut json: HashMap<String, serde_json::Value> = HashMap::new();
+/// A usable name that is not a bare compass word.
+fn usable_place_name(s: &str) -> bool {
+    usable_name(s) && !directional(s)
+}
+
+/// One line of `places.tsv`: kind (`C`ountry, `A`dmin region, `P`opulated place), country
+/// code, population and the names, canonical first.
+fn place_line(kind: char, cc: &str, population: &str, names: &[String]) -> String {
+    format!("{kind}\t{cc}\t{population}\t{}\n", names.join("|"))
+}
+
+/// Demonyms per country code, each form once, in order.
+type Demonyms = BTreeMap<String, BTreeSet<String>>;
+
+/// The countryinfo records (`altSpellings`, `demonym`...) by ISO alpha-2 code.
+fn read_countryinfo(src: &Path) -> HashMap<String, serde_json::Value> {
+    let mut json = HashMap::new();
     for e in fs::read_dir(src.join("countryinfo")).expect("countryinfo dir") {
         let p = e.expect("dir entry").path();
         if p.extension().is_some_and(|x| x == "json")
@@ -114,9 +123,18 @@ fn derive_places(src: &Path) -> (String, String) {
             json.insert(cc.to_string(), v);
         }
     }
+    json
+}
+
+/// The countries' `places.tsv` lines, with GeoNames' name, countryinfo's spellings and the
+/// everyday aliases; collects countryinfo's demonyms and each country's population.
+fn countries(
+    src: &Path,
+    demonyms: &mut Demonyms,
+    population: &mut BTreeMap<String, u64>,
+) -> String {
+    let json = read_countryinfo(src);
     let mut places = String::new();
-    let mut demonyms: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut population: BTreeMap<String, u64> = BTreeMap::new();
     for line in read(&src.join("geonames/countryInfo.txt")).lines() {
         if line.starts_with('#') {
             continue;
@@ -149,48 +167,57 @@ fn derive_places(src: &Path) -> (String, String) {
                 push_unique(&mut names, alias);
             }
         }
-        places += &format!("C\t{cc}\t{}\t{}\n", c[7], names.join("|"));
+        places += &place_line('C', cc, c[7], &names);
     }
+    places
+}
+
+/// The usable names among `candidates`, each once.
+fn place_names<'s>(candidates: impl IntoIterator<Item = &'s str>) -> Vec<String> {
+    let mut names = Vec::new();
+    for n in candidates.into_iter().filter(|n| usable_place_name(n)) {
+        push_unique(&mut names, n);
+    }
+    names
+}
+
+/// The first-level divisions' `places.tsv` lines (name and ASCII name).
+fn admin_regions(src: &Path) -> String {
+    let mut places = String::new();
     for line in read(&src.join("geonames/admin1CodesASCII.txt")).lines() {
         let c: Vec<&str> = line.split('\t').collect();
         if c.len() < 3 {
             continue;
         }
         let cc = c[0].split('.').next().unwrap_or("");
-        let mut names = Vec::new();
-        for n in [c[1], c[2]] {
-            if usable_name(n) && !directional(n) {
-                push_unique(&mut names, n);
-            }
-        }
+        let names = place_names([c[1], c[2]]);
         if !names.is_empty() {
-            places += &format!("A\t{cc}\t0\t{}\n", names.join("|"));
+            places += &place_line('A', cc, "0", &names);
         }
     }
+    places
+}
+
+/// The cities' `places.tsv` lines: name and ASCII name, and alternate names for big cities.
+fn cities(src: &Path) -> String {
+    let mut places = String::new();
     for line in read(&src.join("geonames/cities15000.txt")).lines() {
         let c: Vec<&str> = line.split('\t').collect();
         if c.len() < 15 {
             continue;
         }
         let pop: u64 = c[14].parse().unwrap_or(0);
-        let mut names = Vec::new();
-        for n in [c[1], c[2]] {
-            if usable_name(n) && !directional(n) {
-                push_unique(&mut names, n);
-            }
-        }
-        if pop >= ALT_NAME_MIN_POP {
-            for n in c[3]
-                .split(',')
-                .filter(|n| usable_name(n) && !directional(n))
-            {
-                push_unique(&mut names, n);
-            }
-        }
+        let alternates = c[3].split(',').filter(|_| pop >= ALT_NAME_MIN_POP);
+        let names = place_names([c[1], c[2]].into_iter().chain(alternates));
         if !names.is_empty() {
-            places += &format!("P\t{}\t{pop}\t{}\n", c[8], names.join("|"));
+            places += &place_line('P', c[8], &pop.to_string(), &names);
         }
     }
+    places
+}
+
+/// Adds the geotext demonyms (`american:US`).
+fn nationalities(src: &Path, demonyms: &mut Demonyms) {
     for line in read(&src.join("demonyms/nationalities.txt")).lines() {
         if let Some((d, cc)) = line.split_once(':')
             && !line.starts_with('#')
@@ -202,11 +229,15 @@ fn derive_places(src: &Path) -> (String, String) {
                 .insert(d.trim().to_string());
         }
     }
+}
+
+/// `demonyms.tsv`: per country, the forms (and people-nouns) that name it.
+fn demonym_lines(demonyms: &Demonyms, population: &BTreeMap<String, u64>) -> String {
     // A form claimed by several countries (`American`: the United States, but also the
     // Northern Mariana Islands in countryinfo) names the most populous of them.
     let people = |cc: &str| population.get(cc).copied().unwrap_or(0);
     let mut owner: BTreeMap<String, String> = BTreeMap::new();
-    for (cc, forms) in &demonyms {
+    for (cc, forms) in demonyms {
         for f in forms {
             // People-nouns (`North Koreans`, `Israelis`) name the country as much as the adjective does.
             let plural = (f.ends_with('n') || f.ends_with('i')).then(|| format!("{f}s"));
@@ -226,7 +257,18 @@ fn derive_places(src: &Path) -> (String, String) {
     for (cc, forms) in by_country {
         dem += &format!("{cc}\t{}\n", forms.join("|"));
     }
-    (places, dem)
+    dem
+}
+
+/// `places.tsv` and `demonyms.tsv` from GeoNames, countryinfo and geotext.
+fn derive_places(src: &Path) -> (String, String) {
+    let mut demonyms = Demonyms::new();
+    let mut population = BTreeMap::new();
+    let mut places = countries(src, &mut demonyms, &mut population);
+    places += &admin_regions(src);
+    places += &cities(src);
+    nationalities(src, &mut demonyms);
+    (places, demonym_lines(&demonyms, &population))
 }
 
 fn derive_names(src: &Path) -> String {

@@ -2,9 +2,8 @@
 
 use std::cell::RefCell;
 
-use super::gazetteer::{
-    Gazetteer, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, lower_hash_in,
-};
+use super::gazetteer::{Gazetteer, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry};
+use super::hash::lower_hash_in;
 use super::tagger::{self, Buffers, Class, Doc};
 use super::tokens::{ALLCAPS, PUNCT, Token};
 use super::types::{Mention, Person, Place};
@@ -473,24 +472,6 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
             .iter()
             .find(|p| p.name == name)
             .unwrap_or_else(|| panic!("no place {name} in {:?}", e.places))
-    }
-
-    #[test]
-    fn fast_tagger_matches_reference() {
-        let gaz = Gazetteer::embedded();
-        for text in [
-            SEED,
-            "Mr. van der Berg of Smith & Wesson met de Gaulle in St. Louis.",
-        ] {
-            let mut a = Doc::new(text, gaz);
-            let mut b = Doc::new(text, gaz);
-            let mut fast = Vec::new();
-            tagger::tag(&mut a, tagger::embedded_tables(), &mut fast);
-            assert_eq!(
-                fast,
-                tagger::tag_reference(&mut b, tagger::embedded_models())
-            );
-        }
     }
 
     #[test]

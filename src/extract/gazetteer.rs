@@ -1,111 +1,23 @@
-//! Gazetteer: word and phrase lookup tables (given names, surnames, titles, places, demonyms) and the hashing they share with the tagger.
+//! Gazetteer: word and phrase lookup tables (given names, surnames, titles, places, demonyms).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
+use super::hash::{FlatMap, HashMapU64, lower_hash, lower_hash_in, mix};
+use super::reader::Reader;
 use super::tokens::{CAP, PUNCT, Token};
-
-const K: u64 = 0x517c_c1b7_2722_0a95;
-
-/// FxHash-style mixing step; good enough spread for hashed features and much faster than SipHash.
-#[inline]
-pub fn mix(h: u64, v: u64) -> u64 {
-    (h.rotate_left(5) ^ v).wrapping_mul(K)
-}
-
-/// Hash of the lower-cased token text, so `KIM`, `Kim` and `kim` share features and lookups.
-pub fn lower_hash(s: &str) -> u64 {
-    lower_hash_in(s, 0, s.len())
-}
-
-const LOWER_SEED: u64 = 0x243f_6a88_85a3_08d3;
-
-/// `lower_hash(&text[start..end])`, reading whole words of `text` where it can.
-#[inline]
-pub fn lower_hash_in(text: &str, start: usize, end: usize) -> u64 {
-    let t = text.as_bytes();
-    let len = end - start;
-    // Most words fit one step: one load, one mask, one mix.
-    if (1..=8).contains(&len) && start + 8 <= t.len() {
-        let w = u64::from_le_bytes(t[start..start + 8].try_into().unwrap())
-            & (u64::MAX >> (64 - 8 * len));
-        if w & 0x8080_8080_8080_8080 == 0 {
-            return mix(LOWER_SEED, w | 0x2020_2020_2020_2020);
-        }
-    }
-    let mut h = LOWER_SEED;
-    let mut seen = 0u64;
-    let mut p = start;
-    // Eight bytes per step, zero-padded; OR-ing 0x20 lower-cases letters and leaves digits
-    // and the punctuation found inside words (`-`, `.`, `'`) unchanged.
-    while p < end {
-        let w = if p + 8 <= t.len() {
-            u64::from_le_bytes(t[p..p + 8].try_into().unwrap())
-        } else {
-            let mut buf = [0u8; 8];
-            buf[..t.len() - p].copy_from_slice(&t[p..]);
-            u64::from_le_bytes(buf)
-        };
-        let left = end - p;
-        let w = if left < 8 {
-            w & ((1u64 << (left * 8)) - 1)
-        } else {
-            w
-        };
-        seen |= w;
-        h = mix(h, w | 0x2020_2020_2020_2020);
-        p += 8;
-    }
-    if seen & 0x8080_8080_8080_8080 == 0 {
-        return h;
-    }
-    let mut h = LOWER_SEED;
-    for c in text[start..end].chars().flat_map(char::to_lowercase) {
-        h = mix(h, c as u64);
-    }
-    h
-}
-
-/// Hasher for keys that are already well-mixed 64-bit hashes.
-#[derive(Default)]
-pub struct PreHashed(u64);
-
-impl Hasher for PreHashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = mix(self.0, b as u64);
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v.wrapping_mul(K);
-    }
-}
-
-pub type HashMapU64<V> = HashMap<u64, V, BuildHasherDefault<PreHashed>>;
+use super::words::COURTESY_TITLES;
 
 // Word flags.
-pub const GIVEN: u16 = 1;
-pub const GIVEN_COMMON: u16 = 2;
-pub const SURNAME: u16 = 4;
-pub const SURNAME_COMMON: u16 = 8;
-pub const TITLE: u16 = 16;
-pub const PLACE_WORD: u16 = 32;
+pub(crate) const GIVEN: u16 = 1;
+pub(crate) const GIVEN_COMMON: u16 = 2;
+pub(crate) const SURNAME: u16 = 4;
+pub(crate) const SURNAME_COMMON: u16 = 8;
+pub(crate) const TITLE: u16 = 16;
+pub(crate) const PLACE_WORD: u16 = 32;
 
 /// Words that introduce a person's name in news copy.
 const TITLES: &[&str] = &[
-    "mr",
-    "mr.",
-    "mrs",
-    "mrs.",
-    "ms",
-    "ms.",
-    "dr",
-    "dr.",
     "president",
     "minister",
     "premier",
@@ -182,22 +94,21 @@ const TITLES: &[&str] = &[
 ];
 
 // Phrase kinds; each gives four position bits (B, I, L, U) in a token's phrase mask.
-pub const KIND_COUNTRY: u32 = 0;
-pub const KIND_ADMIN1: u32 = 1;
-pub const KIND_CITY_BIG: u32 = 2;
-pub const KIND_CITY: u32 = 3;
-pub const KIND_DEMONYM: u32 = 4;
-pub const N_KINDS: u32 = 5;
+pub(crate) const KIND_COUNTRY: u32 = 0;
+pub(crate) const KIND_ADMIN1: u32 = 1;
+pub(crate) const KIND_CITY_BIG: u32 = 2;
+pub(crate) const KIND_CITY: u32 = 3;
+pub(crate) const KIND_DEMONYM: u32 = 4;
+pub(crate) const N_KINDS: u32 = 5;
 const BIG_CITY: u32 = 1_000_000;
 const MAX_PHRASE: usize = 6;
 
 /// A gazetteer place as `Gazetteer::place` hands it out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PlaceEntry<'g> {
-    pub name: &'g str,
-    pub country: &'g str,
-    pub kind: u32,
-    pub population: u32,
+pub(crate) struct PlaceEntry<'g> {
+    pub(crate) name: &'g str,
+    pub(crate) country: &'g str,
+    pub(crate) kind: u32,
 }
 
 /// A place as stored: its country code and canonical name are consecutive in `Gazetteer::text`
@@ -223,11 +134,11 @@ struct Phrase {
 
 /// A gazetteer phrase found in the token stream.
 #[derive(Debug, Clone, Copy)]
-pub struct PhraseMatch {
-    pub first: usize,
-    pub len: usize,
-    pub kinds: u8,
-    pub demonym: Option<[u8; 2]>,
+pub(crate) struct PhraseMatch {
+    pub(crate) first: usize,
+    pub(crate) len: usize,
+    pub(crate) kinds: u8,
+    pub(crate) demonym: Option<[u8; 2]>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -245,79 +156,6 @@ struct Building {
     phrases: HashMapU64<Phrase>,
     places: Vec<PlaceRec>,
     text: String,
-}
-
-/// Read-only open-addressing map from well-mixed 64-bit hashes, at most half full, so a
-/// lookup is a multiply, a shift and (usually) one or two compares.
-#[derive(Debug, PartialEq, Eq)]
-struct FlatMap<V> {
-    keys: Vec<u64>,
-    vals: Vec<V>,
-    shift: u32,
-    /// Key 0 marks empty slots, so its value (if any) lives here.
-    zero: Option<V>,
-}
-
-impl<V: Copy + Default> FlatMap<V> {
-    fn new(map: HashMapU64<V>) -> FlatMap<V> {
-        let len = map.len();
-        FlatMap::from_entries(len, map)
-    }
-
-    /// The map of `len` distinct keys given by `entries`.
-    fn from_entries(len: usize, entries: impl IntoIterator<Item = (u64, V)>) -> FlatMap<V> {
-        let size = (2 * len).next_power_of_two().max(16);
-        let mut m = FlatMap {
-            keys: vec![0; size],
-            vals: vec![V::default(); size],
-            shift: 64 - size.trailing_zeros(),
-            zero: None,
-        };
-        for (k, v) in entries {
-            if k == 0 {
-                m.zero = Some(v);
-                continue;
-            }
-            let mut i = m.slot(k);
-            while m.keys[i] != 0 {
-                i = (i + 1) & (size - 1);
-            }
-            m.keys[i] = k;
-            m.vals[i] = v;
-        }
-        m
-    }
-
-    /// Every key and value, the zero key included, in slot order.
-    fn entries(&self) -> impl Iterator<Item = (u64, V)> + '_ {
-        let stored = self.keys.iter().zip(&self.vals).filter(|(k, _)| **k != 0);
-        let zero = self.zero.map(|v| (0, v));
-        zero.into_iter().chain(stored.map(|(&k, &v)| (k, v)))
-    }
-
-    #[inline]
-    fn slot(&self, k: u64) -> usize {
-        (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
-    }
-
-    #[inline]
-    fn get(&self, k: u64) -> Option<&V> {
-        if k == 0 {
-            return self.zero.as_ref();
-        }
-        let mask = self.keys.len() - 1;
-        let mut i = self.slot(k);
-        loop {
-            let key = self.keys[i];
-            if key == k {
-                return Some(&self.vals[i]);
-            }
-            if key == 0 {
-                return None;
-            }
-            i = (i + 1) & mask;
-        }
-    }
 }
 
 fn kind_rank(kind: u32) -> u32 {
@@ -374,6 +212,21 @@ impl Gazetteer {
             places: Vec::with_capacity(count(places, b'\n')),
             text: String::new(),
         };
+        g.add_names(names);
+        g.add_places(places);
+        g.add_demonyms(demonyms);
+        Gazetteer {
+            words: FlatMap::new(g.words),
+            phrases: FlatMap::new(g.phrases),
+            places: g.places,
+            text: Cow::Owned(g.text),
+        }
+    }
+}
+
+impl Building {
+    /// Given names and surnames (`names.tsv`: name, then flags `g`/`G`/`s`/`S`), and the titles.
+    fn add_names(&mut self, names: &str) {
         for line in names.lines() {
             let Some((name, flags)) = line.split_once('\t') else {
                 continue;
@@ -388,11 +241,18 @@ impl Gazetteer {
                     _ => 0,
                 };
             }
-            *g.words.entry(lower_hash(name)).or_default() |= f;
+            *self.words.entry(lower_hash(name)).or_default() |= f;
         }
-        for t in TITLES {
-            *g.words.entry(lower_hash(t)).or_default() |= TITLE;
+        let courtesy = COURTESY_TITLES
+            .iter()
+            .flat_map(|t| [t.to_string(), format!("{t}.")]);
+        for t in TITLES.iter().map(|t| t.to_string()).chain(courtesy) {
+            *self.words.entry(lower_hash(&t)).or_default() |= TITLE;
         }
+    }
+
+    /// Places (`places.tsv`: kind, country, population, names with the canonical one first).
+    fn add_places(&mut self, places: &str) {
         for line in places.lines() {
             let mut cols = line.split('\t');
             let (Some(kind), Some(cc), Some(pop), Some(names)) =
@@ -414,14 +274,14 @@ impl Gazetteer {
             let (Ok(country_len), Ok(name_len), Ok(at)) = (
                 u8::try_from(cc.len()),
                 u16::try_from(canonical.len()),
-                u32::try_from(g.text.len()),
+                u32::try_from(self.text.len()),
             ) else {
                 continue;
             };
-            let idx = g.places.len() as u32;
-            g.text.push_str(cc);
-            g.text.push_str(canonical);
-            g.places.push(PlaceRec {
+            let idx = self.places.len() as u32;
+            self.text.push_str(cc);
+            self.text.push_str(canonical);
+            self.places.push(PlaceRec {
                 at,
                 country_len,
                 name_len,
@@ -429,9 +289,13 @@ impl Gazetteer {
                 population,
             });
             for name in std::iter::once(canonical).chain(alts) {
-                g.add_place_phrase(name, idx);
+                self.add_place_phrase(name, idx);
             }
         }
+    }
+
+    /// Demonyms (`demonyms.tsv`: country, then forms).
+    fn add_demonyms(&mut self, demonyms: &str) {
         for line in demonyms.lines() {
             let Some((cc, forms)) = line.split_once('\t') else {
                 continue;
@@ -441,22 +305,14 @@ impl Gazetteer {
                 continue;
             }
             for form in forms.split('|') {
-                if let Some(p) = g.insert_phrase(form) {
+                if let Some(p) = self.insert_phrase(form) {
                     p.kinds |= 1 << KIND_DEMONYM;
                     p.demonym.get_or_insert([b[0], b[1]]);
                 }
             }
         }
-        Gazetteer {
-            words: FlatMap::new(g.words),
-            phrases: FlatMap::new(g.phrases),
-            places: g.places,
-            text: Cow::Owned(g.text),
-        }
     }
-}
 
-impl Building {
     fn insert_phrase(&mut self, name: &str) -> Option<&mut Phrase> {
         let (key, hashes) = phrase_key(name)?;
         let mut h = 0;
@@ -503,42 +359,6 @@ const NO_PLACE: u32 = u32::MAX;
 const PHRASE_PREFIX: u8 = 1;
 const PHRASE_DEMONYM: u8 = 2;
 
-/// Little-endian reader over the binary gazetteer that reports running out of bytes as `None`.
-struct Reader<'b> {
-    b: &'b [u8],
-}
-
-impl<'b> Reader<'b> {
-    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
-        let (head, rest) = self.b.split_first_chunk::<N>()?;
-        self.b = rest;
-        Some(*head)
-    }
-    fn u8(&mut self) -> Option<u8> {
-        self.take::<1>().map(|[b]| b)
-    }
-    fn u16(&mut self) -> Option<u16> {
-        self.take().map(u16::from_le_bytes)
-    }
-    fn u32(&mut self) -> Option<u32> {
-        self.take().map(u32::from_le_bytes)
-    }
-    fn u64(&mut self) -> Option<u64> {
-        self.take().map(u64::from_le_bytes)
-    }
-    /// A count of records of `size` bytes each, checked against the bytes left so a bad
-    /// count cannot ask for a huge allocation.
-    fn count(&mut self, size: usize) -> Option<usize> {
-        let n = self.u32()? as usize;
-        (n.checked_mul(size)? <= self.b.len()).then_some(n)
-    }
-    fn bytes(&mut self, n: usize) -> Option<&'b [u8]> {
-        let (head, rest) = self.b.split_at_checked(n)?;
-        self.b = rest;
-        Some(head)
-    }
-}
-
 /// Entries of a map sorted by key, so the serialised form does not depend on table layout.
 fn sorted_entries<V: Copy + Default>(m: &FlatMap<V>) -> Vec<(u64, V)> {
     let mut e: Vec<(u64, V)> = m.entries().collect();
@@ -549,7 +369,7 @@ fn sorted_entries<V: Copy + Default>(m: &FlatMap<V>) -> Vec<(u64, V)> {
 impl Gazetteer {
     /// The gazetteer embedded in the binary: `gazette-train` writes the finished tables next
     /// to the TSV sources, so start-up copies arrays instead of tokenising and hashing every name.
-    pub fn embedded() -> &'static Gazetteer {
+    pub(crate) fn embedded() -> &'static Gazetteer {
         static G: OnceLock<Gazetteer> = OnceLock::new();
         G.get_or_init(|| {
             Gazetteer::from_bytes(EMBEDDED_BIN)
@@ -597,10 +417,8 @@ impl Gazetteer {
 
     /// Reads what `to_bytes` wrote; `None` if the bytes are truncated or inconsistent
     /// (lengths, place indices, text offsets, UTF-8), so lookups can index without checks.
-    pub fn from_bytes(b: &'static [u8]) -> Option<Gazetteer> {
-        let mut r = Reader {
-            b: b.strip_prefix(BIN_MAGIC)?,
-        };
+    pub(crate) fn from_bytes(b: &'static [u8]) -> Option<Gazetteer> {
+        let mut r = Reader::after_magic(b, BIN_MAGIC)?;
         let n = r.count(10)?;
         let mut words = Vec::with_capacity(n);
         for _ in 0..n {
@@ -649,7 +467,7 @@ impl Gazetteer {
                 && text.is_char_boundary(end)
         });
         if !places_ok
-            || !r.b.is_empty()
+            || !r.is_done()
             // Sorted and distinct, as `to_bytes` writes them: `FlatMap` needs distinct keys.
             || !words.windows(2).all(|w| w[0].0 < w[1].0)
             || !phrases.windows(2).all(|w| w[0].0 < w[1].0)
@@ -668,13 +486,13 @@ impl Gazetteer {
     }
 
     #[inline]
-    pub fn word_flags(&self, hash: u64) -> u16 {
+    pub(crate) fn word_flags(&self, hash: u64) -> u16 {
         self.words.get(hash).copied().unwrap_or(0)
     }
 
     /// Longest gazetteer phrases starting at capitalised tokens, left to right, non-overlapping.
     /// `flags` are the tokens' word flags, so only words seen in some place name start a lookup.
-    pub fn match_phrases(
+    pub(crate) fn match_phrases(
         &self,
         toks: &[Token],
         hashes: &[u64],
@@ -720,7 +538,7 @@ impl Gazetteer {
     }
 
     /// Place for an exact (case-insensitive) phrase.
-    pub fn place(&self, text: &str) -> Option<PlaceEntry<'_>> {
+    pub(crate) fn place(&self, text: &str) -> Option<PlaceEntry<'_>> {
         let p = self.phrases.get(phrase_hash(text)?)?;
         let r = self.places[p.place? as usize];
         let (a, c) = (r.at as usize, r.country_len as usize);
@@ -728,12 +546,11 @@ impl Gazetteer {
             country: &self.text[a..a + c],
             name: &self.text[a + c..a + c + r.name_len as usize],
             kind: r.kind as u32,
-            population: r.population,
         })
     }
 
     /// Country code of a demonym phrase such as `North Korean`.
-    pub fn demonym(&self, text: &str) -> Option<[u8; 2]> {
+    pub(crate) fn demonym(&self, text: &str) -> Option<[u8; 2]> {
         self.phrases.get(phrase_hash(text)?)?.demonym
     }
 }

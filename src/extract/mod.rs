@@ -4,7 +4,9 @@
 pub(crate) mod dates;
 pub(crate) mod entities;
 pub mod gazetteer;
+pub(crate) mod hash;
 pub(crate) mod published;
+pub(crate) mod reader;
 pub mod tagger;
 pub(crate) mod tokens;
 mod types;

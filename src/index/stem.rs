@@ -4,6 +4,8 @@
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
+use crate::extract::hash::spread;
+
 /// Distinct words remembered before the memo starts over; bounds memory on odd corpora.
 const CAPACITY: usize = 200_000;
 /// Longest word (and stem) kept in the memo, in bytes; longer words are rare and stemmed each
@@ -116,7 +118,7 @@ impl Inline {
 
     fn hash(&self) -> u64 {
         let word = |k: usize| u64::from_le_bytes(self.0[k * 8..k * 8 + 8].try_into().unwrap());
-        let h = (word(0) ^ word(1).rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let h = spread(word(0) ^ word(1).rotate_left(29));
         h ^ (h >> 31)
     }
 }

@@ -1,0 +1,210 @@
+//! What the tagger knows of a document before scoring it: tokens, word and shape hashes,
+//! gazetteer flags and phrase positions, and (for the second pass) the first pass's labels.
+
+use super::labels::{ROW, class_of, is_inside};
+use super::shape::shape_hash;
+use crate::extract::gazetteer::{Gazetteer, N_KINDS, PhraseMatch};
+use crate::extract::hash::{lower_hash_in, slot};
+use crate::extract::tokens::{self, ALLCAPS, Token, UPPER};
+
+/// Token window around a capitalised word whose words and shapes features may read.
+const CONTEXT: usize = 3;
+
+/// Per-document inputs shared by every position's feature extraction.
+pub(crate) struct Doc<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) toks: Vec<Token>,
+    /// Lower-cased word hash per token; 0 for tokens no feature reads.
+    pub(super) hashes: Vec<u64>,
+    /// Shape hash per token; 0 for tokens no feature reads.
+    pub(super) shapes: Vec<u64>,
+    /// Gazetteer word flags of the capitalised tokens.
+    pub(super) gaz: Vec<u16>,
+    /// Per token, four bits (begin, inside, last, unit) per gazetteer phrase kind it is part of.
+    pub(super) phrase: Vec<u32>,
+    pub(crate) matches: Vec<PhraseMatch>,
+    /// Labels the first pass gave to other occurrences of the same word (bit per class);
+    /// empty until the first pass is done.
+    pub(super) doc_labels: Vec<u8>,
+    pub(super) scratch: Scratch,
+}
+
+/// Per-document working memory, kept between documents so tagging does not allocate.
+#[derive(Default)]
+pub(crate) struct Buffers {
+    toks: Vec<Token>,
+    hashes: Vec<u64>,
+    shapes: Vec<u64>,
+    gaz: Vec<u16>,
+    phrase: Vec<u32>,
+    matches: Vec<PhraseMatch>,
+    doc_labels: Vec<u8>,
+    scratch: Scratch,
+}
+
+#[derive(Default)]
+pub(super) struct Scratch {
+    /// Static feature sums of the capitalised tokens, in order, for both passes.
+    pub(super) stat: Vec<[[i32; ROW]; 2]>,
+    /// Open-addressing table word hash → class bits for `set_doc_labels` (key 0 = empty).
+    keys: Vec<u64>,
+    bits: Vec<u8>,
+    /// Table slot of each capitalised token, in order.
+    slots: Vec<u32>,
+}
+
+impl<'a> Doc<'a> {
+    #[cfg(any(test, feature = "train"))]
+    pub(crate) fn new(text: &'a str, gaz: &Gazetteer) -> Doc<'a> {
+        Doc::with_buffers(text, gaz, Buffers::default())
+    }
+
+    /// Builds the document in `bufs`' memory; `into_buffers` hands it back for the next one.
+    pub(crate) fn with_buffers(text: &'a str, gaz: &Gazetteer, bufs: Buffers) -> Doc<'a> {
+        let Buffers {
+            toks,
+            hashes,
+            shapes,
+            gaz: gflags,
+            phrase,
+            matches,
+            mut doc_labels,
+            scratch,
+        } = bufs;
+        doc_labels.clear();
+        let mut doc = Doc {
+            text,
+            toks,
+            hashes,
+            shapes,
+            gaz: gflags,
+            phrase,
+            matches,
+            doc_labels,
+            scratch,
+        };
+        tokens::tokenize_into(text, &mut doc.toks);
+        doc.hash_words(gaz);
+        doc.matches.clear();
+        gaz.match_phrases(&doc.toks, &doc.hashes, &doc.gaz, &mut doc.matches);
+        doc.mark_phrases();
+        doc
+    }
+
+    /// Gives back the document's memory for reuse.
+    pub(crate) fn into_buffers(self) -> Buffers {
+        Buffers {
+            toks: self.toks,
+            hashes: self.hashes,
+            shapes: self.shapes,
+            gaz: self.gaz,
+            phrase: self.phrase,
+            matches: self.matches,
+            doc_labels: self.doc_labels,
+            scratch: self.scratch,
+        }
+    }
+
+    /// Fills in the word hashes, shapes and gazetteer flags that features read.
+    fn hash_words(&mut self, gaz: &Gazetteer) {
+        // Lower-case stretches are never scored, so their words and shapes are only needed
+        // as context of a nearby capitalised token; skip the rest.
+        let n = self.toks.len();
+        let (toks, hashes, shapes) = (&self.toks, &mut self.hashes, &mut self.shapes);
+        hashes.clear();
+        hashes.resize(n, 0);
+        shapes.clear();
+        shapes.resize(n, 0);
+        self.gaz.clear();
+        self.gaz.resize(n, 0);
+        let bytes = self.text.as_bytes();
+        for (i, t) in toks.iter().enumerate() {
+            if t.flags & UPPER == 0 {
+                continue;
+            }
+            for j in i.saturating_sub(CONTEXT)..(i + CONTEXT + 1).min(n) {
+                if hashes[j] == 0 {
+                    let tj = toks[j];
+                    hashes[j] = lower_hash_in(self.text, tj.start, tj.end);
+                }
+            }
+            // Shapes are read one token either side of scored positions, which are
+            // capitalised words and connectors just before one.
+            for j in i.saturating_sub(2)..(i + 2).min(n) {
+                if shapes[j] == 0 {
+                    let tj = toks[j];
+                    shapes[j] = shape_hash(&bytes[tj.start..tj.end], tj.flags & ALLCAPS != 0);
+                }
+            }
+            self.gaz[i] = gaz.word_flags(hashes[i]);
+        }
+    }
+
+    /// Sets each token's phrase bits from the gazetteer matches.
+    fn mark_phrases(&mut self) {
+        self.phrase.clear();
+        self.phrase.resize(self.toks.len(), 0);
+        for m in &self.matches {
+            for k in (0..N_KINDS).filter(|k| m.kinds & (1 << k) != 0) {
+                for j in 0..m.len {
+                    let pos = if m.len == 1 {
+                        3
+                    } else if j == 0 {
+                        0
+                    } else if j + 1 == m.len {
+                        2
+                    } else {
+                        1
+                    };
+                    self.phrase[m.first + j] |= 1 << (k * 4 + pos);
+                }
+            }
+        }
+    }
+
+    /// Records first-pass labels so the second pass can see how the same word was tagged elsewhere.
+    pub(super) fn set_doc_labels(&mut self, labels: &[u8]) {
+        // Per capitalised word: the classes it was given anywhere in the document.
+        let Scratch {
+            keys, bits, slots, ..
+        } = &mut self.scratch;
+        let n_upper = self.toks.iter().filter(|t| t.flags & UPPER != 0).count();
+        let size = (2 * n_upper).next_power_of_two().max(16);
+        keys.clear();
+        keys.resize(size, 0);
+        bits.clear();
+        bits.resize(size, 0);
+        slots.clear();
+        let shift = 64 - size.trailing_zeros();
+        for (i, t) in self.toks.iter().enumerate() {
+            if t.flags & UPPER == 0 {
+                continue;
+            }
+            // Key 0 marks an empty slot; a word hashing to 0 shares slot key 1.
+            let h = self.hashes[i].max(1);
+            let mut k = slot(h, shift);
+            while keys[k] != h && keys[k] != 0 {
+                k = (k + 1) & (size - 1);
+            }
+            keys[k] = h;
+            slots.push(k as u32);
+            let l = labels[i];
+            if let Some(c) = class_of(l) {
+                bits[k] |= 1 << c as u8;
+                // Whether the word sat inside a multi-token name matters for `Kim` after `Kim Jong-un`.
+                let multi = is_inside(l) || labels.get(i + 1).is_some_and(|&n| is_inside(n));
+                if multi {
+                    bits[k] |= 8 << c as u8;
+                }
+            }
+        }
+        self.doc_labels.clear();
+        self.doc_labels.resize(self.toks.len(), 0);
+        let mut next = slots.iter();
+        for (d, t) in self.doc_labels.iter_mut().zip(&self.toks) {
+            if t.flags & UPPER != 0 {
+                *d = bits[*next.next().expect("slot per capitalised token") as usize] | 64;
+            }
+        }
+    }
+}
