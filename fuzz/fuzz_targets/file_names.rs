@@ -18,7 +18,9 @@ fuzz_target!(|bytes: &[u8]| {
         let mut name = raw.to_vec();
         name.extend_from_slice(b".txt");
         let path = root.join(OsStr::from_bytes(&name));
-        let Some(parent) = path.parent() else { continue };
+        let Some(parent) = path.parent() else {
+            continue;
+        };
         if !parent.starts_with(&root) || std::fs::create_dir_all(parent).is_err() {
             continue;
         }
@@ -26,7 +28,9 @@ fuzz_target!(|bytes: &[u8]| {
             continue;
         }
         let relative = path.strip_prefix(&root).unwrap();
-        let hidden = relative.components().any(|c| c.as_os_str().as_bytes().starts_with(b"."));
+        let hidden = relative
+            .components()
+            .any(|c| c.as_os_str().as_bytes().starts_with(b"."));
         articles += usize::from(!hidden);
     }
     let walked = gazette::walk::walk(&root).unwrap();

@@ -7,7 +7,16 @@ use gazette::article::Article;
 use gazette::extract;
 use libfuzzer_sys::fuzz_target;
 
-const KEYS: &[&str] = &["title", "date", "published", "source", "url", "", "---", "date "];
+const KEYS: &[&str] = &[
+    "title",
+    "date",
+    "published",
+    "source",
+    "url",
+    "",
+    "---",
+    "date ",
+];
 
 fuzz_target!(|bytes: &[u8]| {
     let mut file = b"---\n".to_vec();
@@ -27,16 +36,27 @@ fuzz_target!(|bytes: &[u8]| {
     let found = extract::extract(&article, "fuzz.txt");
     if let Some(day) = found.published {
         let text = day.to_string();
-        assert!(text.len() == 10 && (1..=9999).contains(&day.year()), "{text}");
+        assert!(
+            text.len() == 10 && (1..=9999).contains(&day.year()),
+            "{text}"
+        );
     }
     let spans = (found.people.iter().flat_map(|p| &p.mentions))
         .chain(found.places.iter().flat_map(|p| &p.mentions))
         .map(|m| (m.start, m.end))
         .chain(found.dates.iter().map(|d| (d.start, d.end)));
     for (start, end) in spans {
-        assert!(start < end && end <= file.len(), "span {start}..{end} of {}", file.len());
+        assert!(
+            start < end && end <= file.len(),
+            "span {start}..{end} of {}",
+            file.len()
+        );
     }
     for date in &found.dates {
-        assert!(date.value.split('-').next().is_some_and(|y| y.len() == 4), "{}", date.value);
+        assert!(
+            date.value.split('-').next().is_some_and(|y| y.len() == 4),
+            "{}",
+            date.value
+        );
     }
 });

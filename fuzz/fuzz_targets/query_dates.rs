@@ -7,42 +7,58 @@
 use std::sync::OnceLock;
 
 use gazette::index::GazetteIndex;
-use gazette::index::sync::{SyncOptions, Syncer};
 use gazette::query::{self, SearchRequest, Sort};
 use libfuzzer_sys::fuzz_target;
 
 const PIECES: &[&str] = &[
-    "dates:", "published:", "title:", "people:", "countries:", "[", "]", "{", "}", " TO ", "*",
-    "\"", "'", "\\", "(", ")", " ", "+", "-", "AND ", "OR ", "NOT ", "2023", "2023-09",
-    "2023-09-13", "0001-01-01", "9999-12-31", "10000", "1066-10-14", "2023-13", "2023-02-30",
-    "-5", "99999999999999999999", "Kim", "Putin", "x",
+    "dates:",
+    "published:",
+    "title:",
+    "people:",
+    "countries:",
+    "[",
+    "]",
+    "{",
+    "}",
+    " TO ",
+    "*",
+    "\"",
+    "'",
+    "\\",
+    "(",
+    ")",
+    " ",
+    "+",
+    "-",
+    "AND ",
+    "OR ",
+    "NOT ",
+    "2023",
+    "2023-09",
+    "2023-09-13",
+    "0001-01-01",
+    "9999-12-31",
+    "10000",
+    "1066-10-14",
+    "2023-13",
+    "2023-02-30",
+    "-5",
+    "99999999999999999999",
+    "Kim",
+    "Putin",
+    "x",
 ];
+
+#[path = "fixture.rs"]
+mod fixture;
 
 fn index() -> &'static GazetteIndex {
     static INDEX: OnceLock<(tempfile::TempDir, GazetteIndex)> = OnceLock::new();
-    &INDEX
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
-            let corpus = dir.path().join("corpus");
-            std::fs::create_dir(&corpus).unwrap();
-            let articles = [
+    &INDEX.get_or_init(|| fixture::index(&[
                 ("a.txt", "---\ndate: 2023-09-13\n---\nKim meets Putin\n\nKim Jong-un met Vladimir Putin in Vladivostok on September 13, 2023.\n"),
                 ("b.md", "---\ndate: 1066-10-14\n---\nOld chronicle\n\nThe battle, on October 14, 1066, at Hastings.\n"),
                 ("c.txt", "Undated\n\nA note from Paris about March 2020.\n"),
-            ];
-            for (name, text) in articles {
-                std::fs::write(corpus.join(name), text).unwrap();
-            }
-            let corpus = gazette::walk::corpus_root(&corpus).unwrap();
-            let dir_index = dir.path().join("index");
-            let (index, mut writer) =
-                GazetteIndex::open_for_writing(&dir_index, &corpus, false, 1).unwrap();
-            let options = SyncOptions { threads: 1, max_size: 1 << 20, batch: 100, rebuild: false };
-            Syncer::new(&index, &mut writer, options).unwrap().full(&|_| {}).unwrap();
-            drop(writer);
-            (dir, index)
-        })
-        .1
+            ])).1
 }
 
 fuzz_target!(|bytes: &[u8]| {
@@ -62,7 +78,11 @@ fuzz_target!(|bytes: &[u8]| {
             facets: true,
         };
         if let Ok(results) = query::search(index(), &request, None) {
-            assert!(results.total <= 3, "{query:?}: {} hits of 3 articles", results.total);
+            assert!(
+                results.total <= 3,
+                "{query:?}: {} hits of 3 articles",
+                results.total
+            );
         }
     }
 });
