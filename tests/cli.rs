@@ -919,9 +919,21 @@ fn start_watch(
     std::process::Child,
     std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
 ) {
+    start_watch_with(env, &[])
+}
+
+/// Starts `gazette watch --json` with `extra` arguments and waits for its first summary line.
+fn start_watch_with(
+    env: &Env,
+    extra: &[&str],
+) -> (
+    std::process::Child,
+    std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+) {
     use std::io::BufRead;
     let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
         .args(["watch", "--json"])
+        .args(extra)
         .current_dir(env.dir.path())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -1265,8 +1277,8 @@ struct Watching {
 
 #[cfg(unix)]
 impl Watching {
-    fn start(env: &Env) -> Watching {
-        let (child, lines) = start_watch(env);
+    fn start(env: &Env, extra: &[&str]) -> Watching {
+        let (child, lines) = start_watch_with(env, extra);
         let (tx, passes) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in lines.map_while(|line| line.ok()) {
@@ -1325,7 +1337,7 @@ fn an_idle_watch_makes_no_pass_until_something_changes() {
     let env = Env::indexed();
     generate(&env, 0..200);
     env.ok(&["index"]);
-    let watching = Watching::start(&env);
+    let watching = Watching::start(&env, &[]);
     // Its own walk and reads are no change: a watch that reacted to them would pass again and
     // again (each pass prints a line with --json).
     let idle = watching
@@ -1349,7 +1361,7 @@ fn an_idle_watch_makes_no_pass_until_something_changes() {
 #[test]
 fn watch_syncs_a_file_dropped_edited_and_removed_in_a_sub_folder() {
     let env = Env::indexed();
-    let watching = Watching::start(&env);
+    let watching = Watching::start(&env, &[]);
     let changed = std::time::Instant::now();
     env.write("asia/drop.txt", "Dropped\n\nA zdropx story.\n");
     watching.reflects(changed, "a dropped file", || {
@@ -1377,7 +1389,7 @@ fn watch_syncs_a_folder_moved_in_renamed_and_removed() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, format!("Batch {name}\n\nA zbatchx story.\n")).unwrap();
     }
-    let watching = Watching::start(&env);
+    let watching = Watching::start(&env, &[]);
     let expect = |folder: &str| -> Vec<String> {
         ["a.txt", "b.md", "deeper/c.txt"]
             .map(|name| format!("corpus/{folder}/{name}"))
@@ -1408,4 +1420,26 @@ fn watch_syncs_a_folder_moved_in_renamed_and_removed() {
         (&summary["unchanged"], &summary["docs"]),
         (&5.into(), &5.into())
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_index_inside_the_corpus_causes_no_pass_of_its_own() {
+    let env = Env::new();
+    env.write("d/a.txt", "Alpha\n\nA zalphax story.\n");
+    let watching = Watching::start(&env, &["--index", "corpus/idx"]);
+    let changed = std::time::Instant::now();
+    env.write("d/b.txt", "Beta\n\nA zbetax story.\n");
+    watching.reflects(changed, "a new file", || {
+        env.hits("zbetax", &["--index", "corpus/idx"]) == ["b.txt"]
+    });
+    // The commit rewrote the index's files, inside the corpus: that is no change to it.
+    let idle = watching
+        .passes
+        .recv_timeout(std::time::Duration::from_millis(1500));
+    assert!(
+        idle.is_err(),
+        "a pass after the index's own commit: {idle:?}"
+    );
+    watching.stop();
 }

@@ -41,7 +41,7 @@ pub fn run(
     // Watching starts before the first pass, so that a file written while it runs is not missed.
     let (tx, rx) = mpsc::channel();
     let mut watcher =
-        notify::recommended_watcher(changes(config.corpus.clone(), tx)).map_err(watch_error)?;
+        notify::recommended_watcher(changes(Scope::new(config), tx)).map_err(watch_error)?;
     watcher
         .watch(&config.corpus, RecursiveMode::Recursive)
         .map_err(watch_error)?;
@@ -83,16 +83,41 @@ enum Seen {
     Everything,
 }
 
+/// Where changes count: the corpus, less the index folder when it lies inside it, whose files
+/// change with every commit.
+#[derive(Debug)]
+struct Scope {
+    root: PathBuf,
+    index: Option<PathBuf>,
+}
+
+impl Scope {
+    fn new(config: &SyncConfig) -> Scope {
+        let index = std::fs::canonicalize(&config.index).ok();
+        Scope {
+            index: index
+                .filter(|index| index.starts_with(&config.corpus) && *index != config.corpus),
+            root: config.corpus.clone(),
+        }
+    }
+
+    fn covers(&self, path: &Path) -> bool {
+        self.index
+            .as_ref()
+            .is_none_or(|index| !path.starts_with(index))
+    }
+}
+
 /// The watcher's event handler: passes on what the events say changed in the corpus. Events
 /// that change nothing are dropped here, before they wake the loop; among them are all that
-/// gazette's own reads cause, so that a pass never causes another.
+/// gazette's own reads and index writes cause, so that a pass never causes another.
 fn changes(
-    root: PathBuf,
+    scope: Scope,
     tx: mpsc::Sender<Seen>,
 ) -> impl FnMut(notify::Result<Event>) + Send + 'static {
     move |event| {
         let seen = match event {
-            Ok(event) => seen(&root, event),
+            Ok(event) => seen(&scope, event),
             // The watcher lost track (a folder it could not watch, a read error).
             Err(_) => Some(Seen::Everything),
         };
@@ -103,8 +128,8 @@ fn changes(
     }
 }
 
-/// What one event says may have changed under the corpus `root`, if anything.
-fn seen(root: &Path, event: Event) -> Option<Seen> {
+/// What one event says may have changed in `scope`, if anything.
+fn seen(scope: &Scope, event: Event) -> Option<Seen> {
     let files_only = match event.kind {
         // Opening, reading, closing: what every walk and read does to files and folders.
         EventKind::Access(_) => return None,
@@ -118,12 +143,14 @@ fn seen(root: &Path, event: Event) -> Option<Seen> {
         // or a folder, the path's subtree is synced.
         _ => false,
     };
+    let root = &scope.root;
     if event.paths.iter().any(|path| path == root) {
         return Some(Seen::Everything);
     }
     let paths: Vec<PathBuf> = event
         .paths
         .into_iter()
+        .filter(|path| scope.covers(path))
         .filter(|path| match files_only {
             true => walk::key_under(root, path).is_some(),
             false => walk::tree_key(root, path).is_some(),
@@ -285,8 +312,11 @@ mod tests {
     #[test]
     fn reads_change_nothing_and_changes_name_what_to_sync() {
         use notify::event::{AccessKind, AccessMode, DataChange, Flag, RenameMode};
-        let root = Path::new("/corpus");
-        let at = |kind, path: &str| seen(root, Event::new(kind).add_path(PathBuf::from(path)));
+        let scope = Scope {
+            root: PathBuf::from("/corpus"),
+            index: Some(PathBuf::from("/corpus/idx")),
+        };
+        let at = |kind, path: &str| seen(&scope, Event::new(kind).add_path(PathBuf::from(path)));
         let paths = |path: &str| Some(Seen::Paths(vec![PathBuf::from(path)]));
         // What every walk and read does to folders and files is no change.
         let open = EventKind::Access(AccessKind::Open(AccessMode::Any));
@@ -310,6 +340,10 @@ mod tests {
         // The corpus folder itself, or events lost: only a full walk can tell.
         assert_eq!(at(removed, "/corpus"), Some(Seen::Everything));
         let lost = Event::new(EventKind::Other).set_flag(Flag::Rescan);
-        assert_eq!(seen(root, lost), Some(Seen::Everything));
+        assert_eq!(seen(&scope, lost), Some(Seen::Everything));
+        // The index's own files change with every commit.
+        let renamed_to = EventKind::Modify(ModifyKind::Name(RenameMode::To));
+        assert_eq!(at(renamed_to, "/corpus/idx/meta.json"), None);
+        assert_eq!(at(renamed_to, "/corpus/idx2"), paths("/corpus/idx2"));
     }
 }
