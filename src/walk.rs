@@ -115,72 +115,113 @@ pub fn walk(root: &Path) -> Result<Walk> {
         _ => Error::io(root, e),
     })?;
     let root_is_dir = meta.is_dir();
-    let mut found = Walk::default();
-    // Reading the folders is cheap; a `stat` per file is most of a large corpus's walk and is
-    // spread over the threads.
-    let candidates = found.list(root, root_is_dir);
-    let examined: Vec<std::result::Result<FileEntry, (PathBuf, io::Error)>> = candidates
-        .into_par_iter()
-        .map(|entry| examine(root, root_is_dir, entry))
-        .collect();
-    for file in examined {
-        match file {
-            Ok(file) => found.files.push(file),
-            Err((path, err)) if err.kind() == io::ErrorKind::NotFound => {
-                found
-                    .skipped
-                    .push(Skip::new(&path, format!("cannot stat: {err}")));
-            }
-            Err((path, err)) => found.unread(root, &path, false, format!("cannot stat: {err}")),
-        }
+    let mut found = Start {
+        root,
+        path: root,
+        // The root, even through a link: the user named it.
+        follow: true,
+        by_name: !root_is_dir,
     }
+    .walk();
     if !root_is_dir && found.files.is_empty() && found.skipped.is_empty() {
         found
             .skipped
             .push(Skip::new(root, "not a .txt or .md file"));
     }
-    found.files.par_sort_unstable_by(|a, b| a.key.cmp(&b.key));
-    found.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    found.unreadable.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(found)
 }
 
-/// The entry of a regular file named like an article, with its size and modification time.
-fn examine(
-    root: &Path,
-    root_is_dir: bool,
-    entry: walkdir::DirEntry,
-) -> std::result::Result<FileEntry, (PathBuf, io::Error)> {
-    let meta = match std::fs::symlink_metadata(entry.path()) {
-        Ok(meta) => meta,
-        Err(err) => return Err((entry.into_path(), err)),
-    };
-    let key = if root_is_dir {
-        relative_key(root, entry.path())
-    } else {
-        path_text(Path::new(entry.file_name()))
-    };
-    Ok(FileEntry {
-        path: entry.into_path(),
-        key,
-        size: meta.len(),
-        mtime: mtime_nanos(&meta),
-    })
+/// What lies at `path` under the corpus folder `root`, found as [`walk`] finds it: the article
+/// it is, or the articles under it when it is a folder, or nothing when it is gone. A link at
+/// `path` itself is not followed either. Keys are relative to `root`.
+pub(crate) fn walk_tree(root: &Path, path: &Path) -> Walk {
+    match std::fs::symlink_metadata(path) {
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Walk::default(),
+        _ => Start {
+            root,
+            path,
+            follow: false,
+            by_name: false,
+        }
+        .walk(),
+    }
+}
+
+/// Where a walk starts, and how it names what it finds.
+#[derive(Clone, Copy)]
+struct Start<'a> {
+    /// The corpus root, which keys are relative to.
+    root: &'a Path,
+    /// The root or a path under it.
+    path: &'a Path,
+    /// A link at `path` is followed.
+    follow: bool,
+    /// Files are keyed by their name alone (a corpus that is one file).
+    by_name: bool,
+}
+
+impl Start<'_> {
+    fn walk(self) -> Walk {
+        let mut found = Walk::default();
+        // Reading the folders is cheap; a `stat` per file is most of a large corpus's walk and
+        // is spread over the threads.
+        let candidates = found.list(self);
+        let examined: Vec<std::result::Result<FileEntry, (PathBuf, io::Error)>> = candidates
+            .into_par_iter()
+            .map(|entry| self.examine(entry))
+            .collect();
+        for file in examined {
+            match file {
+                Ok(file) => found.files.push(file),
+                Err((path, err)) if err.kind() == io::ErrorKind::NotFound => {
+                    found
+                        .skipped
+                        .push(Skip::new(&path, format!("cannot stat: {err}")));
+                }
+                Err((path, err)) => {
+                    found.unread(self.root, &path, false, format!("cannot stat: {err}"));
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    /// The entry of a regular file named like an article, with its size and modification time.
+    fn examine(
+        self,
+        entry: walkdir::DirEntry,
+    ) -> std::result::Result<FileEntry, (PathBuf, io::Error)> {
+        let meta = match std::fs::symlink_metadata(entry.path()) {
+            Ok(meta) => meta,
+            Err(err) => return Err((entry.into_path(), err)),
+        };
+        let key = if self.by_name {
+            path_text(Path::new(entry.file_name()))
+        } else {
+            relative_key(self.root, entry.path())
+        };
+        Ok(FileEntry {
+            path: entry.into_path(),
+            key,
+            size: meta.len(),
+            mtime: mtime_nanos(&meta),
+        })
+    }
 }
 
 impl Walk {
     /// Reads the folders: the entries that may be articles, once examined. Everything else named
     /// like an article, and every folder that could not be read, is recorded.
-    fn list(&mut self, root: &Path, root_is_dir: bool) -> Vec<walkdir::DirEntry> {
-        let entries = WalkDir::new(root)
+    fn list(&mut self, start: Start) -> Vec<walkdir::DirEntry> {
+        let entries = WalkDir::new(start.path)
             .follow_links(false)
+            .follow_root_links(start.follow)
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
         let mut candidates = Vec::new();
         for entry in entries {
             match entry {
-                // The root folder, even through a link: the user named it.
-                Ok(entry) if entry.depth() == 0 && root_is_dir => {}
                 Ok(entry) if entry.file_type().is_dir() || !is_article_name(entry.path()) => {}
                 Ok(entry) => match not_regular(entry.file_type()) {
                     None => candidates.push(entry),
@@ -188,17 +229,36 @@ impl Walk {
                 },
                 Err(err) => {
                     // Without a path the error came from inside a folder listing; which folder
-                    // is unknown, so the whole corpus counts as unread.
-                    let path = err.path().unwrap_or(root);
+                    // is unknown, so all the walk covers counts as unread.
+                    let path = err.path().unwrap_or(start.path);
                     let reason = match err.io_error() {
                         Some(io) => format!("cannot read folder: {io}"),
                         None => format!("cannot read folder: {err}"),
                     };
-                    self.unread(root, path, true, reason);
+                    self.unread(start.root, path, true, reason);
                 }
             }
         }
         candidates
+    }
+
+    /// Puts files, skips and unreadable paths in key order, each once: what several walks
+    /// found, merged, may hold some twice.
+    pub(crate) fn sort(&mut self) {
+        self.files.par_sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        self.files.dedup_by(|a, b| a.key == b.key);
+        self.skipped
+            .sort_by(|a, b| (&a.path, &a.reason).cmp(&(&b.path, &b.reason)));
+        self.skipped.dedup();
+        self.unreadable.sort_by(|a, b| a.key.cmp(&b.key));
+        self.unreadable.dedup();
+    }
+
+    /// Adds what another walk found; [`Walk::sort`] then puts the whole in order.
+    pub(crate) fn extend(&mut self, other: Walk) {
+        self.files.extend(other.files);
+        self.skipped.extend(other.skipped);
+        self.unreadable.extend(other.unreadable);
     }
 
     /// Records that `path` could not be read (or examined), as a skip and as unreadable.
@@ -310,22 +370,17 @@ fn type_name(kind: FileType) -> &'static str {
 /// The key of `path` when it is a file the corpus would hold: under `root`, not hidden, with
 /// an article's extension. Watchers see every path; this keeps the ones a walk would yield.
 pub fn key_under(root: &Path, path: &Path) -> Option<String> {
+    tree_key(root, path).filter(|_| is_article_name(path))
+}
+
+/// The key of `path` when a walk of the corpus `root` would look at it or into it: strictly
+/// under `root`, and neither hidden nor in a hidden folder.
+pub(crate) fn tree_key(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
-    if rel.iter().any(is_hidden) || !is_article_name(path) {
+    if rel.as_os_str().is_empty() || rel.iter().any(is_hidden) {
         return None;
     }
     Some(relative_key(root, path))
-}
-
-/// The entry for one file, or None when it is gone or is not a regular file (links included).
-pub fn entry(path: &Path, key: &str) -> Option<FileEntry> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    meta.is_file().then(|| FileEntry {
-        path: path.to_path_buf(),
-        key: key.to_string(),
-        size: meta.len(),
-        mtime: mtime_nanos(&meta),
-    })
 }
 
 pub fn mtime_nanos(meta: &std::fs::Metadata) -> i64 {
@@ -695,5 +750,74 @@ mod tests {
         assert_eq!(shown(&cwd.join("corpus/x.txt")), "corpus/x.txt");
         assert_eq!(shown(Path::new("/elsewhere/x.txt")), "/elsewhere/x.txt");
         assert_eq!(shown(Path::new("rel/x.txt")), "rel/x.txt");
+    }
+
+    fn keys(found: &Walk) -> Vec<&str> {
+        found.files.iter().map(|f| f.key.as_str()).collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_tree_walk_keys_from_the_root_and_follows_no_link_where_it_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("d/e")).unwrap();
+        std::fs::create_dir_all(root.join("d/.h")).unwrap();
+        for name in [
+            "d/a.txt",
+            "d/e/b.md",
+            "d/.h/c.txt",
+            "d/e/pic.png",
+            "other.txt",
+        ] {
+            std::fs::write(root.join(name), "x").unwrap();
+        }
+        std::os::unix::fs::symlink(root.join("d"), root.join("l")).unwrap();
+        std::os::unix::fs::symlink(root.join("other.txt"), root.join("l.txt")).unwrap();
+        assert_eq!(
+            keys(&walk_tree(root, &root.join("d"))),
+            ["d/a.txt", "d/e/b.md"]
+        );
+        assert_eq!(keys(&walk_tree(root, &root.join("d/e/b.md"))), ["d/e/b.md"]);
+        let gone = walk_tree(root, &root.join("gone"));
+        assert!(gone.files.is_empty() && gone.skipped.is_empty() && gone.unreadable.is_empty());
+        let linked = walk_tree(root, &root.join("l"));
+        assert!(linked.files.is_empty() && linked.skipped.is_empty());
+        let link = walk_tree(root, &root.join("l.txt"));
+        assert!(link.files.is_empty());
+        assert_eq!(link.skipped[0].reason, LINK);
+    }
+
+    #[test]
+    fn tree_keys_lie_strictly_under_the_root_and_are_never_hidden() {
+        let root = Path::new("/corpus");
+        let key = |path: &str| tree_key(root, Path::new(path));
+        assert_eq!(key("/corpus/d"), Some("d".into()));
+        assert_eq!(key("/corpus/d/a.txt"), Some("d/a.txt".into()));
+        for outside in [
+            "/corpus",
+            "/corpus/.git",
+            "/corpus/d/.h/a.txt",
+            "/elsewhere/a.txt",
+        ] {
+            assert_eq!(key(outside), None, "{outside}");
+        }
+        assert_eq!(key_under(root, Path::new("/corpus/d")), None);
+        assert_eq!(
+            key_under(root, Path::new("/corpus/d/a.txt")),
+            Some("d/a.txt".into())
+        );
+    }
+
+    #[test]
+    fn merged_walks_hold_each_file_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("d")).unwrap();
+        std::fs::write(root.join("d/a.txt"), "x").unwrap();
+        let mut found = walk_tree(root, &root.join("d"));
+        found.extend(walk_tree(root, &root.join("d/a.txt")));
+        found.sort();
+        assert_eq!(keys(&found), ["d/a.txt"]);
     }
 }

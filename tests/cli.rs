@@ -919,9 +919,21 @@ fn start_watch(
     std::process::Child,
     std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
 ) {
+    start_watch_with(env, &[])
+}
+
+/// Starts `gazette watch --json` with `extra` arguments and waits for its first summary line.
+fn start_watch_with(
+    env: &Env,
+    extra: &[&str],
+) -> (
+    std::process::Child,
+    std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+) {
     use std::io::BufRead;
     let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
         .args(["watch", "--json"])
+        .args(extra)
         .current_dir(env.dir.path())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -1360,4 +1372,183 @@ fn searching_writes_nothing_into_the_index_folder() {
     assert_eq!(env.hits("mombasa", &["--index", "copy"]), ["tea.txt"]);
     env.ok(&["stats", "--index", "copy"]);
     assert_eq!(folder_names(&copy), before);
+}
+
+// ---- Issue 16, defect 02 (branch `watch16`): a watch that is idle when nothing changes ----
+
+/// A running `gazette watch --json`, its first pass done, with the summary of each later pass
+/// on a channel. Dropping it kills the process, so a failed test leaves none behind.
+#[cfg(unix)]
+struct Watching {
+    child: std::process::Child,
+    passes: std::sync::mpsc::Receiver<Value>,
+}
+
+#[cfg(unix)]
+impl Watching {
+    fn start(env: &Env, extra: &[&str]) -> Watching {
+        let (child, lines) = start_watch_with(env, extra);
+        let (tx, passes) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in lines.map_while(|line| line.ok()) {
+                if tx.send(serde_json::from_str(&line).unwrap()).is_err() {
+                    break;
+                }
+            }
+        });
+        Watching { child, passes }
+    }
+
+    /// Waits for passes until `done` holds after one; that pass must end within 2 s of
+    /// `changed`, the latency promised for a settled file.
+    fn reflects(&self, changed: std::time::Instant, what: &str, done: impl Fn() -> bool) {
+        let deadline = changed + std::time::Duration::from_secs(2);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.passes.recv_timeout(left) {
+                Ok(_) if done() => return,
+                Ok(_) => {}
+                Err(_) => panic!("{what}: not in the index 2 s after the change"),
+            }
+        }
+    }
+
+    fn stop(mut self) {
+        interrupt(&self.child);
+        assert!(self.child.wait().unwrap().success());
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The paths of the hits of a JSON search, sorted.
+fn hit_paths(env: &Env, query: &str) -> Vec<String> {
+    let results = env.json(&["search", query]);
+    let mut paths: Vec<String> = results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["path"].as_str().unwrap().to_string())
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[cfg(unix)]
+#[test]
+fn an_idle_watch_makes_no_pass_until_something_changes() {
+    let env = Env::indexed();
+    generate(&env, 0..200);
+    env.ok(&["index"]);
+    let watching = Watching::start(&env, &[]);
+    // Its own walk and reads are no change: a watch that reacted to them would pass again and
+    // again (each pass prints a line with --json).
+    let idle = watching
+        .passes
+        .recv_timeout(std::time::Duration::from_millis(2500));
+    assert!(idle.is_err(), "a pass with nothing changed: {idle:?}");
+    let changed = std::time::Instant::now();
+    env.write("gen/late.txt", "Late\n\nA zlatex story.\n");
+    watching.reflects(changed, "a new file", || {
+        env.hits("zlatex", &[]) == ["late.txt"]
+    });
+    // The file's own pass read it; that read is no change either.
+    let idle = watching
+        .passes
+        .recv_timeout(std::time::Duration::from_millis(1500));
+    assert!(idle.is_err(), "a pass after the last change: {idle:?}");
+    watching.stop();
+}
+
+#[cfg(unix)]
+#[test]
+fn watch_syncs_a_file_dropped_edited_and_removed_in_a_sub_folder() {
+    let env = Env::indexed();
+    let watching = Watching::start(&env, &[]);
+    let changed = std::time::Instant::now();
+    env.write("asia/drop.txt", "Dropped\n\nA zdropx story.\n");
+    watching.reflects(changed, "a dropped file", || {
+        env.hits("zdropx", &[]) == ["drop.txt"]
+    });
+    let changed = std::time::Instant::now();
+    env.write("asia/drop.txt", "Edited\n\nA zeditx story.\n");
+    watching.reflects(changed, "an edit", || {
+        env.hits("zeditx", &[]) == ["drop.txt"] && env.hits("zdropx", &[]).is_empty()
+    });
+    let changed = std::time::Instant::now();
+    std::fs::remove_file(env.corpus().join("asia/drop.txt")).unwrap();
+    watching.reflects(changed, "a removal", || env.hits("zeditx", &[]).is_empty());
+    watching.stop();
+    assert_eq!(env.json(&["index"])["unchanged"], 5);
+}
+
+#[cfg(unix)]
+#[test]
+fn watch_syncs_a_folder_moved_in_renamed_and_removed() {
+    let env = Env::indexed();
+    let outside = env.dir.path().join("outside");
+    for name in ["a.txt", "b.md", "deeper/c.txt"] {
+        let path = outside.join("batch").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, format!("Batch {name}\n\nA zbatchx story.\n")).unwrap();
+    }
+    let watching = Watching::start(&env, &[]);
+    let expect = |folder: &str| -> Vec<String> {
+        ["a.txt", "b.md", "deeper/c.txt"]
+            .map(|name| format!("corpus/{folder}/{name}"))
+            .to_vec()
+    };
+    let changed = std::time::Instant::now();
+    std::fs::rename(outside.join("batch"), env.corpus().join("batch")).unwrap();
+    watching.reflects(changed, "a folder moved in", || {
+        hit_paths(&env, "zbatchx") == expect("batch")
+    });
+    let changed = std::time::Instant::now();
+    std::fs::rename(
+        env.corpus().join("batch"),
+        env.corpus().join("europe/moved"),
+    )
+    .unwrap();
+    watching.reflects(changed, "a folder renamed", || {
+        hit_paths(&env, "zbatchx") == expect("europe/moved")
+    });
+    let changed = std::time::Instant::now();
+    std::fs::remove_dir_all(env.corpus().join("europe/moved")).unwrap();
+    watching.reflects(changed, "a folder removed", || {
+        hit_paths(&env, "zbatchx").is_empty()
+    });
+    watching.stop();
+    let summary = env.json(&["index"]);
+    assert_eq!(
+        (&summary["unchanged"], &summary["docs"]),
+        (&5.into(), &5.into())
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_index_inside_the_corpus_causes_no_pass_of_its_own() {
+    let env = Env::new();
+    env.write("d/a.txt", "Alpha\n\nA zalphax story.\n");
+    let watching = Watching::start(&env, &["--index", "corpus/idx"]);
+    let changed = std::time::Instant::now();
+    env.write("d/b.txt", "Beta\n\nA zbetax story.\n");
+    watching.reflects(changed, "a new file", || {
+        env.hits("zbetax", &["--index", "corpus/idx"]) == ["b.txt"]
+    });
+    // The commit rewrote the index's files, inside the corpus: that is no change to it.
+    let idle = watching
+        .passes
+        .recv_timeout(std::time::Duration::from_millis(1500));
+    assert!(
+        idle.is_err(),
+        "a pass after the index's own commit: {idle:?}"
+    );
+    watching.stop();
 }

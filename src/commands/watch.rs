@@ -3,16 +3,18 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use notify::{RecursiveMode, Watcher};
+use notify::event::{CreateKind, ModifyKind, RemoveKind};
+use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use super::sync::SyncConfig;
 use crate::error::{Error, Result};
 use crate::index::sync::{Progress, Syncer};
+use crate::walk;
 
 /// A file is indexed once no event has touched it for this long, so that a file still being
 /// written is not read half-way (a slow writer costs one extra update, never a lost one).
@@ -26,7 +28,8 @@ const PAUSE: Duration = Duration::from_millis(50);
 const TICK: Duration = Duration::from_millis(100);
 
 /// Runs until `stop` is set; every pass is committed before the next event is handled, so
-/// stopping at any point leaves everything seen so far searchable.
+/// stopping at any point leaves everything seen so far searchable. With `--json` every pass
+/// prints its summary, quiet or not, so that a program can follow what the watcher does.
 pub fn run(
     config: &SyncConfig,
     stop: &AtomicBool,
@@ -35,34 +38,26 @@ pub fn run(
 ) -> Result<()> {
     let (index, mut writer) = config.open()?;
     let mut syncer = Syncer::new(&index, &mut writer, config.sync.clone())?.stop_on(stop);
-    let first = syncer.full(progress)?;
-    config.report(&first, out)?;
-
+    // Watching starts before the first pass, so that a file written while it runs is not missed.
     let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(tx).map_err(watch_error)?;
+    let mut watcher =
+        notify::recommended_watcher(changes(Scope::new(config), tx)).map_err(watch_error)?;
     watcher
         .watch(&config.corpus, RecursiveMode::Recursive)
         .map_err(watch_error)?;
+    let first = syncer.full(progress)?;
+    config.report(&first, out)?;
 
     let mut pending = Pending::default();
     while !stop.load(Ordering::Relaxed) {
         match rx.recv_timeout(pending.wait(Instant::now())) {
-            Ok(Ok(event)) => {
+            Ok(Seen::Paths(paths)) => {
                 let now = Instant::now();
-                if event.need_rescan() {
-                    pending.rescan(now);
-                }
-                for path in event.paths {
-                    // A folder created, moved or deleted as a whole brings no event for the
-                    // files inside it: only a walk finds them.
-                    if path.is_dir() || !path.exists() && path.extension().is_none() {
-                        pending.rescan(now);
-                    }
+                for path in paths {
                     pending.touch(path, now);
                 }
             }
-            // The watcher lost track (queue overflow and the like): walk everything.
-            Ok(Err(_)) => pending.rescan(Instant::now()),
+            Ok(Seen::Everything) => pending.rescan(Instant::now()),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
@@ -71,11 +66,97 @@ pub fn run(
             Due::Paths(paths) => syncer.paths(&paths)?,
             Due::Nothing => continue,
         };
-        if !summary.is_quiet() {
+        if config.json || !summary.is_quiet() {
             config.report(&summary, out)?;
         }
     }
     Ok(())
+}
+
+/// What the watcher passes on to the loop.
+#[derive(Debug, PartialEq, Eq)]
+enum Seen {
+    /// These paths, and whatever lies under them, may have changed.
+    Paths(Vec<PathBuf>),
+    /// Events were lost, or the corpus folder itself changed: only a full walk can tell what
+    /// changed.
+    Everything,
+}
+
+/// Where changes count: the corpus, less the index folder when it lies inside it, whose files
+/// change with every commit.
+#[derive(Debug)]
+struct Scope {
+    root: PathBuf,
+    index: Option<PathBuf>,
+}
+
+impl Scope {
+    fn new(config: &SyncConfig) -> Scope {
+        let index = std::fs::canonicalize(&config.index).ok();
+        Scope {
+            index: index
+                .filter(|index| index.starts_with(&config.corpus) && *index != config.corpus),
+            root: config.corpus.clone(),
+        }
+    }
+
+    fn covers(&self, path: &Path) -> bool {
+        self.index
+            .as_ref()
+            .is_none_or(|index| !path.starts_with(index))
+    }
+}
+
+/// The watcher's event handler: passes on what the events say changed in the corpus. Events
+/// that change nothing are dropped here, before they wake the loop; among them are all that
+/// gazette's own reads and index writes cause, so that a pass never causes another.
+fn changes(
+    scope: Scope,
+    tx: mpsc::Sender<Seen>,
+) -> impl FnMut(notify::Result<Event>) + Send + 'static {
+    move |event| {
+        let seen = match event {
+            Ok(event) => seen(&scope, event),
+            // The watcher lost track (a folder it could not watch, a read error).
+            Err(_) => Some(Seen::Everything),
+        };
+        if let Some(seen) = seen {
+            // Fails only once the loop has stopped, when nothing is left to tell.
+            let _ = tx.send(seen);
+        }
+    }
+}
+
+/// What one event says may have changed in `scope`, if anything.
+fn seen(scope: &Scope, event: Event) -> Option<Seen> {
+    let files_only = match event.kind {
+        // Opening, reading, closing: what every walk and read does to files and folders.
+        EventKind::Access(_) => return None,
+        _ if event.need_rescan() => return Some(Seen::Everything),
+        // A change to a file's content, or a file created or removed as such.
+        EventKind::Create(CreateKind::File)
+        | EventKind::Remove(RemoveKind::File)
+        | EventKind::Modify(ModifyKind::Data(_)) => true,
+        // A folder created or removed, a rename (of a file or a folder, in, out or within), a
+        // change of permissions or times, or an event the platform says no more about: a file
+        // or a folder, the path's subtree is synced.
+        _ => false,
+    };
+    let root = &scope.root;
+    if event.paths.iter().any(|path| path == root) {
+        return Some(Seen::Everything);
+    }
+    let paths: Vec<PathBuf> = event
+        .paths
+        .into_iter()
+        .filter(|path| scope.covers(path))
+        .filter(|path| match files_only {
+            true => walk::key_under(root, path).is_some(),
+            false => walk::tree_key(root, path).is_some(),
+        })
+        .collect();
+    (!paths.is_empty()).then_some(Seen::Paths(paths))
 }
 
 /// When something was first and last touched since it was last indexed.
@@ -226,5 +307,43 @@ mod tests {
         assert!(matches!(pending.due(start + QUIET), Due::Rescan));
         assert!(matches!(pending.due(start + 2 * QUIET), Due::Nothing));
         assert!(pending.paths.is_empty() && pending.next.is_none());
+    }
+
+    #[test]
+    fn reads_change_nothing_and_changes_name_what_to_sync() {
+        use notify::event::{AccessKind, AccessMode, DataChange, Flag, RenameMode};
+        let scope = Scope {
+            root: PathBuf::from("/corpus"),
+            index: Some(PathBuf::from("/corpus/idx")),
+        };
+        let at = |kind, path: &str| seen(&scope, Event::new(kind).add_path(PathBuf::from(path)));
+        let paths = |path: &str| Some(Seen::Paths(vec![PathBuf::from(path)]));
+        // What every walk and read does to folders and files is no change.
+        let open = EventKind::Access(AccessKind::Open(AccessMode::Any));
+        assert_eq!(at(open, "/corpus/d"), None);
+        let close = EventKind::Access(AccessKind::Close(AccessMode::Read));
+        assert_eq!(at(close, "/corpus/d/a.txt"), None);
+        // A file's content counts for articles only, and not hidden ones.
+        let data = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        assert_eq!(at(data, "/corpus/d/a.txt"), paths("/corpus/d/a.txt"));
+        let created = EventKind::Create(CreateKind::File);
+        assert_eq!(at(created, "/corpus/d/4913"), None);
+        assert_eq!(at(created, "/corpus/d/.a.txt.swp"), None);
+        assert_eq!(at(created, "/elsewhere/a.txt"), None);
+        // A folder, or a rename of anything, is synced with what lies under it.
+        let folder = EventKind::Create(CreateKind::Folder);
+        assert_eq!(at(folder, "/corpus/d/e"), paths("/corpus/d/e"));
+        let renamed = EventKind::Modify(ModifyKind::Name(RenameMode::From));
+        assert_eq!(at(renamed, "/corpus/d"), paths("/corpus/d"));
+        let removed = EventKind::Remove(RemoveKind::Folder);
+        assert_eq!(at(removed, "/corpus/.git/x"), None);
+        // The corpus folder itself, or events lost: only a full walk can tell.
+        assert_eq!(at(removed, "/corpus"), Some(Seen::Everything));
+        let lost = Event::new(EventKind::Other).set_flag(Flag::Rescan);
+        assert_eq!(seen(&scope, lost), Some(Seen::Everything));
+        // The index's own files change with every commit.
+        let renamed_to = EventKind::Modify(ModifyKind::Name(RenameMode::To));
+        assert_eq!(at(renamed_to, "/corpus/idx/meta.json"), None);
+        assert_eq!(at(renamed_to, "/corpus/idx2"), paths("/corpus/idx2"));
     }
 }

@@ -3,11 +3,9 @@
 
 use std::collections::HashMap;
 
-use tantivy::collector::DocSetCollector;
 use tantivy::columnar::Column;
-use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, IndexReader, Searcher, SegmentReader, TantivyError, Term};
+use tantivy::{DocId, DocSet, IndexReader, Searcher, SegmentReader, TERMINATED, TantivyError};
 
 use super::opened::GazetteIndex;
 use super::schema::field;
@@ -82,15 +80,52 @@ impl GazetteIndex {
         Ok(known)
     }
 
-    /// What the index holds for one article, if anything.
-    pub(crate) fn known_one(&self, searcher: &Searcher, key: &str) -> Result<Option<Known>> {
-        let term = Term::from_field_text(self.fields.path, key);
-        let query = TermQuery::new(term, IndexRecordOption::Basic);
-        let docs = searcher.search(&query, &DocSetCollector)?;
-        let Some(address) = docs.into_iter().next() else {
-            return Ok(None);
-        };
-        let columns = KnownColumns::open(searcher.segment_reader(address.segment_ord))?;
-        Ok(Some(columns.get(address.doc_id)))
+    /// What the index holds for the article of `key` and for every article under it, as under
+    /// a folder of that name (`key/...`), by key: read from the term dictionary, whose keys are
+    /// in order, so the cost is that of the articles found, not of the index.
+    pub(crate) fn known_under(
+        &self,
+        searcher: &Searcher,
+        key: &str,
+    ) -> Result<HashMap<String, Known>> {
+        let folder = format!("{key}/");
+        // Every key at or under `key` sorts from `key` to before `key0` ('0' follows '/'); so do
+        // a few others, such as `key.txt` beside a folder `key`, which are passed over.
+        let end = format!("{key}0");
+        let mut known = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.path)?;
+            let io = |e| Error::io(&self.dir, e);
+            let mut terms = inverted
+                .terms()
+                .range()
+                .ge(key)
+                .lt(&end)
+                .into_stream()
+                .map_err(io)?;
+            let mut found = Vec::new();
+            while terms.advance() {
+                let Ok(term) = std::str::from_utf8(terms.key()) else {
+                    continue;
+                };
+                if term != key && !term.starts_with(&folder) {
+                    continue;
+                }
+                let mut docs = inverted
+                    .read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)
+                    .map_err(io)?;
+                while docs.doc() != TERMINATED {
+                    if !segment.is_deleted(docs.doc()) {
+                        found.push((term.to_string(), docs.doc()));
+                    }
+                    docs.advance();
+                }
+            }
+            if !found.is_empty() {
+                let columns = KnownColumns::open(segment)?;
+                known.extend(found.into_iter().map(|(k, doc)| (k, columns.get(doc))));
+            }
+        }
+        Ok(known)
     }
 }

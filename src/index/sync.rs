@@ -3,6 +3,7 @@
 //! commit so that an interrupted run keeps most of its work and the next run converges.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
@@ -145,29 +146,27 @@ impl<'a> Syncer<'a> {
         Ok(summary)
     }
 
-    /// Brings the index in line with just these paths (created, changed or deleted files),
-    /// as reported by a file watcher.
-    pub(crate) fn paths(&mut self, paths: &[std::path::PathBuf]) -> Result<Summary> {
+    /// Brings the index in line with just these paths and what lies under them, as reported
+    /// by a file watcher: a file created, changed or deleted, or a folder created, moved in or
+    /// out, or deleted, whose subtree is walked as a whole. Each path is planned like a full
+    /// pass restricted to it, so the rules are the same (an unreadable folder keeps its
+    /// articles). Paths outside the corpus, hidden ones and the corpus root are passed over.
+    pub(crate) fn paths(&mut self, paths: &[PathBuf]) -> Result<Summary> {
         let started = Instant::now();
         self.reader.reload()?;
         let searcher = self.reader.searcher();
-        let mut summary = Summary::default();
-        let mut work = Vec::new();
-        let mut vanished = Vec::new();
+        let mut known = HashMap::new();
+        let mut walked = Walk::default();
         for path in paths {
-            let Some(key) = walk::key_under(&self.index.corpus, path) else {
+            let Some(key) = walk::tree_key(&self.index.corpus, path) else {
                 continue;
             };
-            let previous = self.index.known_one(&searcher, &key)?;
-            match walk::entry(path, &key) {
-                Some(file) => match previous {
-                    Some(k) if k.size == file.size && k.mtime == file.mtime => {}
-                    previous => work.push((file, previous)),
-                },
-                None if previous.is_some() => vanished.push(key),
-                None => {}
-            }
+            known.extend(self.index.known_under(&searcher, &key)?);
+            walked.extend(walk::walk_tree(&self.index.corpus, path));
         }
+        // A folder and a file in it, both changed, are walked twice: each file is planned once.
+        walked.sort();
+        let (work, vanished, mut summary) = plan(known, walked);
         self.apply(work, &vanished, &mut summary, &|_| {})?;
         summary.seconds = started.elapsed().as_secs_f64();
         Ok(summary)
@@ -537,5 +536,46 @@ mod tests {
         };
         let outcome = index_file(&index, &writer, &stale, None, &small).unwrap();
         assert!(reason(outcome).starts_with("larger than --max-size"));
+    }
+
+    #[test]
+    fn paths_sync_a_folder_as_a_whole_and_touch_only_what_lies_under_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (index, mut writer) = empty_index(dir.path());
+        let corpus = index.corpus.clone();
+        let write = |key: &str| {
+            let path = corpus.join(key);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, format!("Story {key}\n\nwords\n")).unwrap();
+        };
+        // Beside `d`, keys that sort between `d` and `d/...` and one that does not.
+        for key in ["d/1.txt", "d/e/2.txt", "d.txt", "d-2/3.txt", "dd/4.txt"] {
+            write(key);
+        }
+        let mut syncer = Syncer::new(&index, &mut writer, options()).unwrap();
+        assert_eq!(syncer.full(&|_| {}).unwrap().added, 5);
+        std::fs::remove_dir_all(corpus.join("d")).unwrap();
+        let removed = syncer.paths(&[corpus.join("d")]).unwrap();
+        assert_eq!((removed.removed, removed.docs), (2, 3));
+        // A folder and a file in it, both reported: the file is indexed once.
+        write("n/5.txt");
+        let both = [corpus.join("n"), corpus.join("n/5.txt"), corpus.join("n")];
+        let added = syncer.paths(&both).unwrap();
+        assert_eq!((added.added, added.docs), (1, 4));
+        // Nothing changed: nothing is read.
+        let again = syncer.paths(&both).unwrap();
+        assert!(again.is_quiet() && again.unchanged == 1, "{again:?}");
+        // A file where a folder was, and a path outside the corpus.
+        std::fs::remove_dir_all(corpus.join("dd")).unwrap();
+        std::fs::write(corpus.join("dd"), "x").unwrap();
+        let replaced = syncer.paths(&[corpus.join("dd"), dir.path().join("x.txt")]);
+        assert_eq!(replaced.unwrap().removed, 1);
+        let mut left: Vec<String> = index
+            .known(&index.reader().unwrap())
+            .unwrap()
+            .into_keys()
+            .collect();
+        left.sort();
+        assert_eq!(left, ["d-2/3.txt", "d.txt", "n/5.txt"]);
     }
 }
