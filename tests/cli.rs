@@ -1252,3 +1252,87 @@ fn skip_paths_are_shown_as_typed_from_the_working_folder() {
     let expected = [("corpus/x.txt".to_string(), "empty file".to_string())];
     assert_eq!(skips(&summary), expected);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 16 (hardening): dates of any year, open ranges, bounded flags, query words that start
+// with `-`, control characters in human output, `extract --max-size`.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn dates_of_any_year_from_1_to_9999_are_searched_shown_and_sorted() {
+    let env = Env::new();
+    env.write(
+        "columbus.txt",
+        "Columbus anniversary\n\nColumbus reached the Americas on October 12, 1492, \
+         historians said.\n",
+    );
+    let dated = |title: &str, date: &str| {
+        format!("---\ntitle: {title}\ndate: {date}\n---\nThe chronicle.\n")
+    };
+    env.write("first.md", &dated("First", "0001-01-01"));
+    env.write("old.md", &dated("Old chronicle", "1066-10-14"));
+    env.write("now.md", &dated("Now", "2023-03-03"));
+    env.write("future.md", &dated("Far future", "9999-12-31"));
+    env.ok(&["index"]);
+    assert_eq!(env.hits("dates:1492", &[]), ["columbus.txt"]);
+    assert_eq!(env.hits("dates:1492-10-12", &[]), ["columbus.txt"]);
+    assert!(env.hits("dates:2077-05", &[]).is_empty());
+    assert_eq!(env.hits("published:1066", &[]), ["old.md"]);
+    assert_eq!(env.hits("published:9999-12", &[]), ["future.md"]);
+    let newest_first = ["future.md", "now.md", "old.md", "first.md"];
+    assert_eq!(env.hits("chronicle", &["--sort", "date"]), newest_first);
+    assert_eq!(
+        env.hits("published:[* TO 1500}", &["--sort", "date"]),
+        ["old.md", "first.md"]
+    );
+    let shown: Vec<Value> = env.json(&["search", "chronicle", "--sort", "date"])["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["published"].clone())
+        .collect();
+    assert_eq!(
+        shown,
+        ["9999-12-31", "2023-03-03", "1066-10-14", "0001-01-01"]
+    );
+    let stats = env.json(&["stats"]);
+    assert_eq!(stats["published"]["first"], "0001-01-01");
+    assert_eq!(stats["published"]["last"], "9999-12-31");
+}
+
+#[test]
+fn extract_gives_only_iso_8601_years() {
+    let env = Env::new();
+    env.write(
+        "late.md",
+        "---\ndate: 9999-12-31\n---\nLate\n\nNext month and next year, in December.\n",
+    );
+    let out = env.json(&["extract", "corpus"]);
+    let values: Vec<&Value> = out["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["value"])
+        .collect();
+    assert_eq!(values, ["9999-12"]);
+}
+
+#[test]
+fn ranges_open_at_both_ends_match_every_dated_article() {
+    let env = Env::indexed();
+    let sorted = |query: &str| {
+        let mut hits = env.hits(query, &["--limit", "100"]);
+        hits.sort();
+        hits
+    };
+    for query in ["published:[* TO *]", "published:{* TO *}"] {
+        assert_eq!(
+            sorted(query),
+            ["coffee.md", "markets.txt", "summit.txt"],
+            "{query}"
+        );
+    }
+    let mentioning = ["coffee.md", SEED, "summit.txt", "tea.txt"];
+    assert_eq!(sorted("dates:[* TO *]"), mentioning);
+    assert_eq!(sorted("dates:{* TO *}"), mentioning);
+}
