@@ -69,6 +69,13 @@ pub enum Error {
 
     #[error("cannot start worker threads: {0}")]
     Threads(#[from] rayon::ThreadPoolBuildError),
+
+    #[error("--{flag} {value} is too large: at most {max} is allowed")]
+    FlagTooLarge {
+        flag: &'static str,
+        value: String,
+        max: String,
+    },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -56,9 +56,9 @@ fn run(cli: Cli) -> Result<()> {
             let bar = progress_bar(!config.json);
             commands::watch::run(&config, &stop, &show(&bar), &mut out)?;
         }
-        Command::Search(args) => commands::search::run(&args.config(color), &mut out)?,
+        Command::Search(args) => commands::search::run(&args.config(color)?, &mut out)?,
         Command::Extract(args) => {
-            let skipped = commands::extract::run(&args.config(color), &mut out)?;
+            let skipped = commands::extract::run(&args.config(color)?, &mut out)?;
             out.flush().map_err(Error::Output)?;
             report_skips(&skipped).map_err(Error::Output)?;
         }

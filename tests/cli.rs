@@ -1336,3 +1336,56 @@ fn ranges_open_at_both_ends_match_every_dated_article() {
     assert_eq!(sorted("dates:[* TO *]"), mentioning);
     assert_eq!(sorted("dates:{* TO *}"), mentioning);
 }
+
+#[test]
+fn numeric_flags_past_their_bounds_are_refused_with_one_line() {
+    let env = Env::indexed();
+    let too_large: &[(&[&str], &str)] = &[
+        (
+            &["search", "coffee", "--limit", "18446744073709551615"],
+            "--limit",
+        ),
+        (&["search", "coffee", "--limit", "100000000000"], "--limit"),
+        (
+            &["search", "coffee", "--offset", "9223372036854775807"],
+            "--offset",
+        ),
+        (
+            &["search", "coffee", "--offset", "4611686018427387904"],
+            "--offset",
+        ),
+        (&["extract", "corpus", "--threads", "100000"], "--threads"),
+        (&["index", "--threads", "18446744073709551615"], "--threads"),
+        (&["watch", "--threads", "100000"], "--threads"),
+        (
+            &["index", "--max-size", "18446744073709551615"],
+            "--max-size",
+        ),
+    ];
+    for (args, flag) in too_large {
+        let out = env.run(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with(&format!("gazette: {flag} ")), "{err}");
+        assert!(err.contains("too large"), "{err}");
+    }
+    // At the bounds and at the smallest values every command runs.
+    let bounds = ["--limit", "10000", "--offset", "1000000"];
+    assert!(env.hits("coffee", &bounds).is_empty());
+    assert!(env.hits("coffee", &["--limit", "0"]).is_empty());
+    env.ok(&["extract", "corpus", "--threads", "0"]);
+    env.ok(&["index", "--commit-every", "18446744073709551615"]);
+    let summary = env.json(&[
+        "index",
+        "--index",
+        "fresh",
+        "--threads",
+        "0",
+        "--max-size",
+        "0",
+        "--commit-every",
+        "0",
+    ]);
+    assert_eq!(summary["docs"], 0);
+}

@@ -34,13 +34,13 @@ pub struct ExtractConfig {
 }
 
 impl ExtractArgs {
-    pub fn config(self, color: bool) -> ExtractConfig {
-        ExtractConfig {
+    pub fn config(self, color: bool) -> Result<ExtractConfig> {
+        Ok(ExtractConfig {
             paths: self.paths,
             json: self.json,
-            threads: threads::resolve(self.threads),
+            threads: threads::resolve(self.threads)?,
             style: Style::new(color && !self.json),
-        }
+        })
     }
 }
 

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use super::bounds;
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
 use crate::output::{self, Style};
@@ -44,20 +45,20 @@ pub struct SearchConfig {
 }
 
 impl SearchArgs {
-    pub fn config(self, color: bool) -> SearchConfig {
-        SearchConfig {
+    pub fn config(self, color: bool) -> Result<SearchConfig> {
+        Ok(SearchConfig {
             index: self.index,
             request: SearchRequest {
                 query: self.query.join(" "),
-                limit: self.limit,
-                offset: self.offset,
+                limit: bounds::at_most("limit", self.limit, bounds::LIMIT)?,
+                offset: bounds::at_most("offset", self.offset, bounds::OFFSET)?,
                 sort: self.sort,
                 facets: self.facets,
             },
             cwd: std::env::current_dir().ok(),
             json: self.json,
             style: Style::new(color && !self.json),
-        }
+        })
     }
 }
 
