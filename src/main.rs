@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     // to the system a second later only means faulting it in again.
     // SAFETY: sets an integer option of the allocator; no other thread exists yet.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(commands::search::query_words_last(std::env::args_os()));
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if err.is_closed_pipe() => ExitCode::SUCCESS,

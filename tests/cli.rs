@@ -1389,3 +1389,23 @@ fn numeric_flags_past_their_bounds_are_refused_with_one_line() {
     ]);
     assert_eq!(summary["docs"], 0);
 }
+
+#[test]
+fn query_words_starting_with_a_hyphen_exclude_wherever_the_options_are() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        "Tax story\n\nThe tax rise hit sport clubs. Key dates: March.\n",
+    );
+    env.write("b.txt", "Tax other\n\nThe tax rise hit banks.\n");
+    env.ok(&["index", "--index", "i"]);
+    assert_eq!(env.hits("tax", &["-sport", "--index", "i"]), ["b.txt"]);
+    assert_eq!(env.hits("-sport tax", &["--index", "i"]), ["b.txt"]);
+    let results = env.json(&["search", "--index", "i", "--limit", "5", "-sport", "tax"]);
+    assert_eq!(results["query"], "-sport tax");
+    assert_eq!(results["total"], 1);
+    assert_eq!(
+        env.hits("\"key dates: march\"", &["--index", "i"]),
+        ["a.txt"]
+    );
+}
