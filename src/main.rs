@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use gazette::commands::{self, Cli, Command};
 use gazette::index::sync::Progress;
+use gazette::output;
 use gazette::{Error, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -29,7 +30,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if err.is_closed_pipe() => ExitCode::SUCCESS,
         Err(err) => {
-            let _ = writeln!(io::stderr(), "gazette: {err}");
+            let message = err.to_string();
+            let _ = writeln!(io::stderr(), "gazette: {}", output::visible(&message));
             ExitCode::FAILURE
         }
     }
@@ -94,7 +96,7 @@ fn show(bar: &ProgressBar) -> impl Fn(Progress) + Sync + '_ {
 fn report_skips(skipped: &[gazette::walk::Skip]) -> io::Result<()> {
     let mut err = io::stderr().lock();
     for skip in skipped {
-        writeln!(err, "gazette: skipped {}: {}", skip.path, skip.reason)?;
+        writeln!(err, "gazette: {}", output::skip_line(skip))?;
     }
     Ok(())
 }

@@ -1409,3 +1409,77 @@ fn query_words_starting_with_a_hyphen_exclude_wherever_the_options_are() {
         ["a.txt"]
     );
 }
+
+/// The control characters other than newline in what a command printed, on either stream.
+fn control_characters(out: &Output) -> Vec<char> {
+    [&out.stdout, &out.stderr]
+        .iter()
+        .flat_map(|bytes| {
+            String::from_utf8_lossy(bytes)
+                .into_owned()
+                .chars()
+                .collect::<Vec<_>>()
+        })
+        .filter(|&c| c.is_control() && c != '\n')
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn human_output_shows_control_characters_instead_of_sending_them() {
+    let env = Env::new();
+    env.write(
+        "esc.txt",
+        "Evil \x1b]0;PWNED\x07\x1b[2J\x1b[31mRED title zebra\n\nBody zebra with \x1b[8mhidden\
+         \x1b[0m text and \x1b]8;;http://evil.example/\x07link\x1b]8;;\x07 zebra.\n",
+    );
+    env.write("evil\x1b[2Jname.txt", "Name attack\n\nzebra text\n");
+    env.write(
+        "front.md",
+        "---\ntitle: Front \x1b[2J mat\rter\nsource: \x1b[31mwire\n---\nzebra front\u{9b}2J\n",
+    );
+    env.write("empty\x1b]0;X\x07.txt", "  \n");
+    let runs: &[&[&str]] = &[
+        &["index"],
+        &["search", "zebra", "--facets"],
+        &[
+            "search", "zebra", "--sort", "date", "--limit", "1", "--offset", "1",
+        ],
+        &["extract", "corpus"],
+        &["stats"],
+    ];
+    for args in runs {
+        let out = env.run(args);
+        assert!(out.status.success(), "{args:?}");
+        assert_eq!(control_characters(&out), [], "{args:?}");
+    }
+    let shown = env.ok(&["search", "zebra"]);
+    for expected in [
+        "Evil \\x1B]0;PWNED\\x07\\x1B[2J\\x1B[31mRED title zebra",
+        "evil\\x1B[2Jname.txt",
+        "Front \\x1B[2J mat\\x0Dter",
+        "\\x1B[8mhidden\\x1B[0m",
+    ] {
+        assert!(shown.contains(expected), "{expected} not in {shown}");
+    }
+    let index = env.ok(&["index", "--rebuild"]);
+    assert!(
+        index.contains("skipped corpus/empty\\x1B]0;X\\x07.txt: empty file"),
+        "{index}"
+    );
+    env.write_bytes("bin\x1b[2J.txt", b"abc\0def");
+    let extract = env.run(&["extract", "corpus/bin\x1b[2J.txt"]);
+    let err = String::from_utf8(extract.stderr).unwrap();
+    let reason = "binary file (contains NUL bytes)";
+    assert_eq!(
+        err,
+        format!("gazette: skipped corpus/bin\\x1B[2J.txt: {reason}\n")
+    );
+    let missing = env.run(&["search", "x", "--index", "no\x1b[2Jindex"]);
+    assert_eq!(control_characters(&missing), []);
+    let err = String::from_utf8(missing.stderr).unwrap();
+    assert!(err.contains("no index at 'no\\x1B[2Jindex'"), "{err}");
+    // Programs get the text as it is, escaped by JSON.
+    let json = env.json(&["search", "zebra"]).to_string();
+    assert!(json.contains("Evil \\u001b]0;PWNED\\u0007"), "{json}");
+}
