@@ -1483,3 +1483,39 @@ fn human_output_shows_control_characters_instead_of_sending_them() {
     let json = env.json(&["search", "zebra"]).to_string();
     assert!(json.contains("Evil \\u001b]0;PWNED\\u0007"), "{json}");
 }
+
+#[test]
+fn extract_skips_files_over_max_size_as_index_does() {
+    let env = Env::new();
+    env.write("small.txt", "Small\n\nParis.\n");
+    env.write("big.txt", &format!("Big\n\n{}\n", "word ".repeat(100)));
+    // Sparse: one byte over the default limit, and no disk used.
+    let huge = std::fs::File::create(env.corpus().join("huge.txt")).unwrap();
+    huge.set_len(10_000_001).unwrap();
+    let summary = env.json(&["index", "--max-size", "100"]);
+    let mut expected: Vec<String> = skips(&summary)
+        .into_iter()
+        .map(|(path, reason)| format!("gazette: skipped {path}: {reason}\n"))
+        .collect();
+    expected.sort();
+    assert_eq!(expected.len(), 2, "{expected:?}");
+    let extract = |max: &[&str]| {
+        let mut args = vec!["extract", "corpus", "--json"];
+        args.extend_from_slice(max);
+        let out = env.run(&args);
+        assert!(out.status.success());
+        let paths: Vec<Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str::<Value>(line).unwrap()["path"].clone())
+            .collect();
+        (paths, String::from_utf8(out.stderr).unwrap())
+    };
+    let (paths, err) = extract(&["--max-size", "100"]);
+    assert_eq!(paths, ["corpus/small.txt"]);
+    assert_eq!(err, expected.concat());
+    let (paths, err) = extract(&[]);
+    assert_eq!(paths, ["corpus/big.txt", "corpus/small.txt"]);
+    let reason = "larger than --max-size (10000001 bytes > 10000000)";
+    assert_eq!(err, format!("gazette: skipped corpus/huge.txt: {reason}\n"));
+}
