@@ -107,24 +107,22 @@ pub fn query_words_last(args: impl IntoIterator<Item = OsString>) -> Vec<OsStrin
 /// that a mistyped one is reported rather than searched for.
 fn option_of(command: &clap::Command, arg: &OsStr) -> Option<bool> {
     let text = arg.to_str()?;
-    let takes_value =
-        |found: Option<&clap::Arg>| found.is_some_and(|a| a.get_action().takes_values());
+    let takes_value = |option: &clap::Arg| option.get_action().takes_values();
     if let Some(long) = text.strip_prefix("--") {
-        let (name, inline_value) = match long.split_once('=') {
-            Some((name, _)) => (name, true),
-            None => (long, false),
-        };
+        let (name, inline_value) = long
+            .split_once('=')
+            .map_or((long, false), |(name, _)| (name, true));
         let found = command.get_arguments().find(|a| a.get_long() == Some(name));
-        return Some(takes_value(found) && !inline_value);
+        return Some(!inline_value && found.is_some_and(takes_value));
     }
     let mut short = text.strip_prefix('-')?.chars();
     let (Some(letter), None) = (short.next(), short.next()) else {
         return None;
     };
-    let found = command
+    command
         .get_arguments()
-        .find(|a| a.get_short() == Some(letter))?;
-    Some(takes_value(Some(found)))
+        .find(|a| a.get_short() == Some(letter))
+        .map(takes_value)
 }
 
 pub fn run(config: &SearchConfig, out: &mut dyn Write) -> Result<()> {
