@@ -75,6 +75,13 @@ pub enum Error {
 
     #[error("refusing to clear index '{}' for --rebuild: it also holds '{}', which gazette did not write (move it out or choose another --index folder)", .index.display(), .entry.display())]
     ForeignEntry { index: PathBuf, entry: PathBuf },
+
+    #[error("--{flag} {value} is too large: at most {max} is allowed")]
+    FlagTooLarge {
+        flag: &'static str,
+        value: String,
+        max: String,
+    },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -3,14 +3,14 @@
 //! The data flows through the modules in order: [`walk`] finds the files, [`article`] turns
 //! bytes into a title, body and front matter, [`extract`] finds people, places, countries and
 //! dates, [`index`] keeps a tantivy index in sync with the corpus, [`query`] searches it, and
-//! `output` renders results. [`commands`] holds one small module per subcommand.
+//! [`output`] renders results. [`commands`] holds one small module per subcommand.
 
 pub mod article;
 pub mod commands;
 pub mod error;
 pub mod extract;
 pub mod index;
-pub(crate) mod output;
+pub mod output;
 pub mod query;
 pub mod walk;
 

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use gazette::commands::{self, Cli, Command};
 use gazette::index::sync::Progress;
+use gazette::output;
 use gazette::{Error, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -24,12 +25,13 @@ fn main() -> ExitCode {
     // to the system a second later only means faulting it in again.
     // SAFETY: sets an integer option of the allocator; no other thread exists yet.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(commands::search::query_words_last(std::env::args_os()));
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if err.is_closed_pipe() => ExitCode::SUCCESS,
         Err(err) => {
-            let _ = writeln!(io::stderr(), "gazette: {err}");
+            let message = err.to_string();
+            let _ = writeln!(io::stderr(), "gazette: {}", output::visible(&message));
             ExitCode::FAILURE
         }
     }
@@ -56,9 +58,9 @@ fn run(cli: Cli) -> Result<()> {
             let bar = progress_bar(!config.json);
             commands::watch::run(&config, &stop, &show(&bar), &mut out)?;
         }
-        Command::Search(args) => commands::search::run(&args.config(color), &mut out)?,
+        Command::Search(args) => commands::search::run(&args.config(color)?, &mut out)?,
         Command::Extract(args) => {
-            let skipped = commands::extract::run(&args.config(color), &mut out)?;
+            let skipped = commands::extract::run(&args.config(color)?, &mut out)?;
             out.flush().map_err(Error::Output)?;
             report_skips(&skipped).map_err(Error::Output)?;
         }
@@ -94,7 +96,7 @@ fn show(bar: &ProgressBar) -> impl Fn(Progress) + Sync + '_ {
 fn report_skips(skipped: &[gazette::walk::Skip]) -> io::Result<()> {
     let mut err = io::stderr().lock();
     for skip in skipped {
-        writeln!(err, "gazette: skipped {}: {}", skip.path, skip.reason)?;
+        writeln!(err, "gazette: {}", output::skip_line(skip))?;
     }
     Ok(())
 }

@@ -1,6 +1,9 @@
 //! How results look: JSON for programs (one object per command, or one line per article for
-//! `extract`), and plain text for people, with highlights in colour only on a terminal.
+//! `extract`), and plain text for people, with highlights in colour only on a terminal and
+//! every control character from an article or a file name shown, never sent.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -16,12 +19,12 @@ const RESET: &str = "\x1b[0m";
 
 /// Terminal styling, empty when output is not a terminal.
 #[derive(Debug, Clone, Copy)]
-pub struct Style {
+pub(crate) struct Style {
     color: bool,
 }
 
 impl Style {
-    pub fn new(color: bool) -> Style {
+    pub(crate) fn new(color: bool) -> Style {
         Style { color }
     }
 
@@ -30,15 +33,38 @@ impl Style {
     }
 }
 
+/// `text` as it may safely reach a terminal: each control character (ESC, BEL, CR, DEL, the C1
+/// controls) written as a visible escape, `\x1B` or `\u{9B}`, so that text from an article or a
+/// file name cannot move the cursor, clear the screen, retitle the window or hide text; a
+/// newline or tab is shown as a space, as every field of human output is one line. Every human
+/// renderer, and the skip and error lines, pass what they print through here. JSON output
+/// escapes control characters by itself.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        let code = u32::from(c);
+        let _ = match c {
+            '\n' | '\t' => shown.write_char(' '),
+            c if !c.is_control() => shown.write_char(c),
+            _ if code < 0x80 => write!(shown, "\\x{code:02X}"),
+            _ => write!(shown, "\\u{{{code:X}}}"),
+        };
+    }
+    Cow::Owned(shown)
+}
+
 /// Writes `value` as one line of JSON.
-pub fn json_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+pub(crate) fn json_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
 }
 
 /// Writes the hits for people; `offset` is how many hits the page passed over, so that ranks
 /// continue from one page to the next.
-pub fn search_human(
+pub(crate) fn search_human(
     out: &mut dyn Write,
     results: &SearchResults,
     offset: usize,
@@ -53,9 +79,14 @@ pub fn search_human(
             out,
             "{bold}{}. {}{reset}  {dim}{date}{reset}",
             offset + i + 1,
-            hit.title
+            visible(&hit.title)
         )?;
-        writeln!(out, "   {dim}{}{reset}  score {:.2}", hit.path, hit.score)?;
+        writeln!(
+            out,
+            "   {dim}{}{reset}  score {:.2}",
+            visible(&hit.path),
+            hit.score
+        )?;
         if !hit.people.is_empty() || !hit.places.is_empty() {
             writeln!(
                 out,
@@ -67,19 +98,20 @@ pub fn search_human(
         let mut line = String::with_capacity(hit.snippet.len() + 32);
         let mut at = 0;
         for [start, end] in &hit.highlights {
-            line.push_str(&hit.snippet[at..*start]);
+            line.push_str(&visible(&hit.snippet[at..*start]));
+            let word = visible(&hit.snippet[*start..*end]);
             if style.color {
                 line.push_str(hl);
-                line.push_str(&hit.snippet[*start..*end]);
+                line.push_str(&word);
                 line.push_str(reset);
             } else {
                 line.push('[');
-                line.push_str(&hit.snippet[*start..*end]);
+                line.push_str(&word);
                 line.push(']');
             }
             at = *end;
         }
-        line.push_str(&hit.snippet[at..]);
+        line.push_str(&visible(&hit.snippet[at..]));
         writeln!(
             out,
             "   {}",
@@ -118,13 +150,18 @@ fn facet_lines(out: &mut dyn Write, facets: &Facets) -> io::Result<()> {
             .iter()
             .map(|c| format!("{} ({})", c.name, c.count))
             .collect();
-        writeln!(out, "{label}: {}", items.join(", "))?;
+        writeln!(out, "{label}: {}", visible(&items.join(", ")))?;
     }
     Ok(())
 }
 
-pub fn stats_human(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
-    writeln!(out, "{} documents from {}", stats.docs, stats.corpus)?;
+pub(crate) fn stats_human(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} documents from {}",
+        stats.docs,
+        visible(&stats.corpus)
+    )?;
     match &stats.published {
         Some(span) => writeln!(
             out,
@@ -140,14 +177,19 @@ fn list_or_dash(items: &[String]) -> String {
     if items.is_empty() {
         "-".into()
     } else {
-        items.join(", ")
+        visible(&items.join(", ")).into_owned()
     }
 }
 
-pub fn index_human(out: &mut dyn Write, summary: &Summary, index_dir: &str) -> io::Result<()> {
+pub(crate) fn index_human(
+    out: &mut dyn Write,
+    summary: &Summary,
+    index_dir: &str,
+) -> io::Result<()> {
     writeln!(
         out,
-        "{index_dir}: {} added, {} updated, {} removed, {} unchanged, {} skipped; {} documents in {:.2} s",
+        "{}: {} added, {} updated, {} removed, {} unchanged, {} skipped; {} documents in {:.2} s",
+        visible(index_dir),
         summary.added,
         summary.updated,
         summary.removed,
@@ -167,16 +209,21 @@ pub fn index_human(out: &mut dyn Write, summary: &Summary, index_dir: &str) -> i
 }
 
 /// Files passed over, one line each, for people reading the output of a long-running command.
-pub fn skips(out: &mut dyn Write, skipped: &[crate::walk::Skip]) -> io::Result<()> {
+pub(crate) fn skips(out: &mut dyn Write, skipped: &[crate::walk::Skip]) -> io::Result<()> {
     for skip in skipped {
-        writeln!(out, "skipped {}: {}", skip.path, skip.reason)?;
+        writeln!(out, "{}", skip_line(skip))?;
     }
     Ok(())
 }
 
+/// One file passed over, and why, as people are shown it.
+pub fn skip_line(skip: &crate::walk::Skip) -> String {
+    format!("skipped {}: {}", visible(&skip.path), visible(&skip.reason))
+}
+
 /// One article's extraction as `gazette extract --json` prints it.
 #[derive(Serialize)]
-pub struct ExtractedArticle<'a> {
+pub(crate) struct ExtractedArticle<'a> {
     pub path: &'a str,
     pub title: &'a str,
     pub published: Option<String>,
@@ -200,7 +247,7 @@ impl<'a> ExtractedArticle<'a> {
     }
 }
 
-pub fn extract_human(
+pub(crate) fn extract_human(
     out: &mut dyn Write,
     article: &ExtractedArticle,
     style: Style,
@@ -211,7 +258,8 @@ pub fn extract_human(
     writeln!(
         out,
         "{bold}{}{reset}  {dim}{date}  {}{reset}",
-        article.title, article.path
+        visible(article.title),
+        visible(article.path)
     )?;
     let people: Vec<String> = article
         .people
@@ -241,7 +289,95 @@ pub fn extract_human(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::Hit;
+    use crate::extract::Mention;
+    use crate::query::{FacetCount, Hit};
+
+    /// Text carrying a window-title change, a screen clear, a colour, a C1 CSI, a carriage
+    /// return, DEL, a newline and a tab.
+    const HOSTILE: &str = "Evil \x1b]0;PWNED\x07\x1b[2J\x1b[31mred\u{9b}2J\rover\x7f\nnext\tcell";
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        assert_eq!(
+            visible(HOSTILE),
+            "Evil \\x1B]0;PWNED\\x07\\x1B[2J\\x1B[31mred\\u{9B}2J\\x0Dover\\x7F next cell"
+        );
+        assert!(matches!(visible("Café — ok"), Cow::Borrowed("Café — ok")));
+    }
+
+    #[test]
+    fn human_renderers_show_no_control_character() {
+        let hostile = HOSTILE.to_string();
+        let results = SearchResults {
+            query: "evil".into(),
+            total: 1,
+            took_ms: 1.0,
+            facets: Some(Facets {
+                people: vec![FacetCount {
+                    name: hostile.clone(),
+                    count: 1,
+                }],
+                ..Facets::default()
+            }),
+            hits: vec![Hit {
+                path: hostile.clone(),
+                score: 1.0,
+                title: hostile.clone(),
+                published: None,
+                people: vec![hostile.clone()],
+                places: vec![hostile.clone()],
+                countries: vec![],
+                snippet: hostile.clone(),
+                highlights: vec![[0, 4]],
+            }],
+        };
+        let mut out = Vec::new();
+        search_human(&mut out, &results, 0, Style::new(false)).unwrap();
+        let mention = Mention {
+            text: hostile.clone(),
+            start: 0,
+            end: 1,
+        };
+        let found = Extraction {
+            people: vec![Person {
+                name: hostile.clone(),
+                mentions: vec![mention.clone()],
+            }],
+            places: vec![Place {
+                name: hostile.clone(),
+                country: Some(hostile.clone()),
+                mentions: vec![mention],
+            }],
+            countries: vec![hostile.clone()],
+            dates: vec![DateMention {
+                text: hostile.clone(),
+                value: "2023".into(),
+                start: 0,
+                end: 1,
+            }],
+            ..Extraction::default()
+        };
+        extract_human(
+            &mut out,
+            &ExtractedArticle::new(&hostile, &hostile, &found),
+            Style::new(false),
+        )
+        .unwrap();
+        let skip = crate::walk::Skip {
+            path: hostile.clone(),
+            reason: hostile.clone(),
+        };
+        skips(&mut out, &[skip]).unwrap();
+        index_human(&mut out, &Summary::default(), &hostile).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let sent: Vec<char> = text
+            .chars()
+            .filter(|&c| c.is_control() && c != '\n')
+            .collect();
+        assert!(sent.is_empty(), "{sent:?} in {text}");
+        assert!(text.contains("[Evil] \\x1B]0;PWNED\\x07\\x1B[2J"), "{text}");
+        assert_eq!(text.matches("PWNED").count(), 16, "{text}");
+    }
 
     #[test]
     fn plain_output_marks_highlights_with_brackets() {

@@ -14,10 +14,10 @@ use tantivy::columnar::StrColumn;
 use tantivy::query::{AllQuery, EnableScoring, ExistsQuery, Query, QueryParser, QueryParserError};
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DateTime, DocAddress, DocId, Order, Searcher, TantivyDocument};
+use tantivy::{DocAddress, DocId, Order, Searcher, TantivyDocument};
 
 use crate::error::{Error, Result};
-use crate::index::schema::{QUERY_FIELDS, field, first_day, tantivy_to_day};
+use crate::index::schema::{QUERY_FIELDS, day_from_number, day_number, field, first_day};
 use crate::index::{Fields, GazetteIndex};
 
 /// Queries longer than this are refused: tantivy's parser is recursive, and no person types
@@ -131,8 +131,8 @@ fn query_error(err: QueryParserError) -> Error {
 }
 
 /// Rewrites `published:` and `dates:` values from `2023`, `2023-09` or `2023-09-13` (alone or in
-/// `[A TO B]` / `{A TO B}` ranges) into the RFC 3339 instants tantivy's parser expects. A bare
-/// value means its whole period: `published:2023-09` is every day of September 2023.
+/// `[A TO B]` / `{A TO B}` ranges) into ranges of the day numbers the index holds. A bare value
+/// means its whole period: `published:2023-09` is every day of September 2023.
 fn rewrite_dates(query: &str) -> Result<String> {
     let mut out = String::with_capacity(query.len() + 64);
     let mut rest = query;
@@ -159,7 +159,10 @@ fn rewrite_dates(query: &str) -> Result<String> {
                     .find(|c: char| c.is_whitespace() || c == ')')
                     .unwrap_or(after.len());
                 let (first, last) = period(&after[..end])?;
-                (format!("[{} TO {}]", instant(first), instant(last)), end)
+                (
+                    format!("[{} TO {}]", day_number(first), day_number(last)),
+                    end,
+                )
             }
         };
         out.push_str(&rewritten);
@@ -217,14 +220,16 @@ fn skip_phrase(chars: &mut std::str::CharIndices, close: char) -> bool {
     false
 }
 
-/// One end of a range: `*`, or the first day of the period for a lower bound that includes
-/// it, the last day for an upper bound that includes it (and the other way round when excluded).
-fn bound(value: &str, inclusive: bool, lower: bool) -> Result<String> {
+/// One end of a range: the first day of the period for a lower bound that includes it, the
+/// last day for an upper bound that includes it (and the other way round when excluded). `*`,
+/// an open end, is the farthest number there is rather than tantivy's own `*`: its parser
+/// drops a range open at both ends, and `[* TO *]` means every dated article.
+fn bound(value: &str, inclusive: bool, lower: bool) -> Result<i64> {
     if value == "*" {
-        return Ok("*".into());
+        return Ok(if lower { i64::MIN } else { i64::MAX });
     }
     let (first, last) = period(value)?;
-    Ok(instant(if lower == inclusive { first } else { last }))
+    Ok(day_number(if lower == inclusive { first } else { last }))
 }
 
 /// The first and last day of `2023`, `2023-09` or `2023-09-13`.
@@ -252,10 +257,6 @@ fn period(value: &str) -> Result<(jiff::civil::Date, jiff::civil::Date)> {
     Ok((first, last))
 }
 
-fn instant(day: jiff::civil::Date) -> String {
-    format!("{day}T00:00:00Z")
-}
-
 /// Runs a search and builds the hits with their snippets. Hit paths are shown relative to
 /// `cwd` when the corpus lies under it, absolute otherwise.
 pub fn search(
@@ -278,7 +279,7 @@ pub fn search(
             (total, docs, aggregated)
         }
         Sort::Date => {
-            let by_date = top.order_by_fast_field::<DateTime>(field::PUBLISHED, Order::Desc);
+            let by_date = top.order_by_fast_field::<i64>(field::PUBLISHED, Order::Desc);
             let (total, docs, aggregated) =
                 searcher.search(&query, &(Count, by_date, facet_counts))?;
             let docs = docs.into_iter().map(|(_, d)| (None, d)).collect();
@@ -363,7 +364,7 @@ fn fast_values(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<Fast
         };
         let (mut keys, mut people) = (text(field::PATH)?, text(field::PEOPLE)?);
         let (mut places, mut countries) = (text(field::PLACES)?, text(field::COUNTRIES)?);
-        let published = fast.date(field::PUBLISHED)?;
+        let published = fast.i64(field::PUBLISHED)?;
         for (&i, &doc) in at.iter().zip(&docs) {
             let value = &mut values[i];
             value.key = keys
@@ -373,7 +374,7 @@ fn fast_values(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<Fast
             value.people = people.next().unwrap_or_default();
             value.places = places.next().unwrap_or_default();
             value.countries = countries.next().unwrap_or_default();
-            value.published = published.first(doc).and_then(tantivy_to_day);
+            value.published = published.first(doc).and_then(day_from_number);
         }
     }
     Ok(values)
@@ -532,12 +533,12 @@ pub(crate) fn stats(index: &GazetteIndex) -> Result<Stats> {
     let searcher = index.searcher()?;
     let dated = ExistsQuery::new(field::PUBLISHED.into(), false);
     let edge = |order| -> Result<Option<String>> {
-        let top = TopDocs::with_limit(1).order_by_fast_field::<DateTime>(field::PUBLISHED, order);
+        let top = TopDocs::with_limit(1).order_by_fast_field::<i64>(field::PUBLISHED, order);
         let found = searcher.search(&dated, &top)?;
         Ok(found
             .first()
             .and_then(|(d, _)| *d)
-            .and_then(tantivy_to_day)
+            .and_then(day_from_number)
             .map(|d| d.to_string()))
     };
     let published = match (edge(Order::Asc)?, edge(Order::Desc)?) {
@@ -563,11 +564,11 @@ mod tests {
     fn bare_dates_become_their_whole_period() {
         assert_eq!(
             rewrite_dates("kim published:2023").unwrap(),
-            "kim published:[2023-01-01T00:00:00Z TO 2023-12-31T00:00:00Z]"
+            "kim published:[19358 TO 19722]"
         );
         assert_eq!(
             rewrite_dates("(dates:2024-02)").unwrap(),
-            "(dates:[2024-02-01T00:00:00Z TO 2024-02-29T00:00:00Z])"
+            "(dates:[19754 TO 19782])"
         );
     }
 
@@ -575,15 +576,31 @@ mod tests {
     fn ranges_keep_their_brackets_and_open_ends() {
         assert_eq!(
             rewrite_dates("dates:[2023-09-01 TO 2023-09-30]").unwrap(),
-            "dates:[2023-09-01T00:00:00Z TO 2023-09-30T00:00:00Z]"
+            "dates:[19601 TO 19630]"
         );
         assert_eq!(
             rewrite_dates("published:{2023-01 TO *]").unwrap(),
-            "published:{2023-01-31T00:00:00Z TO *]"
+            "published:{19388 TO 9223372036854775807]"
         );
         assert_eq!(
             rewrite_dates("published:[* TO 2023}").unwrap(),
-            "published:[* TO 2023-01-01T00:00:00Z}"
+            "published:[-9223372036854775808 TO 19358}"
+        );
+    }
+
+    #[test]
+    fn dates_of_any_year_and_fully_open_ranges_become_day_numbers() {
+        assert_eq!(
+            rewrite_dates("dates:1492").unwrap(),
+            "dates:[-174586 TO -174221]"
+        );
+        assert_eq!(
+            rewrite_dates("published:[* TO *] dates:{* TO *}").unwrap(),
+            format!(
+                "published:[{min} TO {max}] dates:{{{min} TO {max}}}",
+                min = i64::MIN,
+                max = i64::MAX
+            )
         );
     }
 
@@ -607,13 +624,13 @@ mod tests {
         }
         assert_eq!(
             rewrite_dates("\"dates: a history\" published:2023").unwrap(),
-            "\"dates: a history\" published:[2023-01-01T00:00:00Z TO 2023-12-31T00:00:00Z]"
+            "\"dates: a history\" published:[19358 TO 19722]"
         );
         // An apostrophe inside a word, or with none to close it, opens no phrase.
         for before in ["o'brien ", "'90s "] {
             assert_eq!(
                 rewrite_dates(&format!("{before}dates:2023")).unwrap(),
-                format!("{before}dates:[2023-01-01T00:00:00Z TO 2023-12-31T00:00:00Z]")
+                format!("{before}dates:[19358 TO 19722]")
             );
         }
     }

@@ -1552,3 +1552,270 @@ fn an_index_inside_the_corpus_causes_no_pass_of_its_own() {
     );
     watching.stop();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 16 (hardening): dates of any year, open ranges, bounded flags, query words that start
+// with `-`, control characters in human output, `extract --max-size`.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn dates_of_any_year_from_1_to_9999_are_searched_shown_and_sorted() {
+    let env = Env::new();
+    env.write(
+        "columbus.txt",
+        "Columbus anniversary\n\nColumbus reached the Americas on October 12, 1492, \
+         historians said.\n",
+    );
+    let dated = |title: &str, date: &str| {
+        format!("---\ntitle: {title}\ndate: {date}\n---\nThe chronicle.\n")
+    };
+    env.write("first.md", &dated("First", "0001-01-01"));
+    env.write("old.md", &dated("Old chronicle", "1066-10-14"));
+    env.write("now.md", &dated("Now", "2023-03-03"));
+    env.write("future.md", &dated("Far future", "9999-12-31"));
+    env.ok(&["index"]);
+    assert_eq!(env.hits("dates:1492", &[]), ["columbus.txt"]);
+    assert_eq!(env.hits("dates:1492-10-12", &[]), ["columbus.txt"]);
+    assert!(env.hits("dates:2077-05", &[]).is_empty());
+    assert_eq!(env.hits("published:1066", &[]), ["old.md"]);
+    assert_eq!(env.hits("published:9999-12", &[]), ["future.md"]);
+    let newest_first = ["future.md", "now.md", "old.md", "first.md"];
+    assert_eq!(env.hits("chronicle", &["--sort", "date"]), newest_first);
+    assert_eq!(
+        env.hits("published:[* TO 1500}", &["--sort", "date"]),
+        ["old.md", "first.md"]
+    );
+    let shown: Vec<Value> = env.json(&["search", "chronicle", "--sort", "date"])["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["published"].clone())
+        .collect();
+    assert_eq!(
+        shown,
+        ["9999-12-31", "2023-03-03", "1066-10-14", "0001-01-01"]
+    );
+    let stats = env.json(&["stats"]);
+    assert_eq!(stats["published"]["first"], "0001-01-01");
+    assert_eq!(stats["published"]["last"], "9999-12-31");
+}
+
+#[test]
+fn extract_gives_only_iso_8601_years() {
+    let env = Env::new();
+    env.write(
+        "late.md",
+        "---\ndate: 9999-12-31\n---\nLate\n\nNext month and next year, in December.\n",
+    );
+    let out = env.json(&["extract", "corpus"]);
+    let values: Vec<&Value> = out["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["value"])
+        .collect();
+    assert_eq!(values, ["9999-12"]);
+}
+
+#[test]
+fn ranges_open_at_both_ends_match_every_dated_article() {
+    let env = Env::indexed();
+    let sorted = |query: &str| {
+        let mut hits = env.hits(query, &["--limit", "100"]);
+        hits.sort();
+        hits
+    };
+    for query in ["published:[* TO *]", "published:{* TO *}"] {
+        assert_eq!(
+            sorted(query),
+            ["coffee.md", "markets.txt", "summit.txt"],
+            "{query}"
+        );
+    }
+    let mentioning = ["coffee.md", SEED, "summit.txt", "tea.txt"];
+    assert_eq!(sorted("dates:[* TO *]"), mentioning);
+    assert_eq!(sorted("dates:{* TO *}"), mentioning);
+}
+
+#[test]
+fn numeric_flags_past_their_bounds_are_refused_with_one_line() {
+    let env = Env::indexed();
+    let too_large: &[(&[&str], &str)] = &[
+        (
+            &["search", "coffee", "--limit", "18446744073709551615"],
+            "--limit",
+        ),
+        (&["search", "coffee", "--limit", "100000000000"], "--limit"),
+        (
+            &["search", "coffee", "--offset", "9223372036854775807"],
+            "--offset",
+        ),
+        (
+            &["search", "coffee", "--offset", "4611686018427387904"],
+            "--offset",
+        ),
+        (&["extract", "corpus", "--threads", "100000"], "--threads"),
+        (&["index", "--threads", "18446744073709551615"], "--threads"),
+        (&["watch", "--threads", "100000"], "--threads"),
+        (
+            &["index", "--max-size", "18446744073709551615"],
+            "--max-size",
+        ),
+    ];
+    for (args, flag) in too_large {
+        let out = env.run(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with(&format!("gazette: {flag} ")), "{err}");
+        assert!(err.contains("too large"), "{err}");
+    }
+    // At the bounds and at the smallest values every command runs.
+    let bounds = ["--limit", "10000", "--offset", "1000000"];
+    assert!(env.hits("coffee", &bounds).is_empty());
+    assert!(env.hits("coffee", &["--limit", "0"]).is_empty());
+    env.ok(&["extract", "corpus", "--threads", "0"]);
+    env.ok(&["index", "--commit-every", "18446744073709551615"]);
+    let summary = env.json(&[
+        "index",
+        "--index",
+        "fresh",
+        "--threads",
+        "0",
+        "--max-size",
+        "0",
+        "--commit-every",
+        "0",
+    ]);
+    assert_eq!(summary["docs"], 0);
+}
+
+#[test]
+fn query_words_starting_with_a_hyphen_exclude_wherever_the_options_are() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        "Tax story\n\nThe tax rise hit sport clubs. Key dates: March.\n",
+    );
+    env.write("b.txt", "Tax other\n\nThe tax rise hit banks.\n");
+    env.ok(&["index", "--index", "i"]);
+    assert_eq!(env.hits("tax", &["-sport", "--index", "i"]), ["b.txt"]);
+    assert_eq!(env.hits("-sport tax", &["--index", "i"]), ["b.txt"]);
+    let results = env.json(&["search", "--index", "i", "--limit", "5", "-sport", "tax"]);
+    assert_eq!(results["query"], "-sport tax");
+    assert_eq!(results["total"], 1);
+    assert_eq!(
+        env.hits("\"key dates: march\"", &["--index", "i"]),
+        ["a.txt"]
+    );
+}
+
+/// The control characters other than newline in what a command printed, on either stream.
+fn control_characters(out: &Output) -> Vec<char> {
+    [&out.stdout, &out.stderr]
+        .iter()
+        .flat_map(|bytes| {
+            String::from_utf8_lossy(bytes)
+                .into_owned()
+                .chars()
+                .collect::<Vec<_>>()
+        })
+        .filter(|&c| c.is_control() && c != '\n')
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn human_output_shows_control_characters_instead_of_sending_them() {
+    let env = Env::new();
+    env.write(
+        "esc.txt",
+        "Evil \x1b]0;PWNED\x07\x1b[2J\x1b[31mRED title zebra\n\nBody zebra with \x1b[8mhidden\
+         \x1b[0m text and \x1b]8;;http://evil.example/\x07link\x1b]8;;\x07 zebra.\n",
+    );
+    env.write("evil\x1b[2Jname.txt", "Name attack\n\nzebra text\n");
+    env.write(
+        "front.md",
+        "---\ntitle: Front \x1b[2J mat\rter\nsource: \x1b[31mwire\n---\nzebra front\u{9b}2J\n",
+    );
+    env.write("empty\x1b]0;X\x07.txt", "  \n");
+    let runs: &[&[&str]] = &[
+        &["index"],
+        &["search", "zebra", "--facets"],
+        &[
+            "search", "zebra", "--sort", "date", "--limit", "1", "--offset", "1",
+        ],
+        &["extract", "corpus"],
+        &["stats"],
+    ];
+    for args in runs {
+        let out = env.run(args);
+        assert!(out.status.success(), "{args:?}");
+        assert_eq!(control_characters(&out), [], "{args:?}");
+    }
+    let shown = env.ok(&["search", "zebra"]);
+    for expected in [
+        "Evil \\x1B]0;PWNED\\x07\\x1B[2J\\x1B[31mRED title zebra",
+        "evil\\x1B[2Jname.txt",
+        "Front \\x1B[2J mat\\x0Dter",
+        "\\x1B[8mhidden\\x1B[0m",
+    ] {
+        assert!(shown.contains(expected), "{expected} not in {shown}");
+    }
+    let index = env.ok(&["index", "--rebuild"]);
+    assert!(
+        index.contains("skipped corpus/empty\\x1B]0;X\\x07.txt: empty file"),
+        "{index}"
+    );
+    env.write_bytes("bin\x1b[2J.txt", b"abc\0def");
+    let extract = env.run(&["extract", "corpus/bin\x1b[2J.txt"]);
+    let err = String::from_utf8(extract.stderr).unwrap();
+    let reason = "binary file (contains NUL bytes)";
+    assert_eq!(
+        err,
+        format!("gazette: skipped corpus/bin\\x1B[2J.txt: {reason}\n")
+    );
+    let missing = env.run(&["search", "x", "--index", "no\x1b[2Jindex"]);
+    assert_eq!(control_characters(&missing), []);
+    let err = String::from_utf8(missing.stderr).unwrap();
+    assert!(err.contains("no index at 'no\\x1B[2Jindex'"), "{err}");
+    // Programs get the text as it is, escaped by JSON.
+    let json = env.json(&["search", "zebra"]).to_string();
+    assert!(json.contains("Evil \\u001b]0;PWNED\\u0007"), "{json}");
+}
+
+#[test]
+fn extract_skips_files_over_max_size_as_index_does() {
+    let env = Env::new();
+    env.write("small.txt", "Small\n\nParis.\n");
+    env.write("big.txt", &format!("Big\n\n{}\n", "word ".repeat(100)));
+    // Sparse: one byte over the default limit, and no disk used.
+    let huge = std::fs::File::create(env.corpus().join("huge.txt")).unwrap();
+    huge.set_len(10_000_001).unwrap();
+    let summary = env.json(&["index", "--max-size", "100"]);
+    let mut expected: Vec<String> = skips(&summary)
+        .into_iter()
+        .map(|(path, reason)| format!("gazette: skipped {path}: {reason}\n"))
+        .collect();
+    expected.sort();
+    assert_eq!(expected.len(), 2, "{expected:?}");
+    let extract = |max: &[&str]| {
+        let mut args = vec!["extract", "corpus", "--json"];
+        args.extend_from_slice(max);
+        let out = env.run(&args);
+        assert!(out.status.success());
+        let paths: Vec<Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str::<Value>(line).unwrap()["path"].clone())
+            .collect();
+        (paths, String::from_utf8(out.stderr).unwrap())
+    };
+    let (paths, err) = extract(&["--max-size", "100"]);
+    assert_eq!(paths, ["corpus/small.txt"]);
+    assert_eq!(err, expected.concat());
+    let (paths, err) = extract(&[]);
+    assert_eq!(paths, ["corpus/big.txt", "corpus/small.txt"]);
+    let reason = "larger than --max-size (10000001 bytes > 10000000)";
+    assert_eq!(err, format!("gazette: skipped corpus/huge.txt: {reason}\n"));
+}

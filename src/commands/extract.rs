@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::threads;
+use super::{bounds, threads};
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::extract;
+use crate::index::sync::{grew_too_large, too_large};
 use crate::output::{self, ExtractedArticle, Style};
 use crate::walk::{self, FileEntry, Skip};
 
@@ -24,23 +25,28 @@ pub struct ExtractArgs {
     /// Threads for extraction [default: all cores].
     #[arg(long)]
     pub(crate) threads: Option<usize>,
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = bounds::DEFAULT_MAX_SIZE)]
+    pub(crate) max_size: u64,
 }
 
 pub struct ExtractConfig {
     pub(crate) paths: Vec<PathBuf>,
     pub(crate) json: bool,
     pub(crate) threads: usize,
+    pub(crate) max_size: u64,
     pub(crate) style: Style,
 }
 
 impl ExtractArgs {
-    pub fn config(self, color: bool) -> ExtractConfig {
-        ExtractConfig {
+    pub fn config(self, color: bool) -> Result<ExtractConfig> {
+        Ok(ExtractConfig {
             paths: self.paths,
             json: self.json,
-            threads: threads::resolve(self.threads),
+            threads: threads::resolve(self.threads)?,
+            max_size: bounds::at_most("max-size", self.max_size, bounds::MAX_SIZE)?,
             style: Style::new(color && !self.json),
-        }
+        })
     }
 }
 
@@ -94,7 +100,16 @@ fn keyed_as_given(mut file: FileEntry, given: &Path) -> FileEntry {
 fn render(file: &FileEntry, config: &ExtractConfig) -> std::result::Result<Vec<u8>, Skip> {
     let path = walk::path_text(&file.path);
     let skip = |reason: String| Skip::new(&file.path, reason);
-    let bytes = file.read(u64::MAX).map_err(|e| skip(e.to_string()))?;
+    // As `index` does: the walk's size decides, and a file that grew since is read no further
+    // than one byte past the limit.
+    let max = config.max_size;
+    if file.size > max {
+        return Err(skip(too_large(file.size, max)));
+    }
+    let bytes = file.read(max + 1).map_err(|e| skip(e.to_string()))?;
+    if bytes.len() as u64 > max {
+        return Err(skip(grew_too_large(max)));
+    }
     if let Some(reason) = crate::article::not_text(&bytes) {
         return Err(skip(reason.into()));
     }

@@ -1,8 +1,10 @@
 //! `gazette search`: run one query and print the ranked hits.
 
+use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::path::PathBuf;
 
+use super::bounds;
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
 use crate::output::{self, Style};
@@ -44,21 +46,83 @@ pub struct SearchConfig {
 }
 
 impl SearchArgs {
-    pub fn config(self, color: bool) -> SearchConfig {
-        SearchConfig {
+    pub fn config(self, color: bool) -> Result<SearchConfig> {
+        Ok(SearchConfig {
             index: self.index,
             request: SearchRequest {
                 query: self.query.join(" "),
-                limit: self.limit,
-                offset: self.offset,
+                limit: bounds::at_most("limit", self.limit, bounds::LIMIT)?,
+                offset: bounds::at_most("offset", self.offset, bounds::OFFSET)?,
                 sort: self.sort,
                 facets: self.facets,
             },
             cwd: std::env::current_dir().ok(),
             json: self.json,
             style: Style::new(color && !self.json),
+        })
+    }
+}
+
+/// The command line with the query words of `search` moved after a `--`, so that a word
+/// starting with `-` (`gazette search tax -sport`, the exclusion form) is part of the query
+/// rather than an unknown option, while the options of `search` may still come before or after
+/// the query. clap cannot say this of a query of many words: a positional that takes values
+/// starting with `-` takes every option after it as well. Other commands are left as they are.
+pub fn query_words_last(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let args: Vec<OsString> = args.into_iter().collect();
+    if args.get(1).is_none_or(|command| command != "search") {
+        return args;
+    }
+    let mut cli = <super::Cli as clap::CommandFactory>::command();
+    // Building adds the options clap makes itself (`-h`, `--help`).
+    cli.build();
+    let Some(search) = cli.find_subcommand("search") else {
+        return args;
+    };
+    let mut rest = args.into_iter();
+    let mut options: Vec<OsString> = rest.by_ref().take(2).collect();
+    let mut words = Vec::new();
+    while let Some(arg) = rest.next() {
+        if arg == "--" {
+            words.extend(rest.by_ref());
+            break;
+        }
+        match option_of(search, &arg) {
+            Some(takes_value) => {
+                options.push(arg);
+                if takes_value {
+                    options.extend(rest.next());
+                }
+            }
+            None => words.push(arg),
         }
     }
+    options.push("--".into());
+    options.extend(words);
+    options
+}
+
+/// For an argument that names an option of `command`, whether the option's value is the next
+/// argument; None for a query word. Every argument starting with `--` is taken for an option, so
+/// that a mistyped one is reported rather than searched for.
+fn option_of(command: &clap::Command, arg: &OsStr) -> Option<bool> {
+    let text = arg.to_str()?;
+    let takes_value = |option: &clap::Arg| option.get_action().takes_values();
+    if let Some(long) = text.strip_prefix("--") {
+        let (name, inline_value) = long
+            .split_once('=')
+            .map_or((long, false), |(name, _)| (name, true));
+        let found = command.get_arguments().find(|a| a.get_long() == Some(name));
+        return Some(!inline_value && found.is_some_and(takes_value));
+    }
+    let mut short = text.strip_prefix('-')?.chars();
+    let (Some(letter), None) = (short.next(), short.next()) else {
+        return None;
+    };
+    command
+        .get_arguments()
+        .find(|a| a.get_short() == Some(letter))
+        .map(takes_value)
 }
 
 pub fn run(config: &SearchConfig, out: &mut dyn Write) -> Result<()> {
@@ -70,4 +134,57 @@ pub fn run(config: &SearchConfig, out: &mut dyn Write) -> Result<()> {
         output::search_human(out, &results, config.request.offset, config.style)
     };
     written.map_err(Error::Output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::{Cli, Command};
+    use clap::Parser;
+
+    fn parsed(args: &[&str]) -> SearchArgs {
+        let args = query_words_last(args.iter().map(OsString::from));
+        match Cli::try_parse_from(args).unwrap().command {
+            Command::Search(search) => search,
+            other => panic!("not a search: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn words_starting_with_a_hyphen_are_query_words_wherever_the_options_are() {
+        let search = parsed(&["gazette", "search", "tax", "-sport", "--index", "i"]);
+        assert_eq!(
+            (search.query, search.index),
+            (vec!["tax".into(), "-sport".into()], "i".into())
+        );
+        let search = parsed(&["gazette", "search", "-sport tax", "--limit=3", "--json"]);
+        assert_eq!(search.query, ["-sport tax"]);
+        assert_eq!((search.limit, search.json), (3, true));
+        let search = parsed(&[
+            "gazette",
+            "search",
+            "--index=-odd",
+            "a",
+            "-",
+            "-b",
+            "--offset",
+            "2",
+        ]);
+        assert_eq!(search.query, ["a", "-", "-b"]);
+        assert_eq!((search.index, search.offset), ("-odd".into(), 2));
+        // After `--` every word is a query word, as before.
+        assert_eq!(
+            parsed(&["gazette", "search", "--", "--json", "-x"]).query,
+            ["--json", "-x"]
+        );
+    }
+
+    #[test]
+    fn mistyped_options_and_other_commands_are_left_to_clap() {
+        let args =
+            query_words_last(["gazette", "search", "tax", "--limt", "3"].map(OsString::from));
+        assert!(Cli::try_parse_from(args).is_err());
+        let other = ["gazette", "extract", "-x"].map(OsString::from);
+        assert_eq!(query_words_last(other.clone()), other);
+    }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use tantivy::IndexWriter;
 
-use super::threads;
+use super::{bounds, threads};
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
 use crate::index::sync::{Summary, SyncOptions};
@@ -27,7 +27,7 @@ pub struct SyncArgs {
     #[arg(long)]
     pub(crate) rebuild: bool,
     /// Skip files larger than this many bytes.
-    #[arg(long, default_value_t = 10_000_000)]
+    #[arg(long, default_value_t = bounds::DEFAULT_MAX_SIZE)]
     pub(crate) max_size: u64,
     /// Commit after this many files read, so that an interrupted run keeps its work.
     #[arg(long, default_value_t = 100_000)]
@@ -53,8 +53,8 @@ impl SyncArgs {
             index: self.index,
             json: self.json,
             sync: SyncOptions {
-                threads: threads::resolve(self.threads),
-                max_size: self.max_size,
+                threads: threads::resolve(self.threads)?,
+                max_size: bounds::at_most("max-size", self.max_size, bounds::MAX_SIZE)?,
                 batch: self.commit_every.max(1),
                 rebuild: self.rebuild,
             },

@@ -1,14 +1,15 @@
 //! The tantivy schema, defined once: its fields, its tokenizers, and how an extracted article
 //! becomes a document. Indexing and querying both take their field handles from here.
 
+use jiff::civil::Date;
 use tantivy::schema::{
-    DateOptions, FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    FAST, Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
-use tantivy::{DateTime, Index, TantivyDocument};
+use tantivy::{Index, TantivyDocument};
 
 use crate::article::Article;
 use crate::extract::Extraction;
@@ -16,7 +17,7 @@ use crate::walk::FileEntry;
 
 /// Bumped whenever the schema or the meaning of a stored value changes, so that an old index is
 /// refused with a hint to rebuild instead of answering queries wrongly.
-pub(crate) const FORMAT: u32 = 2;
+pub(crate) const FORMAT: u32 = 3;
 
 /// Proper names: split on punctuation, lower-cased, accents folded, never stemmed, so that
 /// `people:"Kim Jong-un"` is a phrase of `kim jong un` and `places:Sao Paulo` finds `São Paulo`.
@@ -53,8 +54,9 @@ pub struct Fields {
     pub(crate) people: Field,
     pub(crate) places: Field,
     pub(crate) countries: Field,
+    /// The publication day, as a [`day_number`].
     pub(crate) published: Field,
-    /// The first day of each date the article mentions.
+    /// The first day of each date the article mentions, as [`day_number`]s.
     pub(crate) dates: Field,
     /// Front matter other than title and date, as a JSON object (`source`, `url`, `author`...).
     pub(crate) meta: Field,
@@ -95,7 +97,7 @@ impl Fields {
                 .set_tokenizer(CODE_TOKENIZER)
                 .set_index_option(IndexRecordOption::Basic),
         );
-        let day = DateOptions::default().set_indexed();
+        let day = NumericOptions::default().set_indexed();
         let fields = Fields {
             path: b.add_text_field(field::PATH, STRING | FAST),
             title: b.add_text_field(field::TITLE, stemmed.clone()),
@@ -103,8 +105,8 @@ impl Fields {
             people: b.add_text_field(field::PEOPLE, names.clone()),
             places: b.add_text_field(field::PLACES, names),
             countries: b.add_text_field(field::COUNTRIES, codes),
-            published: b.add_date_field(field::PUBLISHED, day.clone().set_fast()),
-            dates: b.add_date_field(field::DATES, day),
+            published: b.add_i64_field(field::PUBLISHED, day.clone().set_fast()),
+            dates: b.add_i64_field(field::DATES, day),
             meta: b.add_json_field(field::META, tantivy::schema::TEXT | STORED),
             size: b.add_u64_field(field::SIZE, FAST),
             mtime: b.add_i64_field(field::MTIME, FAST),
@@ -154,17 +156,17 @@ impl Fields {
             doc.add_text(self.countries, code);
         }
         if let Some(day) = found.published {
-            doc.add_date(self.published, day_to_tantivy(day));
+            doc.add_i64(self.published, day_number(day));
         }
         let mut days: Vec<_> = found
             .dates
             .iter()
-            .filter_map(|d| first_day(&d.value))
+            .filter_map(|d| first_day(&d.value).map(day_number))
             .collect();
         days.sort();
         days.dedup();
         for day in days {
-            doc.add_date(self.dates, day_to_tantivy(day));
+            doc.add_i64(self.dates, day);
         }
         let meta: serde_json::Map<String, serde_json::Value> = article
             .front_matter
@@ -214,26 +216,32 @@ pub(crate) fn register_tokenizers(index: &Index) {
     );
 }
 
-pub(crate) fn day_to_tantivy(day: jiff::civil::Date) -> DateTime {
-    let seconds = day
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .map(|z| z.timestamp().as_second())
-        .unwrap_or_default();
-    DateTime::from_timestamp_secs(seconds)
+/// The day a day number counts from.
+const EPOCH: Date = jiff::civil::date(1970, 1, 1);
+
+/// How a day is kept in the index: days since 1970-01-01, negative before. tantivy's own date
+/// type counts nanoseconds in an i64, which wraps outside 1677–2262; this covers any year.
+pub(crate) fn day_number(day: Date) -> i64 {
+    // Two dates in jiff's range (years -9999 to 9999) are at most 7.3 million days apart,
+    // which a span of days always holds.
+    EPOCH
+        .until(day)
+        .map_or(0, |span| i64::from(span.get_days()))
 }
 
-pub(crate) fn tantivy_to_day(value: DateTime) -> Option<jiff::civil::Date> {
-    let ts = jiff::Timestamp::from_second(value.into_timestamp_secs()).ok()?;
-    Some(ts.to_zoned(jiff::tz::TimeZone::UTC).date())
+/// The day a [`day_number`] names; None outside the years jiff knows.
+pub(crate) fn day_from_number(number: i64) -> Option<Date> {
+    let span = jiff::Span::new().try_days(number).ok()?;
+    EPOCH.checked_add(span).ok()
 }
 
 /// The first day of an ISO date at any precision: `2023` → 2023-01-01, `2023-09` → 2023-09-01.
-pub(crate) fn first_day(value: &str) -> Option<jiff::civil::Date> {
+pub(crate) fn first_day(value: &str) -> Option<Date> {
     let mut parts = value.splitn(3, '-');
     let year: i16 = parts.next()?.parse().ok()?;
     let month: i8 = parts.next().map_or(Some(1), |m| m.parse().ok())?;
     let day: i8 = parts.next().map_or(Some(1), |d| d.parse().ok())?;
-    jiff::civil::Date::new(year, month, day).ok()
+    Date::new(year, month, day).ok()
 }
 
 #[cfg(test)]
@@ -250,9 +258,28 @@ mod tests {
     }
 
     #[test]
-    fn days_round_trip_through_tantivy() {
-        let day = jiff::civil::date(1953, 7, 27);
-        assert_eq!(tantivy_to_day(day_to_tantivy(day)), Some(day));
+    fn day_numbers_count_from_1970_and_cover_years_1_to_9999() {
+        assert_eq!(day_number(jiff::civil::date(1970, 1, 1)), 0);
+        assert_eq!(day_number(jiff::civil::date(1970, 1, 2)), 1);
+        assert_eq!(day_number(jiff::civil::date(1969, 12, 31)), -1);
+        for day in [
+            jiff::civil::date(1, 1, 1),
+            jiff::civil::date(1066, 10, 14),
+            jiff::civil::date(1492, 10, 12),
+            jiff::civil::date(1953, 7, 27),
+            jiff::civil::date(2077, 5, 1),
+            jiff::civil::date(9999, 12, 31),
+        ] {
+            assert_eq!(day_from_number(day_number(day)), Some(day), "{day}");
+        }
+        // Order is kept, so ranges and sorting by number are ranges and sorting by day.
+        assert!(
+            day_number(jiff::civil::date(1066, 10, 14)) < day_number(jiff::civil::date(1492, 1, 1))
+        );
+        assert!(
+            day_number(jiff::civil::date(2262, 4, 12)) < day_number(jiff::civil::date(9999, 1, 1))
+        );
+        assert_eq!(day_from_number(i64::MAX), None);
     }
 
     #[test]

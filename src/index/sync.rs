@@ -329,10 +329,7 @@ fn index_file(
         Err(unread) => return skip(unread.to_string()),
     };
     if bytes.len() as u64 > options.max_size {
-        return skip(format!(
-            "larger than --max-size (grew past {} bytes during the run)",
-            options.max_size
-        ));
+        return skip(grew_too_large(options.max_size));
     }
     if let Some(reason) = crate::article::not_text(&bytes) {
         return skip(reason.into());
@@ -366,8 +363,14 @@ fn write_failed(err: tantivy::TantivyError) -> Error {
     Error::WriteFailed(err.to_string())
 }
 
-fn too_large(size: u64, max: u64) -> String {
+/// Why a file the walk found larger than `--max-size` is skipped (by `extract` too).
+pub(crate) fn too_large(size: u64, max: u64) -> String {
     format!("larger than --max-size ({size} bytes > {max})")
+}
+
+/// Why a file that grew past `--max-size` after the walk is skipped.
+pub(crate) fn grew_too_large(max: u64) -> String {
+    format!("larger than --max-size (grew past {max} bytes during the run)")
 }
 
 #[cfg(test)]

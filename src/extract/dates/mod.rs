@@ -60,6 +60,26 @@ mod tests {
     }
 
     #[test]
+    fn values_stay_within_the_years_iso_8601_writes() {
+        let late = jiff::civil::date(9999, 12, 31);
+        assert_eq!(
+            found(
+                "Next month, next year, in December and in January.",
+                Some(late)
+            ),
+            pairs(&[("December", "9999-12")])
+        );
+        let early = jiff::civil::date(1, 1, 1);
+        assert_eq!(
+            found(
+                "Last month, last year, yesterday, two years ago, in January, on 0000-01-01.",
+                Some(early)
+            ),
+            pairs(&[("January", "0001-01")])
+        );
+    }
+
+    #[test]
     fn offsets_are_bytes_into_the_text() {
         let text = "Caf\u{e9} \u{2014} on 13 Sept 2023.";
         let m = &find_dates(text, None)[0];

@@ -59,13 +59,16 @@ impl Scanner<'_> {
         }
     }
 
+    /// Records a mention; one whose value has no ISO 8601 form is passed over, words and all.
     pub(super) fn push(&mut self, start: usize, end: usize, value: Value) -> usize {
-        self.out.push(DateMention {
-            text: self.text[start..end].to_string(),
-            value: value.iso(),
-            start,
-            end,
-        });
+        if value.is_writable() {
+            self.out.push(DateMention {
+                text: self.text[start..end].to_string(),
+                value: value.iso(),
+                start,
+                end,
+            });
+        }
         end
     }
 

@@ -19,6 +19,16 @@ impl Value {
         }
     }
 
+    /// True when its year is one ISO 8601 writes as four digits, 0001 to 9999. Arithmetic on
+    /// an anchor at either end leaves them (`next month` in December 9999, `last year` in 0001).
+    pub(super) fn is_writable(self) -> bool {
+        let year = match self {
+            Value::Day(d) => d.year(),
+            Value::Month(y, _) | Value::Year(y) => y,
+        };
+        (1..=9999).contains(&year)
+    }
+
     /// Month arithmetic on a running month count, so `last month` in January lands in December.
     pub(super) fn month_from_index(idx: i32) -> Option<Value> {
         let y = i16::try_from(idx.div_euclid(12)).ok()?;
