@@ -25,7 +25,10 @@ fn main() -> ExitCode {
     // to the system a second later only means faulting it in again.
     // SAFETY: sets an integer option of the allocator; no other thread exists yet.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
-    let cli = Cli::parse_from(commands::search::query_words_last(std::env::args_os()));
+    let cli = match Cli::try_parse_from(commands::search::query_words_last(std::env::args_os())) {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(err),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if err.is_closed_pipe() => ExitCode::SUCCESS,
@@ -35,6 +38,36 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Help and version go out as clap writes them; a mistake in the arguments is one line, like
+/// every other error, with status 2 as usage errors have.
+fn usage_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        err.exit();
+    }
+    // clap's first paragraph says what is wrong (a list of missing arguments takes a few lines);
+    // the rest is usage and tips.
+    let text = err.to_string();
+    let first: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .map(str::trim)
+        .collect();
+    let first = first.join(" ");
+    let message = first.strip_prefix("error: ").unwrap_or(&first);
+    let _ = writeln!(
+        io::stderr(),
+        "gazette: {} (see gazette --help)",
+        output::visible(message)
+    );
+    ExitCode::from(2)
 }
 
 fn run(cli: Cli) -> Result<()> {

@@ -1819,3 +1819,152 @@ fn extract_skips_files_over_max_size_as_index_does() {
     let reason = "larger than --max-size (10000001 bytes > 10000000)";
     assert_eq!(err, format!("gazette: skipped corpus/huge.txt: {reason}\n"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The bad-input matrix (issue 16): every way a user can get the input wrong ends in one line on
+// stderr, the documented exit status (1 for a failed command, 2 for a mistake in the arguments),
+// nothing on stdout, and never panic or allocation-failure text.
+// ---------------------------------------------------------------------------------------------
+
+/// One bad input: the arguments, the exit status expected, and words its message must hold.
+struct BadInput {
+    args: &'static [&'static str],
+    status: i32,
+    says: &'static str,
+}
+
+const fn bad(args: &'static [&'static str], status: i32, says: &'static str) -> BadInput {
+    BadInput { args, status, says }
+}
+
+const BAD_INPUTS: &[BadInput] = &[
+    // Missing or wrong places.
+    bad(&["index", "nowhere"], 1, "does not exist"),
+    bad(&["index", "corpus/asia/tea.txt"], 1, "is not a folder"),
+    bad(
+        &["search", "tea", "--index", "nowhere"],
+        1,
+        "run `gazette index` first",
+    ),
+    bad(
+        &["stats", "--index", "nowhere"],
+        1,
+        "run `gazette index` first",
+    ),
+    bad(&["index", "--index", "corpus"], 1, "not a gazette index"),
+    bad(&["index", "corpus/europe"], 1, "holds the corpus"),
+    bad(&["extract", "missing.txt"], 1, "does not exist"),
+    // Queries.
+    bad(&["search", "title:("], 1, "invalid query"),
+    bad(&["search", "nosuch:x"], 1, "unknown field 'nosuch'"),
+    bad(&["search", "dates:2023-13"], 1, "invalid date '2023-13'"),
+    bad(&["search", "published:[2023 TO"], 1, "unclosed range"),
+    bad(&["search", ""], 1, "the query is empty"),
+    bad(&["search", "\u{1b}[2J"], 1, "invalid query"),
+    // Numbers out of bounds.
+    bad(
+        &["search", "tea", "--limit", "18446744073709551615"],
+        1,
+        "too large",
+    ),
+    bad(
+        &["search", "tea", "--limit", "100000000000"],
+        1,
+        "too large",
+    ),
+    bad(
+        &["search", "tea", "--offset", "9223372036854775807"],
+        1,
+        "too large",
+    ),
+    bad(
+        &["search", "tea", "--offset", "4611686018427387904"],
+        1,
+        "too large",
+    ),
+    bad(&["index", "--threads", "100000"], 1, "too large"),
+    bad(
+        &["index", "--max-size", "18446744073709551615"],
+        1,
+        "too large",
+    ),
+    bad(
+        &["extract", "corpus", "--max-size", "99999999999999"],
+        1,
+        "too large",
+    ),
+    bad(
+        &["extract", "corpus", "--threads", "4294967296"],
+        1,
+        "too large",
+    ),
+    // Mistakes in the arguments themselves.
+    bad(
+        &["search", "tea", "--limit", "abc"],
+        2,
+        "invalid value 'abc'",
+    ),
+    bad(
+        &["search", "tea", "--limit", "-1"],
+        2,
+        "unexpected argument",
+    ),
+    bad(
+        &["search", "tea", "--limit", "18446744073709551616"],
+        2,
+        "invalid value",
+    ),
+    bad(
+        &["search", "tea", "--sort", "sideways"],
+        2,
+        "invalid value 'sideways'",
+    ),
+    bad(
+        &["search", "tea", "--limt", "3"],
+        2,
+        "unexpected argument '--limt'",
+    ),
+    bad(&["search"], 2, "required arguments were not provided"),
+    bad(&["extract"], 2, "required arguments were not provided"),
+    bad(&["frobnicate"], 2, "unrecognized subcommand"),
+];
+
+#[test]
+fn every_bad_input_gets_one_line_and_its_exit_status() {
+    let env = Env::indexed();
+    for case in BAD_INPUTS {
+        let out = env.run(case.args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        let args = case.args;
+        assert_eq!(out.status.code(), Some(case.status), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: one line expected: {err}");
+        assert!(err.starts_with("gazette: "), "{args:?}: {err}");
+        assert!(err.contains(case.says), "{args:?}: {err}");
+        assert!(!err.contains('\u{1b}'), "{args:?}: raw escape in {err:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: stdout {:?}", out.stdout);
+        for text in ["panicked", "memory allocation", "RUST_BACKTRACE"] {
+            assert!(!err.contains(text), "{args:?}: {err}");
+        }
+    }
+}
+
+#[test]
+fn an_index_of_another_format_and_a_damaged_one_are_one_line_errors() {
+    let env = Env::indexed();
+    let index = env.dir.path().join("index");
+    mark_old_format(&index);
+    for args in [&["search", "tea"][..], &["stats"], &["index"]] {
+        let err = env.fails(args);
+        assert!(err.contains("incompatible gazette version"), "{err}");
+    }
+    env.ok(&["index", "--rebuild"]);
+    for name in folder_names(&index) {
+        if name.ends_with(".store") {
+            std::fs::remove_file(index.join(name)).unwrap();
+        }
+    }
+    for args in [&["search", "tea"][..], &["stats"], &["index"]] {
+        let err = env.fails(args);
+        assert!(err.contains("is damaged"), "{err}");
+    }
+}
