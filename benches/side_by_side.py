@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Index one corpus with several gazette binaries in turn, each into a fresh index, and print
+the medians of wall time, user and system CPU and peak RSS (from wait4) for each binary.
+
+usage: side_by_side.py BIN [BIN ...] CORPUS ROUNDS
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run(binary, corpus, index):
+    shutil.rmtree(index, ignore_errors=True)
+    start = time.time()
+    child = subprocess.Popen(
+        [binary, "index", corpus, "--index", index, "--threads", "2", "--json"],
+        stdout=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    if status != 0:
+        sys.exit(f"{binary} failed with status {status}")
+    return time.time() - start, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def main():
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    binaries, corpus, rounds = sys.argv[1:-2], sys.argv[-2], int(sys.argv[-1])
+    runs = {b: [] for b in binaries}
+    with tempfile.TemporaryDirectory() as scratch:
+        index = os.path.join(scratch, "index")
+        for _ in range(rounds):
+            for binary in binaries:
+                runs[binary].append(run(binary, corpus, index))
+    for binary in binaries:
+        med = lambda f: statistics.median(f(r) for r in runs[binary])
+        print(
+            f"{binary}: wall {med(lambda r: r[0]):.2f} s, user {med(lambda r: r[1]):.2f} s, "
+            f"sys {med(lambda r: r[2]):.2f} s, cpu {med(lambda r: r[1] + r[2]):.2f} s, "
+            f"rss {med(lambda r: r[3]):.0f} MB ({rounds} rounds)"
+        )
+
+
+if __name__ == "__main__":
+    main()
