@@ -34,13 +34,13 @@ impl Style {
 }
 
 /// `text` as it may safely reach a terminal: each control character (ESC, BEL, CR, DEL, the C1
-/// controls) written as a visible escape, `\x1B` or `\u{9B}`, so that text from an article or a
-/// file name cannot move the cursor, clear the screen, retitle the window or hide text; a
-/// newline or tab is shown as a space, as every field of human output is one line. Every human
-/// renderer, and the skip and error lines, pass what they print through here. JSON output
-/// escapes control characters by itself.
+/// controls) and bidirectional override written as a visible escape, `\x1B` or `\u{202E}`, so
+/// that text from an article or a file name cannot move the cursor, clear the screen, retitle the
+/// window, hide text or reorder it; a newline or tab is shown as a space, as every field of
+/// human output is one line. Every human renderer, and the skip and error lines, pass what they
+/// print through here. JSON output escapes control characters by itself.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(is_hidden_effect) {
         return Cow::Borrowed(text);
     }
     let mut shown = String::with_capacity(text.len() + 16);
@@ -48,12 +48,18 @@ pub fn visible(text: &str) -> Cow<'_, str> {
         let code = u32::from(c);
         let _ = match c {
             '\n' | '\t' => shown.write_char(' '),
-            c if !c.is_control() => shown.write_char(c),
+            c if !is_hidden_effect(c) => shown.write_char(c),
             _ if code < 0x80 => write!(shown, "\\x{code:02X}"),
             _ => write!(shown, "\\u{{{code:X}}}"),
         };
     }
     Cow::Owned(shown)
+}
+
+/// Control characters, and the bidirectional embeddings, overrides and isolates, which reorder
+/// what a terminal shows (a file name that displays as `txt.exe` is `exe.txt` underneath).
+fn is_hidden_effect(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Writes `value` as one line of JSON.
@@ -303,6 +309,14 @@ mod tests {
             "Evil \\x1B]0;PWNED\\x07\\x1B[2J\\x1B[31mred\\u{9B}2J\\x0Dover\\x7F next cell"
         );
         assert!(matches!(visible("Café — ok"), Cow::Borrowed("Café — ok")));
+    }
+
+    #[test]
+    fn bidirectional_overrides_are_shown_not_sent() {
+        // A right-to-left override would make `exe.txt` display as `txt.exe`.
+        assert_eq!(visible("evil\u{202E}exe.txt"), "evil\\u{202E}exe.txt");
+        assert_eq!(visible("a\u{2066}b\u{2069}"), "a\\u{2066}b\\u{2069}");
+        assert!(matches!(visible("שלום עולם"), Cow::Borrowed(_)));
     }
 
     #[test]

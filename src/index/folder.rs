@@ -169,15 +169,11 @@ impl Entry {
     }
 }
 
-/// The temporary files of [`write_file`], and those that tantivy's own atomic writes left in
-/// folders written by earlier builds (`.tmp` and six letters or digits).
+/// The temporary files of [`write_file`]. A `.tmpXXXXXX` that an older build's tantivy may have
+/// left is not recognised: a user's file can have such a name, so it is refused as foreign.
 fn is_temp(name: &str) -> bool {
-    match name.strip_suffix(TEMP_SUFFIX) {
-        Some(base) => base == MARKER || TANTIVY_META.contains(&base),
-        None => name
-            .strip_prefix(".tmp")
-            .is_some_and(|rest| rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_alphanumeric())),
-    }
+    name.strip_suffix(TEMP_SUFFIX)
+        .is_some_and(|base| base == MARKER || TANTIVY_META.contains(&base))
 }
 
 /// `<segment uuid>.<component>`, the files tantivy writes for each segment.
@@ -519,7 +515,7 @@ mod tests {
             ("gazette.json", Entry::Marker),
             ("gazette.json.tmp", Entry::Leftover),
             ("meta.json.tmp", Entry::Leftover),
-            (".tmpAb12Z9", Entry::Leftover),
+            (".tmpAb12Z9", Entry::Foreign),
             ("meta.json", Entry::Data),
             (".managed.json", Entry::Data),
             (&format!("{uuid}.idx"), Entry::Data),
@@ -573,7 +569,6 @@ mod tests {
         fs::create_dir(&index_dir).unwrap();
         fs::write(index_dir.join(".gitignore"), "*\n").unwrap();
         index(&index_dir, &corpus, false).unwrap();
-        fs::write(index_dir.join(".tmpAb12Z9"), "left by an old build").unwrap();
         let old = Marker {
             format: FORMAT - 1,
             corpus: corpus.clone(),
@@ -586,7 +581,6 @@ mod tests {
         index(&index_dir, &corpus, true).unwrap();
         let after = names(&index_dir);
         assert!(after.contains(&".gitignore".to_string()));
-        assert!(!after.contains(&".tmpAb12Z9".to_string()));
         assert!(stale.iter().all(|n| !after.contains(n)));
         assert_eq!(docs(&index_dir).unwrap(), (corpus, 3));
     }
