@@ -160,9 +160,10 @@ impl<'a> Syncer<'a> {
     /// out, or deleted, whose subtree is walked as a whole. Each path is planned like a full
     /// pass restricted to it, so the rules are the same (an unreadable folder keeps its
     /// articles). Paths outside the corpus, hidden ones and the corpus root are passed over.
+    /// The reader is current: every pass before ended by reloading it, and one that failed
+    /// ended the process's passes.
     pub(crate) fn paths(&mut self, paths: &[PathBuf]) -> Result<Summary> {
         let started = Instant::now();
-        self.reader.reload()?;
         let searcher = self.reader.searcher();
         let mut known = HashMap::new();
         let mut walked = Walk::default();
