@@ -457,9 +457,7 @@ fn lead(text: &str, max_chars: usize) -> String {
 /// The path of an article as a user would type it: relative to the working folder when the
 /// corpus lies under it, absolute otherwise.
 fn display_path(corpus: &Path, key: &str, cwd: Option<&Path>) -> String {
-    let path = crate::walk::key_path(corpus, key);
-    let relative = cwd.and_then(|cwd| path.strip_prefix(cwd).ok());
-    crate::walk::path_text(relative.unwrap_or(&path))
+    crate::walk::shown(&crate::walk::key_path(corpus, key), cwd)
 }
 
 const FACET_SIZE: usize = 10;

@@ -44,10 +44,10 @@ pub struct Skip {
 }
 
 impl Skip {
-    /// A skip of `path`, named the way [`shown`] names paths.
-    pub(crate) fn new(path: &Path, reason: impl Into<String>) -> Skip {
+    /// A skip of `path`, named the way [`shown`] names paths relative to `cwd`.
+    pub(crate) fn new(path: &Path, reason: impl Into<String>, cwd: Option<&Path>) -> Skip {
         Skip {
-            path: shown(path),
+            path: shown(path, cwd),
             reason: reason.into(),
         }
     }
@@ -56,16 +56,16 @@ impl Skip {
 /// A folder the walk could not read, or a file it could not examine: what an index holds for it
 /// is unknown, not gone, so a sync keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unreadable {
+pub(crate) struct Unreadable {
     /// Its key ("" for the corpus root): it covers the article of that key and all under it.
-    pub key: String,
-    pub folder: bool,
+    pub(crate) key: String,
+    pub(crate) folder: bool,
     /// Its entry among the walk's skips.
-    pub skip: Skip,
+    pub(crate) skip: Skip,
 }
 
 impl Unreadable {
-    pub fn covers(&self, key: &str) -> bool {
+    pub(crate) fn covers(&self, key: &str) -> bool {
         self.key.is_empty()
             || key
                 .strip_prefix(self.key.as_str())
@@ -79,12 +79,18 @@ impl Unreadable {
 pub struct Walk {
     pub files: Vec<FileEntry>,
     pub skipped: Vec<Skip>,
-    pub unreadable: Vec<Unreadable>,
+    pub(crate) unreadable: Vec<Unreadable>,
 }
 
-/// Why a file the walk found was not read.
+/// Why a file the walk found was not read, or not taken as an article once read.
 #[derive(Debug)]
 pub enum Unread {
+    /// Larger than `--max-size` when the walk saw it.
+    TooLarge { size: u64, max: u64 },
+    /// Grew past `--max-size` after the walk.
+    Grew { max: u64 },
+    /// Read, but not text.
+    NotText(&'static str),
     /// Deleted since the walk.
     Vanished,
     /// Replaced since the walk by something that is not an article, such as a symbolic link.
@@ -96,6 +102,14 @@ pub enum Unread {
 impl std::fmt::Display for Unread {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Unread::TooLarge { size, max } => {
+                write!(f, "larger than --max-size ({size} bytes > {max})")
+            }
+            Unread::Grew { max } => write!(
+                f,
+                "larger than --max-size (grew past {max} bytes during the run)"
+            ),
+            Unread::NotText(reason) => f.write_str(reason),
             Unread::Vanished => f.write_str("vanished during the run"),
             Unread::NotArticle(reason) => f.write_str(reason),
             Unread::Failed(err) => write!(f, "cannot read: {err}"),
@@ -108,8 +122,9 @@ const LINK: &str = "symbolic link, not followed";
 /// The files under `root` (or `root` itself when it is a file) that may be articles.
 /// Hidden files and folders are skipped, symbolic links are not followed, and anything named
 /// like an article that is not a regular file is reported. Files are examined (size,
-/// modification time) on the current rayon pool's threads.
-pub fn walk(root: &Path) -> Result<Walk> {
+/// modification time) on the current rayon pool's threads. Skipped paths are shown relative
+/// to `cwd`, the working folder, when they lie under it.
+pub fn walk(root: &Path, cwd: Option<&Path>) -> Result<Walk> {
     let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => Error::CorpusMissing(root.to_path_buf()),
         _ => Error::io(root, e),
@@ -121,12 +136,13 @@ pub fn walk(root: &Path) -> Result<Walk> {
         // The root, even through a link: the user named it.
         follow: true,
         by_name: !root_is_dir,
+        cwd,
     }
     .walk();
     if !root_is_dir && found.files.is_empty() && found.skipped.is_empty() {
         found
             .skipped
-            .push(Skip::new(root, "not a .txt or .md file"));
+            .push(Skip::new(root, "not a .txt or .md file", cwd));
     }
     Ok(found)
 }
@@ -134,7 +150,7 @@ pub fn walk(root: &Path) -> Result<Walk> {
 /// What lies at `path` under the corpus folder `root`, found as [`walk`] finds it: the article
 /// it is, or the articles under it when it is a folder, or nothing when it is gone. A link at
 /// `path` itself is not followed either. Keys are relative to `root`.
-pub(crate) fn walk_tree(root: &Path, path: &Path) -> Walk {
+pub(crate) fn walk_tree(root: &Path, path: &Path, cwd: Option<&Path>) -> Walk {
     match std::fs::symlink_metadata(path) {
         Err(err) if err.kind() == io::ErrorKind::NotFound => Walk::default(),
         _ => Start {
@@ -142,6 +158,7 @@ pub(crate) fn walk_tree(root: &Path, path: &Path) -> Walk {
             path,
             follow: false,
             by_name: false,
+            cwd,
         }
         .walk(),
     }
@@ -158,6 +175,8 @@ struct Start<'a> {
     follow: bool,
     /// Files are keyed by their name alone (a corpus that is one file).
     by_name: bool,
+    /// The working folder, which skipped paths are shown relative to.
+    cwd: Option<&'a Path>,
 }
 
 impl Start<'_> {
@@ -176,10 +195,10 @@ impl Start<'_> {
                 Err((path, err)) if err.kind() == io::ErrorKind::NotFound => {
                     found
                         .skipped
-                        .push(Skip::new(&path, format!("cannot stat: {err}")));
+                        .push(Skip::new(&path, format!("cannot stat: {err}"), self.cwd));
                 }
                 Err((path, err)) => {
-                    found.unread(self.root, &path, false, format!("cannot stat: {err}"));
+                    found.unread(self, &path, false, format!("cannot stat: {err}"));
                 }
             }
         }
@@ -225,7 +244,10 @@ impl Walk {
                 Ok(entry) if entry.file_type().is_dir() || !is_article_name(entry.path()) => {}
                 Ok(entry) => match not_regular(entry.file_type()) {
                     None => candidates.push(entry),
-                    Some(reason) => self.skipped.push(Skip::new(entry.path(), reason)),
+                    Some(reason) => {
+                        let skip = Skip::new(entry.path(), reason, start.cwd);
+                        self.skipped.push(skip);
+                    }
                 },
                 Err(err) => {
                     // Without a path the error came from inside a folder listing; which folder
@@ -235,7 +257,7 @@ impl Walk {
                         Some(io) => format!("cannot read folder: {io}"),
                         None => format!("cannot read folder: {err}"),
                     };
-                    self.unread(start.root, path, true, reason);
+                    self.unread(start, path, true, reason);
                 }
             }
         }
@@ -262,11 +284,11 @@ impl Walk {
     }
 
     /// Records that `path` could not be read (or examined), as a skip and as unreadable.
-    fn unread(&mut self, root: &Path, path: &Path, folder: bool, reason: String) {
-        let skip = Skip::new(path, reason);
+    fn unread(&mut self, start: Start, path: &Path, folder: bool, reason: String) {
+        let skip = Skip::new(path, reason, start.cwd);
         self.skipped.push(skip.clone());
         self.unreadable.push(Unreadable {
-            key: relative_key(root, path),
+            key: relative_key(start.root, path),
             folder,
             skip,
         });
@@ -274,10 +296,29 @@ impl Walk {
 }
 
 impl FileEntry {
+    /// The article's bytes, when it is one: at most `max` bytes by the walk's size and as read
+    /// (a file that grew since is read no further than one byte past the limit), and text.
+    pub fn read_article(&self, max: u64) -> std::result::Result<Vec<u8>, Unread> {
+        if self.size > max {
+            return Err(Unread::TooLarge {
+                size: self.size,
+                max,
+            });
+        }
+        let bytes = self.read(max.saturating_add(1))?;
+        if bytes.len() as u64 > max {
+            return Err(Unread::Grew { max });
+        }
+        match crate::article::not_text(&bytes) {
+            Some(reason) => Err(Unread::NotText(reason)),
+            None => Ok(bytes),
+        }
+    }
+
     /// The file's bytes, at most `limit` of them, so a file that grew huge after the walk is
     /// not read whole. Opened by [`open_article`]; reading through `take` spares the `statx`
     /// and `lseek` that `File::read_to_end` makes for every file, as the open made one already.
-    pub fn read(&self, limit: u64) -> std::result::Result<Vec<u8>, Unread> {
+    fn read(&self, limit: u64) -> std::result::Result<Vec<u8>, Unread> {
         let (file, size) = open_article(&self.path)?;
         let mut bytes = Vec::with_capacity(size.min(limit) as usize + 1);
         file.take(limit)
@@ -369,7 +410,7 @@ fn type_name(kind: FileType) -> &'static str {
 
 /// The key of `path` when it is a file the corpus would hold: under `root`, not hidden, with
 /// an article's extension. Watchers see every path; this keeps the ones a walk would yield.
-pub fn key_under(root: &Path, path: &Path) -> Option<String> {
+pub(crate) fn key_under(root: &Path, path: &Path) -> Option<String> {
     tree_key(root, path).filter(|_| is_article_name(path))
 }
 
@@ -383,7 +424,8 @@ pub(crate) fn tree_key(root: &Path, path: &Path) -> Option<String> {
     Some(relative_key(root, path))
 }
 
-pub fn mtime_nanos(meta: &std::fs::Metadata) -> i64 {
+/// The modification time of `meta`, in nanoseconds since the Unix epoch (0 when unknown).
+pub(crate) fn mtime_nanos(meta: &std::fs::Metadata) -> i64 {
     meta.modified()
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
@@ -405,13 +447,28 @@ fn is_article_name(path: &Path) -> bool {
 /// text form of [`path_text`]. The form is lossless, so two files never share a key, and a
 /// name in valid UTF-8 without a backslash is its own key, as before the form was introduced.
 fn relative_key(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let mut key = String::with_capacity(rel.as_os_str().len());
-    for (i, name) in rel.iter().enumerate() {
-        if i > 0 {
+    names_key(path.strip_prefix(root).unwrap_or(path))
+}
+
+/// The key of a file named by itself (on `extract`'s command line) rather than found in a
+/// corpus: its path as given, in the form of [`relative_key`], so that dates in its folders
+/// count as they would in an index of the folder above.
+pub(crate) fn given_key(path: &Path) -> String {
+    names_key(path)
+}
+
+/// The names of `path` joined by `/`, each escaped by [`path_text`]'s rules; an absolute path
+/// starts with `/`.
+fn names_key(path: &Path) -> String {
+    let mut key = String::with_capacity(path.as_os_str().len());
+    for part in path.components() {
+        if !key.is_empty() && !key.ends_with('/') {
             key.push('/');
         }
-        escape_into(&mut key, name);
+        match part {
+            std::path::Component::RootDir => key.push('/'),
+            other => escape_into(&mut key, other.as_os_str()),
+        }
     }
     key
 }
@@ -487,12 +544,11 @@ pub fn key_path(root: &Path, key: &str) -> PathBuf {
     root.join(text_path(key))
 }
 
-/// A path as people and programs are shown it (skips, hits): relative to the working folder
-/// when it lies under it, as the user would type it, and in the lossless form of [`path_text`].
-pub(crate) fn shown(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
+/// A path as people and programs are shown it (skips, hits): relative to `cwd`, the working
+/// folder, when it lies under it, as the user would type it, and in the lossless form of
+/// [`path_text`].
+pub(crate) fn shown(path: &Path, cwd: Option<&Path>) -> String {
     let relative = cwd
-        .as_deref()
         .and_then(|cwd| path.strip_prefix(cwd).ok())
         .filter(|rel| !rel.as_os_str().is_empty());
     path_text(relative.unwrap_or(path))
@@ -518,7 +574,7 @@ mod tests {
         ] {
             std::fs::write(root.join(name), "hello").unwrap();
         }
-        let found = walk(root).unwrap();
+        let found = walk(root, None).unwrap();
         let keys: Vec<_> = found.files.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(keys, ["a/b/z.TXT", "a/y.md", "x.txt"]);
         assert!(found.files.iter().all(|f| f.size == 5 && f.mtime > 0));
@@ -526,7 +582,7 @@ mod tests {
 
     #[test]
     fn missing_root_is_an_error() {
-        let err = walk(Path::new("/no/such/corpus")).unwrap_err();
+        let err = walk(Path::new("/no/such/corpus"), None).unwrap_err();
         assert!(matches!(err, Error::CorpusMissing(_)));
     }
 
@@ -539,7 +595,7 @@ mod tests {
         std::fs::write(root.join("d/a.txt"), "x").unwrap();
         std::os::unix::fs::symlink(root.join("d"), root.join("d/loop")).unwrap();
         std::os::unix::fs::symlink(root.join("d/a.txt"), root.join("link.txt")).unwrap();
-        let keys: Vec<_> = walk(root)
+        let keys: Vec<_> = walk(root, None)
             .unwrap()
             .files
             .into_iter()
@@ -579,7 +635,7 @@ mod tests {
         for name in [&b"a\xff.txt"[..], b"a\xfe.txt", b"d\\x41/b.txt"] {
             std::fs::write(bytes_path(root, name), "x").unwrap();
         }
-        let found = walk(root).unwrap();
+        let found = walk(root, None).unwrap();
         let keys: Vec<_> = found.files.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(keys, ["a\\xFE.txt", "a\\xFF.txt", "d\\\\x41/b.txt"]);
         for file in &found.files {
@@ -616,7 +672,7 @@ mod tests {
         for name in [&b".\xffsecret.txt"[..], b".\xfecache/x.txt", b"seen.txt"] {
             std::fs::write(bytes_path(root, name), "x").unwrap();
         }
-        let found = walk(root).unwrap();
+        let found = walk(root, None).unwrap();
         let keys: Vec<_> = found.files.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(keys, ["seen.txt"]);
         assert_eq!(
@@ -652,10 +708,10 @@ mod tests {
             ("alias.txt".to_string(), LINK.to_string()),
             ("pipe.txt".into(), "not a regular file (a FIFO)".into()),
         ];
-        assert_eq!(reasons(walk(root).unwrap()), expected);
+        assert_eq!(reasons(walk(root, None).unwrap()), expected);
         // Named one by one, as `extract` is given them.
         for (name, reason) in expected {
-            let found = walk(&root.join(&name)).unwrap();
+            let found = walk(&root.join(&name), None).unwrap();
             assert_eq!(reasons(found), [(name, reason)]);
         }
     }
@@ -713,7 +769,7 @@ mod tests {
             parent = std::fs::File::open(&via).unwrap();
             key.push(name.as_str());
         }
-        let found = walk(root).unwrap();
+        let found = walk(root, None).unwrap();
         assert_eq!(found.files.len(), 1);
         let [unreadable] = &found.unreadable[..] else {
             panic!("one unreadable folder expected: {:?}", found.unreadable);
@@ -734,7 +790,7 @@ mod tests {
         let at = |key: &str| Unreadable {
             key: key.into(),
             folder: true,
-            skip: Skip::new(Path::new(key), "cannot read folder"),
+            skip: Skip::new(Path::new(key), "cannot read folder", None),
         };
         assert!(at("b").covers("b/1.txt"));
         assert!(at("b").covers("b/c/2.txt"));
@@ -746,10 +802,69 @@ mod tests {
 
     #[test]
     fn shown_paths_are_relative_to_the_working_folder_when_under_it() {
-        let cwd = std::env::current_dir().unwrap();
-        assert_eq!(shown(&cwd.join("corpus/x.txt")), "corpus/x.txt");
-        assert_eq!(shown(Path::new("/elsewhere/x.txt")), "/elsewhere/x.txt");
-        assert_eq!(shown(Path::new("rel/x.txt")), "rel/x.txt");
+        let cwd = Some(Path::new("/work"));
+        assert_eq!(shown(Path::new("/work/corpus/x.txt"), cwd), "corpus/x.txt");
+        assert_eq!(
+            shown(Path::new("/elsewhere/x.txt"), cwd),
+            "/elsewhere/x.txt"
+        );
+        assert_eq!(shown(Path::new("rel/x.txt"), cwd), "rel/x.txt");
+        assert_eq!(shown(Path::new("/work"), cwd), "/work");
+        assert_eq!(shown(Path::new("/work/x.txt"), None), "/work/x.txt");
+    }
+
+    #[test]
+    fn skips_are_shown_relative_to_the_folder_given_not_the_process_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("pic.png"), "x").unwrap();
+        let found = walk(&root.join("pic.png"), Some(root)).unwrap();
+        assert_eq!(found.skipped[0].path, "pic.png");
+        let found = walk(&root.join("pic.png"), None).unwrap();
+        assert_eq!(found.skipped[0].path, path_text(&root.join("pic.png")));
+    }
+
+    #[test]
+    fn given_keys_are_the_path_as_typed_with_names_escaped_like_relative_keys() {
+        assert_eq!(
+            given_key(Path::new("corpus/2022/x.txt")),
+            "corpus/2022/x.txt"
+        );
+        assert_eq!(given_key(Path::new("./x.txt")), "./x.txt");
+        assert_eq!(given_key(Path::new("/abs/x.txt")), "/abs/x.txt");
+        assert_eq!(given_key(Path::new("/")), "/");
+        assert_eq!(given_key(Path::new("a\\b/x.txt")), "a\\\\b/x.txt");
+        let root = Path::new("/corpus");
+        assert_eq!(
+            given_key(Path::new("d/a\\b.txt")),
+            relative_key(root, Path::new("/corpus/d/a\\b.txt"))
+        );
+    }
+
+    #[test]
+    fn reading_an_article_checks_its_size_before_and_after_and_that_it_is_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, "Title\n\nten bytes").unwrap();
+        let at = |size: u64| FileEntry {
+            size,
+            ..file(&path)
+        };
+        let reason = |read: std::result::Result<Vec<u8>, Unread>| read.unwrap_err().to_string();
+        assert_eq!(
+            reason(at(200).read_article(100)),
+            "larger than --max-size (200 bytes > 100)"
+        );
+        assert_eq!(
+            reason(at(5).read_article(10)),
+            "larger than --max-size (grew past 10 bytes during the run)"
+        );
+        assert_eq!(at(16).read_article(16).unwrap(), b"Title\n\nten bytes");
+        std::fs::write(&path, "a\0b").unwrap();
+        assert_eq!(
+            reason(at(3).read_article(16)),
+            "binary file (contains NUL bytes)"
+        );
     }
 
     fn keys(found: &Walk) -> Vec<&str> {
@@ -775,15 +890,18 @@ mod tests {
         std::os::unix::fs::symlink(root.join("d"), root.join("l")).unwrap();
         std::os::unix::fs::symlink(root.join("other.txt"), root.join("l.txt")).unwrap();
         assert_eq!(
-            keys(&walk_tree(root, &root.join("d"))),
+            keys(&walk_tree(root, &root.join("d"), None)),
             ["d/a.txt", "d/e/b.md"]
         );
-        assert_eq!(keys(&walk_tree(root, &root.join("d/e/b.md"))), ["d/e/b.md"]);
-        let gone = walk_tree(root, &root.join("gone"));
+        assert_eq!(
+            keys(&walk_tree(root, &root.join("d/e/b.md"), None)),
+            ["d/e/b.md"]
+        );
+        let gone = walk_tree(root, &root.join("gone"), None);
         assert!(gone.files.is_empty() && gone.skipped.is_empty() && gone.unreadable.is_empty());
-        let linked = walk_tree(root, &root.join("l"));
+        let linked = walk_tree(root, &root.join("l"), None);
         assert!(linked.files.is_empty() && linked.skipped.is_empty());
-        let link = walk_tree(root, &root.join("l.txt"));
+        let link = walk_tree(root, &root.join("l.txt"), None);
         assert!(link.files.is_empty());
         assert_eq!(link.skipped[0].reason, LINK);
     }
@@ -815,8 +933,8 @@ mod tests {
         let root = dir.path();
         std::fs::create_dir(root.join("d")).unwrap();
         std::fs::write(root.join("d/a.txt"), "x").unwrap();
-        let mut found = walk_tree(root, &root.join("d"));
-        found.extend(walk_tree(root, &root.join("d/a.txt")));
+        let mut found = walk_tree(root, &root.join("d"), None);
+        found.extend(walk_tree(root, &root.join("d/a.txt"), None));
         found.sort();
         assert_eq!(keys(&found), ["d/a.txt"]);
     }

@@ -33,7 +33,7 @@ fuzz_target!(|bytes: &[u8]| {
             .any(|c| c.as_os_str().as_bytes().starts_with(b"."));
         articles += usize::from(!hidden);
     }
-    let walked = gazette::walk::walk(&root).unwrap();
+    let walked = gazette::walk::walk(&root, None).unwrap();
     let keys: HashSet<&str> = walked.files.iter().map(|f| f.key.as_str()).collect();
     assert_eq!(keys.len(), walked.files.len(), "two files share a key");
     assert_eq!(walked.files.len(), articles, "{:?}", walked.files);

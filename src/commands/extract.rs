@@ -10,7 +10,6 @@ use super::{bounds, threads};
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::extract;
-use crate::index::sync::{grew_too_large, too_large};
 use crate::output::{self, ExtractedArticle, Style};
 use crate::walk::{self, FileEntry, Skip};
 
@@ -36,6 +35,8 @@ pub struct ExtractConfig {
     pub(crate) threads: usize,
     pub(crate) max_size: u64,
     pub(crate) style: Style,
+    /// The working folder, which skipped paths are shown relative to.
+    pub(crate) cwd: Option<PathBuf>,
 }
 
 impl ExtractArgs {
@@ -46,6 +47,7 @@ impl ExtractArgs {
             threads: threads::resolve(self.threads)?,
             max_size: bounds::at_most("max-size", self.max_size, bounds::MAX_SIZE)?,
             style: Style::new(color && !self.json),
+            cwd: std::env::current_dir().ok(),
         })
     }
 }
@@ -59,7 +61,7 @@ pub fn run(config: &ExtractConfig, out: &mut dyn Write) -> Result<Vec<Skip>> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for path in &config.paths {
-        let found = walk::walk(path).map_err(|e| match e {
+        let found = walk::walk(path, config.cwd.as_deref()).map_err(|e| match e {
             Error::CorpusMissing(path) => Error::PathMissing(path),
             other => other,
         })?;
@@ -92,27 +94,17 @@ pub fn run(config: &ExtractConfig, out: &mut dyn Write) -> Result<Vec<Skip>> {
 /// named folder keeps its key relative to that folder, as in an index of the folder.
 fn keyed_as_given(mut file: FileEntry, given: &Path) -> FileEntry {
     if file.path == given {
-        file.key = walk::path_text(given).replace(std::path::MAIN_SEPARATOR, "/");
+        file.key = walk::given_key(given);
     }
     file
 }
 
 fn render(file: &FileEntry, config: &ExtractConfig) -> std::result::Result<Vec<u8>, Skip> {
     let path = walk::path_text(&file.path);
-    let skip = |reason: String| Skip::new(&file.path, reason);
-    // As `index` does: the walk's size decides, and a file that grew since is read no further
-    // than one byte past the limit.
-    let max = config.max_size;
-    if file.size > max {
-        return Err(skip(too_large(file.size, max)));
-    }
-    let bytes = file.read(max + 1).map_err(|e| skip(e.to_string()))?;
-    if bytes.len() as u64 > max {
-        return Err(skip(grew_too_large(max)));
-    }
-    if let Some(reason) = crate::article::not_text(&bytes) {
-        return Err(skip(reason.into()));
-    }
+    let skip = |reason: String| Skip::new(&file.path, reason, config.cwd.as_deref());
+    let bytes = file
+        .read_article(config.max_size)
+        .map_err(|e| skip(e.to_string()))?;
     let article = Article::parse(&bytes);
     let found = extract::extract(&article, &file.key);
     let view = ExtractedArticle::new(&path, &article.title, &found);

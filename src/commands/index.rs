@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::sync::SyncConfig;
 use crate::error::Result;
-use crate::index::sync::{Progress, Summary, Syncer};
+use crate::index::sync::{Progress, Summary};
 
 pub fn run(
     config: &SyncConfig,
@@ -12,7 +12,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<Summary> {
     let (index, mut writer) = config.open()?;
-    let summary = Syncer::new(&index, &mut writer, config.sync.clone())?.full(progress)?;
+    let summary = config.syncer(&index, &mut writer)?.full(progress)?;
     config.report(&summary, out)?;
     Ok(summary)
 }

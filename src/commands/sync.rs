@@ -9,7 +9,7 @@ use tantivy::IndexWriter;
 use super::{bounds, threads};
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
-use crate::index::sync::{Summary, SyncOptions};
+use crate::index::sync::{Summary, SyncOptions, Syncer};
 use crate::output;
 
 #[derive(Debug, clap::Args)]
@@ -44,6 +44,8 @@ pub struct SyncConfig {
     pub(crate) index: PathBuf,
     pub json: bool,
     pub(crate) sync: SyncOptions,
+    /// The working folder, which skipped paths are shown relative to.
+    pub(crate) cwd: Option<PathBuf>,
 }
 
 impl SyncArgs {
@@ -58,11 +60,21 @@ impl SyncArgs {
                 batch: self.commit_every.max(1),
                 rebuild: self.rebuild,
             },
+            cwd: std::env::current_dir().ok(),
         })
     }
 }
 
 impl SyncConfig {
+    /// The syncer of one process's passes, with the writer of [`SyncConfig::open`].
+    pub(crate) fn syncer<'a>(
+        &'a self,
+        index: &'a GazetteIndex,
+        writer: &'a mut IndexWriter,
+    ) -> Result<Syncer<'a>> {
+        Ok(Syncer::new(index, writer, self.sync.clone())?.shown_from(self.cwd.as_deref()))
+    }
+
     /// Opens (or creates) the index for writing; the writer holds the folder's lock.
     pub(crate) fn open(&self) -> Result<(GazetteIndex, IndexWriter)> {
         GazetteIndex::open_for_writing(

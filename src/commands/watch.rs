@@ -13,7 +13,7 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use super::sync::SyncConfig;
 use crate::error::{Error, Result};
-use crate::index::sync::{Progress, Syncer};
+use crate::index::sync::Progress;
 use crate::walk;
 
 /// A file is indexed once no event has touched it for this long, so that a file still being
@@ -37,7 +37,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<()> {
     let (index, mut writer) = config.open()?;
-    let mut syncer = Syncer::new(&index, &mut writer, config.sync.clone())?.stop_on(stop);
+    let mut syncer = config.syncer(&index, &mut writer)?.stop_on(stop);
     // Watching starts before the first pass, so that a file written while it runs is not missed.
     let (tx, rx) = mpsc::channel();
     let mut watcher =

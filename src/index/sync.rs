@@ -3,7 +3,7 @@
 //! commit so that an interrupted run keeps most of its work and the next run converges.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
@@ -86,6 +86,8 @@ pub struct Syncer<'a> {
     uncommitted: bool,
     /// When set, a pass stops at the next commit (Ctrl-C in `watch`).
     stop: Option<&'a AtomicBool>,
+    /// The working folder, which skipped paths are shown relative to.
+    cwd: Option<&'a Path>,
 }
 
 impl<'a> Syncer<'a> {
@@ -106,6 +108,7 @@ impl<'a> Syncer<'a> {
             reader,
             uncommitted: false,
             stop: None,
+            cwd: None,
         })
     }
 
@@ -113,6 +116,12 @@ impl<'a> Syncer<'a> {
     /// can be interrupted without losing what it committed.
     pub(crate) fn stop_on(mut self, stop: &'a AtomicBool) -> Self {
         self.stop = Some(stop);
+        self
+    }
+
+    /// Shows skipped paths relative to `cwd`, the working folder, when they lie under it.
+    pub(crate) fn shown_from(mut self, cwd: Option<&'a Path>) -> Self {
+        self.cwd = cwd;
         self
     }
 
@@ -127,7 +136,7 @@ impl<'a> Syncer<'a> {
             self.uncommitted = true;
         }
         // Both are mostly waiting on the system (a `stat` per file, index pages), so they overlap.
-        let (index, reader) = (self.index, &self.reader);
+        let (index, reader, cwd) = (self.index, &self.reader, self.cwd);
         let (known, walked) = self.pool.install(|| {
             rayon::join(
                 || {
@@ -137,7 +146,7 @@ impl<'a> Syncer<'a> {
                         index.known(reader)
                     }
                 },
-                || walk::walk(&index.corpus),
+                || walk::walk(&index.corpus, cwd),
             )
         });
         let (work, vanished, mut summary) = plan(known?, walked?);
@@ -151,9 +160,10 @@ impl<'a> Syncer<'a> {
     /// out, or deleted, whose subtree is walked as a whole. Each path is planned like a full
     /// pass restricted to it, so the rules are the same (an unreadable folder keeps its
     /// articles). Paths outside the corpus, hidden ones and the corpus root are passed over.
+    /// The reader is current: every pass before ended by reloading it, and one that failed
+    /// ended the process's passes.
     pub(crate) fn paths(&mut self, paths: &[PathBuf]) -> Result<Summary> {
         let started = Instant::now();
-        self.reader.reload()?;
         let searcher = self.reader.searcher();
         let mut known = HashMap::new();
         let mut walked = Walk::default();
@@ -162,7 +172,7 @@ impl<'a> Syncer<'a> {
                 continue;
             };
             known.extend(self.index.known_under(&searcher, &key)?);
-            walked.extend(walk::walk_tree(&self.index.corpus, path));
+            walked.extend(walk::walk_tree(&self.index.corpus, path, self.cwd));
         }
         // A folder and a file in it, both changed, are walked twice: each file is planned once.
         walked.sort();
@@ -191,11 +201,13 @@ impl<'a> Syncer<'a> {
         });
         for batch in work.chunks(self.options.batch.max(1)) {
             let (index, writer, options) = (self.index, &*self.writer, &self.options);
+            let cwd = self.cwd;
             let outcomes: Vec<Result<Outcome>> = self.pool.install(|| {
                 batch
                     .par_iter()
                     .map(|(file, previous)| {
-                        let outcome = index_file(index, writer, file, previous.as_ref(), options);
+                        let outcome =
+                            index_file(index, writer, file, previous.as_ref(), options, cwd);
                         progress(Progress::Read { bytes: file.size });
                         outcome
                     })
@@ -259,7 +271,7 @@ fn plan(mut known: HashMap<String, Known>, walked: Walk) -> (Vec<Work>, Vec<Stri
             (n, true) => skip
                 .reason
                 .push_str(&format!("; its {n} indexed articles are kept")),
-            (_, false) => skip.reason.push_str("; its indexed copy is kept"),
+            (_, false) => copy_kept(&mut skip.reason),
         }
     }
     (work, vanished, summary)
@@ -290,14 +302,20 @@ impl Summary {
     }
 }
 
+/// Adds to the reason a file was not read that the index still holds it as it was.
+fn copy_kept(reason: &mut String) {
+    reason.push_str("; its indexed copy is kept");
+}
+
 /// Reads, checks, extracts and (re)indexes one file. Only a failure of the index writer itself
-/// is an error; everything wrong with the file is a skip.
+/// is an error; everything wrong with the file is a skip, its path shown relative to `cwd`.
 fn index_file(
     index: &GazetteIndex,
     writer: &IndexWriter,
     file: &FileEntry,
     previous: Option<&Known>,
     options: &SyncOptions,
+    cwd: Option<&Path>,
 ) -> Result<Outcome> {
     let path_term = Term::from_field_text(index.fields.path, &file.key);
     let skip = |reason: String| -> Result<Outcome> {
@@ -305,35 +323,24 @@ fn index_file(
             writer.delete_term(path_term.clone());
         }
         Ok(Outcome::Skipped {
-            skip: Skip::new(&file.path, reason),
+            skip: Skip::new(&file.path, reason, cwd),
             removed: previous.is_some(),
         })
     };
-    if file.size > options.max_size {
-        return skip(too_large(file.size, options.max_size));
-    }
-    // One byte over the limit is enough to know the file is too large.
-    let bytes = match file.read(options.max_size.saturating_add(1)) {
+    let bytes = match file.read_article(options.max_size) {
         Ok(bytes) => bytes,
         // Still there but unreadable for now: like a folder the walk could not read, it keeps
         // its last indexed copy.
-        Err(Unread::Failed(e)) if previous.is_some() => {
+        Err(unread @ Unread::Failed(_)) if previous.is_some() => {
+            let mut reason = unread.to_string();
+            copy_kept(&mut reason);
             return Ok(Outcome::Skipped {
-                skip: Skip::new(
-                    &file.path,
-                    format!("cannot read: {e}; its indexed copy is kept"),
-                ),
+                skip: Skip::new(&file.path, reason, cwd),
                 removed: false,
             });
         }
         Err(unread) => return skip(unread.to_string()),
     };
-    if bytes.len() as u64 > options.max_size {
-        return skip(grew_too_large(options.max_size));
-    }
-    if let Some(reason) = crate::article::not_text(&bytes) {
-        return skip(reason.into());
-    }
     let article = Article::parse(&bytes);
     if article.is_blank() {
         return skip("empty file".into());
@@ -361,16 +368,6 @@ fn index_file(
 /// message can say so.
 fn write_failed(err: tantivy::TantivyError) -> Error {
     Error::WriteFailed(err.to_string())
-}
-
-/// Why a file the walk found larger than `--max-size` is skipped (by `extract` too).
-pub(crate) fn too_large(size: u64, max: u64) -> String {
-    format!("larger than --max-size ({size} bytes > {max})")
-}
-
-/// Why a file that grew past `--max-size` after the walk is skipped.
-pub(crate) fn grew_too_large(max: u64) -> String {
-    format!("larger than --max-size (grew past {max} bytes during the run)")
 }
 
 #[cfg(test)]
@@ -423,7 +420,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (index, writer) = empty_index(dir.path());
         let gone = walked(dir.path(), "gone.txt", 10);
-        let outcome = index_file(&index, &writer, &gone, None, &options()).unwrap();
+        let outcome = index_file(&index, &writer, &gone, None, &options(), None).unwrap();
         assert_eq!(reason(outcome), "vanished during the run");
     }
 
@@ -434,7 +431,7 @@ mod tests {
         // A file where the path needs a folder: the open fails (ENOTDIR), even for root.
         std::fs::write(dir.path().join("corpus/plain.txt"), "x").unwrap();
         let inside = walked(dir.path(), "plain.txt/inside.txt", 0);
-        let outcome = index_file(&index, &writer, &inside, None, &options()).unwrap();
+        let outcome = index_file(&index, &writer, &inside, None, &options(), None).unwrap();
         assert!(reason(outcome).starts_with("cannot read: "));
     }
 
@@ -444,7 +441,7 @@ mod tests {
         let (index, writer) = empty_index(dir.path());
         std::fs::write(dir.path().join("corpus/plain.txt"), "x").unwrap();
         let inside = walked(dir.path(), "plain.txt/inside.txt", 0);
-        match index_file(&index, &writer, &inside, Some(&INDEXED), &options()).unwrap() {
+        match index_file(&index, &writer, &inside, Some(&INDEXED), &options(), None).unwrap() {
             Outcome::Skipped { skip, removed } => {
                 assert!(!removed);
                 assert!(
@@ -462,7 +459,7 @@ mod tests {
         let (index, writer) = empty_index(dir.path());
         std::fs::create_dir(dir.path().join("corpus/folder.txt")).unwrap();
         let folder = walked(dir.path(), "folder.txt", 0);
-        match index_file(&index, &writer, &folder, Some(&INDEXED), &options()).unwrap() {
+        match index_file(&index, &writer, &folder, Some(&INDEXED), &options(), None).unwrap() {
             Outcome::Skipped { skip, removed } => {
                 assert!(removed);
                 assert_eq!(skip.reason, "not a regular file (a folder)");
@@ -537,7 +534,7 @@ mod tests {
             max_size: 100,
             ..options()
         };
-        let outcome = index_file(&index, &writer, &stale, None, &small).unwrap();
+        let outcome = index_file(&index, &writer, &stale, None, &small, None).unwrap();
         assert!(reason(outcome).starts_with("larger than --max-size"));
     }
 
