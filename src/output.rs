@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::extract::{DateMention, Extraction, Person, Place};
 use crate::index::sync::Summary;
-use crate::query::{Facets, SearchResults, Stats};
+use crate::query::{Facets, Matched, SearchResults, Stats};
 
 const BOLD: &str = "\x1b[1m";
 const MATCH: &str = "\x1b[1;33m";
@@ -79,6 +79,21 @@ pub(crate) fn search_human(
     let (bold, reset) = style.paint(BOLD);
     let (dim, _) = style.paint(DIM);
     let (hl, _) = style.paint(MATCH);
+    if results.matched == Matched::Partial {
+        match results.total_all {
+            0 => writeln!(out, "no article has all words; showing the closest")?,
+            n => writeln!(
+                out,
+                "{n} {} all words; then the closest",
+                if n == 1 {
+                    "article has"
+                } else {
+                    "articles have"
+                }
+            )?,
+        }
+        writeln!(out)?;
+    }
     for (i, hit) in results.hits.iter().enumerate() {
         let date = hit.published.as_deref().unwrap_or("undated");
         writeln!(
@@ -325,6 +340,8 @@ mod tests {
         let results = SearchResults {
             query: "evil".into(),
             total: 1,
+            matched: Matched::All,
+            total_all: 1,
             took_ms: 1.0,
             facets: Some(Facets {
                 people: vec![FacetCount {
@@ -398,6 +415,8 @@ mod tests {
         let results = SearchResults {
             query: "korea".into(),
             total: 1,
+            matched: Matched::All,
+            total_all: 1,
             took_ms: 1.0,
             facets: None,
             hits: vec![Hit {

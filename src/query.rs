@@ -11,7 +11,9 @@ use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::agg_result::{AggregationResult, AggregationResults, BucketResult};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::StrColumn;
-use tantivy::query::{AllQuery, EnableScoring, ExistsQuery, Query, QueryParser, QueryParserError};
+use tantivy::query::{
+    AllQuery, BooleanQuery, EnableScoring, ExistsQuery, Occur, Query, QueryParser, QueryParserError,
+};
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, Order, Searcher, TantivyDocument};
@@ -25,6 +27,11 @@ use crate::index::{Fields, GazetteIndex};
 const MAX_QUERY_BYTES: usize = 16 * 1024;
 /// Title words weigh this much more than body words.
 const TITLE_BOOST: f32 = 2.0;
+/// A query word that is also an extracted name counts already through the title and body
+/// that hold it: at full weight the names field counted it twice and pushed articles that
+/// merely name a place above those about the query (tuned on the dev queries, see BENCHMARKS.md).
+const PEOPLE_BOOST: f32 = 0.25;
+const PLACES_BOOST: f32 = 0.5;
 const SNIPPET_CHARS: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -72,10 +79,23 @@ pub(crate) struct Facets {
     pub countries: Vec<FacetCount>,
 }
 
+/// Which articles answered a query: only those with every word, or, when too few have them
+/// all, those followed by the ones with most of the words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Matched {
+    All,
+    Partial,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResults {
     pub(crate) query: String,
     pub(crate) total: usize,
+    pub(crate) matched: Matched,
+    /// How many of the `total` matches have every word of the query.
+    #[serde(skip)]
+    pub(crate) total_all: usize,
     pub(crate) took_ms: f64,
     pub(crate) hits: Vec<Hit>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -102,12 +122,58 @@ fn parse(index: &GazetteIndex, query: &str) -> Result<Box<dyn Query>> {
         )));
     }
     let rewritten = rewrite_dates(query)?;
+    parser(index).parse_query(&rewritten).map_err(query_error)
+}
+
+fn parser(index: &GazetteIndex) -> QueryParser {
     let f = &index.fields;
     let mut parser =
         QueryParser::for_index(&index.index, vec![f.title, f.body, f.people, f.places]);
     parser.set_conjunction_by_default();
     parser.set_field_boost(f.title, TITLE_BOOST);
-    parser.parse_query(&rewritten).map_err(query_error)
+    parser.set_field_boost(f.people, PEOPLE_BOOST);
+    parser.set_field_boost(f.places, PLACES_BOOST);
+    parser
+}
+
+/// The words of a query written as plain words only, with no operator, field, phrase, or
+/// sign, when there are at least two: only such a query may be answered by articles lacking
+/// some of its words, since an operator asks for its strict meaning.
+fn plain_words(query: &str) -> Option<Vec<&str>> {
+    let plain = |word: &str| {
+        let mut chars = word.chars();
+        chars.next().is_some_and(char::is_alphanumeric)
+            && chars.all(|c| c.is_alphanumeric() || ".-'".contains(c))
+            && !["AND", "OR", "NOT", "IN"].contains(&word)
+    };
+    let words: Vec<&str> = query.split_whitespace().collect();
+    (words.len() > 1 && words.iter().all(|w| plain(w))).then_some(words)
+}
+
+/// Ever wider queries for a plain-words query, each matching every article the one before
+/// does: articles with all words but one, then all but two, down to any one word. Empty when
+/// the query is not plain words.
+fn relaxations(index: &GazetteIndex, query: &str) -> Result<Vec<Box<dyn Query>>> {
+    let Some(words) = plain_words(query) else {
+        return Ok(Vec::new());
+    };
+    let parser = parser(index);
+    let words = words
+        .iter()
+        .map(|w| parser.parse_query(w).map_err(query_error))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((1..words.len())
+        .rev()
+        .map(|at_least| {
+            let clauses = words
+                .iter()
+                .map(|w| (Occur::Should, w.box_clone()))
+                .collect();
+            Box::new(BooleanQuery::with_minimum_required_clauses(
+                clauses, at_least,
+            )) as Box<dyn Query>
+        })
+        .collect())
 }
 
 fn query_error(err: QueryParserError) -> Error {
@@ -270,8 +336,7 @@ pub fn search(
     let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
     // Counting, ranking and facets share one pass over the matches.
     let facet_counts = request.facets.then(facets_collector).transpose()?;
-    let (total, ranked, aggregated): (usize, Vec<(Option<f32>, DocAddress)>, _) = match request.sort
-    {
+    let (total, ranked, aggregated): (usize, Vec<Ranked>, _) = match request.sort {
         Sort::Relevance => {
             let collectors = (Count, top.order_by_score(), facet_counts);
             let (total, docs, aggregated) = searcher.search(&query, &collectors)?;
@@ -286,13 +351,37 @@ pub fn search(
             (total, docs, aggregated)
         }
     };
+    // Too few articles have every word: the closest ones follow them.
+    let wanted = request.offset.saturating_add(request.limit.max(1));
+    let wider = match request.sort {
+        Sort::Relevance if total < wanted => relaxations(index, &request.query)?,
+        _ => Vec::new(),
+    };
+    let total_all = total;
+    let (total, ranked, aggregated, shown) = match wider.last() {
+        Some(widest) => {
+            let (total, ranked) = widen(&searcher, &*query, &wider, wanted)?;
+            let ranked = ranked.into_iter().skip(request.offset).collect();
+            let aggregated = match request.facets {
+                true => Some(searcher.search(widest, &facets_collector()?)?),
+                false => None,
+            };
+            (total, ranked, aggregated, widest)
+        }
+        None => (total, ranked, aggregated, &query),
+    };
+    let matched = if total > total_all {
+        Matched::Partial
+    } else {
+        Matched::All
+    };
     let ranked = if request.limit == 0 {
         Vec::new()
     } else {
         ranked
     };
     let snippets =
-        SnippetGenerator::create(&searcher, &*query, index.fields.body).map(|mut generator| {
+        SnippetGenerator::create(&searcher, &**shown, index.fields.body).map(|mut generator| {
             generator.set_max_num_chars(SNIPPET_CHARS);
             generator
         })?;
@@ -320,10 +409,43 @@ pub fn search(
     Ok(SearchResults {
         query: request.query.clone(),
         total,
+        matched,
+        total_all,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         hits,
         facets,
     })
+}
+
+/// A ranked article: its BM25 score when it was ranked by score.
+type Ranked = (Option<f32>, DocAddress);
+
+/// The articles with every word (`strict`, fewer than `wanted` of them), then those each
+/// wider query adds, best first within each group, up to `wanted` in all; and how many
+/// articles the widest query matches.
+fn widen(
+    searcher: &Searcher,
+    strict: &dyn Query,
+    wider: &[Box<dyn Query>],
+    wanted: usize,
+) -> Result<(usize, Vec<Ranked>)> {
+    let ranked = searcher.search(strict, &TopDocs::with_limit(wanted).order_by_score())?;
+    let mut total = ranked.len();
+    let mut ranked: Vec<_> = ranked.into_iter().map(|(s, d)| (Some(s), d)).collect();
+    let mut narrower = strict.box_clone();
+    for query in wider {
+        let added = BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (Occur::MustNot, narrower),
+        ]);
+        let room = wanted - ranked.len();
+        let top = TopDocs::with_limit(room.max(1)).order_by_score();
+        let (count, docs) = searcher.search(&added, &(Count, top))?;
+        total += count;
+        ranked.extend(docs.into_iter().take(room).map(|(s, d)| (Some(s), d)));
+        narrower = query.box_clone();
+    }
+    Ok((total, ranked))
 }
 
 fn first_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> &str {

@@ -204,9 +204,9 @@ fn seed_article_ranks_first_for_reunification_korea() {
 }
 
 #[test]
-fn all_words_are_required_by_default() {
+fn all_words_are_required_by_and() {
     let env = Env::indexed();
-    assert_eq!(env.hits("coffee frost", &[]), ["coffee.md"]);
+    assert_eq!(env.hits("coffee AND frost", &[]), ["coffee.md"]);
     assert_eq!(env.hits("coffee OR energy", &[]).len(), 5);
 }
 
@@ -347,7 +347,7 @@ fn search_json_has_the_documented_shape() {
     let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
     let mut top = keys(&results);
     top.sort();
-    assert_eq!(top, ["hits", "query", "took_ms", "total"]);
+    assert_eq!(top, ["hits", "matched", "query", "took_ms", "total"]);
     let hit = &results["hits"][0];
     let mut fields = keys(hit);
     fields.sort();
@@ -1962,4 +1962,78 @@ fn an_index_of_another_format_and_a_damaged_one_are_one_line_errors() {
         let err = env.fails(args);
         assert!(err.contains("is damaged"), "{err}");
     }
+}
+
+// ---- Queries of plain words: all-words matches first, then the closest (issue 12) ----
+
+#[test]
+fn articles_with_all_words_come_first_then_those_with_some() {
+    let env = Env::indexed();
+    let results = env.json(&["search", "coffee frost"]);
+    assert_eq!(results["matched"], "partial");
+    assert_eq!(results["total"], 2);
+    assert_eq!(env.hits("coffee frost", &[]), ["coffee.md", "tea.txt"]);
+}
+
+#[test]
+fn enough_articles_with_all_words_answer_alone() {
+    let env = Env::indexed();
+    let results = env.json(&["search", "energy prices", "--limit", "1"]);
+    assert_eq!(results["matched"], "all");
+    assert_eq!(results["total"], 2);
+    assert_eq!(env.json(&["search", "coffee"])["matched"], "all");
+}
+
+#[test]
+fn articles_with_more_of_the_words_rank_above_those_with_fewer() {
+    let env = Env::indexed();
+    // tea.txt has only "tea", but in its title and twice: plain BM25 over any word puts it
+    // first; coffee.md has two of the three words.
+    assert_eq!(env.hits("tea frost brazil", &[]), ["coffee.md", "tea.txt"]);
+}
+
+#[test]
+fn no_article_with_all_words_says_so_and_shows_the_closest() {
+    let env = Env::indexed();
+    let out = env.ok(&["search", "coffee zebra"]);
+    assert_eq!(
+        out.lines().next(),
+        Some("no article has all words; showing the closest")
+    );
+    assert!(out.contains("Coffee prices climb"), "{out}");
+    assert_eq!(env.hits("coffee zebra", &[]), ["coffee.md", "tea.txt"]);
+    let out = env.ok(&["search", "coffee frost"]);
+    assert!(
+        out.starts_with("1 article has all words; then the closest"),
+        "{out}"
+    );
+    assert!(!env.ok(&["search", "coffee"]).contains("closest"));
+}
+
+#[test]
+fn pages_continue_from_the_all_words_matches_into_the_closest() {
+    let env = Env::indexed();
+    let args = ["--limit", "1", "--offset", "1"];
+    assert_eq!(env.hits("coffee frost", &args), ["tea.txt"]);
+    let results = env.json(&["search", "coffee frost", "--limit", "1", "--offset", "1"]);
+    assert_eq!(results["total"], 2);
+    assert_eq!(results["matched"], "partial");
+}
+
+#[test]
+fn explicit_operators_keep_their_strict_meaning() {
+    let env = Env::indexed();
+    for query in [
+        "coffee AND zebra",
+        "+coffee +zebra",
+        "\"coffee zebra\"",
+        "title:coffee zebra",
+        "coffee zebra -tea",
+    ] {
+        let results = env.json(&["search", query]);
+        assert_eq!(results["total"], 0, "{query}");
+        assert_eq!(results["matched"], "all", "{query}");
+    }
+    // Newest-first order lists only articles with every word.
+    assert_eq!(env.hits("coffee frost", &["--sort", "date"]), ["coffee.md"]);
 }
