@@ -27,11 +27,6 @@ use crate::index::{Fields, GazetteIndex};
 const MAX_QUERY_BYTES: usize = 16 * 1024;
 /// Title words weigh this much more than body words.
 const TITLE_BOOST: f32 = 2.0;
-/// A query word that is also an extracted name counts already through the title and body
-/// that hold it: at full weight the names field counted it twice and pushed articles that
-/// merely name a place above those about the query (tuned on the dev queries, see BENCHMARKS.md).
-const PEOPLE_BOOST: f32 = 0.25;
-const PLACES_BOOST: f32 = 0.5;
 const SNIPPET_CHARS: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -131,8 +126,6 @@ fn parser(index: &GazetteIndex) -> QueryParser {
         QueryParser::for_index(&index.index, vec![f.title, f.body, f.people, f.places]);
     parser.set_conjunction_by_default();
     parser.set_field_boost(f.title, TITLE_BOOST);
-    parser.set_field_boost(f.people, PEOPLE_BOOST);
-    parser.set_field_boost(f.places, PLACES_BOOST);
     parser
 }
 
