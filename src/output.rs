@@ -56,6 +56,48 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(shown)
 }
 
+/// How a command's results are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Plain text for people.
+    Human,
+    /// One JSON object.
+    Json,
+    /// CSV (RFC 4180) with a header row, for spreadsheets.
+    Csv,
+}
+
+/// Separates the names of a list in one CSV cell.
+const CSV_LIST: &str = "; ";
+
+/// Writes one CSV row per hit, after a header row that is there even when nothing matched.
+/// Cells are quoted as RFC 4180 says, and hold the text exactly, control characters included:
+/// CSV is for programs, which read it back as it was.
+pub(crate) fn search_csv(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record([
+        "key",
+        "title",
+        "published",
+        "score",
+        "people",
+        "places",
+        "countries",
+    ])?;
+    for hit in &results.hits {
+        csv.write_record([
+            hit.key.as_str(),
+            &hit.title,
+            hit.published.as_deref().unwrap_or(""),
+            &hit.score.to_string(),
+            &hit.people.join(CSV_LIST),
+            &hit.places.join(CSV_LIST),
+            &hit.countries.join(CSV_LIST),
+        ])?;
+    }
+    csv.flush()
+}
+
 /// Writes `value` as one line of JSON.
 pub(crate) fn json_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
@@ -320,6 +362,7 @@ mod tests {
                 ..Facets::default()
             }),
             hits: vec![Hit {
+                key: hostile.clone(),
                 path: hostile.clone(),
                 score: 1.0,
                 title: hostile.clone(),
@@ -380,6 +423,83 @@ mod tests {
     }
 
     #[test]
+    fn csv_cells_round_trip_hostile_text() {
+        let titles = [
+            "Plain",
+            "Commas, and more, commas",
+            "She said \"no\", twice \"\"",
+            "Two\nlines\r\nand a CR\r",
+            HOSTILE,
+            "",
+        ];
+        let hits = titles
+            .iter()
+            .map(|title| Hit {
+                key: format!("k,\"{title}"),
+                path: String::new(),
+                score: 1.25,
+                title: title.to_string(),
+                published: Some("2023-09-13".into()),
+                people: vec!["Kim, Jong-un".into(), "Moon \"Jae-in\"".into()],
+                places: vec![],
+                countries: vec!["KP".into(), "KR".into()],
+                snippet: String::new(),
+                highlights: vec![],
+            })
+            .collect();
+        let results = SearchResults {
+            query: "q".into(),
+            total: titles.len(),
+            took_ms: 1.0,
+            facets: None,
+            hits,
+        };
+        let mut out = Vec::new();
+        search_csv(&mut out, &results).unwrap();
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        let header = reader.headers().unwrap().clone();
+        assert_eq!(
+            header.iter().collect::<Vec<_>>(),
+            [
+                "key",
+                "title",
+                "published",
+                "score",
+                "people",
+                "places",
+                "countries"
+            ]
+        );
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), titles.len());
+        for (row, title) in rows.iter().zip(titles) {
+            assert_eq!(row.len(), 7);
+            assert_eq!(&row[0], format!("k,\"{title}"));
+            assert_eq!(&row[1], title);
+            assert_eq!((&row[2], &row[3]), ("2023-09-13", "1.25"));
+            assert_eq!(&row[4], "Kim, Jong-un; Moon \"Jae-in\"");
+            assert_eq!((&row[5], &row[6]), ("", "KP; KR"));
+        }
+    }
+
+    #[test]
+    fn csv_of_no_hits_is_the_header_alone() {
+        let results = SearchResults {
+            query: "q".into(),
+            total: 0,
+            took_ms: 1.0,
+            facets: None,
+            hits: vec![],
+        };
+        let mut out = Vec::new();
+        search_csv(&mut out, &results).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "key,title,published,score,people,places,countries\n"
+        );
+    }
+
+    #[test]
     fn plain_output_marks_highlights_with_brackets() {
         let results = SearchResults {
             query: "korea".into(),
@@ -387,6 +507,7 @@ mod tests {
             took_ms: 1.0,
             facets: None,
             hits: vec![Hit {
+                key: "a.txt".into(),
                 path: "a.txt".into(),
                 score: 1.5,
                 title: "T".into(),

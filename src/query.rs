@@ -47,6 +47,9 @@ pub struct SearchRequest {
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Hit {
+    /// The article's key in the corpus, for CSV rows; JSON shows `path` alone, as before.
+    #[serde(skip)]
+    pub key: String,
     pub path: String,
     pub score: f32,
     pub title: String,
@@ -430,6 +433,7 @@ fn hit(
         (snippet.fragment().to_string(), ranges)
     };
     Hit {
+        key: fast.key,
         path,
         score,
         title: first(fields.title).to_string(),

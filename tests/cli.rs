@@ -1968,3 +1968,56 @@ fn an_index_of_another_format_and_a_damaged_one_are_one_line_errors() {
         assert!(err.contains("is damaged"), "{err}");
     }
 }
+
+// ---- Issue 15: CSV output, timelines, batch search ----
+
+fn csv_rows(text: &str) -> Vec<csv::StringRecord> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "key",
+            "title",
+            "published",
+            "score",
+            "people",
+            "places",
+            "countries"
+        ]
+    );
+    reader.records().map(|r| r.unwrap()).collect()
+}
+
+#[test]
+fn search_csv_has_one_row_per_hit_and_round_trips_hostile_titles() {
+    let env = Env::indexed();
+    let title = "Tea, \"cheap\" tea\x1b[2J and\ttabs";
+    env.write(
+        "odd/tea.txt",
+        &format!("---\ntitle: {title}\ndate: 2024-01-05\n---\nTea prices fell in Nairobi.\n"),
+    );
+    env.ok(&["index"]);
+    let rows = csv_rows(&env.ok(&["search", "tea", "nairobi", "--format", "csv"]));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(&rows[0][0], "odd/tea.txt");
+    assert_eq!(&rows[0][1], title);
+    assert_eq!(&rows[0][2], "2024-01-05");
+    assert!(rows[0][3].parse::<f32>().unwrap() > 0.0);
+    assert!(rows[0][5].contains("Nairobi"), "{rows:?}");
+    // Every hit of a wider query is a row, in the order JSON gives them.
+    let keys: Vec<String> = csv_rows(&env.ok(&["search", "prices", "--format=csv"]))
+        .iter()
+        .map(|r| file_name(&r[0]))
+        .collect();
+    assert_eq!(keys, env.hits("prices", &[]));
+    assert!(keys.len() > 1, "{keys:?}");
+    // --json is --format json; both at once is a usage error.
+    assert_eq!(
+        env.ok(&["search", "tea", "--json"]).lines().count(),
+        env.ok(&["search", "tea", "--format", "json"])
+            .lines()
+            .count()
+    );
+    let both = env.run(&["search", "tea", "--json", "--format", "csv"]);
+    assert_eq!(both.status.code(), Some(2));
+}

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::bounds;
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
-use crate::output::{self, Style};
+use crate::output::{self, Format, Style};
 use crate::query::{self, SearchRequest, Sort};
 
 #[derive(Debug, clap::Args)]
@@ -31,8 +31,12 @@ pub struct SearchArgs {
     /// Also count the most frequent people, places and countries among all matches.
     #[arg(long)]
     pub(crate) facets: bool,
-    /// Print the results as one JSON object.
-    #[arg(long)]
+    /// How to print the results: for people, as one JSON object, or as CSV with one row per
+    /// hit (key, title, published, score, people, places, countries).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+    /// Print the results as one JSON object (the same as --format json).
+    #[arg(long, conflicts_with = "format")]
     pub(crate) json: bool,
 }
 
@@ -41,12 +45,13 @@ pub struct SearchConfig {
     pub(crate) request: SearchRequest,
     /// The working folder, which hit paths are shown relative to.
     pub(crate) cwd: Option<PathBuf>,
-    pub(crate) json: bool,
+    pub(crate) format: Format,
     pub(crate) style: Style,
 }
 
 impl SearchArgs {
     pub fn config(self, color: bool) -> Result<SearchConfig> {
+        let format = if self.json { Format::Json } else { self.format };
         Ok(SearchConfig {
             index: self.index,
             request: SearchRequest {
@@ -57,8 +62,8 @@ impl SearchArgs {
                 facets: self.facets,
             },
             cwd: std::env::current_dir().ok(),
-            json: self.json,
-            style: Style::new(color && !self.json),
+            format,
+            style: Style::new(color && format == Format::Human),
         })
     }
 }
@@ -128,10 +133,10 @@ fn option_of(command: &clap::Command, arg: &OsStr) -> Option<bool> {
 pub fn run(config: &SearchConfig, out: &mut dyn Write) -> Result<()> {
     let index = GazetteIndex::open(&config.index)?;
     let results = query::search(&index, &config.request, config.cwd.as_deref())?;
-    let written = if config.json {
-        output::json_line(out, &results)
-    } else {
-        output::search_human(out, &results, config.request.offset, config.style)
+    let written = match config.format {
+        Format::Human => output::search_human(out, &results, config.request.offset, config.style),
+        Format::Json => output::json_line(out, &results),
+        Format::Csv => output::search_csv(out, &results),
     };
     written.map_err(Error::Output)
 }
