@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::extract::{DateMention, Extraction, Person, Place};
 use crate::index::sync::Summary;
 use crate::query::{Facets, SearchResults, Stats};
+use crate::timeline::{By, Timeline, TimelineField};
 
 const BOLD: &str = "\x1b[1m";
 const MATCH: &str = "\x1b[1;33m";
@@ -164,6 +165,9 @@ pub(crate) fn search_human(
     if let Some(facets) = &results.facets {
         facet_lines(out, facets)?;
     }
+    if let Some(timeline) = &results.timeline {
+        timeline_chart(out, timeline)?;
+    }
     writeln!(
         out,
         "{dim}{} {} in {:.1} ms{reset}",
@@ -212,7 +216,40 @@ pub(crate) fn stats_human(out: &mut dyn Write, stats: &Stats) -> io::Result<()> 
         )?,
         None => writeln!(out, "no publication dates")?,
     }
-    facet_lines(out, &stats.top)
+    facet_lines(out, &stats.top)?;
+    timeline_chart(out, &stats.timeline)
+}
+
+/// The widest bar, in cells.
+const BAR_CELLS: u64 = 40;
+
+/// A timeline as a bar chart, one period a line; any period with a match gets at least one
+/// cell, so that a lone article is not lost beside a busy month.
+fn timeline_chart(out: &mut dyn Write, timeline: &Timeline) -> io::Result<()> {
+    let by = match timeline.by {
+        By::Year => "year",
+        By::Month => "month",
+        By::Day => "day",
+    };
+    writeln!(
+        out,
+        "timeline of {} by {by} ({} undated):",
+        match timeline.field {
+            TimelineField::Published => "publication dates",
+        },
+        timeline.undated
+    )?;
+    let most = timeline.buckets.iter().map(|b| b.count).max().unwrap_or(0);
+    for bucket in &timeline.buckets {
+        let cells = if bucket.count == 0 {
+            0
+        } else {
+            (bucket.count * BAR_CELLS).div_ceil(most)
+        };
+        let bar = "█".repeat(cells as usize);
+        writeln!(out, "  {}  {bar} {}", bucket.period, bucket.count)?;
+    }
+    Ok(())
 }
 
 fn list_or_dash(items: &[String]) -> String {
@@ -354,6 +391,7 @@ mod tests {
             query: "evil".into(),
             total: 1,
             took_ms: 1.0,
+            timeline: None,
             facets: Some(Facets {
                 people: vec![FacetCount {
                     name: hostile.clone(),
@@ -451,6 +489,7 @@ mod tests {
             query: "q".into(),
             total: titles.len(),
             took_ms: 1.0,
+            timeline: None,
             facets: None,
             hits,
         };
@@ -488,6 +527,7 @@ mod tests {
             query: "q".into(),
             total: 0,
             took_ms: 1.0,
+            timeline: None,
             facets: None,
             hits: vec![],
         };
@@ -500,11 +540,41 @@ mod tests {
     }
 
     #[test]
+    fn timeline_bars_scale_to_the_busiest_period() {
+        let bucket = |period: &str, count| crate::timeline::Bucket {
+            period: period.into(),
+            count,
+        };
+        let timeline = Timeline {
+            field: TimelineField::Published,
+            by: By::Month,
+            buckets: vec![
+                bucket("2023-01", 80),
+                bucket("2023-02", 0),
+                bucket("2023-03", 1),
+            ],
+            undated: 2,
+        };
+        let mut out = Vec::new();
+        timeline_chart(&mut out, &timeline).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "timeline of publication dates by month (2 undated):"
+        );
+        assert_eq!(lines[1], format!("  2023-01  {} 80", "█".repeat(40)));
+        assert_eq!(lines[2], "  2023-02   0");
+        assert_eq!(lines[3], "  2023-03  █ 1");
+    }
+
+    #[test]
     fn plain_output_marks_highlights_with_brackets() {
         let results = SearchResults {
             query: "korea".into(),
             total: 1,
             took_ms: 1.0,
+            timeline: None,
             facets: None,
             hits: vec![Hit {
                 key: "a.txt".into(),

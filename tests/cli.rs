@@ -2021,3 +2021,81 @@ fn search_csv_has_one_row_per_hit_and_round_trips_hostile_titles() {
     let both = env.run(&["search", "tea", "--json", "--format", "csv"]);
     assert_eq!(both.status.code(), Some(2));
 }
+
+/// The periods and counts of a JSON timeline, with its undated count.
+fn timeline_of(value: &Value) -> (String, Vec<(String, u64)>, u64) {
+    let timeline = &value["timeline"];
+    assert_eq!(timeline["field"], "published");
+    let buckets = timeline["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            let period = b["period"].as_str().unwrap().to_string();
+            (period, b["count"].as_u64().unwrap())
+        })
+        .collect();
+    let by = timeline["by"].as_str().unwrap().to_string();
+    (by, buckets, timeline["undated"].as_u64().unwrap())
+}
+
+#[test]
+fn search_timeline_counts_every_match_not_only_the_hits_shown() {
+    let env = Env::indexed();
+    for day in 1..=3 {
+        env.write(
+            &format!("tea/{day}.txt"),
+            &format!("---\ndate: 2023-06-0{day}\n---\nTea prices rose again.\n"),
+        );
+    }
+    env.write(
+        "tea/undated.txt",
+        "Tea prices, undated\n\nTea prices rose.\n",
+    );
+    env.ok(&["index"]);
+    let results = env.json(&["search", "prices", "--limit", "1", "--timeline"]);
+    let total = results["total"].as_u64().unwrap();
+    let (by, buckets, undated) = timeline_of(&results);
+    assert_eq!(results["hits"].as_array().unwrap().len(), 1);
+    assert_eq!(buckets.iter().map(|b| b.1).sum::<u64>() + undated, total);
+    assert!(undated >= 1, "{results}");
+    // From 2021-03 (coffee) to 2023-06: by month, empty months included.
+    assert_eq!(by, "month", "{results}");
+    assert_eq!(buckets.first().unwrap().0, "2021-03");
+    assert_eq!(buckets.last().unwrap(), &("2023-06".to_string(), 4));
+    assert_eq!(buckets.len(), 28);
+    let by_day = env.json(&["search", "tea", "rose", "--timeline", "--by", "day"]);
+    let (by, buckets, undated) = timeline_of(&by_day);
+    assert_eq!((by.as_str(), undated), ("day", 1));
+    let days: Vec<(String, u64)> = (1..=3).map(|d| (format!("2023-06-0{d}"), 1)).collect();
+    assert_eq!(buckets, days);
+    let human = env.ok(&["search", "tea", "rose", "--timeline", "--by", "year"]);
+    assert!(
+        human.contains("timeline of publication dates by year (1 undated):\n  2023  "),
+        "{human}"
+    );
+    // Without --timeline the JSON is as it was; --by alone is refused.
+    assert!(env.json(&["search", "tea"]).get("timeline").is_none());
+    assert_eq!(
+        env.run(&["search", "tea", "--by", "day"]).status.code(),
+        Some(2)
+    );
+    // A word after --timeline that is not one of its fields is a query word.
+    let results = env.json(&["search", "tea", "--timeline", "mentioned"]);
+    assert_eq!(results["query"], "tea mentioned");
+    assert_eq!(timeline_of(&results).1, []);
+}
+
+#[test]
+fn stats_shows_the_archive_timeline() {
+    let env = Env::indexed();
+    let stats = env.json(&["stats"]);
+    let (by, buckets, undated) = timeline_of(&stats);
+    assert_eq!((by.as_str(), undated), ("month", 2));
+    assert_eq!(buckets.iter().map(|b| b.1).sum::<u64>(), 3);
+    assert_eq!(buckets.first().unwrap(), &("2021-03".to_string(), 1));
+    assert_eq!(buckets.last().unwrap(), &("2023-06".to_string(), 1));
+    let human = env.ok(&["stats"]);
+    assert!(human.contains("timeline of publication dates by month (2 undated):"));
+    assert!(human.contains("\n  2023-06  ████████████████████████████████████████ 1\n"));
+}
