@@ -8,6 +8,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::commands::batch::Row;
 use crate::extract::{DateMention, Extraction, Person, Place};
 use crate::index::sync::Summary;
 use crate::query::{Facets, SearchResults, Stats};
@@ -94,6 +95,27 @@ pub(crate) fn search_csv(out: &mut dyn Write, results: &SearchResults) -> io::Re
             &hit.people.join(CSV_LIST),
             &hit.places.join(CSV_LIST),
             &hit.countries.join(CSV_LIST),
+        ])?;
+    }
+    csv.flush()
+}
+
+/// Writes one CSV row per query of a batch; the best hits' keys and titles are each one cell,
+/// joined with `; `.
+pub(crate) fn batch_csv(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record(["query", "total", "first", "last", "keys", "titles", "error"])?;
+    for row in rows {
+        let keys: Vec<&str> = row.top.iter().map(|t| t.key.as_str()).collect();
+        let titles: Vec<&str> = row.top.iter().map(|t| t.title.as_str()).collect();
+        csv.write_record([
+            row.query.as_str(),
+            &row.total.map(|t| t.to_string()).unwrap_or_default(),
+            row.first.as_deref().unwrap_or(""),
+            row.last.as_deref().unwrap_or(""),
+            &keys.join(CSV_LIST),
+            &titles.join(CSV_LIST),
+            row.error.as_deref().unwrap_or(""),
         ])?;
     }
     csv.flush()

@@ -64,6 +64,16 @@ pub(crate) fn timeline(
     build(field, by, &tally)
 }
 
+/// The number of documents `query` matches, and the first and last of their publication days.
+pub(crate) fn span(searcher: &Searcher, query: &dyn Query) -> Result<(u64, Option<(Date, Date)>)> {
+    let tally = searcher.search(query, &DayCounts)?;
+    let total = tally.days.values().sum::<u64>() + tally.undated;
+    let day = |number: Option<&i64>| number.copied().and_then(day_from_number);
+    let first = day(tally.days.keys().min());
+    let last = day(tally.days.keys().max());
+    Ok((total, first.zip(last)))
+}
+
 fn build(field: TimelineField, by: Option<By>, tally: &Tally) -> Result<Timeline> {
     let first = tally.days.keys().min().copied();
     let last = tally.days.keys().max().copied();

@@ -2099,3 +2099,57 @@ fn stats_shows_the_archive_timeline() {
     assert!(human.contains("timeline of publication dates by month (2 undated):"));
     assert!(human.contains("\n  2023-06  ████████████████████████████████████████ 1\n"));
 }
+
+#[test]
+fn batch_runs_every_query_and_reports_a_bad_one_in_its_row() {
+    let env = Env::indexed();
+    let file = env.dir.path().join("queries.txt");
+    std::fs::write(&file, "prices\n\ntitle:(\nfrost\nzzzunfound\n").unwrap();
+    let text = env.ok(&["batch", "queries.txt"]);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["query", "total", "first", "last", "keys", "titles", "error"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let queries: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(queries, ["prices", "title:(", "frost", "zzzunfound"]);
+    let prices = env.json(&["search", "prices", "--limit", "3"]);
+    assert_eq!(rows[0][1], prices["total"].to_string());
+    let keys: Vec<String> = rows[0][4].split("; ").map(file_name).collect();
+    assert_eq!(keys, env.hits("prices", &["--limit", "3"]));
+    assert!(rows[0][6].is_empty());
+    assert!(
+        rows[1][1].is_empty() && rows[1][6].contains("invalid query"),
+        "{rows:?}"
+    );
+    assert_eq!(
+        rows[2].iter().collect::<Vec<_>>(),
+        [
+            "frost",
+            "1",
+            "2021-03-15",
+            "2021-03-15",
+            "europe/coffee.md",
+            "Coffee prices climb",
+            ""
+        ]
+    );
+    assert_eq!(
+        &rows[3].iter().collect::<Vec<_>>()[1..],
+        ["0", "", "", "", "", ""]
+    );
+    // A CSV with a query column, and JSON out, one object a line.
+    std::fs::write(&file, "id,query\n7,\"frost, coffee\"\n8,-\n").unwrap();
+    let json = env.ok(&["batch", "queries.txt", "--format", "json", "--top", "1"]);
+    let rows: Vec<Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["query"], "frost, coffee");
+    assert_eq!(rows[0]["total"], 1);
+    assert_eq!(rows[0]["top"][0]["title"], "Coffee prices climb");
+    assert!(rows[1]["error"].as_str().is_some(), "{}", rows[1]);
+    assert!(env.fails(&["batch", "missing.txt"]).contains("missing.txt"));
+}
