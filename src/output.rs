@@ -8,9 +8,11 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::commands::batch::Row;
 use crate::extract::{DateMention, Extraction, Person, Place};
 use crate::index::sync::Summary;
 use crate::query::{Facets, Matched, SearchResults, Stats};
+use crate::timeline::{By, Timeline, TimelineField};
 
 const BOLD: &str = "\x1b[1m";
 const MATCH: &str = "\x1b[1;33m";
@@ -60,6 +62,69 @@ pub fn visible(text: &str) -> Cow<'_, str> {
 /// what a terminal shows (a file name that displays as `txt.exe` is `exe.txt` underneath).
 fn is_hidden_effect(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// How a command's results are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Plain text for people.
+    Human,
+    /// One JSON object.
+    Json,
+    /// CSV (RFC 4180) with a header row, for spreadsheets.
+    Csv,
+}
+
+/// Separates the names of a list in one CSV cell.
+const CSV_LIST: &str = "; ";
+
+/// Writes one CSV row per hit, after a header row that is there even when nothing matched.
+/// Cells are quoted as RFC 4180 says, and hold the text exactly, control characters included:
+/// CSV is for programs, which read it back as it was.
+pub(crate) fn search_csv(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record([
+        "key",
+        "title",
+        "published",
+        "score",
+        "people",
+        "places",
+        "countries",
+    ])?;
+    for hit in &results.hits {
+        csv.write_record([
+            hit.key.as_str(),
+            &hit.title,
+            hit.published.as_deref().unwrap_or(""),
+            &hit.score.to_string(),
+            &hit.people.join(CSV_LIST),
+            &hit.places.join(CSV_LIST),
+            &hit.countries.join(CSV_LIST),
+        ])?;
+    }
+    csv.flush()
+}
+
+/// Writes one CSV row per query of a batch; the best hits' keys and titles are each one cell,
+/// joined with `; `.
+pub(crate) fn batch_csv(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record(["query", "total", "first", "last", "keys", "titles", "error"])?;
+    for row in rows {
+        let keys: Vec<&str> = row.top.iter().map(|t| t.key.as_str()).collect();
+        let titles: Vec<&str> = row.top.iter().map(|t| t.title.as_str()).collect();
+        csv.write_record([
+            row.query.as_str(),
+            &row.total.map(|t| t.to_string()).unwrap_or_default(),
+            row.first.as_deref().unwrap_or(""),
+            row.last.as_deref().unwrap_or(""),
+            &keys.join(CSV_LIST),
+            &titles.join(CSV_LIST),
+            row.error.as_deref().unwrap_or(""),
+        ])?;
+    }
+    csv.flush()
 }
 
 /// Writes `value` as one line of JSON.
@@ -143,6 +208,9 @@ pub(crate) fn search_human(
     if let Some(facets) = &results.facets {
         facet_lines(out, facets)?;
     }
+    if let Some(timeline) = &results.timeline {
+        timeline_chart(out, timeline)?;
+    }
     writeln!(
         out,
         "{dim}{} {} in {:.1} ms{reset}",
@@ -191,7 +259,40 @@ pub(crate) fn stats_human(out: &mut dyn Write, stats: &Stats) -> io::Result<()> 
         )?,
         None => writeln!(out, "no publication dates")?,
     }
-    facet_lines(out, &stats.top)
+    facet_lines(out, &stats.top)?;
+    timeline_chart(out, &stats.timeline)
+}
+
+/// The widest bar, in cells.
+const BAR_CELLS: u64 = 40;
+
+/// A timeline as a bar chart, one period a line; any period with a match gets at least one
+/// cell, so that a lone article is not lost beside a busy month.
+fn timeline_chart(out: &mut dyn Write, timeline: &Timeline) -> io::Result<()> {
+    let by = match timeline.by {
+        By::Year => "year",
+        By::Month => "month",
+        By::Day => "day",
+    };
+    writeln!(
+        out,
+        "timeline of {} by {by} ({} undated):",
+        match timeline.field {
+            TimelineField::Published => "publication dates",
+        },
+        timeline.undated
+    )?;
+    let most = timeline.buckets.iter().map(|b| b.count).max().unwrap_or(0);
+    for bucket in &timeline.buckets {
+        let cells = if bucket.count == 0 {
+            0
+        } else {
+            (bucket.count * BAR_CELLS).div_ceil(most)
+        };
+        let bar = "█".repeat(cells as usize);
+        writeln!(out, "  {}  {bar} {}", bucket.period, bucket.count)?;
+    }
+    Ok(())
 }
 
 fn list_or_dash(items: &[String]) -> String {
@@ -343,6 +444,7 @@ mod tests {
             matched: Matched::All,
             total_all: 1,
             took_ms: 1.0,
+            timeline: None,
             facets: Some(Facets {
                 people: vec![FacetCount {
                     name: hostile.clone(),
@@ -351,6 +453,7 @@ mod tests {
                 ..Facets::default()
             }),
             hits: vec![Hit {
+                key: hostile.clone(),
                 path: hostile.clone(),
                 score: 1.0,
                 title: hostile.clone(),
@@ -411,6 +514,118 @@ mod tests {
     }
 
     #[test]
+    fn csv_cells_round_trip_hostile_text() {
+        let titles = [
+            "Plain",
+            "Commas, and more, commas",
+            "She said \"no\", twice \"\"",
+            "Two\nlines\r\nand a CR\r",
+            HOSTILE,
+            "",
+        ];
+        let hits = titles
+            .iter()
+            .map(|title| Hit {
+                key: format!("k,\"{title}"),
+                path: String::new(),
+                score: 1.25,
+                title: title.to_string(),
+                published: Some("2023-09-13".into()),
+                people: vec!["Kim, Jong-un".into(), "Moon \"Jae-in\"".into()],
+                places: vec![],
+                countries: vec!["KP".into(), "KR".into()],
+                snippet: String::new(),
+                highlights: vec![],
+            })
+            .collect();
+        let results = SearchResults {
+            query: "q".into(),
+            total: titles.len(),
+            total_all: titles.len(),
+            matched: Matched::All,
+            took_ms: 1.0,
+            timeline: None,
+            facets: None,
+            hits,
+        };
+        let mut out = Vec::new();
+        search_csv(&mut out, &results).unwrap();
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        let header = reader.headers().unwrap().clone();
+        assert_eq!(
+            header.iter().collect::<Vec<_>>(),
+            [
+                "key",
+                "title",
+                "published",
+                "score",
+                "people",
+                "places",
+                "countries"
+            ]
+        );
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), titles.len());
+        for (row, title) in rows.iter().zip(titles) {
+            assert_eq!(row.len(), 7);
+            assert_eq!(&row[0], format!("k,\"{title}"));
+            assert_eq!(&row[1], title);
+            assert_eq!((&row[2], &row[3]), ("2023-09-13", "1.25"));
+            assert_eq!(&row[4], "Kim, Jong-un; Moon \"Jae-in\"");
+            assert_eq!((&row[5], &row[6]), ("", "KP; KR"));
+        }
+    }
+
+    #[test]
+    fn csv_of_no_hits_is_the_header_alone() {
+        let results = SearchResults {
+            query: "q".into(),
+            total: 0,
+            total_all: 0,
+            matched: Matched::All,
+            took_ms: 1.0,
+            timeline: None,
+            facets: None,
+            hits: vec![],
+        };
+        let mut out = Vec::new();
+        search_csv(&mut out, &results).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "key,title,published,score,people,places,countries\n"
+        );
+    }
+
+    #[test]
+    fn timeline_bars_scale_to_the_busiest_period() {
+        let bucket = |period: &str, count| crate::timeline::Bucket {
+            period: period.into(),
+            count,
+        };
+        let timeline = Timeline {
+            field: TimelineField::Published,
+            by: By::Month,
+            buckets: vec![
+                bucket("2023-01", 80),
+                bucket("2023-02", 0),
+                bucket("2023-03", 1),
+            ],
+            undated: 2,
+        };
+        let mut out = Vec::new();
+        timeline_chart(&mut out, &timeline).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "timeline of publication dates by month (2 undated):"
+        );
+        assert_eq!(lines[1], format!("  2023-01  {} 80", "█".repeat(40)));
+        assert_eq!(lines[2], "  2023-02   0");
+        assert_eq!(lines[3], "  2023-03  █ 1");
+    }
+
+    #[test]
     fn plain_output_marks_highlights_with_brackets() {
         let results = SearchResults {
             query: "korea".into(),
@@ -418,8 +633,10 @@ mod tests {
             matched: Matched::All,
             total_all: 1,
             took_ms: 1.0,
+            timeline: None,
             facets: None,
             hits: vec![Hit {
+                key: "a.txt".into(),
                 path: "a.txt".into(),
                 score: 1.5,
                 title: "T".into(),

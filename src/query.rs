@@ -21,6 +21,7 @@ use tantivy::{DocAddress, DocId, Order, Searcher, TantivyDocument};
 use crate::error::{Error, Result};
 use crate::index::schema::{QUERY_FIELDS, day_from_number, day_number, field, first_day};
 use crate::index::{Fields, GazetteIndex};
+use crate::timeline::{Timeline, TimelineField, timeline};
 
 /// Queries longer than this are refused: tantivy's parser is recursive, and no person types
 /// a query this long.
@@ -49,6 +50,9 @@ pub struct SearchRequest {
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Hit {
+    /// The article's key in the corpus, for CSV rows; JSON shows `path` alone, as before.
+    #[serde(skip)]
+    pub key: String,
     pub path: String,
     pub score: f32,
     pub title: String,
@@ -95,10 +99,13 @@ pub struct SearchResults {
     pub(crate) hits: Vec<Hit>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) facets: Option<Facets>,
+    /// Matches per period, when asked for (`commands::search` fills it in).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) timeline: Option<Timeline>,
 }
 
 /// Parses a user query against the gazette schema.
-fn parse(index: &GazetteIndex, query: &str) -> Result<Box<dyn Query>> {
+pub(crate) fn parse(index: &GazetteIndex, query: &str) -> Result<Box<dyn Query>> {
     if query.trim().is_empty() {
         return Err(Error::Query("the query is empty".into()));
     }
@@ -407,6 +414,7 @@ pub fn search(
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         hits,
         facets,
+        timeline: None,
     })
 }
 
@@ -545,6 +553,7 @@ fn hit(
         (snippet.fragment().to_string(), ranges)
     };
     Hit {
+        key: fast.key,
         path,
         score,
         title: first(fields.title).to_string(),
@@ -638,6 +647,8 @@ pub(crate) struct Stats {
     pub corpus: String,
     pub undated: u64,
     pub published: Option<Span>,
+    /// Articles per period of publication.
+    pub timeline: Timeline,
     #[serde(flatten)]
     pub top: Facets,
 }
@@ -665,6 +676,7 @@ pub(crate) fn stats(index: &GazetteIndex) -> Result<Stats> {
         corpus: crate::walk::path_text(&index.corpus),
         undated: docs - dated_count,
         published,
+        timeline: timeline(&searcher, &AllQuery, TimelineField::Published, None)?,
         top: facets(&searcher, &AllQuery)?,
     })
 }

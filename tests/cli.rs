@@ -2037,3 +2037,188 @@ fn explicit_operators_keep_their_strict_meaning() {
     // Newest-first order lists only articles with every word.
     assert_eq!(env.hits("coffee frost", &["--sort", "date"]), ["coffee.md"]);
 }
+
+// ---- Issue 15: CSV output, timelines, batch search ----
+
+fn csv_rows(text: &str) -> Vec<csv::StringRecord> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "key",
+            "title",
+            "published",
+            "score",
+            "people",
+            "places",
+            "countries"
+        ]
+    );
+    reader.records().map(|r| r.unwrap()).collect()
+}
+
+#[test]
+fn search_csv_has_one_row_per_hit_and_round_trips_hostile_titles() {
+    let env = Env::indexed();
+    let title = "Tea, \"cheap\" tea\x1b[2J and\ttabs";
+    env.write(
+        "odd/tea.txt",
+        &format!("---\ntitle: {title}\ndate: 2024-01-05\n---\nTea prices fell in Nairobi.\n"),
+    );
+    env.ok(&["index"]);
+    let rows = csv_rows(&env.ok(&["search", "tea AND nairobi", "--format", "csv"]));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(&rows[0][0], "odd/tea.txt");
+    assert_eq!(&rows[0][1], title);
+    assert_eq!(&rows[0][2], "2024-01-05");
+    assert!(rows[0][3].parse::<f32>().unwrap() > 0.0);
+    assert!(rows[0][5].contains("Nairobi"), "{rows:?}");
+    // Every hit of a wider query is a row, in the order JSON gives them.
+    let keys: Vec<String> = csv_rows(&env.ok(&["search", "prices", "--format=csv"]))
+        .iter()
+        .map(|r| file_name(&r[0]))
+        .collect();
+    assert_eq!(keys, env.hits("prices", &[]));
+    assert!(keys.len() > 1, "{keys:?}");
+    // --json is --format json; both at once is a usage error.
+    assert_eq!(
+        env.ok(&["search", "tea", "--json"]).lines().count(),
+        env.ok(&["search", "tea", "--format", "json"])
+            .lines()
+            .count()
+    );
+    let both = env.run(&["search", "tea", "--json", "--format", "csv"]);
+    assert_eq!(both.status.code(), Some(2));
+}
+
+/// The periods and counts of a JSON timeline, with its undated count.
+fn timeline_of(value: &Value) -> (String, Vec<(String, u64)>, u64) {
+    let timeline = &value["timeline"];
+    assert_eq!(timeline["field"], "published");
+    let buckets = timeline["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            let period = b["period"].as_str().unwrap().to_string();
+            (period, b["count"].as_u64().unwrap())
+        })
+        .collect();
+    let by = timeline["by"].as_str().unwrap().to_string();
+    (by, buckets, timeline["undated"].as_u64().unwrap())
+}
+
+#[test]
+fn search_timeline_counts_every_match_not_only_the_hits_shown() {
+    let env = Env::indexed();
+    for day in 1..=3 {
+        env.write(
+            &format!("tea/{day}.txt"),
+            &format!("---\ndate: 2023-06-0{day}\n---\nTea prices rose again.\n"),
+        );
+    }
+    env.write(
+        "tea/undated.txt",
+        "Tea prices, undated\n\nTea prices rose.\n",
+    );
+    env.ok(&["index"]);
+    let results = env.json(&["search", "prices", "--limit", "1", "--timeline"]);
+    let total = results["total"].as_u64().unwrap();
+    let (by, buckets, undated) = timeline_of(&results);
+    assert_eq!(results["hits"].as_array().unwrap().len(), 1);
+    assert_eq!(buckets.iter().map(|b| b.1).sum::<u64>() + undated, total);
+    assert!(undated >= 1, "{results}");
+    // From 2021-03 (coffee) to 2023-06: by month, empty months included.
+    assert_eq!(by, "month", "{results}");
+    assert_eq!(buckets.first().unwrap().0, "2021-03");
+    assert_eq!(buckets.last().unwrap(), &("2023-06".to_string(), 4));
+    assert_eq!(buckets.len(), 28);
+    let by_day = env.json(&["search", "tea", "rose", "--timeline", "--by", "day"]);
+    let (by, buckets, undated) = timeline_of(&by_day);
+    assert_eq!((by.as_str(), undated), ("day", 1));
+    let days: Vec<(String, u64)> = (1..=3).map(|d| (format!("2023-06-0{d}"), 1)).collect();
+    assert_eq!(buckets, days);
+    let human = env.ok(&["search", "tea", "rose", "--timeline", "--by", "year"]);
+    assert!(
+        human.contains("timeline of publication dates by year (1 undated):\n  2023  "),
+        "{human}"
+    );
+    // Without --timeline the JSON is as it was; --by alone is refused.
+    assert!(env.json(&["search", "tea"]).get("timeline").is_none());
+    assert_eq!(
+        env.run(&["search", "tea", "--by", "day"]).status.code(),
+        Some(2)
+    );
+    // A word after --timeline that is not one of its fields is a query word.
+    let results = env.json(&["search", "tea", "--timeline", "mentioned"]);
+    assert_eq!(results["query"], "tea mentioned");
+    assert_eq!(timeline_of(&results).1, []);
+}
+
+#[test]
+fn stats_shows_the_archive_timeline() {
+    let env = Env::indexed();
+    let stats = env.json(&["stats"]);
+    let (by, buckets, undated) = timeline_of(&stats);
+    assert_eq!((by.as_str(), undated), ("month", 2));
+    assert_eq!(buckets.iter().map(|b| b.1).sum::<u64>(), 3);
+    assert_eq!(buckets.first().unwrap(), &("2021-03".to_string(), 1));
+    assert_eq!(buckets.last().unwrap(), &("2023-06".to_string(), 1));
+    let human = env.ok(&["stats"]);
+    assert!(human.contains("timeline of publication dates by month (2 undated):"));
+    assert!(human.contains("\n  2023-06  ████████████████████████████████████████ 1\n"));
+}
+
+#[test]
+fn batch_runs_every_query_and_reports_a_bad_one_in_its_row() {
+    let env = Env::indexed();
+    let file = env.dir.path().join("queries.txt");
+    std::fs::write(&file, "prices\n\ntitle:(\nfrost\nzzzunfound\n").unwrap();
+    let text = env.ok(&["batch", "queries.txt"]);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["query", "total", "first", "last", "keys", "titles", "error"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let queries: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(queries, ["prices", "title:(", "frost", "zzzunfound"]);
+    let prices = env.json(&["search", "prices", "--limit", "3"]);
+    assert_eq!(rows[0][1], prices["total"].to_string());
+    let keys: Vec<String> = rows[0][4].split("; ").map(file_name).collect();
+    assert_eq!(keys, env.hits("prices", &["--limit", "3"]));
+    assert!(rows[0][6].is_empty());
+    assert!(
+        rows[1][1].is_empty() && rows[1][6].contains("invalid query"),
+        "{rows:?}"
+    );
+    assert_eq!(
+        rows[2].iter().collect::<Vec<_>>(),
+        [
+            "frost",
+            "1",
+            "2021-03-15",
+            "2021-03-15",
+            "europe/coffee.md",
+            "Coffee prices climb",
+            ""
+        ]
+    );
+    assert_eq!(
+        &rows[3].iter().collect::<Vec<_>>()[1..],
+        ["0", "", "", "", "", ""]
+    );
+    // A CSV with a query column, and JSON out, one object a line.
+    std::fs::write(&file, "id,query\n7,\"frost, coffee\"\n8,-\n").unwrap();
+    let json = env.ok(&["batch", "queries.txt", "--format", "json", "--top", "1"]);
+    let rows: Vec<Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["query"], "frost, coffee");
+    assert_eq!(rows[0]["total"], 1);
+    assert_eq!(rows[0]["top"][0]["title"], "Coffee prices climb");
+    assert!(rows[1]["error"].as_str().is_some(), "{}", rows[1]);
+    assert!(env.fails(&["batch", "missing.txt"]).contains("missing.txt"));
+}

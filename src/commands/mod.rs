@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each turning its clap arguments into a resolved
 //! configuration before any work starts, then running and writing its output.
 
+pub mod batch;
 mod bounds;
 pub mod extract;
 pub mod index;
@@ -30,6 +31,9 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Show what gazette extracts from files or folders, without indexing.
     Extract(extract::ExtractArgs),
+    /// Run the queries of a file (one a line, or a CSV `query` column) in parallel: per query
+    /// the total, the best hits and the first and last publication date.
+    Batch(batch::BatchArgs),
     /// Summarise the index: documents, frequent people, places, countries, date span.
     Stats(stats::StatsArgs),
 }

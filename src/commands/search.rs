@@ -3,12 +3,14 @@
 use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::path::PathBuf;
+use std::time::Instant;
 
 use super::bounds;
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
-use crate::output::{self, Style};
+use crate::output::{self, Format, Style};
 use crate::query::{self, SearchRequest, Sort};
+use crate::timeline::{By, TimelineField, timeline};
 
 #[derive(Debug, clap::Args)]
 pub struct SearchArgs {
@@ -31,8 +33,19 @@ pub struct SearchArgs {
     /// Also count the most frequent people, places and countries among all matches.
     #[arg(long)]
     pub(crate) facets: bool,
-    /// Print the results as one JSON object.
-    #[arg(long)]
+    /// How to print the results: for people, as one JSON object, or as CSV with one row per
+    /// hit (key, title, published, score, people, places, countries).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+    /// Also count all matches per period of their publication date, as a bar chart or under
+    /// "timeline" in JSON.
+    #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "published")]
+    pub(crate) timeline: Option<TimelineField>,
+    /// The period of the timeline; chosen from the span of the dates when left out.
+    #[arg(long, value_enum, requires = "timeline")]
+    pub(crate) by: Option<By>,
+    /// Print the results as one JSON object (the same as --format json).
+    #[arg(long, conflicts_with = "format")]
     pub(crate) json: bool,
 }
 
@@ -41,12 +54,15 @@ pub struct SearchConfig {
     pub(crate) request: SearchRequest,
     /// The working folder, which hit paths are shown relative to.
     pub(crate) cwd: Option<PathBuf>,
-    pub(crate) json: bool,
+    pub(crate) format: Format,
     pub(crate) style: Style,
+    /// The timeline to count, and by what period (None: chosen from the span).
+    pub(crate) timeline: Option<(TimelineField, Option<By>)>,
 }
 
 impl SearchArgs {
     pub fn config(self, color: bool) -> Result<SearchConfig> {
+        let format = if self.json { Format::Json } else { self.format };
         Ok(SearchConfig {
             index: self.index,
             request: SearchRequest {
@@ -57,8 +73,9 @@ impl SearchArgs {
                 facets: self.facets,
             },
             cwd: std::env::current_dir().ok(),
-            json: self.json,
-            style: Style::new(color && !self.json),
+            format,
+            style: Style::new(color && format == Format::Human),
+            timeline: self.timeline.map(|field| (field, self.by)),
         })
     }
 }
@@ -79,7 +96,7 @@ pub fn query_words_last(args: impl IntoIterator<Item = OsString>) -> Vec<OsStrin
     let Some(search) = cli.find_subcommand("search") else {
         return args;
     };
-    let mut rest = args.into_iter();
+    let mut rest = args.into_iter().peekable();
     let mut options: Vec<OsString> = rest.by_ref().take(2).collect();
     let mut words = Vec::new();
     while let Some(arg) = rest.next() {
@@ -88,10 +105,10 @@ pub fn query_words_last(args: impl IntoIterator<Item = OsString>) -> Vec<OsStrin
             break;
         }
         match option_of(search, &arg) {
-            Some(takes_value) => {
+            Some(value) => {
                 options.push(arg);
-                if takes_value {
-                    options.extend(rest.next());
+                if let Some(option) = value {
+                    options.extend(rest.next_if(|next| value_follows(option, next)));
                 }
             }
             None => words.push(arg),
@@ -102,18 +119,32 @@ pub fn query_words_last(args: impl IntoIterator<Item = OsString>) -> Vec<OsStrin
     options
 }
 
-/// For an argument that names an option of `command`, whether the option's value is the next
-/// argument; None for a query word. Every argument starting with `--` is taken for an option, so
-/// that a mistyped one is reported rather than searched for.
-fn option_of(command: &clap::Command, arg: &OsStr) -> Option<bool> {
+/// Whether `next` is the value of `option`: always for an option that needs one, and for one
+/// whose value may be left out (`--timeline`) only when `next` is one of its values, so that
+/// `--timeline korea` searches for korea.
+fn value_follows(option: &clap::Arg, next: &OsStr) -> bool {
+    let optional = option.get_num_args().is_some_and(|n| n.min_values() == 0);
+    !optional
+        || next.to_str().is_some_and(|next| {
+            option
+                .get_possible_values()
+                .iter()
+                .any(|value| value.matches(next, false))
+        })
+}
+
+/// For an argument that names an option of `command`, the option when its value may be the next
+/// argument (Some(None) when not); None for a query word. Every argument starting with `--` is
+/// taken for an option, so that a mistyped one is reported rather than searched for.
+fn option_of<'a>(command: &'a clap::Command, arg: &OsStr) -> Option<Option<&'a clap::Arg>> {
     let text = arg.to_str()?;
-    let takes_value = |option: &clap::Arg| option.get_action().takes_values();
+    let takes_value = |option: &'a clap::Arg| option.get_action().takes_values().then_some(option);
     if let Some(long) = text.strip_prefix("--") {
         let (name, inline_value) = long
             .split_once('=')
             .map_or((long, false), |(name, _)| (name, true));
         let found = command.get_arguments().find(|a| a.get_long() == Some(name));
-        return Some(!inline_value && found.is_some_and(takes_value));
+        return Some(found.filter(|_| !inline_value).and_then(takes_value));
     }
     let mut short = text.strip_prefix('-')?.chars();
     let (Some(letter), None) = (short.next(), short.next()) else {
@@ -127,11 +158,17 @@ fn option_of(command: &clap::Command, arg: &OsStr) -> Option<bool> {
 
 pub fn run(config: &SearchConfig, out: &mut dyn Write) -> Result<()> {
     let index = GazetteIndex::open(&config.index)?;
-    let results = query::search(&index, &config.request, config.cwd.as_deref())?;
-    let written = if config.json {
-        output::json_line(out, &results)
-    } else {
-        output::search_human(out, &results, config.request.offset, config.style)
+    let started = Instant::now();
+    let mut results = query::search(&index, &config.request, config.cwd.as_deref())?;
+    if let Some((field, by)) = config.timeline {
+        let query = query::parse(&index, &config.request.query)?;
+        results.timeline = Some(timeline(&index.searcher()?, &*query, field, by)?);
+        results.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+    }
+    let written = match config.format {
+        Format::Human => output::search_human(out, &results, config.request.offset, config.style),
+        Format::Json => output::json_line(out, &results),
+        Format::Csv => output::search_csv(out, &results),
     };
     written.map_err(Error::Output)
 }
@@ -177,6 +214,21 @@ mod tests {
             parsed(&["gazette", "search", "--", "--json", "-x"]).query,
             ["--json", "-x"]
         );
+    }
+
+    #[test]
+    fn the_timeline_value_may_be_left_out_before_query_words_and_options() {
+        let search = parsed(&["gazette", "search", "--timeline", "korea", "--by", "month"]);
+        assert_eq!(search.query, ["korea"]);
+        assert_eq!(search.timeline, Some(TimelineField::Published));
+        assert_eq!(search.by, Some(By::Month));
+        let search = parsed(&["gazette", "search", "korea", "--timeline", "published", "x"]);
+        assert_eq!(
+            (search.query, search.by),
+            (vec!["korea".into(), "x".into()], None)
+        );
+        let search = parsed(&["gazette", "search", "korea", "--format", "csv"]);
+        assert_eq!((search.format, search.timeline), (Format::Csv, None));
     }
 
     #[test]
