@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::commands::batch::Row;
 use crate::extract::{DateMention, Extraction, Person, Place};
 use crate::index::sync::Summary;
-use crate::query::{Facets, Matched, SearchResults, Stats};
+use crate::query::{Facets, Hit, Matched, SearchResults, Stats};
 use crate::timeline::{By, Timeline, TimelineField};
 
 const BOLD: &str = "\x1b[1m";
@@ -143,7 +143,6 @@ pub(crate) fn search_human(
 ) -> io::Result<()> {
     let (bold, reset) = style.paint(BOLD);
     let (dim, _) = style.paint(DIM);
-    let (hl, _) = style.paint(MATCH);
     if results.matched == Matched::Partial {
         match results.total_all {
             0 => writeln!(out, "no article has all words; showing the closest")?,
@@ -181,28 +180,7 @@ pub(crate) fn search_human(
                 list_or_dash(&hit.places)
             )?;
         }
-        let mut line = String::with_capacity(hit.snippet.len() + 32);
-        let mut at = 0;
-        for [start, end] in &hit.highlights {
-            line.push_str(&visible(&hit.snippet[at..*start]));
-            let word = visible(&hit.snippet[*start..*end]);
-            if style.color {
-                line.push_str(hl);
-                line.push_str(&word);
-                line.push_str(reset);
-            } else {
-                line.push('[');
-                line.push_str(&word);
-                line.push(']');
-            }
-            at = *end;
-        }
-        line.push_str(&visible(&hit.snippet[at..]));
-        writeln!(
-            out,
-            "   {}",
-            line.split_whitespace().collect::<Vec<_>>().join(" ")
-        )?;
+        writeln!(out, "   {}", highlighted(hit, style))?;
         writeln!(out)?;
     }
     if let Some(facets) = &results.facets {
@@ -222,6 +200,29 @@ pub(crate) fn search_human(
         },
         results.took_ms
     )
+}
+
+/// A hit's snippet on one line, its matched words in colour or, without colour, in brackets.
+fn highlighted(hit: &Hit, style: Style) -> String {
+    let (hl, reset) = style.paint(MATCH);
+    let mut line = String::with_capacity(hit.snippet.len() + 32);
+    let mut at = 0;
+    for [start, end] in &hit.highlights {
+        line.push_str(&visible(&hit.snippet[at..*start]));
+        let word = visible(&hit.snippet[*start..*end]);
+        if style.color {
+            line.push_str(hl);
+            line.push_str(&word);
+            line.push_str(reset);
+        } else {
+            line.push('[');
+            line.push_str(&word);
+            line.push(']');
+        }
+        at = *end;
+    }
+    line.push_str(&visible(&hit.snippet[at..]));
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The most frequent people, places and countries, one line each when there are any.

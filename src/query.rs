@@ -333,31 +333,13 @@ pub fn search(
     let started = Instant::now();
     let query = parse(index, &request.query)?;
     let searcher = index.searcher()?;
-    let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
-    // Counting, ranking and facets share one pass over the matches.
-    let facet_counts = request.facets.then(facets_collector).transpose()?;
-    let (total, ranked, aggregated): (usize, Vec<Ranked>, _) = match request.sort {
-        Sort::Relevance => {
-            let collectors = (Count, top.order_by_score(), facet_counts);
-            let (total, docs, aggregated) = searcher.search(&query, &collectors)?;
-            let docs = docs.into_iter().map(|(s, d)| (Some(s), d)).collect();
-            (total, docs, aggregated)
-        }
-        Sort::Date => {
-            let by_date = top.order_by_fast_field::<i64>(field::PUBLISHED, Order::Desc);
-            let (total, docs, aggregated) =
-                searcher.search(&query, &(Count, by_date, facet_counts))?;
-            let docs = docs.into_iter().map(|(_, d)| (None, d)).collect();
-            (total, docs, aggregated)
-        }
-    };
+    let (total_all, ranked, aggregated) = rank(&searcher, &*query, request)?;
     // Too few articles have every word: the closest ones follow them.
     let wanted = request.offset.saturating_add(request.limit.max(1));
     let wider = match request.sort {
-        Sort::Relevance if total < wanted => relaxations(index, &request.query)?,
+        Sort::Relevance if total_all < wanted => relaxations(index, &request.query)?,
         _ => Vec::new(),
     };
-    let total_all = total;
     let (total, ranked, aggregated, shown) = match wider.last() {
         Some(widest) => {
             let (total, ranked) = widen(&searcher, &*query, &wider, wanted)?;
@@ -368,7 +350,7 @@ pub fn search(
             };
             (total, ranked, aggregated, widest)
         }
-        None => (total, ranked, aggregated, &query),
+        None => (total_all, ranked, aggregated, &query),
     };
     let matched = if total > total_all {
         Matched::Partial
@@ -380,19 +362,74 @@ pub fn search(
     } else {
         ranked
     };
-    let snippets =
-        SnippetGenerator::create(&searcher, &**shown, index.fields.body).map(|mut generator| {
-            generator.set_max_num_chars(SNIPPET_CHARS);
-            generator
-        })?;
+    let hits = hits(
+        index,
+        &searcher,
+        (&*query, &**shown),
+        request.sort,
+        ranked,
+        cwd,
+    )?;
+    Ok(SearchResults {
+        query: request.query.clone(),
+        total,
+        matched,
+        total_all,
+        took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        hits,
+        facets: aggregated.map(facets_from),
+        timeline: None,
+    })
+}
+
+/// The articles that match `query` itself: how many, the page asked for, and the facet counts
+/// when asked, all in one pass over the matches.
+fn rank(
+    searcher: &Searcher,
+    query: &dyn Query,
+    request: &SearchRequest,
+) -> Result<(usize, Vec<Ranked>, Option<AggregationResults>)> {
+    let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
+    let facet_counts = request.facets.then(facets_collector).transpose()?;
+    Ok(match request.sort {
+        Sort::Relevance => {
+            let collectors = (Count, top.order_by_score(), facet_counts);
+            let (total, docs, aggregated) = searcher.search(query, &collectors)?;
+            let docs = docs.into_iter().map(|(s, d)| (Some(s), d)).collect();
+            (total, docs, aggregated)
+        }
+        Sort::Date => {
+            let by_date = top.order_by_fast_field::<i64>(field::PUBLISHED, Order::Desc);
+            let (total, docs, aggregated) =
+                searcher.search(query, &(Count, by_date, facet_counts))?;
+            let docs = docs.into_iter().map(|(_, d)| (None, d)).collect();
+            (total, docs, aggregated)
+        }
+    })
+}
+
+/// The hits of a page: `query` scores those ranked by date, and `shown` (the query that found
+/// the page, wider than `query` when the closest articles filled it) picks the snippets.
+fn hits(
+    index: &GazetteIndex,
+    searcher: &Searcher,
+    (query, shown): (&dyn Query, &dyn Query),
+    sort: Sort,
+    ranked: Vec<Ranked>,
+    cwd: Option<&Path>,
+) -> Result<Vec<Hit>> {
+    let snippets = SnippetGenerator::create(searcher, shown, index.fields.body).map(|mut g| {
+        g.set_max_num_chars(SNIPPET_CHARS);
+        g
+    })?;
     // Hits ordered by date have no score yet; BM25 is computed for just those shown.
-    let weight = match request.sort {
+    let weight = match sort {
         Sort::Relevance => None,
-        Sort::Date => Some(query.weight(EnableScoring::enabled_from_searcher(&searcher))?),
+        Sort::Date => Some(query.weight(EnableScoring::enabled_from_searcher(searcher))?),
     };
-    let mut hits = Vec::with_capacity(ranked.len());
     let addresses: Vec<DocAddress> = ranked.iter().map(|(_, address)| *address).collect();
-    let fast = fast_values(&searcher, &addresses)?;
+    let fast = fast_values(searcher, &addresses)?;
+    let mut hits = Vec::with_capacity(ranked.len());
     for ((score, address), fast) in ranked.into_iter().zip(fast) {
         let doc: TantivyDocument = searcher.doc(address)?;
         let score = match (score, &weight) {
@@ -405,17 +442,7 @@ pub fn search(
         let path = display_path(&index.corpus, &fast.key, cwd);
         hits.push(hit(&doc, fast, &index.fields, path, score, &snippets));
     }
-    let facets = aggregated.map(facets_from);
-    Ok(SearchResults {
-        query: request.query.clone(),
-        total,
-        matched,
-        total_all,
-        took_ms: started.elapsed().as_secs_f64() * 1000.0,
-        hits,
-        facets,
-        timeline: None,
-    })
+    Ok(hits)
 }
 
 /// A ranked article: its BM25 score when it was ranked by score.
