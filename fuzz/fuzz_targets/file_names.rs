@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
+use std::path::{Component, Path};
 
 use libfuzzer_sys::fuzz_target;
 
@@ -17,17 +18,24 @@ fuzz_target!(|bytes: &[u8]| {
     for raw in bytes.split(|&b| b == 0).take(4) {
         let mut name = raw.to_vec();
         name.extend_from_slice(b".txt");
-        let path = root.join(OsStr::from_bytes(&name));
+        let relative = Path::new(OsStr::from_bytes(&name));
+        // Only plain names and folders: `..` or a leading `/` would put the file elsewhere.
+        if !relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+        {
+            continue;
+        }
+        let path = root.join(relative);
         let Some(parent) = path.parent() else {
             continue;
         };
-        if !parent.starts_with(&root) || std::fs::create_dir_all(parent).is_err() {
+        if std::fs::create_dir_all(parent).is_err() {
             continue;
         }
         if path.exists() || std::fs::write(&path, b"Title\n\nBody.\n").is_err() {
             continue;
         }
-        let relative = path.strip_prefix(&root).unwrap();
         let hidden = relative
             .components()
             .any(|c| c.as_os_str().as_bytes().starts_with(b"."));
