@@ -111,6 +111,7 @@ fn row(index: &GazetteIndex, query: &str, top: usize) -> Result<Row> {
         offset: 0,
         sort: Sort::Relevance,
         facets: false,
+        explain: false,
     };
     let results = query::search(index, &request, None)?;
     let parsed = query::parse(index, query)?;

@@ -44,6 +44,9 @@ pub struct SearchArgs {
     /// The period of the timeline; chosen from the span of the dates when left out.
     #[arg(long, value_enum, requires = "timeline")]
     pub(crate) by: Option<By>,
+    /// Show for each hit what each field, and each entity the query names, added to its score.
+    #[arg(long)]
+    pub(crate) explain: bool,
     /// Print the results as one JSON object (the same as --format json).
     #[arg(long, conflicts_with = "format")]
     pub(crate) json: bool,
@@ -71,6 +74,7 @@ impl SearchArgs {
                 offset: bounds::at_most("offset", self.offset, bounds::OFFSET)?,
                 sort: self.sort,
                 facets: self.facets,
+                explain: self.explain,
             },
             cwd: std::env::current_dir().ok(),
             format,

@@ -11,23 +11,24 @@ use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::agg_result::{AggregationResult, AggregationResults, BucketResult};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::StrColumn;
-use tantivy::query::{
-    AllQuery, BooleanQuery, EnableScoring, ExistsQuery, Occur, Query, QueryParser, QueryParserError,
-};
+use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, ExistsQuery, Occur, Query};
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, Order, Searcher, TantivyDocument};
 
+mod dates;
+mod entities;
+mod explain;
+mod parse;
+
+pub(crate) use explain::Contribution;
+pub(crate) use parse::parse;
+
 use crate::error::{Error, Result};
-use crate::index::schema::{QUERY_FIELDS, day_from_number, day_number, field, first_day};
+use crate::index::schema::{day_from_number, field};
 use crate::index::{Fields, GazetteIndex};
 use crate::timeline::{Timeline, TimelineField, timeline};
 
-/// Queries longer than this are refused: tantivy's parser is recursive, and no person types
-/// a query this long.
-const MAX_QUERY_BYTES: usize = 16 * 1024;
-/// Title words weigh this much more than body words.
-const TITLE_BOOST: f32 = 2.0;
 const SNIPPET_CHARS: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -46,6 +47,8 @@ pub struct SearchRequest {
     pub sort: Sort,
     /// Count the most frequent people, places and countries among all matches.
     pub facets: bool,
+    /// Split each hit's score into what each field and entity of the query contributed.
+    pub explain: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,6 +66,9 @@ pub(crate) struct Hit {
     pub snippet: String,
     /// Byte ranges into `snippet` of the words that matched.
     pub highlights: Vec<[usize; 2]>,
+    /// What each field and entity contributed to `score`, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Vec<Contribution>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -104,225 +110,6 @@ pub struct SearchResults {
     pub(crate) timeline: Option<Timeline>,
 }
 
-/// Parses a user query against the gazette schema.
-pub(crate) fn parse(index: &GazetteIndex, query: &str) -> Result<Box<dyn Query>> {
-    if query.trim().is_empty() {
-        return Err(Error::Query("the query is empty".into()));
-    }
-    if query.len() > MAX_QUERY_BYTES {
-        return Err(Error::Query(format!(
-            "the query is {} bytes long; the limit is {MAX_QUERY_BYTES}",
-            query.len()
-        )));
-    }
-    // tantivy uses control bytes inside its JSON paths and asserts on them (a NUL in
-    // `meta.x\0y:z` panics); no one types them, so they are refused outright.
-    if let Some(c) = query.chars().find(|c| c.is_control() && !c.is_whitespace()) {
-        return Err(Error::Query(format!(
-            "the query contains the control character U+{:04X}",
-            c as u32
-        )));
-    }
-    let rewritten = rewrite_dates(query)?;
-    parser(index).parse_query(&rewritten).map_err(query_error)
-}
-
-fn parser(index: &GazetteIndex) -> QueryParser {
-    let f = &index.fields;
-    let mut parser =
-        QueryParser::for_index(&index.index, vec![f.title, f.body, f.people, f.places]);
-    parser.set_conjunction_by_default();
-    parser.set_field_boost(f.title, TITLE_BOOST);
-    parser
-}
-
-/// The words of a query written as plain words only, with no operator, field, phrase, or
-/// sign, when there are at least two: only such a query may be answered by articles lacking
-/// some of its words, since an operator asks for its strict meaning.
-fn plain_words(query: &str) -> Option<Vec<&str>> {
-    let plain = |word: &str| {
-        let mut chars = word.chars();
-        chars.next().is_some_and(char::is_alphanumeric)
-            && chars.all(|c| c.is_alphanumeric() || ".-'".contains(c))
-            && !["AND", "OR", "NOT", "IN"].contains(&word)
-    };
-    let words: Vec<&str> = query.split_whitespace().collect();
-    (words.len() > 1 && words.iter().all(|w| plain(w))).then_some(words)
-}
-
-/// Ever wider queries for a plain-words query, each matching every article the one before
-/// does: articles with all words but one, then all but two, down to any one word. Empty when
-/// the query is not plain words.
-fn relaxations(index: &GazetteIndex, query: &str) -> Result<Vec<Box<dyn Query>>> {
-    let Some(words) = plain_words(query) else {
-        return Ok(Vec::new());
-    };
-    let parser = parser(index);
-    let words = words
-        .iter()
-        .map(|w| parser.parse_query(w).map_err(query_error))
-        .collect::<Result<Vec<_>>>()?;
-    Ok((1..words.len())
-        .rev()
-        .map(|at_least| {
-            let clauses = words
-                .iter()
-                .map(|w| (Occur::Should, w.box_clone()))
-                .collect();
-            Box::new(BooleanQuery::with_minimum_required_clauses(
-                clauses, at_least,
-            )) as Box<dyn Query>
-        })
-        .collect())
-}
-
-fn query_error(err: QueryParserError) -> Error {
-    let message = match err {
-        QueryParserError::SyntaxError(_) => {
-            "syntax error (check brackets, quotes and `field:` prefixes)".to_string()
-        }
-        QueryParserError::FieldDoesNotExist(field) => format!(
-            "unknown field '{field}' (fields: {})",
-            QUERY_FIELDS.join(", ")
-        ),
-        QueryParserError::AllButQueryForbidden => {
-            "a query cannot only exclude words: add a word to look for".to_string()
-        }
-        QueryParserError::DateFormatError(_) => {
-            "invalid date: use YYYY, YYYY-MM or YYYY-MM-DD".to_string()
-        }
-        other => other.to_string(),
-    };
-    Error::Query(message)
-}
-
-/// Rewrites `published:` and `dates:` values from `2023`, `2023-09` or `2023-09-13` (alone or in
-/// `[A TO B]` / `{A TO B}` ranges) into ranges of the day numbers the index holds. A bare value
-/// means its whole period: `published:2023-09` is every day of September 2023.
-fn rewrite_dates(query: &str) -> Result<String> {
-    let mut out = String::with_capacity(query.len() + 64);
-    let mut rest = query;
-    while let Some((before, field, after)) = next_date_field(rest) {
-        out.push_str(before);
-        out.push_str(field);
-        out.push(':');
-        let (rewritten, consumed) = match after.chars().next() {
-            Some(open @ ('[' | '{')) => {
-                let close = after
-                    .find([']', '}'])
-                    .ok_or_else(|| Error::Query(format!("unclosed range after '{field}:'")))?;
-                let inner = &after[1..close];
-                let (lo, hi) = inner.split_once(" TO ").ok_or_else(|| {
-                    Error::Query(format!("a range is written {field}:[FROM TO UNTIL]"))
-                })?;
-                let close_char = &after[close..close + 1];
-                let lo = bound(lo.trim(), open == '[', true)?;
-                let hi = bound(hi.trim(), close_char == "]", false)?;
-                (format!("{open}{lo} TO {hi}{close_char}"), close + 1)
-            }
-            _ => {
-                let end = after
-                    .find(|c: char| c.is_whitespace() || c == ')')
-                    .unwrap_or(after.len());
-                let (first, last) = period(&after[..end])?;
-                (
-                    format!("[{} TO {}]", day_number(first), day_number(last)),
-                    end,
-                )
-            }
-        };
-        out.push_str(&rewritten);
-        rest = &after[consumed..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
-/// Finds the next `published:` or `dates:` that starts a word outside a quoted phrase:
-/// (text before, field, text after).
-fn next_date_field(text: &str) -> Option<(&str, &str, &str)> {
-    // As tantivy's parser reads them: `"` opens a phrase anywhere, `'` where a term starts
-    // (not in `O'Brien`), either only when a closing one follows, and `\` escapes the next
-    // character.
-    let mut chars = text.char_indices();
-    let mut prev: Option<char> = None;
-    let mut unclosed: Vec<char> = Vec::new();
-    while let Some((at, c)) = chars.next() {
-        let term_start = prev.is_none_or(|p| p.is_whitespace() || "(:+-".contains(p));
-        let starts_word = prev.is_none_or(|p| !p.is_alphanumeric() && p != '.' && p != '_');
-        prev = Some(c);
-        if c == '\\' {
-            prev = chars.next().map(|(_, escaped)| escaped);
-        } else if (c == '"' || c == '\'' && term_start) && !unclosed.contains(&c) {
-            let mut phrase = chars.clone();
-            if skip_phrase(&mut phrase, c) {
-                chars = phrase;
-            } else {
-                // None closes later either: the rest is scanned once, not once per quote.
-                unclosed.push(c);
-            }
-        } else if starts_word {
-            for field in ["published", "dates"] {
-                let after = text[at..].strip_prefix(field);
-                if let Some(after) = after.and_then(|rest| rest.strip_prefix(':')) {
-                    return Some((&text[..at], field, after));
-                }
-            }
-        }
-    }
-    None
-}
-
-/// Moves `chars` past the unescaped `close` that ends a phrase; false when there is none.
-fn skip_phrase(chars: &mut std::str::CharIndices, close: char) -> bool {
-    while let Some((_, c)) = chars.next() {
-        if c == close {
-            return true;
-        }
-        if c == '\\' {
-            chars.next();
-        }
-    }
-    false
-}
-
-/// One end of a range: the first day of the period for a lower bound that includes it, the
-/// last day for an upper bound that includes it (and the other way round when excluded). `*`,
-/// an open end, is the farthest number there is rather than tantivy's own `*`: its parser
-/// drops a range open at both ends, and `[* TO *]` means every dated article.
-fn bound(value: &str, inclusive: bool, lower: bool) -> Result<i64> {
-    if value == "*" {
-        return Ok(if lower { i64::MIN } else { i64::MAX });
-    }
-    let (first, last) = period(value)?;
-    Ok(day_number(if lower == inclusive { first } else { last }))
-}
-
-/// The first and last day of `2023`, `2023-09` or `2023-09-13`.
-fn period(value: &str) -> Result<(jiff::civil::Date, jiff::civil::Date)> {
-    let invalid = || Error::Date(value.to_string());
-    let well_formed = match value.len() {
-        4 | 7 | 10 => value.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        }),
-        _ => false,
-    };
-    if !well_formed {
-        return Err(invalid());
-    }
-    let first = first_day(value).ok_or_else(invalid)?;
-    let last = match value.len() {
-        4 => first.last_of_year(),
-        7 => first.last_of_month(),
-        _ => first,
-    };
-    Ok((first, last))
-}
-
 /// Runs a search and builds the hits with their snippets. Hit paths are shown relative to
 /// `cwd` when the corpus lies under it, absolute otherwise.
 pub fn search(
@@ -331,13 +118,16 @@ pub fn search(
     cwd: Option<&Path>,
 ) -> Result<SearchResults> {
     let started = Instant::now();
-    let query = parse(index, &request.query)?;
     let searcher = index.searcher()?;
+    let parse::Plan {
+        strict: query,
+        wider,
+    } = parse::plan(index, &searcher, &request.query)?;
     let (total_all, ranked, aggregated) = rank(&searcher, &*query, request)?;
     // Too few articles have every word: the closest ones follow them.
     let wanted = request.offset.saturating_add(request.limit.max(1));
     let wider = match request.sort {
-        Sort::Relevance if total_all < wanted => relaxations(index, &request.query)?,
+        Sort::Relevance if total_all < wanted => wider,
         _ => Vec::new(),
     };
     let (total, ranked, aggregated, shown) = match wider.last() {
@@ -362,14 +152,7 @@ pub fn search(
     } else {
         ranked
     };
-    let hits = hits(
-        index,
-        &searcher,
-        (&*query, &**shown),
-        request.sort,
-        ranked,
-        cwd,
-    )?;
+    let hits = hits(index, &searcher, (&*query, &**shown), request, ranked, cwd)?;
     Ok(SearchResults {
         query: request.query.clone(),
         total,
@@ -409,12 +192,13 @@ fn rank(
 }
 
 /// The hits of a page: `query` scores those ranked by date, and `shown` (the query that found
-/// the page, wider than `query` when the closest articles filled it) picks the snippets.
+/// the page, wider than `query` when the closest articles filled it) picks the snippets and
+/// explains the scores, which it gives as `query` does to the articles matching both.
 fn hits(
     index: &GazetteIndex,
     searcher: &Searcher,
     (query, shown): (&dyn Query, &dyn Query),
-    sort: Sort,
+    request: &SearchRequest,
     ranked: Vec<Ranked>,
     cwd: Option<&Path>,
 ) -> Result<Vec<Hit>> {
@@ -423,7 +207,7 @@ fn hits(
         g
     })?;
     // Hits ordered by date have no score yet; BM25 is computed for just those shown.
-    let weight = match sort {
+    let weight = match request.sort {
         Sort::Relevance => None,
         Sort::Date => Some(query.weight(EnableScoring::enabled_from_searcher(searcher))?),
     };
@@ -440,7 +224,11 @@ fn hits(
             (None, None) => 0.0,
         };
         let path = display_path(&index.corpus, &fast.key, cwd);
-        hits.push(hit(&doc, fast, &index.fields, path, score, &snippets));
+        let mut hit = hit(&doc, fast, &index.fields, path, score, &snippets);
+        if request.explain {
+            hit.explanation = Some(explain::explain(searcher, shown, address)?);
+        }
+        hits.push(hit);
     }
     Ok(hits)
 }
@@ -590,6 +378,7 @@ fn hit(
         countries: fast.countries,
         snippet,
         highlights,
+        explanation: None,
     }
 }
 
@@ -711,109 +500,6 @@ pub(crate) fn stats(index: &GazetteIndex) -> Result<Stats> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bare_dates_become_their_whole_period() {
-        assert_eq!(
-            rewrite_dates("kim published:2023").unwrap(),
-            "kim published:[19358 TO 19722]"
-        );
-        assert_eq!(
-            rewrite_dates("(dates:2024-02)").unwrap(),
-            "(dates:[19754 TO 19782])"
-        );
-    }
-
-    #[test]
-    fn ranges_keep_their_brackets_and_open_ends() {
-        assert_eq!(
-            rewrite_dates("dates:[2023-09-01 TO 2023-09-30]").unwrap(),
-            "dates:[19601 TO 19630]"
-        );
-        assert_eq!(
-            rewrite_dates("published:{2023-01 TO *]").unwrap(),
-            "published:{19388 TO 9223372036854775807]"
-        );
-        assert_eq!(
-            rewrite_dates("published:[* TO 2023}").unwrap(),
-            "published:[-9223372036854775808 TO 19358}"
-        );
-    }
-
-    #[test]
-    fn dates_of_any_year_and_fully_open_ranges_become_day_numbers() {
-        assert_eq!(
-            rewrite_dates("dates:1492").unwrap(),
-            "dates:[-174586 TO -174221]"
-        );
-        assert_eq!(
-            rewrite_dates("published:[* TO *] dates:{* TO *}").unwrap(),
-            format!(
-                "published:[{min} TO {max}] dates:{{{min} TO {max}}}",
-                min = i64::MIN,
-                max = i64::MAX
-            )
-        );
-    }
-
-    #[test]
-    fn other_text_is_left_alone() {
-        assert_eq!(
-            rewrite_dates("unpublished:x title:dates").unwrap(),
-            "unpublished:x title:dates"
-        );
-    }
-
-    #[test]
-    fn quoted_phrases_are_left_alone() {
-        for query in [
-            "title:\"dates: a history\"",
-            "\"published: 2023\" kim",
-            "\"a \\\" dates:x\"",
-            "title:'dates: a history'",
-        ] {
-            assert_eq!(rewrite_dates(query).unwrap(), query);
-        }
-        assert_eq!(
-            rewrite_dates("\"dates: a history\" published:2023").unwrap(),
-            "\"dates: a history\" published:[19358 TO 19722]"
-        );
-        // An apostrophe inside a word, or with none to close it, opens no phrase.
-        for before in ["o'brien ", "'90s "] {
-            assert_eq!(
-                rewrite_dates(&format!("{before}dates:2023")).unwrap(),
-                format!("{before}dates:[19358 TO 19722]")
-            );
-        }
-    }
-
-    #[test]
-    fn invalid_dates_are_refused() {
-        for bad in [
-            "published:2023-13-01",
-            "dates:[2023-02-30 TO 2024]",
-            "published:soon",
-            "published:[2023 2024]",
-        ] {
-            assert!(rewrite_dates(bad).is_err(), "{bad}");
-        }
-        assert!(
-            matches!(rewrite_dates("published:2023-02-30"), Err(Error::Date(d)) if d == "2023-02-30")
-        );
-    }
-
-    #[test]
-    fn control_characters_are_refused_before_tantivy_sees_them() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("corpus")).unwrap();
-        let corpus = crate::walk::corpus_root(&dir.path().join("corpus")).unwrap();
-        let (index, _writer) =
-            GazetteIndex::open_for_writing(&dir.path().join("index"), &corpus, false, 1).unwrap();
-        // Found by the query_parse fuzz target: tantivy panics on this one.
-        let err = parse(&index, "meta.soo\0urc;:x").err().unwrap();
-        assert!(err.to_string().contains("U+0000"), "{err}");
-        assert!(parse(&index, "tabs\tand\nnewlines are fine").is_ok());
-    }
 
     #[test]
     fn lead_cuts_at_a_word_boundary() {
