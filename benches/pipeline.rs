@@ -94,6 +94,7 @@ fn search(bencher: Bencher, query: &str) {
         offset: 0,
         sort: Sort::Relevance,
         facets: false,
+        explain: false,
     };
     bencher.bench(|| query::search(&index, black_box(&request), None).unwrap());
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::commands::batch::Row;
 use crate::extract::{DateMention, Extraction, Person, Place};
 use crate::index::sync::Summary;
-use crate::query::{Facets, Hit, Matched, SearchResults, Stats};
+use crate::query::{Contribution, Facets, Hit, Matched, SearchResults, Stats};
 use crate::timeline::{By, Timeline, TimelineField};
 
 const BOLD: &str = "\x1b[1m";
@@ -180,6 +180,9 @@ pub(crate) fn search_human(
                 list_or_dash(&hit.places)
             )?;
         }
+        if let Some(parts) = &hit.explanation {
+            writeln!(out, "   {dim}why:{reset} {}", explanation(parts))?;
+        }
         writeln!(out, "   {}", highlighted(hit, style))?;
         writeln!(out)?;
     }
@@ -200,6 +203,15 @@ pub(crate) fn search_human(
         },
         results.took_ms
     )
+}
+
+/// A hit's score split into its parts: `title 3.20, body 5.10, countries:GB (entity) 2.00`.
+fn explanation(parts: &[Contribution]) -> String {
+    let part = |c: &Contribution| {
+        let kind = if c.entity { " (entity)" } else { "" };
+        format!("{}{kind} {:.2}", visible(&c.source), c.score)
+    };
+    parts.iter().map(part).collect::<Vec<_>>().join(", ")
 }
 
 /// A hit's snippet on one line, its matched words in colour or, without colour, in brackets.
@@ -464,10 +476,16 @@ mod tests {
                 countries: vec![],
                 snippet: hostile.clone(),
                 highlights: vec![[0, 4]],
+                explanation: Some(vec![Contribution {
+                    source: hostile.clone(),
+                    entity: true,
+                    score: 1.0,
+                }]),
             }],
         };
         let mut out = Vec::new();
         search_human(&mut out, &results, 0, Style::new(false)).unwrap();
+        assert!(String::from_utf8_lossy(&out).contains("(entity) 1.00"));
         let mention = Mention {
             text: hostile.clone(),
             start: 0,
@@ -537,6 +555,7 @@ mod tests {
                 countries: vec!["KP".into(), "KR".into()],
                 snippet: String::new(),
                 highlights: vec![],
+                explanation: None,
             })
             .collect();
         let results = SearchResults {
@@ -647,6 +666,7 @@ mod tests {
                 countries: vec![],
                 snippet: "North Korea said".into(),
                 highlights: vec![[6, 11]],
+                explanation: None,
             }],
         };
         let mut out = Vec::new();

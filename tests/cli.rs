@@ -1,17 +1,20 @@
 //! End-to-end tests: the real `gazette` binary on small corpora written into temporary folders.
 
+#[path = "cli/ranking.rs"]
+mod ranking;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
 /// A temporary corpus and index, and a way to run gazette on them.
-struct Env {
+pub(crate) struct Env {
     dir: tempfile::TempDir,
 }
 
 impl Env {
-    fn new() -> Env {
+    pub(crate) fn new() -> Env {
         let env = Env {
             dir: tempfile::tempdir().unwrap(),
         };
@@ -37,7 +40,7 @@ impl Env {
         self.dir.path().join("corpus")
     }
 
-    fn write(&self, name: &str, text: &str) {
+    pub(crate) fn write(&self, name: &str, text: &str) {
         self.write_bytes(name, text.as_bytes());
     }
 
@@ -56,7 +59,7 @@ impl Env {
     }
 
     /// Runs and expects success; returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert!(
             out.status.success(),
@@ -76,14 +79,14 @@ impl Env {
         err
     }
 
-    fn json(&self, args: &[&str]) -> Value {
+    pub(crate) fn json(&self, args: &[&str]) -> Value {
         let mut all = args.to_vec();
         all.push("--json");
         serde_json::from_str(&self.ok(&all)).unwrap()
     }
 
     /// The file names of the hits of a JSON search, in rank order.
-    fn hits(&self, query: &str, extra: &[&str]) -> Vec<String> {
+    pub(crate) fn hits(&self, query: &str, extra: &[&str]) -> Vec<String> {
         let mut args = vec!["search", query];
         args.extend_from_slice(extra);
         let results = self.json(&args);

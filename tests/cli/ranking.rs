@@ -1,0 +1,91 @@
+//! Entity-aware ranking and `--explain`.
+
+use crate::Env;
+
+/// Three articles about banks: one says "British" and is tagged GB, one is tagged GB through
+/// London without the word, one is elsewhere and only mentions a British visitor in passing.
+fn banks() -> Env {
+    let env = Env::new();
+    env.write(
+        "uk.txt",
+        "British banks raise rates\n\nBritish banks raised lending rates on Monday, \
+         the British Bankers Association said.\n",
+    );
+    env.write(
+        "london.txt",
+        "Banks in London cut jobs\n\nBanks in London said they would cut 2,000 jobs. \
+         Lenders across the country expect a slow year.\n",
+    );
+    env.write(
+        "kenya.txt",
+        "Kenyan banks grow\n\nBanks in Nairobi grew their lending, Kenyan officials said. \
+         A british visitor said little.\n",
+    );
+    env.ok(&["index"]);
+    env
+}
+
+#[test]
+fn a_demonym_also_finds_the_articles_tagged_with_its_country() {
+    let env = banks();
+    let results = env.json(&["search", "British banks"]);
+    assert_eq!(results["matched"], "all");
+    let hits = env.hits("British banks", &[]);
+    assert_eq!(hits[0], "uk.txt", "{hits:?}");
+    // No word "British" in it, but extraction tagged it GB through London.
+    assert!(hits.contains(&"london.txt".to_string()), "{hits:?}");
+    // An explicit operator keeps its strict meaning: the word itself is required.
+    let strict = env.hits("+British +banks", &[]);
+    assert!(!strict.contains(&"london.txt".to_string()), "{strict:?}");
+}
+
+#[test]
+fn explain_shows_the_entity_contribution_in_human_output() {
+    let env = banks();
+    let out = env.ok(&["search", "British banks", "--explain"]);
+    let why = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("why:"))
+        .unwrap_or_else(|| panic!("no explanation line: {out}"));
+    assert!(why.contains("countries:GB (entity)"), "{why}");
+    assert!(why.contains("title"), "{why}");
+    // Without the flag there is none.
+    assert!(!env.ok(&["search", "British banks"]).contains("why:"));
+}
+
+#[test]
+fn explained_parts_add_up_to_the_score_in_json() {
+    let env = banks();
+    for query in [
+        "British banks",
+        "banks",
+        "title:banks OR body:lending",
+        "british -kenya",
+    ] {
+        let results = env.json(&["search", query, "--explain"]);
+        let hits = results["hits"].as_array().unwrap();
+        assert!(!hits.is_empty(), "{query}");
+        for hit in hits {
+            let parts = hit["explanation"].as_array().unwrap();
+            let sum: f64 = parts.iter().map(|p| p["score"].as_f64().unwrap()).sum();
+            let score = hit["score"].as_f64().unwrap();
+            assert!(
+                (sum - score).abs() < 1e-3 * score.max(1.0),
+                "{query}: {sum} vs {score}"
+            );
+        }
+    }
+    let results = env.json(&["search", "British banks", "--explain"]);
+    let first = &results["hits"][0]["explanation"];
+    let entity = first
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["source"] == "countries:GB")
+        .unwrap_or_else(|| panic!("{first}"));
+    assert_eq!(entity["entity"], true);
+    assert!(entity["score"].as_f64().unwrap() > 0.0);
+    // The field is left out unless asked for.
+    let plain = env.json(&["search", "British banks"]);
+    assert!(plain["hits"][0].get("explanation").is_none());
+}
