@@ -529,7 +529,7 @@ mod tests {
             .collect();
         assert!(sent.is_empty(), "{sent:?} in {text}");
         assert!(text.contains("[Evil] \\x1B]0;PWNED\\x07\\x1B[2J"), "{text}");
-        assert_eq!(text.matches("PWNED").count(), 16, "{text}");
+        assert_eq!(text.matches("PWNED").count(), 17, "{text}");
     }
 
     #[test]
