@@ -555,6 +555,87 @@ impl Gazetteer {
     }
 }
 
+/// Bytes of one phrase and of one place in the embedded tables (see `Gazetteer::to_bytes`).
+const PHRASE_BYTES: usize = 16;
+const PLACE_BYTES: usize = 8;
+
+/// Lookups read straight from the embedded tables, for a process that makes only a few (a
+/// search): a binary search over the sorted phrases, where loading the `Gazetteer` builds hash
+/// tables of every word and phrase first, which takes milliseconds.
+pub(crate) struct EmbeddedLookup {
+    phrases: &'static [u8],
+    places: &'static [u8],
+    text: &'static str,
+}
+
+impl EmbeddedLookup {
+    /// None when the embedded tables are damaged.
+    pub(crate) fn new() -> Option<EmbeddedLookup> {
+        let mut r = Reader::after_magic(EMBEDDED_BIN, BIN_MAGIC)?;
+        let words = r.count(10)?;
+        r.bytes(words * 10)?;
+        let phrases = r.count(PHRASE_BYTES)?;
+        let phrases = r.bytes(phrases * PHRASE_BYTES)?;
+        let places = r.count(PLACE_BYTES)?;
+        let places = r.bytes(places * PLACE_BYTES)?;
+        let len = r.u32()? as usize;
+        let text = std::str::from_utf8(r.bytes(len)?).ok()?;
+        Some(EmbeddedLookup {
+            phrases,
+            places,
+            text,
+        })
+    }
+
+    /// The stored record of an exact (case-insensitive) phrase.
+    fn phrase(&self, text: &str) -> Option<&'static [u8]> {
+        let key = phrase_hash(text)?;
+        let record = |i: usize| &self.phrases[i * PHRASE_BYTES..(i + 1) * PHRASE_BYTES];
+        let (mut lo, mut hi) = (0, self.phrases.len() / PHRASE_BYTES);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let r = record(mid);
+            match u64::from_le_bytes(r[..8].try_into().ok()?).cmp(&key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(r),
+            }
+        }
+        None
+    }
+
+    /// As `Gazetteer::place`.
+    pub(crate) fn place(&self, text: &str) -> Option<PlaceEntry<'static>> {
+        let record = self.phrase(text)?;
+        let place = u32::from_le_bytes(record[12..16].try_into().ok()?);
+        if place == NO_PLACE {
+            return None;
+        }
+        let lengths = |i: usize| -> Option<(usize, usize)> {
+            let r = self.places.get(i * PLACE_BYTES..(i + 1) * PLACE_BYTES)?;
+            Some((r[5] as usize, u16::from_le_bytes([r[6], r[7]]) as usize))
+        };
+        // A place's text follows that of all places before it.
+        let mut at = 0;
+        for i in 0..place as usize {
+            let (country, name) = lengths(i)?;
+            at += country + name;
+        }
+        let (country, name) = lengths(place as usize)?;
+        Some(PlaceEntry {
+            country: self.text.get(at..at + country)?,
+            name: self.text.get(at + country..at + country + name)?,
+            kind: u32::from(self.places[place as usize * PLACE_BYTES]),
+        })
+    }
+
+    /// As `Gazetteer::demonym`.
+    pub(crate) fn demonym(&self, text: &str) -> Option<[u8; 2]> {
+        let record = self.phrase(text)?;
+        (record[9] & PHRASE_DEMONYM != 0).then_some([record[10], record[11]])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -582,6 +663,29 @@ mod tests {
         assert_eq!(loaded.text, parsed.text);
         let us = loaded.place("United States").unwrap();
         assert_eq!((us.country, us.name), ("US", "United States"));
+    }
+
+    #[test]
+    fn lookups_from_the_embedded_bytes_agree_with_the_loaded_tables() {
+        let loaded = Gazetteer::embedded();
+        let lookup = EmbeddedLookup::new().unwrap();
+        for name in [
+            "United States",
+            "ivory coast",
+            "British",
+            "North Korean",
+            "Kuala Lumpur",
+            "Seoul",
+            "Taiwan",
+            "West",
+            "zzqx",
+            "",
+        ] {
+            assert_eq!(lookup.place(name), loaded.place(name), "{name}");
+            assert_eq!(lookup.demonym(name), loaded.demonym(name), "{name}");
+        }
+        assert_eq!(lookup.demonym("British"), Some(*b"GB"));
+        assert_eq!(lookup.place("Kuala Lumpur").unwrap().country, "MY");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use crate::error::Result;
-use crate::extract::gazetteer::{Gazetteer, KIND_COUNTRY};
+use crate::extract::gazetteer::{EmbeddedLookup, KIND_COUNTRY};
 use crate::index::schema::field;
 
 /// The longest run of query words looked up as one name (`Bank of Japan`, `Kim Jong Un`).
@@ -48,7 +48,8 @@ pub(crate) type InText<'a> = &'a dyn Fn(&str) -> Result<Box<dyn Query>>;
 
 /// The entities named in `words`, left to right, the longest run of words first.
 pub(crate) fn find(searcher: &Searcher, words: &[&str], text: InText) -> Result<Vec<Entity>> {
-    let gazetteer = Gazetteer::embedded();
+    // Damaged tables leave the names the archive knows.
+    let gazetteer = EmbeddedLookup::new();
     let mut found = Vec::new();
     let mut start = 0;
     while start < words.len() {
@@ -56,7 +57,7 @@ pub(crate) fn find(searcher: &Searcher, words: &[&str], text: InText) -> Result<
         let mut next = start + 1;
         for len in (1..=longest).rev() {
             let name = words[start..start + len].join(" ");
-            let clauses = named(searcher, gazetteer, &name, text)?;
+            let clauses = named(searcher, gazetteer.as_ref(), &name, text)?;
             if !clauses.is_empty() {
                 found.push(Entity {
                     words: start..start + len,
@@ -74,7 +75,7 @@ pub(crate) fn find(searcher: &Searcher, words: &[&str], text: InText) -> Result<
 /// The clauses of each kind of entity `name` names, kept only where the archive agrees.
 fn named(
     searcher: &Searcher,
-    gazetteer: &Gazetteer,
+    gazetteer: Option<&EmbeddedLookup>,
     name: &str,
     text: InText,
 ) -> Result<Vec<(String, Box<dyn Query>)>> {
@@ -82,9 +83,9 @@ fn named(
     for (field_name, naming) in KINDS {
         let field = searcher.schema().get_field(field_name)?;
         let value = match naming {
-            Naming::CountryCode => country_code(gazetteer, name),
+            Naming::CountryCode => gazetteer.and_then(|g| country_code(g, name)),
             Naming::Name => gazetteer
-                .place(name)
+                .and_then(|g| g.place(name))
                 .filter(|_| *field_name == field::PLACES)
                 .map(|place| place.name.to_string())
                 .or_else(|| Some(name.to_string())),
@@ -122,7 +123,7 @@ fn named(
 }
 
 /// The country a country name or demonym names.
-fn country_code(gazetteer: &Gazetteer, name: &str) -> Option<String> {
+fn country_code(gazetteer: &EmbeddedLookup, name: &str) -> Option<String> {
     let code = match gazetteer.place(name) {
         Some(place) if place.kind == KIND_COUNTRY => place.country.to_string(),
         _ => String::from_utf8(gazetteer.demonym(name)?.to_vec()).ok()?,
