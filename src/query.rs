@@ -3,6 +3,7 @@
 //! the statistics of a whole index.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -20,6 +21,8 @@ use tantivy::{DocAddress, DocId, Order, Searcher, TantivyDocument};
 
 use crate::error::{Error, Result};
 use crate::index::schema::{QUERY_FIELDS, day_from_number, day_number, field, first_day};
+use crate::index::names::book::{Counted, NameCounts};
+use crate::index::names::{self, Kind, NameBook};
 use crate::index::{Fields, GazetteIndex};
 use crate::timeline::{Timeline, TimelineField, timeline};
 
@@ -124,6 +127,7 @@ pub(crate) fn parse(index: &GazetteIndex, query: &str) -> Result<Box<dyn Query>>
         )));
     }
     let rewritten = rewrite_dates(query)?;
+    let rewritten = credit_names(index, &rewritten)?;
     parser(index).parse_query(&rewritten).map_err(query_error)
 }
 
@@ -238,9 +242,62 @@ fn rewrite_dates(query: &str) -> Result<String> {
     Ok(out)
 }
 
+/// Rewrites `people:` and `places:` values so that they also find the articles credited with
+/// the name they ask for (`people:"Tony Blair"` finds an article naming only `Mr Blair`), and
+/// not those whose only such name the alias file hides or moves to another kind.
+fn credit_names(index: &GazetteIndex, query: &str) -> Result<String> {
+    const FIELDS: [&str; 2] = [field::PEOPLE, field::PLACES];
+    if !FIELDS.iter().any(|f| query.contains(&format!("{f}:"))) {
+        return Ok(query.to_string());
+    }
+    let book = index.names()?;
+    let mut out = String::with_capacity(query.len() + 64);
+    let mut rest = query;
+    while let Some((before, field, after)) = next_field(rest, &FIELDS) {
+        out.push_str(before);
+        let kind = Kind::parse(field).expect("a field of a kind");
+        let end = match after.strip_prefix('"') {
+            Some(phrase) => {
+                let mut chars = phrase.char_indices();
+                match skip_phrase(&mut chars, '"') {
+                    true => 1 + chars.next().map_or(phrase.len(), |(at, _)| at),
+                    false => after.len(),
+                }
+            }
+            None => after
+                .find(|c: char| c.is_whitespace() || c == ')')
+                .unwrap_or(after.len()),
+        };
+        let (value, asked) = (&after[..end], format!("{field}:{}", &after[..end]));
+        let named = value.trim_matches('"').replace('\\', "");
+        let mut clause = asked.clone();
+        for name in book.withdrawn(kind, &named) {
+            clause = format!("({clause} -{})", exact_name(kind, name));
+        }
+        if let Some(credited) = book.credited_to(kind, &named, exact_name) {
+            clause = format!("({clause} OR {credited})");
+        }
+        out.push_str(&clause);
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The query for articles with one stored name of a kind, whatever it holds.
+fn exact_name(kind: Kind, name: &str) -> String {
+    let escaped = name.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("{}:\"{}:{escaped}\"", field::NAMES, kind.word())
+}
+
 /// Finds the next `published:` or `dates:` that starts a word outside a quoted phrase:
 /// (text before, field, text after).
 fn next_date_field(text: &str) -> Option<(&str, &str, &str)> {
+    next_field(text, &["published", "dates"])
+}
+
+/// Finds the next of `fields`, followed by `:`, that starts a word outside a quoted phrase.
+fn next_field<'t>(text: &'t str, fields: &[&'static str]) -> Option<(&'t str, &'static str, &'t str)> {
     // As tantivy's parser reads them: `"` opens a phrase anywhere, `'` where a term starts
     // (not in `O'Brien`), either only when a closing one follows, and `\` escapes the next
     // character.
@@ -262,7 +319,7 @@ fn next_date_field(text: &str) -> Option<(&str, &str, &str)> {
                 unclosed.push(c);
             }
         } else if starts_word {
-            for field in ["published", "dates"] {
+            for &field in fields {
                 let after = text[at..].strip_prefix(field);
                 if let Some(after) = after.and_then(|rest| rest.strip_prefix(':')) {
                     return Some((&text[..at], field, after));
@@ -333,7 +390,8 @@ pub fn search(
     let started = Instant::now();
     let query = parse(index, &request.query)?;
     let searcher = index.searcher()?;
-    let (total_all, ranked, aggregated) = rank(&searcher, &*query, request)?;
+    let book = index.names()?;
+    let (total_all, ranked, aggregated) = rank(&searcher, &*query, request, &book)?;
     // Too few articles have every word: the closest ones follow them.
     let wanted = request.offset.saturating_add(request.limit.max(1));
     let wider = match request.sort {
@@ -345,7 +403,7 @@ pub fn search(
             let (total, ranked) = widen(&searcher, &*query, &wider, wanted)?;
             let ranked = ranked.into_iter().skip(request.offset).collect();
             let aggregated = match request.facets {
-                true => Some(searcher.search(widest, &facets_collector()?)?),
+                true => Some(searcher.search(widest, &facets_collector(&book)?)?),
                 false => None,
             };
             (total, ranked, aggregated, widest)
@@ -364,7 +422,7 @@ pub fn search(
     };
     let hits = hits(
         index,
-        &searcher,
+        (&searcher, &book),
         (&*query, &**shown),
         request.sort,
         ranked,
@@ -388,9 +446,13 @@ fn rank(
     searcher: &Searcher,
     query: &dyn Query,
     request: &SearchRequest,
-) -> Result<(usize, Vec<Ranked>, Option<AggregationResults>)> {
+    book: &Arc<NameBook>,
+) -> Result<(usize, Vec<Ranked>, Option<FacetFruit>)> {
     let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
-    let facet_counts = request.facets.then(facets_collector).transpose()?;
+    let facet_counts = match request.facets {
+        true => Some(facets_collector(book)?),
+        false => None,
+    };
     Ok(match request.sort {
         Sort::Relevance => {
             let collectors = (Count, top.order_by_score(), facet_counts);
@@ -412,7 +474,7 @@ fn rank(
 /// the page, wider than `query` when the closest articles filled it) picks the snippets.
 fn hits(
     index: &GazetteIndex,
-    searcher: &Searcher,
+    (searcher, book): (&Searcher, &NameBook),
     (query, shown): (&dyn Query, &dyn Query),
     sort: Sort,
     ranked: Vec<Ranked>,
@@ -430,7 +492,8 @@ fn hits(
     let addresses: Vec<DocAddress> = ranked.iter().map(|(_, address)| *address).collect();
     let fast = fast_values(searcher, &addresses)?;
     let mut hits = Vec::with_capacity(ranked.len());
-    for ((score, address), fast) in ranked.into_iter().zip(fast) {
+    for ((score, address), mut fast) in ranked.into_iter().zip(fast) {
+        shown_names(book, &mut fast);
         let doc: TantivyDocument = searcher.doc(address)?;
         let score = match (score, &weight) {
             (Some(score), _) => score,
@@ -530,6 +593,21 @@ fn fast_values(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<Fast
     Ok(values)
 }
 
+/// A hit's names as the archive credits them.
+fn shown_names(book: &NameBook, fast: &mut FastValues) {
+    let stored = (fast.people.iter().map(|n| (Kind::People, n.as_str())))
+        .chain(fast.places.iter().map(|n| (Kind::Places, n.as_str())));
+    let shown = book.resolve(stored);
+    let of = |kind| {
+        shown
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, n)| n.clone())
+            .collect()
+    };
+    (fast.people, fast.places) = (of(Kind::People), of(Kind::Places));
+}
+
 /// Each document's values of a text column, in the order they were added.
 fn column_values(column: &StrColumn, docs: &[DocId]) -> Result<Vec<Vec<String>>> {
     let ords: Vec<Vec<u64>> = docs
@@ -618,11 +696,14 @@ const FACET_SIZE: usize = 10;
 const FACET_SEGMENT_SIZE: usize = 100 * FACET_SIZE;
 
 /// The most frequent people, places and countries among the documents `query` matches.
-fn facets(searcher: &Searcher, query: &dyn Query) -> Result<Facets> {
-    Ok(facets_from(searcher.search(query, &facets_collector()?)?))
+fn facets(searcher: &Searcher, query: &dyn Query, book: &Arc<NameBook>) -> Result<Facets> {
+    Ok(facets_from(searcher.search(query, &facets_collector(book)?)?))
 }
 
-fn facets_collector() -> Result<AggregationCollector> {
+/// Countries counted by tantivy, names as the archive credits them.
+type FacetFruit = (AggregationResults, Counted);
+
+fn facets_collector(book: &Arc<NameBook>) -> Result<(AggregationCollector, NameCounts)> {
     let terms = |name: &str| {
         let terms = serde_json::json!({
             "field": name,
@@ -631,15 +712,21 @@ fn facets_collector() -> Result<AggregationCollector> {
         });
         (name.to_string(), serde_json::json!({ "terms": terms }))
     };
-    let request: serde_json::Map<_, _> = [field::PEOPLE, field::PLACES, field::COUNTRIES]
-        .into_iter()
-        .map(terms)
-        .collect();
+    let request: serde_json::Map<_, _> = [field::COUNTRIES].into_iter().map(terms).collect();
     let aggs: Aggregations = serde_json::from_value(request.into())?;
-    Ok(AggregationCollector::from_aggs(aggs, Default::default()))
+    Ok((
+        AggregationCollector::from_aggs(aggs, Default::default()),
+        NameCounts(book.clone()),
+    ))
 }
 
-fn facets_from(results: AggregationResults) -> Facets {
+fn facets_from((results, names): FacetFruit) -> Facets {
+    let named = |kind| {
+        names::book::top(&names, kind, FACET_SIZE)
+            .into_iter()
+            .map(|(name, count)| FacetCount { name, count })
+            .collect()
+    };
     let counts = |name: &str| -> Vec<FacetCount> {
         match results.0.get(name) {
             Some(AggregationResult::BucketResult(BucketResult::Terms { buckets, .. })) => buckets
@@ -653,8 +740,8 @@ fn facets_from(results: AggregationResults) -> Facets {
         }
     };
     Facets {
-        people: counts(field::PEOPLE),
-        places: counts(field::PLACES),
+        people: named(Kind::People),
+        places: named(Kind::Places),
         countries: counts(field::COUNTRIES),
     }
 }
@@ -704,7 +791,7 @@ pub(crate) fn stats(index: &GazetteIndex) -> Result<Stats> {
         undated: docs - dated_count,
         published,
         timeline: timeline(&searcher, &AllQuery, TimelineField::Published, None)?,
-        top: facets(&searcher, &AllQuery)?,
+        top: facets(&searcher, &AllQuery, &index.names()?)?,
     })
 }
 

@@ -27,6 +27,8 @@ const TEMP_SUFFIX: &str = ".tmp";
 
 /// tantivy's files for the last commit and for the files it manages.
 const TANTIVY_META: [&str; 2] = ["meta.json", ".managed.json"];
+/// The alias file the last `gazette index` run went by, which searches go by too.
+const RECORDED_ALIASES: &str = super::names::aliases::FILE_NAME;
 
 /// The files every segment has, by extension; a segment with deletions also has
 /// `<uuid>.<opstamp>.del`.
@@ -126,6 +128,25 @@ pub(crate) fn write_file(dir: &Path, name: &Path, bytes: &[u8]) -> io::Result<()
     fs::rename(&temp, dir.join(file))
 }
 
+/// Records the alias file an index run went by (none: removes the record).
+pub(crate) fn record_aliases(dir: &Path, text: Option<&str>) -> Result<()> {
+    let name = Path::new(RECORDED_ALIASES);
+    let done = match text {
+        Some(text) => write_file(dir, name, text.as_bytes()),
+        None => match fs::remove_file(dir.join(name)) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        },
+    };
+    done.map_err(|e| Error::io(dir.join(name), e))
+}
+
+/// The path of the alias file recorded in an index folder, when there is one.
+pub(crate) fn recorded_aliases(dir: &Path) -> Option<PathBuf> {
+    let path = dir.join(RECORDED_ALIASES);
+    path.is_file().then_some(path)
+}
+
 /// What an entry of an index folder is to gazette.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Entry {
@@ -156,7 +177,8 @@ impl Entry {
             Entry::Marker
         } else if is_temp(name) {
             Entry::Leftover
-        } else if TANTIVY_META.contains(&name) || is_segment_file(name) {
+        } else if TANTIVY_META.contains(&name) || name == RECORDED_ALIASES || is_segment_file(name)
+        {
             Entry::Data
         } else {
             Entry::Foreign
@@ -173,7 +195,7 @@ impl Entry {
 /// left is not recognised: a user's file can have such a name, so it is refused as foreign.
 fn is_temp(name: &str) -> bool {
     name.strip_suffix(TEMP_SUFFIX)
-        .is_some_and(|base| base == MARKER || TANTIVY_META.contains(&base))
+        .is_some_and(|base| base == MARKER || base == RECORDED_ALIASES || TANTIVY_META.contains(&base))
 }
 
 /// `<segment uuid>.<component>`, the files tantivy writes for each segment.

@@ -5,6 +5,7 @@ mod folder;
 mod known;
 mod opened;
 mod readonly;
+pub(crate) mod names;
 pub(crate) mod schema;
 mod stem;
 pub mod sync;

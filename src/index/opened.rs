@@ -2,13 +2,14 @@
 //! gazette index of a compatible format), its writer and merge policy, and its searcher.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use tantivy::directory::error::LockError;
 use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyError};
 
 use super::folder::{self, FolderDirectory, Marker};
+use super::names::{Aliases, NameBook};
 use super::readonly;
 use super::schema::{self, Fields};
 use crate::error::{Error, Result};
@@ -22,6 +23,10 @@ pub struct GazetteIndex {
     pub(crate) corpus: PathBuf,
     /// Opened on first use and kept, so that many queries share one set of segment readers.
     searcher: OnceLock<Searcher>,
+    /// The alias rules searches go by: those the last index run recorded, unless replaced.
+    aliases: Aliases,
+    /// The names of the searched commit as shown, worked out on first use.
+    names: OnceLock<Arc<NameBook>>,
 }
 
 impl GazetteIndex {
@@ -39,12 +44,18 @@ impl GazetteIndex {
         let (index, searcher) = readonly::open(dir)?;
         schema::register_tokenizers(&index);
         let fields = Fields::from_schema(&index.schema())?;
+        let aliases = match folder::recorded_aliases(dir) {
+            Some(path) => Aliases::read(&path)?,
+            None => Aliases::default(),
+        };
         Ok(GazetteIndex {
             index,
             fields,
             dir: dir.to_path_buf(),
             corpus: marker.corpus,
             searcher: OnceLock::from(searcher),
+            aliases,
+            names: OnceLock::new(),
         })
     }
 
@@ -108,6 +119,8 @@ impl GazetteIndex {
             dir: dir.to_path_buf(),
             corpus: corpus.to_path_buf(),
             searcher: OnceLock::new(),
+            aliases: Aliases::default(),
+            names: OnceLock::new(),
         };
         Ok((opened, writer))
     }
@@ -119,6 +132,26 @@ impl GazetteIndex {
         }
         let searcher = self.reader()?.searcher();
         Ok(self.searcher.get_or_init(|| searcher).clone())
+    }
+
+    /// Searches go by these alias rules rather than those recorded in the folder.
+    pub(crate) fn use_aliases(&mut self, aliases: Aliases) {
+        self.aliases = aliases;
+        self.names = OnceLock::new();
+    }
+
+    /// Records the alias rules an index run went by, for later searches.
+    pub(crate) fn record_aliases(&self, aliases: &Aliases) -> Result<()> {
+        folder::record_aliases(&self.dir, (!aliases.is_empty()).then(|| aliases.text()))
+    }
+
+    /// The names of the searched commit as shown to readers.
+    pub(crate) fn names(&self) -> Result<Arc<NameBook>> {
+        if let Some(book) = self.names.get() {
+            return Ok(book.clone());
+        }
+        let book = Arc::new(NameBook::build(&self.searcher()?, self.aliases.clone())?);
+        Ok(self.names.get_or_init(|| book).clone())
     }
 
     /// A reader that sees the last commit and is reloaded by hand.
