@@ -20,9 +20,9 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, Order, Searcher, TantivyDocument};
 
 use crate::error::{Error, Result};
-use crate::index::schema::{QUERY_FIELDS, day_from_number, day_number, field, first_day};
 use crate::index::names::book::{Counted, NameCounts};
 use crate::index::names::{self, Kind, NameBook};
+use crate::index::schema::{QUERY_FIELDS, day_from_number, day_number, field, first_day};
 use crate::index::{Fields, GazetteIndex};
 use crate::timeline::{Timeline, TimelineField, timeline};
 
@@ -269,7 +269,11 @@ fn credit_names(index: &GazetteIndex, query: &str) -> Result<String> {
                 .unwrap_or(after.len()),
         };
         let (value, asked) = (&after[..end], format!("{field}:{}", &after[..end]));
-        let named = value.trim_matches('"').replace('\\', "");
+        let named = unescaped(
+            value
+                .strip_prefix('"')
+                .map_or(value, |v| v.strip_suffix('"').unwrap_or(v)),
+        );
         let mut clause = asked.clone();
         for name in book.withdrawn(kind, &named) {
             clause = format!("({clause} -{})", exact_name(kind, name));
@@ -282,6 +286,16 @@ fn credit_names(index: &GazetteIndex, query: &str) -> Result<String> {
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// A query value as tantivy's parser reads it: `\` keeps the character after it.
+fn unescaped(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        out.extend(if c == '\\' { chars.next() } else { Some(c) });
+    }
+    out
 }
 
 /// The query for articles with one stored name of a kind, whatever it holds.
@@ -297,7 +311,10 @@ fn next_date_field(text: &str) -> Option<(&str, &str, &str)> {
 }
 
 /// Finds the next of `fields`, followed by `:`, that starts a word outside a quoted phrase.
-fn next_field<'t>(text: &'t str, fields: &[&'static str]) -> Option<(&'t str, &'static str, &'t str)> {
+fn next_field<'t>(
+    text: &'t str,
+    fields: &[&'static str],
+) -> Option<(&'t str, &'static str, &'t str)> {
     // As tantivy's parser reads them: `"` opens a phrase anywhere, `'` where a term starts
     // (not in `O'Brien`), either only when a closing one follows, and `\` escapes the next
     // character.
@@ -697,7 +714,9 @@ const FACET_SEGMENT_SIZE: usize = 100 * FACET_SIZE;
 
 /// The most frequent people, places and countries among the documents `query` matches.
 fn facets(searcher: &Searcher, query: &dyn Query, book: &Arc<NameBook>) -> Result<Facets> {
-    Ok(facets_from(searcher.search(query, &facets_collector(book)?)?))
+    Ok(facets_from(
+        searcher.search(query, &facets_collector(book)?)?,
+    ))
 }
 
 /// Countries counted by tantivy, names as the archive credits them.

@@ -194,8 +194,9 @@ impl Entry {
 /// The temporary files of [`write_file`]. A `.tmpXXXXXX` that an older build's tantivy may have
 /// left is not recognised: a user's file can have such a name, so it is refused as foreign.
 fn is_temp(name: &str) -> bool {
-    name.strip_suffix(TEMP_SUFFIX)
-        .is_some_and(|base| base == MARKER || base == RECORDED_ALIASES || TANTIVY_META.contains(&base))
+    name.strip_suffix(TEMP_SUFFIX).is_some_and(|base| {
+        base == MARKER || base == RECORDED_ALIASES || TANTIVY_META.contains(&base)
+    })
 }
 
 /// `<segment uuid>.<component>`, the files tantivy writes for each segment.

@@ -3,9 +3,9 @@
 
 mod folder;
 mod known;
+pub(crate) mod names;
 mod opened;
 mod readonly;
-pub(crate) mod names;
 pub(crate) mod schema;
 mod stem;
 pub mod sync;

@@ -80,7 +80,10 @@ impl Aliases {
         };
         let table = DeTable::parse(text).map_err(|e| {
             let first_line = e.message().lines().next().unwrap_or("syntax error");
-            at(e.span().unwrap_or(0..0), format!("TOML: {}", first_line.trim()))
+            at(
+                e.span().unwrap_or(0..0),
+                format!("TOML: {}", first_line.trim()),
+            )
         })?;
         let mut aliases = Aliases {
             rules: HashMap::new(),
@@ -98,7 +101,10 @@ impl Aliases {
                 )
             })?;
             let DeValue::Table(rules) = section.get_ref() else {
-                return Err(at(section.span(), format!("[{}] must be a table", kind.word())));
+                return Err(at(
+                    section.span(),
+                    format!("[{}] must be a table", kind.word()),
+                ));
             };
             for (name, rule) in rules {
                 let action = action(rule).map_err(|message| at(rule.span(), message))?;
@@ -210,7 +216,8 @@ impl Aliases {
 }
 
 fn action(rule: &Spanned<DeValue>) -> Result<Action, String> {
-    let expected = "a rule is \"hide\", { merge = \"NAME\" }, { rename = \"NAME\" } or { move = \"KIND\" }";
+    let expected =
+        "a rule is \"hide\", { merge = \"NAME\" }, { rename = \"NAME\" } or { move = \"KIND\" }";
     match rule.get_ref() {
         DeValue::String(word) if word == "hide" => Ok(Action::Hide),
         DeValue::Table(table) if table.len() == 1 => {
@@ -246,7 +253,11 @@ fn check_name(name: &str) -> Result<(), String> {
 
 fn line_of(text: &str, offset: usize) -> usize {
     let offset = offset.min(text.len());
-    text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 #[cfg(test)]
@@ -317,7 +328,8 @@ mod tests {
         let chain = error("[people]\n\"A\" = { merge = \"B\" }\n\"B\" = \"hide\"\n");
         assert_eq!(chain.line, 2, "{chain:?}");
         assert!(chain.message.contains("line 3"), "{chain:?}");
-        let across = error("[places]\n\"Brent\" = { move = \"orgs\" }\n[orgs]\n\"Brent\" = \"hide\"\n");
+        let across =
+            error("[places]\n\"Brent\" = { move = \"orgs\" }\n[orgs]\n\"Brent\" = \"hide\"\n");
         assert_eq!(across.line, 2, "{across:?}");
         let empty = error("[people]\n\" A\" = \"hide\"\n");
         assert_eq!(empty.line, 2, "{empty:?}");

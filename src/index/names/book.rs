@@ -39,11 +39,14 @@ impl NameBook {
                 .map(|(_, column)| all_terms(column))
                 .collect::<Result<_>>()?;
             for doc in segment.doc_ids_alive() {
-                let raw = columns.iter().zip(&terms).flat_map(|((kind, column), terms)| {
-                    column
-                        .term_ords(doc)
-                        .map(move |ord| (*kind, terms[ord as usize].as_str()))
-                });
+                let raw = columns
+                    .iter()
+                    .zip(&terms)
+                    .flat_map(|((kind, column), terms)| {
+                        column
+                            .term_ords(doc)
+                            .map(move |ord| (*kind, terms[ord as usize].as_str()))
+                    });
                 for (kind, names) in by_kind(&aliases, raw) {
                     if let Some(rule) = LinkRule::of(kind) {
                         let names: Vec<&str> = names.iter().map(|n| n.as_ref()).collect();
@@ -208,7 +211,10 @@ fn columns(segment: &SegmentReader) -> Result<Vec<(Kind, StrColumn)>> {
 
 fn all_terms(column: &StrColumn) -> Result<Vec<String>> {
     let mut terms = Vec::with_capacity(column.num_terms());
-    let mut stream = column.dictionary().stream().map_err(tantivy::TantivyError::from)?;
+    let mut stream = column
+        .dictionary()
+        .stream()
+        .map_err(tantivy::TantivyError::from)?;
     while stream.advance() {
         terms.push(String::from_utf8_lossy(stream.key()).into_owned());
     }

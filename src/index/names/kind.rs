@@ -31,5 +31,4 @@ impl Kind {
     pub(crate) fn stored(self) -> bool {
         !matches!(self, Kind::Orgs)
     }
-
 }

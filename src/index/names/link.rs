@@ -112,7 +112,13 @@ impl Links {
                 let dominant = count >= MIN_SUPPORT && count >= DOMINANCE * next;
                 dominant.then(|| {
                     let rivals = ranked.into_iter().skip(1).map(|r| r.0).collect();
-                    (short, Link { target: best, rivals })
+                    (
+                        short,
+                        Link {
+                            target: best,
+                            rivals,
+                        },
+                    )
                 })
             })
             .collect();
@@ -138,10 +144,13 @@ impl Links {
     /// their rivals' names and first names. An article naming none of these resolves to itself.
     pub(crate) fn involved(&self) -> impl Iterator<Item = &str> {
         self.by_short.iter().flat_map(|(short, link)| {
-            let rivals = link.rivals.iter().flat_map(|r| {
-                std::iter::once(r.as_str()).chain(self.rule.given(r))
-            });
-            [short.as_str(), link.target.as_str()].into_iter().chain(rivals)
+            let rivals = link
+                .rivals
+                .iter()
+                .flat_map(|r| std::iter::once(r.as_str()).chain(self.rule.given(r)));
+            [short.as_str(), link.target.as_str()]
+                .into_iter()
+                .chain(rivals)
         })
     }
 
@@ -185,7 +194,10 @@ mod tests {
             &[tony, tony, tony, &["Cherie Blair"], &["Blair"]],
         );
         assert_eq!(l.resolve("Blair", &["Blair"]), Some("Tony Blair"));
-        assert_eq!(l.resolve("Blair", &["Blair", "Gordon Brown"]), Some("Tony Blair"));
+        assert_eq!(
+            l.resolve("Blair", &["Blair", "Gordon Brown"]),
+            Some("Tony Blair")
+        );
         // The article itself names another Blair, or Cherie's first name.
         assert_eq!(l.resolve("Blair", &["Blair", "Cherie Blair"]), None);
         assert_eq!(l.resolve("Blair", &["Blair", "Ian Blair"]), None);
@@ -226,9 +238,18 @@ mod tests {
                 &["Islamic Medical Foundation"],
             ],
         );
-        assert_eq!(l.resolve("IMF", &["IMF"]), Some("International Monetary Fund"));
-        assert_eq!(l.resolve("IMF", &["IMF", "Islamic Medical Foundation"]), None);
-        assert_eq!(LinkRule::Acronym.short("Bank of England").as_deref(), Some("BE"));
+        assert_eq!(
+            l.resolve("IMF", &["IMF"]),
+            Some("International Monetary Fund")
+        );
+        assert_eq!(
+            l.resolve("IMF", &["IMF", "Islamic Medical Foundation"]),
+            None
+        );
+        assert_eq!(
+            LinkRule::Acronym.short("Bank of England").as_deref(),
+            Some("BE")
+        );
         assert_eq!(LinkRule::Acronym.short("Opec"), None);
     }
 }
