@@ -38,7 +38,7 @@ impl LinkRule {
         let mut words = full.split(' ').filter(|w| !w.is_empty());
         let first = words.next()?;
         match self {
-            LinkRule::Surname => words.last().map(str::to_string),
+            LinkRule::Surname => words.next_back().map(str::to_string),
             LinkRule::Acronym => {
                 let initials: String = std::iter::once(first)
                     .chain(words)
