@@ -23,35 +23,51 @@ fn stored() -> impl Iterator<Item = Kind> {
 pub(crate) struct NameBook {
     aliases: Aliases,
     links: HashMap<Kind, Links>,
-    /// Names, as stored, whose article is resolved as a whole; any other name is shown as it is
-    /// stored and needs no look-up.
-    involved: HashMap<Kind, HashSet<String>>,
+    /// Names, as stored, whose article is resolved as a whole, sorted; any other name is shown
+    /// as it is stored and needs no look-up.
+    involved: HashMap<Kind, Vec<String>>,
 }
 
 impl NameBook {
-    /// Reads every live article's names once.
+    /// Counts, over the live articles, the articles naming each full name: per stored name
+    /// from the columns' ordinals, so that only the dictionaries are read as text. Articles
+    /// are read one by one only where that cannot be: for a kind whose short forms count only
+    /// beside their full name, and for names with an alias rule.
     pub(crate) fn build(searcher: &Searcher, aliases: Aliases) -> Result<NameBook> {
         let mut counts: HashMap<Kind, Counts> = HashMap::new();
+        let ruled: HashSet<(Kind, &str)> = aliases.ruled().collect();
         for segment in searcher.segment_readers() {
-            let columns = columns(segment)?;
-            let terms: Vec<Vec<String>> = columns
-                .iter()
-                .map(|(_, column)| all_terms(column))
-                .collect::<Result<_>>()?;
-            for doc in segment.doc_ids_alive() {
-                let raw = columns
-                    .iter()
-                    .zip(&terms)
-                    .flat_map(|((kind, column), terms)| {
-                        column
-                            .term_ords(doc)
-                            .map(move |ord| (*kind, terms[ord as usize].as_str()))
-                    });
-                for (kind, names) in by_kind(&aliases, raw) {
-                    if let Some(rule) = LinkRule::of(kind) {
-                        let names: Vec<&str> = names.iter().map(|n| n.as_ref()).collect();
-                        counts.entry(kind).or_default().add_article(rule, &names);
+            for (kind, column) in columns(segment)? {
+                let mut per_ord = vec![0u32; column.num_terms()];
+                for doc in segment.doc_ids_alive() {
+                    for ord in column.term_ords(doc) {
+                        per_ord[ord as usize] += 1;
                     }
+                }
+                let mut stream = column
+                    .dictionary()
+                    .stream()
+                    .map_err(tantivy::TantivyError::from)?;
+                let mut whole_articles = Vec::new();
+                while stream.advance() {
+                    let n = per_ord[stream.term_ord() as usize];
+                    let Ok(name) = std::str::from_utf8(stream.key()) else {
+                        continue;
+                    };
+                    if n == 0 {
+                        continue;
+                    }
+                    match LinkRule::of(kind) {
+                        _ if ruled.contains(&(kind, name)) => whole_articles.push(stream.term_ord()),
+                        Some(rule) if rule.counts_alone() => {
+                            counts.entry(kind).or_default().add(rule, name, n)
+                        }
+                        Some(_) => whole_articles.push(stream.term_ord()),
+                        None => {}
+                    }
+                }
+                if !whole_articles.is_empty() {
+                    count_articles(&aliases, (segment, kind, &column), &whole_articles, &mut counts)?;
                 }
             }
         }
@@ -70,6 +86,14 @@ impl NameBook {
                 involved.entry(to_kind).or_default().insert(to.into_owned());
             }
         }
+        let involved = involved
+            .into_iter()
+            .map(|(kind, names)| {
+                let mut names: Vec<String> = names.into_iter().collect();
+                names.sort_unstable();
+                (kind, names)
+            })
+            .collect();
         Ok(NameBook {
             aliases,
             links,
@@ -126,8 +150,7 @@ impl NameBook {
             }
         }
         if let Some(links) = self.links.get(&kind) {
-            let mut targets: Vec<&str> = self.involved[&kind]
-                .iter()
+            let mut targets: Vec<&str> = self.involved.get(&kind).into_iter().flatten()
                 .map(String::as_str)
                 .filter(|n| matches(n))
                 .collect();
@@ -163,6 +186,75 @@ impl NameBook {
             .map(|(_, name)| name)
             .collect()
     }
+}
+
+/// Counts the articles of a segment that name one of `ords` in `column` (sorted), each read
+/// whole: its names of the column's kind as the alias rules make them.
+fn count_articles(
+    aliases: &Aliases,
+    (segment, kind, column): (&SegmentReader, Kind, &StrColumn),
+    ords: &[u64],
+    counts: &mut HashMap<Kind, Counts>,
+) -> Result<()> {
+    let mut names: HashMap<u64, String> = HashMap::new();
+    let mut next = ords.iter();
+    column
+        .dictionary()
+        .sorted_ords_to_term_cb(ords, |term| {
+            if let Some(&ord) = next.next() {
+                names.insert(ord, String::from_utf8_lossy(term).into_owned());
+            }
+        })
+        .map_err(tantivy::TantivyError::from)?;
+    let mut article: Vec<u64> = Vec::new();
+    for doc in segment.doc_ids_alive() {
+        article.clear();
+        article.extend(column.term_ords(doc));
+        if !article.iter().any(|ord| names.contains_key(ord)) {
+            continue;
+        }
+        let terms = article_terms(column, &article)?;
+        // A name of a kind counted alone, moved or merged by a rule, counts as what it became;
+        // the other names of the article were counted by ordinal.
+        for (ord, name) in article.iter().zip(&terms) {
+            if !names.contains_key(ord) {
+                continue;
+            }
+            if let Outcome::Name(to_kind, shown) = aliases.apply(kind, name) {
+                match LinkRule::of(to_kind) {
+                    Some(rule) if rule.counts_alone() => {
+                        counts.entry(to_kind).or_default().add(rule, &shown, 1)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let whole = LinkRule::of(kind).filter(|rule| !rule.counts_alone());
+        if let Some(rule) = whole {
+            for (to_kind, shown) in by_kind(aliases, terms.iter().map(|t| (kind, t.as_str()))) {
+                let shown: Vec<&str> = shown.iter().map(|n| n.as_ref()).collect();
+                if to_kind == kind {
+                    counts.entry(kind).or_default().add_article(rule, &shown);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The names of one article's ordinals, in the same order.
+fn article_terms(column: &StrColumn, ords: &[u64]) -> Result<Vec<String>> {
+    let mut sorted = ords.to_vec();
+    sorted.sort_unstable();
+    let mut terms = Vec::with_capacity(sorted.len());
+    column
+        .dictionary()
+        .sorted_ords_to_term_cb(&sorted, |t| terms.push(String::from_utf8_lossy(t).into_owned()))
+        .map_err(tantivy::TantivyError::from)?;
+    Ok(ords
+        .iter()
+        .map(|o| terms[sorted.binary_search(o).unwrap_or(0)].clone())
+        .collect())
 }
 
 /// Words as the names analyzer compares them (lower-cased, split at anything not a letter or
@@ -209,18 +301,6 @@ fn columns(segment: &SegmentReader) -> Result<Vec<(Kind, StrColumn)>> {
     Ok(columns)
 }
 
-fn all_terms(column: &StrColumn) -> Result<Vec<String>> {
-    let mut terms = Vec::with_capacity(column.num_terms());
-    let mut stream = column
-        .dictionary()
-        .stream()
-        .map_err(tantivy::TantivyError::from)?;
-    while stream.advance() {
-        terms.push(String::from_utf8_lossy(stream.key()).into_owned());
-    }
-    Ok(terms)
-}
-
 /// Counts, among the matching articles, how many are credited with each name: each name once
 /// per article, as shown.
 pub(crate) struct NameCounts(pub Arc<NameBook>);
@@ -246,13 +326,8 @@ impl Collector for NameCounts {
         let columns = columns(segment).map_err(into_tantivy)?;
         let mut involved = Vec::with_capacity(columns.len());
         for (kind, column) in &columns {
-            let mut found = HashMap::new();
-            for name in self.0.involved.get(kind).into_iter().flatten() {
-                if let Some(ord) = column.dictionary().term_ord(name)? {
-                    found.insert(ord, name.clone());
-                }
-            }
-            involved.push(found);
+            let wanted = self.0.involved.get(kind).map_or(&[][..], Vec::as_slice);
+            involved.push(ords_of(column, wanted)?);
         }
         let plain = columns
             .iter()
@@ -320,6 +395,28 @@ impl SegmentCollector for SegmentNameCounts {
         }
         counted
     }
+}
+
+/// The ordinals in `column` of `names` (sorted), found in one pass over its dictionary
+/// alongside them rather than by a look-up each.
+fn ords_of(column: &StrColumn, names: &[String]) -> tantivy::Result<HashMap<u64, String>> {
+    let mut found = HashMap::new();
+    if names.is_empty() {
+        return Ok(found);
+    }
+    let mut names = names.iter().peekable();
+    let mut stream = column.dictionary().stream()?;
+    while stream.advance() {
+        let key = stream.key();
+        while names.next_if(|n| n.as_bytes() < key).is_some() {}
+        let Some(name) = names.peek() else {
+            break;
+        };
+        if name.as_bytes() == key {
+            found.insert(stream.term_ord(), name.to_string());
+        }
+    }
+    Ok(found)
 }
 
 fn into_tantivy(err: Error) -> tantivy::TantivyError {

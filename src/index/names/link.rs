@@ -33,6 +33,12 @@ impl LinkRule {
         }
     }
 
+    /// Whether a full name counts for its short form in every article naming it, so that the
+    /// counts can be taken per name rather than per article.
+    pub(crate) fn counts_alone(self) -> bool {
+        self == LinkRule::Surname
+    }
+
     /// The short form of a full name; None for a name of one word.
     fn short(self, full: &str) -> Option<String> {
         let mut words = full.split(' ').filter(|w| !w.is_empty());
@@ -66,6 +72,18 @@ pub(crate) struct Counts {
 }
 
 impl Counts {
+    /// Counts `n` articles naming `full`, for a rule that [`LinkRule::counts_alone`].
+    pub(crate) fn add(&mut self, rule: LinkRule, full: &str, n: u32) {
+        if let Some(short) = rule.short(full) {
+            *self
+                .by_short
+                .entry(short)
+                .or_default()
+                .entry(full.to_string())
+                .or_default() += n;
+        }
+    }
+
     /// Counts one article's names of a kind, each name once.
     pub(crate) fn add_article(&mut self, rule: LinkRule, names: &[&str]) {
         for full in names {
