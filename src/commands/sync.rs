@@ -96,6 +96,11 @@ impl SyncConfig {
         Ok((index, writer))
     }
 
+    /// Saves the names of the pass's commit, for the searches that follow.
+    pub(crate) fn after_pass(&self, index: &GazetteIndex) -> Result<()> {
+        index.save_names(&self.aliases)
+    }
+
     /// Prints one pass's summary: a JSON object, or a line and the skipped files for people.
     pub(crate) fn report(&self, summary: &Summary, out: &mut dyn Write) -> Result<()> {
         let written = if self.json {

@@ -27,6 +27,8 @@ const TEMP_SUFFIX: &str = ".tmp";
 
 /// tantivy's files for the last commit and for the files it manages.
 const TANTIVY_META: [&str; 2] = ["meta.json", ".managed.json"];
+/// The name table of the last commit, which searches load rather than work out again.
+const SAVED_NAMES: &str = "names.json";
 /// The alias file the last `gazette index` run went by, which searches go by too.
 const RECORDED_ALIASES: &str = super::names::aliases::FILE_NAME;
 
@@ -141,6 +143,16 @@ pub(crate) fn record_aliases(dir: &Path, text: Option<&str>) -> Result<()> {
     done.map_err(|e| Error::io(dir.join(name), e))
 }
 
+/// Saves the name table of the last commit.
+pub(crate) fn save_names(dir: &Path, bytes: &[u8]) -> Result<()> {
+    write_file(dir, Path::new(SAVED_NAMES), bytes).map_err(|e| Error::io(dir.join(SAVED_NAMES), e))
+}
+
+/// The saved name table, when there is one to read.
+pub(crate) fn saved_names(dir: &Path) -> Option<Vec<u8>> {
+    fs::read(dir.join(SAVED_NAMES)).ok()
+}
+
 /// The path of the alias file recorded in an index folder, when there is one.
 pub(crate) fn recorded_aliases(dir: &Path) -> Option<PathBuf> {
     let path = dir.join(RECORDED_ALIASES);
@@ -177,7 +189,10 @@ impl Entry {
             Entry::Marker
         } else if is_temp(name) {
             Entry::Leftover
-        } else if TANTIVY_META.contains(&name) || name == RECORDED_ALIASES || is_segment_file(name)
+        } else if TANTIVY_META.contains(&name)
+            || name == RECORDED_ALIASES
+            || name == SAVED_NAMES
+            || is_segment_file(name)
         {
             Entry::Data
         } else {
@@ -195,7 +210,10 @@ impl Entry {
 /// left is not recognised: a user's file can have such a name, so it is refused as foreign.
 fn is_temp(name: &str) -> bool {
     name.strip_suffix(TEMP_SUFFIX).is_some_and(|base| {
-        base == MARKER || base == RECORDED_ALIASES || TANTIVY_META.contains(&base)
+        base == MARKER
+            || base == RECORDED_ALIASES
+            || base == SAVED_NAMES
+            || TANTIVY_META.contains(&base)
     })
 }
 

@@ -9,7 +9,7 @@ use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyError};
 
 use super::folder::{self, FolderDirectory, Marker};
-use super::names::{Aliases, NameBook};
+use super::names::{Aliases, NameBook, book};
 use super::readonly;
 use super::schema::{self, Fields};
 use crate::error::{Error, Result};
@@ -145,13 +145,35 @@ impl GazetteIndex {
         folder::record_aliases(&self.dir, (!aliases.is_empty()).then(|| aliases.text()))
     }
 
-    /// The names of the searched commit as shown to readers.
+    /// The names of the searched commit as shown to readers: as the last index run saved
+    /// them when that was for this commit and these alias rules, else worked out afresh.
     pub(crate) fn names(&self) -> Result<Arc<NameBook>> {
         if let Some(book) = self.names.get() {
             return Ok(book.clone());
         }
-        let book = Arc::new(NameBook::build(&self.searcher()?, self.aliases.clone())?);
-        Ok(self.names.get_or_init(|| book).clone())
+        let searcher = self.searcher()?;
+        let stamp = book::stamp(&searcher, &self.aliases);
+        let saved = folder::saved_names(&self.dir)
+            .and_then(|bytes| NameBook::from_saved(&bytes, stamp, self.aliases.clone()));
+        let book = match saved {
+            Some(book) => book,
+            None => NameBook::build(&searcher, self.aliases.clone())?,
+        };
+        Ok(self.names.get_or_init(|| Arc::new(book)).clone())
+    }
+
+    /// Saves the names of the last commit for the searches that follow, unless they are
+    /// saved already; called by an index run after each pass, holding the writer's lock.
+    pub(crate) fn save_names(&self, aliases: &Aliases) -> Result<()> {
+        let searcher = self.reader()?.searcher();
+        let stamp = book::stamp(&searcher, aliases);
+        let saved = folder::saved_names(&self.dir);
+        if saved.is_some_and(|bytes| NameBook::from_saved(&bytes, stamp, aliases.clone()).is_some())
+        {
+            return Ok(());
+        }
+        let book = NameBook::build(&searcher, aliases.clone())?;
+        folder::save_names(&self.dir, &book.saved(stamp)?)
     }
 
     /// A reader that sees the last commit and is reloaded by hand.

@@ -100,6 +100,13 @@ fn a_second_frequent_full_name_unlinks_the_surname_as_a_rebuild_would() {
         (facets.clone(), stats.clone(), tony.clone()),
         views("rebuilt")
     );
+    // The table the index run saved answers as one worked out afresh.
+    assert!(env.dir.path().join("index/names.json").is_file());
+    std::fs::remove_file(env.dir.path().join("index/names.json")).unwrap();
+    assert_eq!(
+        (facets.clone(), stats.clone(), tony.clone()),
+        views("index")
+    );
     // Tony Blair 3, Ian Blair 2: `Blair` alone is no longer anyone's.
     assert_eq!(count(&facets, "Blair"), Some(1), "{facets:?}");
     assert_eq!(count(&facets, "Tony Blair"), Some(3), "{facets:?}");

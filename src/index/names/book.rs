@@ -10,6 +10,8 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::{DocId, Score, Searcher, SegmentReader};
 
+use serde::{Deserialize, Serialize};
+
 use super::aliases::{Aliases, Outcome};
 use super::kind::Kind;
 use super::link::{Counts, LinkRule, Links};
@@ -58,7 +60,9 @@ impl NameBook {
                         continue;
                     }
                     match LinkRule::of(kind) {
-                        _ if ruled.contains(&(kind, name)) => whole_articles.push(stream.term_ord()),
+                        _ if ruled.contains(&(kind, name)) => {
+                            whole_articles.push(stream.term_ord())
+                        }
                         Some(rule) if rule.counts_alone() => {
                             counts.entry(kind).or_default().add(rule, name, n)
                         }
@@ -67,14 +71,24 @@ impl NameBook {
                     }
                 }
                 if !whole_articles.is_empty() {
-                    count_articles(&aliases, (segment, kind, &column), &whole_articles, &mut counts)?;
+                    count_articles(
+                        &aliases,
+                        (segment, kind, &column),
+                        &whole_articles,
+                        &mut counts,
+                    )?;
                 }
             }
         }
-        let links: HashMap<Kind, Links> = counts
+        let links: Vec<(Kind, Links)> = counts
             .into_iter()
             .filter_map(|(kind, counts)| Some((kind, Links::new(LinkRule::of(kind)?, counts))))
             .collect();
+        Ok(NameBook::new(aliases, links))
+    }
+
+    fn new(aliases: Aliases, links: Vec<(Kind, Links)>) -> NameBook {
+        let links: HashMap<Kind, Links> = links.into_iter().collect();
         let mut involved: HashMap<Kind, HashSet<String>> = HashMap::new();
         for (kind, links) in &links {
             let set = involved.entry(*kind).or_default();
@@ -94,11 +108,23 @@ impl NameBook {
                 (kind, names)
             })
             .collect();
-        Ok(NameBook {
+        NameBook {
             aliases,
             links,
             involved,
-        })
+        }
+    }
+
+    /// The book saved by [`NameBook::saved`], when it was worked out for `stamp`.
+    pub(crate) fn from_saved(bytes: &[u8], stamp: u64, aliases: Aliases) -> Option<NameBook> {
+        let saved: Saved = serde_json::from_slice(bytes).ok()?;
+        (saved.stamp == stamp).then(|| NameBook::new(aliases, saved.links))
+    }
+
+    /// The book as saved in the index folder, for the commit and alias rules of `stamp`.
+    pub(crate) fn saved(&self, stamp: u64) -> Result<Vec<u8>> {
+        let links = self.links.iter().map(|(k, l)| (*k, l.clone())).collect();
+        Ok(serde_json::to_vec(&Saved { stamp, links })?)
     }
 
     /// One article's names as shown: (kind, name) in the order stored, each once.
@@ -150,7 +176,11 @@ impl NameBook {
             }
         }
         if let Some(links) = self.links.get(&kind) {
-            let mut targets: Vec<&str> = self.involved.get(&kind).into_iter().flatten()
+            let mut targets: Vec<&str> = self
+                .involved
+                .get(&kind)
+                .into_iter()
+                .flatten()
                 .map(String::as_str)
                 .filter(|n| matches(n))
                 .collect();
@@ -249,12 +279,44 @@ fn article_terms(column: &StrColumn, ords: &[u64]) -> Result<Vec<String>> {
     let mut terms = Vec::with_capacity(sorted.len());
     column
         .dictionary()
-        .sorted_ords_to_term_cb(&sorted, |t| terms.push(String::from_utf8_lossy(t).into_owned()))
+        .sorted_ords_to_term_cb(&sorted, |t| {
+            terms.push(String::from_utf8_lossy(t).into_owned())
+        })
         .map_err(tantivy::TantivyError::from)?;
     Ok(ords
         .iter()
         .map(|o| terms[sorted.binary_search(o).unwrap_or(0)].clone())
         .collect())
+}
+
+/// What the index folder keeps of a book: the links, and the stamp of what they were worked
+/// out from.
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    stamp: u64,
+    links: Vec<(Kind, Links)>,
+}
+
+/// Tells apart every commit and alias file a book can be worked out from: the segments a
+/// searcher sees, with the deletes each has had (which only ever grow), and the rules' text.
+pub(crate) fn stamp(searcher: &Searcher, aliases: &Aliases) -> u64 {
+    let mut segments: Vec<(String, u32, Option<u64>)> = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| {
+            (
+                s.segment_id().uuid_string(),
+                s.num_deleted_docs(),
+                s.delete_opstamp(),
+            )
+        })
+        .collect();
+    segments.sort();
+    let mut text = format!("{}\n", aliases.text());
+    for (id, deleted, opstamp) in segments {
+        text.push_str(&format!("{id} {deleted} {opstamp:?}\n"));
+    }
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
 /// Words as the names analyzer compares them (lower-cased, split at anything not a letter or

@@ -4,7 +4,10 @@ use crate::index::schema::field;
 
 /// A kind of named entity. `Orgs` parses already, so that an alias file written for a build
 /// that stores organisations is read the same way by one that does not yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub(crate) enum Kind {
     People,
     Places,

@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::kind::Kind;
 
 /// A full name must be seen in at least this many articles to take a short form.
@@ -14,7 +16,7 @@ const MIN_SUPPORT: u32 = 2;
 const DOMINANCE: u32 = 3;
 
 /// How a full name yields the short form it can be referred to by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum LinkRule {
     /// The last word of a name of two words or more: `Tony Blair` → `Blair`. Counted in every
     /// article that names the full name.
@@ -104,14 +106,14 @@ impl Counts {
 }
 
 /// The full name a short form is credited to, and the other full names with that short form.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Link {
     target: String,
     rivals: Vec<String>,
 }
 
 /// The short forms of one kind that the archive ties to a full name.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Links {
     rule: LinkRule,
     by_short: HashMap<String, Link>,
