@@ -619,7 +619,7 @@ fn shown_names(book: &NameBook, fast: &mut FastValues) {
         shown
             .iter()
             .filter(|(k, _)| *k == kind)
-            .map(|(_, n)| n.clone())
+            .map(|(_, n)| n.to_string())
             .collect()
     };
     (fast.people, fast.places) = (of(Kind::People), of(Kind::Places));
@@ -735,7 +735,10 @@ fn facets_collector(book: &Arc<NameBook>) -> Result<(AggregationCollector, NameC
     let aggs: Aggregations = serde_json::from_value(request.into())?;
     Ok((
         AggregationCollector::from_aggs(aggs, Default::default()),
-        NameCounts(book.clone()),
+        NameCounts {
+            book: book.clone(),
+            segment_size: FACET_SEGMENT_SIZE,
+        },
     ))
 }
 

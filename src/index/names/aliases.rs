@@ -2,7 +2,6 @@
 //! can be merged into another or renamed (the same rule: it is shown and counted as the other
 //! name), hidden, or moved to another kind.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
@@ -30,7 +29,7 @@ pub(crate) enum Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Outcome<'a> {
     Hidden,
-    Name(Kind, Cow<'a, str>),
+    Name(Kind, &'a str),
 }
 
 /// A checked alias file. Rules never chain: the name a rule leads to has no rule of its own,
@@ -154,12 +153,15 @@ impl Aliases {
         self.rules.is_empty()
     }
 
-    pub(crate) fn apply<'a>(&self, kind: Kind, name: &'a str) -> Outcome<'a> {
+    pub(crate) fn apply<'a>(&'a self, kind: Kind, name: &'a str) -> Outcome<'a> {
+        if self.rules.is_empty() {
+            return Outcome::Name(kind, name);
+        }
         match self.rules.get(&(kind, name.to_string())) {
-            None => Outcome::Name(kind, Cow::Borrowed(name)),
+            None => Outcome::Name(kind, name),
             Some(Action::Hide) => Outcome::Hidden,
-            Some(Action::Rename(to)) => Outcome::Name(kind, Cow::Owned(to.clone())),
-            Some(Action::Move(to)) => Outcome::Name(*to, Cow::Borrowed(name)),
+            Some(Action::Rename(to)) => Outcome::Name(kind, to),
+            Some(Action::Move(to)) => Outcome::Name(*to, name),
         }
     }
 
@@ -184,7 +186,7 @@ impl Aliases {
             let Outcome::Name(kind, name) = self.apply(kind, &name) else {
                 continue;
             };
-            let name = name.into_owned();
+            let name = name.to_string();
             match kind {
                 Kind::People => match found.people.iter_mut().find(|p| p.name == name) {
                     Some(p) => p.mentions.extend(mentions),
@@ -279,20 +281,20 @@ mod tests {
     fn each_action_applies_to_its_kind_only() {
         let a = Aliases::parse(EXAMPLE).unwrap();
         assert_eq!(a.apply(Kind::People, "Oscar"), Outcome::Hidden);
-        let tony = Outcome::Name(Kind::People, Cow::Borrowed("Tony Blair"));
+        let tony = Outcome::Name(Kind::People, "Tony Blair");
         assert_eq!(a.apply(Kind::People, "Anthony Blair"), tony);
         assert_eq!(a.apply(Kind::People, "Blare"), tony);
         assert_eq!(
             a.apply(Kind::People, "Downing Street"),
-            Outcome::Name(Kind::Places, Cow::Borrowed("Downing Street"))
+            Outcome::Name(Kind::Places, "Downing Street")
         );
         assert_eq!(
             a.apply(Kind::Places, "Brent"),
-            Outcome::Name(Kind::Orgs, Cow::Borrowed("Brent"))
+            Outcome::Name(Kind::Orgs, "Brent")
         );
         assert_eq!(
             a.apply(Kind::Places, "Oscar"),
-            Outcome::Name(Kind::Places, Cow::Borrowed("Oscar"))
+            Outcome::Name(Kind::Places, "Oscar")
         );
         assert_eq!(a.ruled().count(), 5);
         assert!(Aliases::parse("").unwrap().is_empty());

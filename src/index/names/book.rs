@@ -2,7 +2,6 @@
 //! to full names, worked out from the name columns of the commit being searched, so that an
 //! incremental index answers exactly as a rebuilt one.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -97,7 +96,7 @@ impl NameBook {
         for (kind, name) in aliases.ruled() {
             involved.entry(kind).or_default().insert(name.to_string());
             if let Outcome::Name(to_kind, to) = aliases.apply(kind, name) {
-                involved.entry(to_kind).or_default().insert(to.into_owned());
+                involved.entry(to_kind).or_default().insert(to.to_string());
             }
         }
         let involved = involved
@@ -129,19 +128,18 @@ impl NameBook {
 
     /// One article's names as shown: (kind, name) in the order stored, each once.
     pub(crate) fn resolve<'a>(
-        &self,
+        &'a self,
         raw: impl IntoIterator<Item = (Kind, &'a str)>,
-    ) -> Vec<(Kind, String)> {
-        let mut shown: Vec<(Kind, String)> = Vec::new();
-        for (kind, names) in by_kind(&self.aliases, raw) {
-            let all: Vec<&str> = names.iter().map(|n| n.as_ref()).collect();
-            for name in &all {
+    ) -> Vec<(Kind, &'a str)> {
+        let mut shown: Vec<(Kind, &'a str)> = Vec::new();
+        for (kind, all) in by_kind(&self.aliases, raw) {
+            for &name in &all {
                 let name = match self.links.get(&kind) {
                     Some(links) if !name.contains(' ') => links.resolve(name, &all).unwrap_or(name),
                     _ => name,
                 };
-                if !shown.iter().any(|(k, n)| *k == kind && n == name) {
-                    shown.push((kind, name.to_string()));
+                if !shown.contains(&(kind, name)) {
+                    shown.push((kind, name));
                 }
             }
         }
@@ -330,10 +328,10 @@ fn words(text: &str) -> Vec<String> {
 
 /// An article's names grouped by kind once the alias rules are applied, hidden ones left out.
 fn by_kind<'a>(
-    aliases: &Aliases,
+    aliases: &'a Aliases,
     raw: impl IntoIterator<Item = (Kind, &'a str)>,
-) -> Vec<(Kind, Vec<Cow<'a, str>>)> {
-    let mut groups: Vec<(Kind, Vec<Cow<'a, str>>)> = Vec::new();
+) -> Vec<(Kind, Vec<&'a str>)> {
+    let mut groups: Vec<(Kind, Vec<&'a str>)> = Vec::new();
     for (kind, name) in raw {
         let Outcome::Name(kind, name) = aliases.apply(kind, name) else {
             continue;
@@ -365,7 +363,15 @@ fn columns(segment: &SegmentReader) -> Result<Vec<(Kind, StrColumn)>> {
 
 /// Counts, among the matching articles, how many are credited with each name: each name once
 /// per article, as shown.
-pub(crate) struct NameCounts(pub Arc<NameBook>);
+pub(crate) struct NameCounts {
+    pub book: Arc<NameBook>,
+    /// Names each segment reports of those it counted directly, most counted first; those
+    /// credited through resolving are all reported.
+    pub segment_size: usize,
+}
+
+/// Marks, among a segment's counts, a name whose articles are resolved whole.
+const INVOLVED: u64 = u64::MAX;
 
 /// Per kind, each name shown and the number of articles credited with it.
 pub(crate) type Counted = HashMap<(Kind, String), u64>;
@@ -373,11 +379,16 @@ pub(crate) type Counted = HashMap<(Kind, String), u64>;
 pub(crate) struct SegmentNameCounts {
     book: Arc<NameBook>,
     columns: Vec<(Kind, StrColumn)>,
-    /// Per column, articles per stored name, for articles that need no resolving.
+    segment_size: usize,
+    /// Per column, articles per stored name, for articles that need no resolving; `u64::MAX`
+    /// marks a name that takes part in resolving.
     plain: Vec<Vec<u64>>,
     /// Per column, the stored names that take part in resolving, by ordinal.
     involved: Vec<HashMap<u64, String>>,
-    resolved: Counted,
+    /// Per kind, articles credited with each of the book's involved names, by position.
+    resolved: Vec<(Kind, Vec<u64>)>,
+    /// Names credited that are not among them (none, as the book is built).
+    others: Counted,
 }
 
 impl Collector for NameCounts {
@@ -388,19 +399,33 @@ impl Collector for NameCounts {
         let columns = columns(segment).map_err(into_tantivy)?;
         let mut involved = Vec::with_capacity(columns.len());
         for (kind, column) in &columns {
-            let wanted = self.0.involved.get(kind).map_or(&[][..], Vec::as_slice);
+            let wanted = self.book.involved.get(kind).map_or(&[][..], Vec::as_slice);
             involved.push(ords_of(column, wanted)?);
         }
         let plain = columns
             .iter()
-            .map(|(_, c)| vec![0; c.num_terms()])
+            .zip(&involved)
+            .map(|((_, c), involved)| {
+                let mut plain = vec![0; c.num_terms()];
+                for &ord in involved.keys() {
+                    plain[ord as usize] = INVOLVED;
+                }
+                plain
+            })
             .collect();
         Ok(SegmentNameCounts {
-            book: self.0.clone(),
+            book: self.book.clone(),
             columns,
+            segment_size: self.segment_size,
             plain,
             involved,
-            resolved: HashMap::new(),
+            resolved: self
+                .book
+                .involved
+                .iter()
+                .map(|(kind, names)| (*kind, vec![0; names.len()]))
+                .collect(),
+            others: Counted::new(),
         })
     }
 
@@ -426,25 +451,49 @@ impl SegmentCollector for SegmentNameCounts {
         let mut special: Vec<(Kind, &str)> = Vec::new();
         for (i, (kind, column)) in self.columns.iter().enumerate() {
             for ord in column.term_ords(doc) {
-                match self.involved[i].get(&ord) {
-                    Some(name) => special.push((*kind, name)),
-                    None => self.plain[i][ord as usize] += 1,
+                let plain = &mut self.plain[i][ord as usize];
+                match *plain {
+                    INVOLVED => special.push((*kind, &self.involved[i][&ord])),
+                    _ => *plain += 1,
                 }
             }
         }
         if !special.is_empty() {
             for key in self.book.resolve(special) {
-                *self.resolved.entry(key).or_default() += 1;
+                let (kind, name) = key;
+                let at = self
+                    .book
+                    .involved
+                    .get(&kind)
+                    .and_then(|names| names.binary_search_by(|n| n.as_str().cmp(name)).ok());
+                let counts = self.resolved.iter_mut().find(|(k, _)| *k == kind);
+                match (at, counts) {
+                    (Some(at), Some((_, counts))) => counts[at] += 1,
+                    _ => *self.others.entry((kind, name.to_string())).or_default() += 1,
+                }
             }
         }
     }
 
     fn harvest(self) -> Counted {
-        let mut counted = self.resolved;
+        let mut counted = self.others;
+        for (kind, counts) in &self.resolved {
+            let names = &self.book.involved[kind];
+            for (name, &n) in names.iter().zip(counts).filter(|(_, n)| **n > 0) {
+                *counted.entry((*kind, name.clone())).or_default() += n;
+            }
+        }
         for ((kind, column), plain) in self.columns.iter().zip(self.plain) {
-            let ords: Vec<u64> = (0..plain.len() as u64)
-                .filter(|&o| plain[o as usize] > 0)
+            let mut ords: Vec<u64> = (0..plain.len() as u64)
+                .filter(|&o| !matches!(plain[o as usize], 0 | INVOLVED))
                 .collect();
+            if ords.len() > self.segment_size {
+                ords.select_nth_unstable_by_key(self.segment_size, |&o| {
+                    std::cmp::Reverse(plain[o as usize])
+                });
+                ords.truncate(self.segment_size);
+                ords.sort_unstable();
+            }
             let mut at = ords.iter();
             // A harvest cannot fail; a dictionary that lacks its own ordinals is damage that
             // the hits' own reading of the column reports.

@@ -3,7 +3,7 @@
 //! Fund` when the articles that spell it out mostly agree. Built from each article's names, so
 //! the table is a function of what the index holds.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +57,16 @@ impl LinkRule {
         }
     }
 
+    /// Whether `short` is the short form of `name`, without building it for surnames.
+    fn is_short_of(self, short: &str, name: &str) -> bool {
+        match self {
+            LinkRule::Surname => name
+                .strip_suffix(short)
+                .is_some_and(|rest| rest.ends_with(' ') && !rest.trim().is_empty()),
+            LinkRule::Acronym => self.short(name).as_deref() == Some(short),
+        }
+    }
+
     /// The first word of a full name, which names its holder apart from others sharing the
     /// short form (`Cherie` in an article saying `Blair` is evidence against `Tony Blair`).
     fn given(self, full: &str) -> Option<&str> {
@@ -71,11 +81,16 @@ impl LinkRule {
 #[derive(Debug, Default)]
 pub(crate) struct Counts {
     by_short: HashMap<String, HashMap<String, u32>>,
+    /// Names of one word seen on their own: the only short forms worth a link.
+    alone: HashSet<String>,
 }
 
 impl Counts {
     /// Counts `n` articles naming `full`, for a rule that [`LinkRule::counts_alone`].
     pub(crate) fn add(&mut self, rule: LinkRule, full: &str, n: u32) {
+        if !full.contains(' ') {
+            self.alone.insert(full.to_string());
+        }
         if let Some(short) = rule.short(full) {
             *self
                 .by_short
@@ -89,6 +104,9 @@ impl Counts {
     /// Counts one article's names of a kind, each name once.
     pub(crate) fn add_article(&mut self, rule: LinkRule, names: &[&str]) {
         for full in names {
+            if !full.contains(' ') {
+                self.alone.insert(full.to_string());
+            }
             let Some(short) = rule.short(full) else {
                 continue;
             };
@@ -121,9 +139,11 @@ pub(crate) struct Links {
 
 impl Links {
     pub(crate) fn new(rule: LinkRule, counts: Counts) -> Links {
+        let alone = counts.alone;
         let by_short = counts
             .by_short
             .into_iter()
+            .filter(|(short, _)| alone.contains(short))
             .filter_map(|(short, fulls)| {
                 let mut ranked: Vec<(String, u32)> = fulls.into_iter().collect();
                 ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -151,7 +171,7 @@ impl Links {
     pub(crate) fn resolve(&self, short: &str, article: &[&str]) -> Option<&str> {
         let link = self.by_short.get(short)?;
         let elsewhere = article.iter().any(|name| {
-            *name != link.target && self.rule.short(name).as_deref() == Some(short)
+            *name != link.target && self.rule.is_short_of(short, name)
                 || link
                     .rivals
                     .iter()
@@ -222,8 +242,9 @@ mod tests {
         assert_eq!(l.resolve("Blair", &["Blair", "Cherie Blair"]), None);
         assert_eq!(l.resolve("Blair", &["Blair", "Ian Blair"]), None);
         assert_eq!(l.resolve("Blair", &["Blair", "Cherie"]), None);
-        // Gordon Brown, seen three times with no rival, takes `Brown`.
-        assert_eq!(l.resolve("Brown", &["Brown"]), Some("Gordon Brown"));
+        // Gordon Brown, seen three times with no rival, would take `Brown`, but no article
+        // says `Brown` alone: the table keeps no link for it.
+        assert_eq!(l.resolve("Brown", &["Brown"]), None);
         assert_eq!(l.resolve("Smith", &["Smith"]), None);
         let involved: Vec<&str> = l.involved().collect();
         for name in ["Blair", "Tony Blair", "Cherie Blair", "Cherie"] {
