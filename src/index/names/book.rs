@@ -167,7 +167,7 @@ impl NameBook {
         let mut clauses = Vec::new();
         for (from_kind, from) in self.aliases.ruled() {
             match self.aliases.apply(from_kind, from) {
-                Outcome::Name(to_kind, to) if to_kind == kind && matches(&to) => {
+                Outcome::Name(to_kind, to) if to_kind == kind && matches(to) => {
                     clauses.push(exact(from_kind, from));
                 }
                 _ => {}
@@ -251,7 +251,7 @@ fn count_articles(
             if let Outcome::Name(to_kind, shown) = aliases.apply(kind, name) {
                 match LinkRule::of(to_kind) {
                     Some(rule) if rule.counts_alone() => {
-                        counts.entry(to_kind).or_default().add(rule, &shown, 1)
+                        counts.entry(to_kind).or_default().add(rule, shown, 1)
                     }
                     _ => {}
                 }
