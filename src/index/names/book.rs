@@ -371,7 +371,7 @@ pub(crate) struct NameCounts {
 }
 
 /// Marks, among a segment's counts, a name whose articles are resolved whole.
-const INVOLVED: u64 = u64::MAX;
+const INVOLVED: u32 = u32::MAX;
 
 /// Per kind, each name shown and the number of articles credited with it.
 pub(crate) type Counted = HashMap<(Kind, String), u64>;
@@ -380,9 +380,9 @@ pub(crate) struct SegmentNameCounts {
     book: Arc<NameBook>,
     columns: Vec<(Kind, StrColumn)>,
     segment_size: usize,
-    /// Per column, articles per stored name, for articles that need no resolving; `u64::MAX`
+    /// Per column, articles per stored name, for articles that need no resolving; `u32::MAX`
     /// marks a name that takes part in resolving.
-    plain: Vec<Vec<u64>>,
+    plain: Vec<Vec<u32>>,
     /// Per column, the stored names that take part in resolving, by ordinal.
     involved: Vec<HashMap<u64, String>>,
     /// Per kind, articles credited with each of the book's involved names, by position.
@@ -500,7 +500,7 @@ impl SegmentCollector for SegmentNameCounts {
             let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |term| {
                 if let Some(&ord) = at.next() {
                     let name = String::from_utf8_lossy(term).into_owned();
-                    *counted.entry((*kind, name)).or_default() += plain[ord as usize];
+                    *counted.entry((*kind, name)).or_default() += u64::from(plain[ord as usize]);
                 }
             });
         }
