@@ -389,6 +389,11 @@ pub(crate) struct SegmentNameCounts {
     resolved: Vec<(Kind, Vec<u64>)>,
     /// Names credited that are not among them (none, as the book is built).
     others: Counted,
+    /// The involved names of the article being counted, as (column, ordinal).
+    special: Vec<(usize, u64)>,
+    /// What articles naming the same involved names were credited with, as (kind slot,
+    /// position among the book's involved names of that kind).
+    memo: HashMap<Vec<(usize, u64)>, Vec<(usize, usize)>>,
 }
 
 impl Collector for NameCounts {
@@ -426,6 +431,8 @@ impl Collector for NameCounts {
                 .map(|(kind, names)| (*kind, vec![0; names.len()]))
                 .collect(),
             others: Counted::new(),
+            special: Vec::new(),
+            memo: HashMap::new(),
         })
     }
 
@@ -448,30 +455,51 @@ impl SegmentCollector for SegmentNameCounts {
     type Fruit = Counted;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        let mut special: Vec<(Kind, &str)> = Vec::new();
-        for (i, (kind, column)) in self.columns.iter().enumerate() {
+        self.special.clear();
+        for (i, (_, column)) in self.columns.iter().enumerate() {
             for ord in column.term_ords(doc) {
                 let plain = &mut self.plain[i][ord as usize];
                 match *plain {
-                    INVOLVED => special.push((*kind, &self.involved[i][&ord])),
+                    INVOLVED => self.special.push((i, ord)),
                     _ => *plain += 1,
                 }
             }
         }
-        if !special.is_empty() {
-            for key in self.book.resolve(special) {
-                let (kind, name) = key;
-                let at = self
-                    .book
-                    .involved
-                    .get(&kind)
-                    .and_then(|names| names.binary_search_by(|n| n.as_str().cmp(name)).ok());
-                let counts = self.resolved.iter_mut().find(|(k, _)| *k == kind);
-                match (at, counts) {
-                    (Some(at), Some((_, counts))) => counts[at] += 1,
-                    _ => *self.others.entry((kind, name.to_string())).or_default() += 1,
+        if self.special.is_empty() {
+            return;
+        }
+        // Articles naming the same involved names are credited alike: resolved once.
+        if let Some(credited) = self.memo.get(&self.special) {
+            for &(slot, at) in credited {
+                self.resolved[slot].1[at] += 1;
+            }
+            return;
+        }
+        let named = self
+            .special
+            .iter()
+            .map(|&(i, ord)| (self.columns[i].0, self.involved[i][&ord].as_str()));
+        let (mut credited, mut complete) = (Vec::new(), true);
+        for (kind, name) in self.book.resolve(named) {
+            let slot = self.resolved.iter().position(|(k, _)| *k == kind);
+            let at = self
+                .book
+                .involved
+                .get(&kind)
+                .and_then(|names| names.binary_search_by(|n| n.as_str().cmp(name)).ok());
+            match (slot, at) {
+                (Some(slot), Some(at)) => credited.push((slot, at)),
+                _ => {
+                    *self.others.entry((kind, name.to_string())).or_default() += 1;
+                    complete = false;
                 }
             }
+        }
+        for &(slot, at) in &credited {
+            self.resolved[slot].1[at] += 1;
+        }
+        if complete {
+            self.memo.insert(self.special.clone(), credited);
         }
     }
 
