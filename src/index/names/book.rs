@@ -370,6 +370,9 @@ pub(crate) struct NameCounts {
     pub segment_size: usize,
 }
 
+/// A name credited while counting: (kind slot, position among the book's involved names).
+type Credit = (usize, usize);
+
 /// Marks, among a segment's counts, a name whose articles are resolved whole.
 const INVOLVED: u32 = u32::MAX;
 
@@ -393,7 +396,7 @@ pub(crate) struct SegmentNameCounts {
     special: Vec<(usize, u64)>,
     /// What articles naming the same involved names were credited with, as (kind slot,
     /// position among the book's involved names of that kind).
-    memo: HashMap<Vec<(usize, u64)>, Vec<(usize, usize)>>,
+    memo: HashMap<Vec<(usize, u64)>, Vec<Credit>>,
 }
 
 impl Collector for NameCounts {
