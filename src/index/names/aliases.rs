@@ -211,6 +211,10 @@ impl Aliases {
         }
     }
 
+    pub(crate) fn is_ruled(&self, kind: Kind, name: &str) -> bool {
+        !self.rules.is_empty() && self.rules.contains_key(&(kind, name.to_string()))
+    }
+
     /// Every name with a rule, and its kind.
     pub(crate) fn ruled(&self) -> impl Iterator<Item = (Kind, &str)> {
         self.rules.keys().map(|(kind, name)| (*kind, name.as_str()))

@@ -126,6 +126,13 @@ impl NameBook {
         Ok(serde_json::to_vec(&Saved { stamp, links })?)
     }
 
+    /// Whether an article naming `name` may show other names than it stores: the name is a
+    /// short form tied to a full name, or has an alias rule. The other involved names matter
+    /// only beside one of these.
+    fn triggers(&self, kind: Kind, name: &str) -> bool {
+        self.links.get(&kind).is_some_and(|l| l.is_short(name)) || self.aliases.is_ruled(kind, name)
+    }
+
     /// One article's names as shown: (kind, name) in the order stored, each once.
     pub(crate) fn resolve<'a>(
         &'a self,
@@ -373,8 +380,16 @@ pub(crate) struct NameCounts {
 /// A name credited while counting: (kind slot, position among the book's involved names).
 type Credit = (usize, usize);
 
-/// Marks, among a segment's counts, a name whose articles are resolved whole.
-const INVOLVED: u32 = u32::MAX;
+/// What a stored name is to resolving the article naming it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Shown as stored, whatever else the article names.
+    Plain,
+    /// Shown as stored unless the article also names a trigger.
+    Context,
+    /// May be shown as another name: the article is resolved whole.
+    Trigger,
+}
 
 /// Per kind, each name shown and the number of articles credited with it.
 pub(crate) type Counted = HashMap<(Kind, String), u64>;
@@ -383,9 +398,10 @@ pub(crate) struct SegmentNameCounts {
     book: Arc<NameBook>,
     columns: Vec<(Kind, StrColumn)>,
     segment_size: usize,
-    /// Per column, articles per stored name, for articles that need no resolving; `u32::MAX`
-    /// marks a name that takes part in resolving.
+    /// Per column, articles per stored name, for names that need no resolving.
     plain: Vec<Vec<u32>>,
+    /// Per column, what each stored name is to resolving.
+    class: Vec<Vec<Class>>,
     /// Per column, the stored names that take part in resolving, by ordinal.
     involved: Vec<HashMap<u64, String>>,
     /// Per kind, articles credited with each of the book's involved names, by position.
@@ -412,13 +428,20 @@ impl Collector for NameCounts {
         }
         let plain = columns
             .iter()
+            .map(|(_, c)| vec![0; c.num_terms()])
+            .collect();
+        let class = columns
+            .iter()
             .zip(&involved)
-            .map(|((_, c), involved)| {
-                let mut plain = vec![0; c.num_terms()];
-                for &ord in involved.keys() {
-                    plain[ord as usize] = INVOLVED;
+            .map(|((kind, c), involved)| {
+                let mut class = vec![Class::Plain; c.num_terms()];
+                for (&ord, name) in involved {
+                    class[ord as usize] = match self.book.triggers(*kind, name) {
+                        true => Class::Trigger,
+                        false => Class::Context,
+                    };
                 }
-                plain
+                class
             })
             .collect();
         Ok(SegmentNameCounts {
@@ -426,6 +449,7 @@ impl Collector for NameCounts {
             columns,
             segment_size: self.segment_size,
             plain,
+            class,
             involved,
             resolved: self
                 .book
@@ -459,16 +483,22 @@ impl SegmentCollector for SegmentNameCounts {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         self.special.clear();
+        let mut triggered = false;
         for (i, (_, column)) in self.columns.iter().enumerate() {
             for ord in column.term_ords(doc) {
-                let plain = &mut self.plain[i][ord as usize];
-                match *plain {
-                    INVOLVED => self.special.push((i, ord)),
-                    _ => *plain += 1,
+                match self.class[i][ord as usize] {
+                    Class::Plain => self.plain[i][ord as usize] += 1,
+                    class => {
+                        triggered |= class == Class::Trigger;
+                        self.special.push((i, ord));
+                    }
                 }
             }
         }
-        if self.special.is_empty() {
+        if !triggered {
+            for &(i, ord) in &self.special {
+                self.plain[i][ord as usize] += 1;
+            }
             return;
         }
         // Articles naming the same involved names are credited alike: resolved once.
@@ -514,9 +544,18 @@ impl SegmentCollector for SegmentNameCounts {
                 *counted.entry((*kind, name.clone())).or_default() += n;
             }
         }
-        for ((kind, column), plain) in self.columns.iter().zip(self.plain) {
+        let plain_names = self.columns.iter().zip(self.plain).zip(&self.involved);
+        for (((kind, column), mut plain), involved) in plain_names {
+            // Names that take part in resolving are counted whole, outside the cut below, as
+            // their credited articles are.
+            for (&ord, name) in involved {
+                let n = std::mem::take(&mut plain[ord as usize]);
+                if n > 0 {
+                    *counted.entry((*kind, name.clone())).or_default() += u64::from(n);
+                }
+            }
             let mut ords: Vec<u64> = (0..plain.len() as u64)
-                .filter(|&o| !matches!(plain[o as usize], 0 | INVOLVED))
+                .filter(|&o| plain[o as usize] > 0)
                 .collect();
             if ords.len() > self.segment_size {
                 ords.select_nth_unstable_by_key(self.segment_size, |&o| {

@@ -180,6 +180,11 @@ impl Links {
         (!elsewhere).then_some(link.target.as_str())
     }
 
+    /// Whether the archive ties `name`, as a short form, to a full name.
+    pub(crate) fn is_short(&self, name: &str) -> bool {
+        self.by_short.contains_key(name)
+    }
+
     /// Every name that bears on resolving a short form: the short forms, their targets and
     /// their rivals' names and first names. An article naming none of these resolves to itself.
     pub(crate) fn involved(&self) -> impl Iterator<Item = &str> {
