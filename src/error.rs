@@ -79,6 +79,13 @@ pub enum Error {
     #[error("the timeline would have more than {0} periods: choose a longer --by")]
     TooManyPeriods(usize),
 
+    #[error("alias file '{}', line {line}: {message}", .path.display())]
+    Aliases {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+
     #[error("--{flag} {value} is too large: at most {max} is allowed")]
     FlagTooLarge {
         flag: &'static str,

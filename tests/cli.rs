@@ -8,6 +8,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+#[path = "cli/names.rs"]
+mod names;
+
 /// A temporary corpus and index, and a way to run gazette on them.
 pub(crate) struct Env {
     dir: tempfile::TempDir,

@@ -28,6 +28,9 @@ pub struct BatchArgs {
     /// The index folder.
     #[arg(long, default_value = "index")]
     pub(crate) index: PathBuf,
+    /// The alias file to go by instead of the one the last `gazette index` recorded.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) aliases: Option<PathBuf>,
     /// How many of the best hits each row names.
     #[arg(long, default_value_t = 3)]
     pub(crate) top: usize,
@@ -58,7 +61,8 @@ pub fn run(args: &BatchArgs, out: &mut dyn Write) -> Result<()> {
     let top = bounds::at_most("top", args.top, bounds::LIMIT)?;
     let text = std::fs::read_to_string(&args.file).map_err(|e| Error::io(&args.file, e))?;
     let queries = queries(&text).map_err(|e| Error::io(&args.file, e))?;
-    let index = GazetteIndex::open(&args.index)?;
+    let mut index = GazetteIndex::open(&args.index)?;
+    super::aliases::for_search(&mut index, args.aliases.as_deref())?;
     let rows: Vec<Row> = queries
         .into_par_iter()
         .map(|query| match row(&index, &query, top) {

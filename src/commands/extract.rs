@@ -10,6 +10,7 @@ use super::{bounds, threads};
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::extract;
+use crate::index::names::Aliases;
 use crate::output::{self, ExtractedArticle, Style};
 use crate::walk::{self, FileEntry, Skip};
 
@@ -24,6 +25,10 @@ pub struct ExtractArgs {
     /// Threads for extraction [default: all cores].
     #[arg(long)]
     pub(crate) threads: Option<usize>,
+    /// The alias file (merge, rename, hide or move names) [default: aliases.toml in the
+    /// working folder, when there is one].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) aliases: Option<PathBuf>,
     /// Skip files larger than this many bytes.
     #[arg(long, default_value_t = bounds::DEFAULT_MAX_SIZE)]
     pub(crate) max_size: u64,
@@ -34,6 +39,7 @@ pub struct ExtractConfig {
     pub(crate) json: bool,
     pub(crate) threads: usize,
     pub(crate) max_size: u64,
+    pub(crate) aliases: Aliases,
     pub(crate) style: Style,
     /// The working folder, which skipped paths are shown relative to.
     pub(crate) cwd: Option<PathBuf>,
@@ -46,6 +52,7 @@ impl ExtractArgs {
             json: self.json,
             threads: threads::resolve(self.threads)?,
             max_size: bounds::at_most("max-size", self.max_size, bounds::MAX_SIZE)?,
+            aliases: super::aliases::for_corpus(self.aliases.as_deref())?,
             style: Style::new(color && !self.json),
             cwd: std::env::current_dir().ok(),
         })
@@ -106,7 +113,8 @@ fn render(file: &FileEntry, config: &ExtractConfig) -> std::result::Result<Vec<u
         .read_article(config.max_size)
         .map_err(|e| skip(e.to_string()))?;
     let article = Article::parse(&bytes);
-    let found = extract::extract(&article, &file.key);
+    let mut found = extract::extract(&article, &file.key);
+    config.aliases.apply_to(&mut found);
     let view = ExtractedArticle::new(&path, &article.title, &found);
     let mut buf = Vec::with_capacity(1024);
     let written = if config.json {

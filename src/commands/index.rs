@@ -13,6 +13,7 @@ pub fn run(
 ) -> Result<Summary> {
     let (index, mut writer) = config.open()?;
     let summary = config.syncer(&index, &mut writer)?.full(progress)?;
+    config.after_pass(&index)?;
     config.report(&summary, out)?;
     Ok(summary)
 }

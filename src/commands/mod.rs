@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each turning its clap arguments into a resolved
 //! configuration before any work starts, then running and writing its output.
 
+mod aliases;
 pub mod batch;
 mod bounds;
 pub mod extract;

@@ -47,6 +47,9 @@ pub struct SearchArgs {
     /// Show for each hit what each field, and each entity the query names, added to its score.
     #[arg(long)]
     pub(crate) explain: bool,
+    /// The alias file to go by instead of the one the last `gazette index` recorded.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) aliases: Option<PathBuf>,
     /// Print the results as one JSON object (the same as --format json).
     #[arg(long, conflicts_with = "format")]
     pub(crate) json: bool,
@@ -54,6 +57,7 @@ pub struct SearchArgs {
 
 pub struct SearchConfig {
     pub(crate) index: PathBuf,
+    pub(crate) aliases: Option<PathBuf>,
     pub(crate) request: SearchRequest,
     /// The working folder, which hit paths are shown relative to.
     pub(crate) cwd: Option<PathBuf>,
@@ -68,6 +72,7 @@ impl SearchArgs {
         let format = if self.json { Format::Json } else { self.format };
         Ok(SearchConfig {
             index: self.index,
+            aliases: self.aliases,
             request: SearchRequest {
                 query: self.query.join(" "),
                 limit: bounds::at_most("limit", self.limit, bounds::LIMIT)?,
@@ -161,7 +166,8 @@ fn option_of<'a>(command: &'a clap::Command, arg: &OsStr) -> Option<Option<&'a c
 }
 
 pub fn run(config: &SearchConfig, out: &mut dyn Write) -> Result<()> {
-    let index = GazetteIndex::open(&config.index)?;
+    let mut index = GazetteIndex::open(&config.index)?;
+    super::aliases::for_search(&mut index, config.aliases.as_deref())?;
     let started = Instant::now();
     let mut results = query::search(&index, &config.request, config.cwd.as_deref())?;
     if let Some((field, by)) = config.timeline {

@@ -9,6 +9,7 @@ use tantivy::IndexWriter;
 use super::{bounds, threads};
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
+use crate::index::names::Aliases;
 use crate::index::sync::{Summary, SyncOptions, Syncer};
 use crate::output;
 
@@ -32,6 +33,10 @@ pub struct SyncArgs {
     /// Commit after this many files read, so that an interrupted run keeps its work.
     #[arg(long, default_value_t = 100_000)]
     pub(crate) commit_every: usize,
+    /// The alias file (merge, rename, hide or move names) [default: aliases.toml in the
+    /// working folder, when there is one].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) aliases: Option<PathBuf>,
     /// Print the summary as one JSON object.
     #[arg(long)]
     pub(crate) json: bool,
@@ -44,6 +49,8 @@ pub struct SyncConfig {
     pub(crate) index: PathBuf,
     pub json: bool,
     pub(crate) sync: SyncOptions,
+    /// Read and checked before the index is opened, so a malformed file changes nothing.
+    pub(crate) aliases: Aliases,
     /// The working folder, which skipped paths are shown relative to.
     pub(crate) cwd: Option<PathBuf>,
 }
@@ -61,6 +68,7 @@ impl SyncArgs {
                 rebuild: self.rebuild,
             },
             cwd: std::env::current_dir().ok(),
+            aliases: super::aliases::for_corpus(self.aliases.as_deref())?,
         })
     }
 }
@@ -76,13 +84,21 @@ impl SyncConfig {
     }
 
     /// Opens (or creates) the index for writing; the writer holds the folder's lock.
+    /// Records the alias file for the searches that follow.
     pub(crate) fn open(&self) -> Result<(GazetteIndex, IndexWriter)> {
-        GazetteIndex::open_for_writing(
+        let (index, writer) = GazetteIndex::open_for_writing(
             &self.index,
             &self.corpus,
             self.sync.rebuild,
             self.sync.threads,
-        )
+        )?;
+        index.record_aliases(&self.aliases)?;
+        Ok((index, writer))
+    }
+
+    /// Saves the names of the pass's commit, for the searches that follow.
+    pub(crate) fn after_pass(&self, index: &GazetteIndex) -> Result<()> {
+        index.save_names(&self.aliases)
     }
 
     /// Prints one pass's summary: a JSON object, or a line and the skipped files for people.

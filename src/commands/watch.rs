@@ -46,6 +46,7 @@ pub fn run(
         .watch(&config.corpus, RecursiveMode::Recursive)
         .map_err(watch_error)?;
     let first = syncer.full(progress)?;
+    config.after_pass(&index)?;
     config.report(&first, out)?;
 
     let mut pending = Pending::default();
@@ -66,6 +67,7 @@ pub fn run(
             Due::Paths(paths) => syncer.paths(&paths)?,
             Due::Nothing => continue,
         };
+        config.after_pass(&index)?;
         if config.json || !summary.is_quiet() {
             config.report(&summary, out)?;
         }

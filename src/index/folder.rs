@@ -27,6 +27,10 @@ const TEMP_SUFFIX: &str = ".tmp";
 
 /// tantivy's files for the last commit and for the files it manages.
 const TANTIVY_META: [&str; 2] = ["meta.json", ".managed.json"];
+/// The name table of the last commit, which searches load rather than work out again.
+const SAVED_NAMES: &str = "names.json";
+/// The alias file the last `gazette index` run went by, which searches go by too.
+const RECORDED_ALIASES: &str = super::names::aliases::FILE_NAME;
 
 /// The files every segment has, by extension; a segment with deletions also has
 /// `<uuid>.<opstamp>.del`.
@@ -126,6 +130,35 @@ pub(crate) fn write_file(dir: &Path, name: &Path, bytes: &[u8]) -> io::Result<()
     fs::rename(&temp, dir.join(file))
 }
 
+/// Records the alias file an index run went by (none: removes the record).
+pub(crate) fn record_aliases(dir: &Path, text: Option<&str>) -> Result<()> {
+    let name = Path::new(RECORDED_ALIASES);
+    let done = match text {
+        Some(text) => write_file(dir, name, text.as_bytes()),
+        None => match fs::remove_file(dir.join(name)) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        },
+    };
+    done.map_err(|e| Error::io(dir.join(name), e))
+}
+
+/// Saves the name table of the last commit.
+pub(crate) fn save_names(dir: &Path, bytes: &[u8]) -> Result<()> {
+    write_file(dir, Path::new(SAVED_NAMES), bytes).map_err(|e| Error::io(dir.join(SAVED_NAMES), e))
+}
+
+/// The saved name table, when there is one to read.
+pub(crate) fn saved_names(dir: &Path) -> Option<Vec<u8>> {
+    fs::read(dir.join(SAVED_NAMES)).ok()
+}
+
+/// The path of the alias file recorded in an index folder, when there is one.
+pub(crate) fn recorded_aliases(dir: &Path) -> Option<PathBuf> {
+    let path = dir.join(RECORDED_ALIASES);
+    path.is_file().then_some(path)
+}
+
 /// What an entry of an index folder is to gazette.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Entry {
@@ -156,7 +189,11 @@ impl Entry {
             Entry::Marker
         } else if is_temp(name) {
             Entry::Leftover
-        } else if TANTIVY_META.contains(&name) || is_segment_file(name) {
+        } else if TANTIVY_META.contains(&name)
+            || name == RECORDED_ALIASES
+            || name == SAVED_NAMES
+            || is_segment_file(name)
+        {
             Entry::Data
         } else {
             Entry::Foreign
@@ -172,8 +209,12 @@ impl Entry {
 /// The temporary files of [`write_file`]. A `.tmpXXXXXX` that an older build's tantivy may have
 /// left is not recognised: a user's file can have such a name, so it is refused as foreign.
 fn is_temp(name: &str) -> bool {
-    name.strip_suffix(TEMP_SUFFIX)
-        .is_some_and(|base| base == MARKER || TANTIVY_META.contains(&base))
+    name.strip_suffix(TEMP_SUFFIX).is_some_and(|base| {
+        base == MARKER
+            || base == RECORDED_ALIASES
+            || base == SAVED_NAMES
+            || TANTIVY_META.contains(&base)
+    })
 }
 
 /// `<segment uuid>.<component>`, the files tantivy writes for each segment.

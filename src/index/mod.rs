@@ -3,6 +3,7 @@
 
 mod folder;
 mod known;
+pub(crate) mod names;
 mod opened;
 mod readonly;
 pub(crate) mod schema;

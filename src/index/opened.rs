@@ -2,13 +2,14 @@
 //! gazette index of a compatible format), its writer and merge policy, and its searcher.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use tantivy::directory::error::LockError;
 use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyError};
 
 use super::folder::{self, FolderDirectory, Marker};
+use super::names::{Aliases, NameBook, book};
 use super::readonly;
 use super::schema::{self, Fields};
 use crate::error::{Error, Result};
@@ -22,6 +23,10 @@ pub struct GazetteIndex {
     pub(crate) corpus: PathBuf,
     /// Opened on first use and kept, so that many queries share one set of segment readers.
     searcher: OnceLock<Searcher>,
+    /// The alias rules searches go by: those the last index run recorded, unless replaced.
+    aliases: Aliases,
+    /// The names of the searched commit as shown, worked out on first use.
+    names: OnceLock<Arc<NameBook>>,
 }
 
 impl GazetteIndex {
@@ -39,12 +44,18 @@ impl GazetteIndex {
         let (index, searcher) = readonly::open(dir)?;
         schema::register_tokenizers(&index);
         let fields = Fields::from_schema(&index.schema())?;
+        let aliases = match folder::recorded_aliases(dir) {
+            Some(path) => Aliases::read(&path)?,
+            None => Aliases::default(),
+        };
         Ok(GazetteIndex {
             index,
             fields,
             dir: dir.to_path_buf(),
             corpus: marker.corpus,
             searcher: OnceLock::from(searcher),
+            aliases,
+            names: OnceLock::new(),
         })
     }
 
@@ -108,6 +119,8 @@ impl GazetteIndex {
             dir: dir.to_path_buf(),
             corpus: corpus.to_path_buf(),
             searcher: OnceLock::new(),
+            aliases: Aliases::default(),
+            names: OnceLock::new(),
         };
         Ok((opened, writer))
     }
@@ -119,6 +132,48 @@ impl GazetteIndex {
         }
         let searcher = self.reader()?.searcher();
         Ok(self.searcher.get_or_init(|| searcher).clone())
+    }
+
+    /// Searches go by these alias rules rather than those recorded in the folder.
+    pub(crate) fn use_aliases(&mut self, aliases: Aliases) {
+        self.aliases = aliases;
+        self.names = OnceLock::new();
+    }
+
+    /// Records the alias rules an index run went by, for later searches.
+    pub(crate) fn record_aliases(&self, aliases: &Aliases) -> Result<()> {
+        folder::record_aliases(&self.dir, (!aliases.is_empty()).then(|| aliases.text()))
+    }
+
+    /// The names of the searched commit as shown to readers: as the last index run saved
+    /// them when that was for this commit and these alias rules, else worked out afresh.
+    pub(crate) fn names(&self) -> Result<Arc<NameBook>> {
+        if let Some(book) = self.names.get() {
+            return Ok(book.clone());
+        }
+        let searcher = self.searcher()?;
+        let stamp = book::stamp(&searcher, &self.aliases);
+        let saved = folder::saved_names(&self.dir)
+            .and_then(|bytes| NameBook::from_saved(&bytes, stamp, self.aliases.clone()));
+        let book = match saved {
+            Some(book) => book,
+            None => NameBook::build(&searcher, self.aliases.clone())?,
+        };
+        Ok(self.names.get_or_init(|| Arc::new(book)).clone())
+    }
+
+    /// Saves the names of the last commit for the searches that follow, unless they are
+    /// saved already; called by an index run after each pass, holding the writer's lock.
+    pub(crate) fn save_names(&self, aliases: &Aliases) -> Result<()> {
+        let searcher = self.reader()?.searcher();
+        let stamp = book::stamp(&searcher, aliases);
+        let saved = folder::saved_names(&self.dir);
+        if saved.is_some_and(|bytes| NameBook::from_saved(&bytes, stamp, aliases.clone()).is_some())
+        {
+            return Ok(());
+        }
+        let book = NameBook::build(&searcher, aliases.clone())?;
+        folder::save_names(&self.dir, &book.saved(stamp)?)
     }
 
     /// A reader that sees the last commit and is reloaded by hand.

@@ -17,7 +17,7 @@ use crate::walk::FileEntry;
 
 /// Bumped whenever the schema or the meaning of a stored value changes, so that an old index is
 /// refused with a hint to rebuild instead of answering queries wrongly.
-pub(crate) const FORMAT: u32 = 3;
+pub(crate) const FORMAT: u32 = 4;
 
 /// Proper names: split on punctuation, lower-cased, accents folded, never stemmed, so that
 /// `people:"Kim Jong-un"` is a phrase of `kim jong un` and `places:Sao Paulo` finds `São Paulo`.
@@ -34,6 +34,9 @@ pub(crate) mod field {
     pub(crate) const TITLE: &str = "title";
     pub(crate) const BODY: &str = "body";
     pub(crate) const PEOPLE: &str = "people";
+    /// Every stored name whole, as `kind:name` (`people:Tony Blair`): the exact look-ups that
+    /// crediting a name across the archive rewrites queries into.
+    pub(crate) const NAMES: &str = "names";
     pub(crate) const PLACES: &str = "places";
     pub(crate) const COUNTRIES: &str = "countries";
     pub(crate) const PUBLISHED: &str = "published";
@@ -53,6 +56,7 @@ pub struct Fields {
     pub(crate) body: Field,
     pub(crate) people: Field,
     pub(crate) places: Field,
+    pub(crate) names: Field,
     pub(crate) countries: Field,
     /// The publication day, as a [`day_number`].
     pub(crate) published: Field,
@@ -104,6 +108,7 @@ impl Fields {
             body: b.add_text_field(field::BODY, stemmed),
             people: b.add_text_field(field::PEOPLE, names.clone()),
             places: b.add_text_field(field::PLACES, names),
+            names: b.add_text_field(field::NAMES, STRING),
             countries: b.add_text_field(field::COUNTRIES, codes),
             published: b.add_i64_field(field::PUBLISHED, day.clone().set_fast()),
             dates: b.add_i64_field(field::DATES, day),
@@ -124,6 +129,7 @@ impl Fields {
             body: f(field::BODY)?,
             people: f(field::PEOPLE)?,
             places: f(field::PLACES)?,
+            names: f(field::NAMES)?,
             countries: f(field::COUNTRIES)?,
             published: f(field::PUBLISHED)?,
             dates: f(field::DATES)?,
@@ -146,11 +152,20 @@ impl Fields {
         doc.add_text(self.path, &file.key);
         doc.add_text(self.title, &article.title);
         doc.add_text(self.body, article.body());
+        let mut whole = String::new();
+        let mut add_name = |doc: &mut TantivyDocument, field, kind: &str, name: &str| {
+            doc.add_text(field, name);
+            whole.clear();
+            whole.push_str(kind);
+            whole.push(':');
+            whole.push_str(name);
+            doc.add_text(self.names, &whole);
+        };
         for person in &found.people {
-            doc.add_text(self.people, &person.name);
+            add_name(&mut doc, self.people, field::PEOPLE, &person.name);
         }
         for place in &found.places {
-            doc.add_text(self.places, &place.name);
+            add_name(&mut doc, self.places, field::PLACES, &place.name);
         }
         for code in &found.countries {
             doc.add_text(self.countries, code);

@@ -49,6 +49,14 @@ pub(crate) fn rewrite_dates(query: &str) -> Result<String> {
 /// Finds the next `published:` or `dates:` that starts a word outside a quoted phrase:
 /// (text before, field, text after).
 fn next_date_field(text: &str) -> Option<(&str, &str, &str)> {
+    next_field(text, &["published", "dates"])
+}
+
+/// Finds the next of `fields`, followed by `:`, that starts a word outside a quoted phrase.
+pub(super) fn next_field<'t>(
+    text: &'t str,
+    fields: &[&'static str],
+) -> Option<(&'t str, &'static str, &'t str)> {
     // As tantivy's parser reads them: `"` opens a phrase anywhere, `'` where a term starts
     // (not in `O'Brien`), either only when a closing one follows, and `\` escapes the next
     // character.
@@ -70,7 +78,7 @@ fn next_date_field(text: &str) -> Option<(&str, &str, &str)> {
                 unclosed.push(c);
             }
         } else if starts_word {
-            for field in ["published", "dates"] {
+            for &field in fields {
                 let after = text[at..].strip_prefix(field);
                 if let Some(after) = after.and_then(|rest| rest.strip_prefix(':')) {
                     return Some((&text[..at], field, after));
@@ -82,7 +90,7 @@ fn next_date_field(text: &str) -> Option<(&str, &str, &str)> {
 }
 
 /// Moves `chars` past the unescaped `close` that ends a phrase; false when there is none.
-fn skip_phrase(chars: &mut std::str::CharIndices, close: char) -> bool {
+pub(super) fn skip_phrase(chars: &mut std::str::CharIndices, close: char) -> bool {
     while let Some((_, c)) = chars.next() {
         if c == close {
             return true;

@@ -3,6 +3,7 @@
 //! the statistics of a whole index.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -19,12 +20,15 @@ use tantivy::{DocAddress, DocId, Order, Searcher, TantivyDocument};
 mod dates;
 mod entities;
 mod explain;
+mod credit;
 mod parse;
 
 pub(crate) use explain::Contribution;
 pub(crate) use parse::parse;
 
 use crate::error::{Error, Result};
+use crate::index::names::book::{Counted, NameCounts};
+use crate::index::names::{self, Kind, NameBook};
 use crate::index::schema::{day_from_number, field};
 use crate::index::{Fields, GazetteIndex};
 use crate::timeline::{Timeline, TimelineField, timeline};
@@ -123,7 +127,8 @@ pub fn search(
         strict: query,
         wider,
     } = parse::plan(index, &searcher, &request.query)?;
-    let (total_all, ranked, aggregated) = rank(&searcher, &*query, request)?;
+    let book = index.names()?;
+    let (total_all, ranked, aggregated) = rank(&searcher, &*query, request, &book)?;
     // Too few articles have every word: the closest ones follow them.
     let wanted = request.offset.saturating_add(request.limit.max(1));
     let wider = match request.sort {
@@ -135,7 +140,7 @@ pub fn search(
             let (total, ranked) = widen(&searcher, &*query, &wider, wanted)?;
             let ranked = ranked.into_iter().skip(request.offset).collect();
             let aggregated = match request.facets {
-                true => Some(searcher.search(widest, &facets_collector()?)?),
+                true => Some(searcher.search(widest, &facets_collector(&book)?)?),
                 false => None,
             };
             (total, ranked, aggregated, widest)
@@ -152,7 +157,14 @@ pub fn search(
     } else {
         ranked
     };
-    let hits = hits(index, &searcher, (&*query, &**shown), request, ranked, cwd)?;
+    let hits = hits(
+        index,
+        (&searcher, &book),
+        (&*query, &**shown),
+        request,
+        ranked,
+        cwd,
+    )?;
     Ok(SearchResults {
         query: request.query.clone(),
         total,
@@ -171,9 +183,13 @@ fn rank(
     searcher: &Searcher,
     query: &dyn Query,
     request: &SearchRequest,
-) -> Result<(usize, Vec<Ranked>, Option<AggregationResults>)> {
+    book: &Arc<NameBook>,
+) -> Result<(usize, Vec<Ranked>, Option<FacetFruit>)> {
     let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
-    let facet_counts = request.facets.then(facets_collector).transpose()?;
+    let facet_counts = match request.facets {
+        true => Some(facets_collector(book)?),
+        false => None,
+    };
     Ok(match request.sort {
         Sort::Relevance => {
             let collectors = (Count, top.order_by_score(), facet_counts);
@@ -196,7 +212,7 @@ fn rank(
 /// explains the scores, which it gives as `query` does to the articles matching both.
 fn hits(
     index: &GazetteIndex,
-    searcher: &Searcher,
+    (searcher, book): (&Searcher, &NameBook),
     (query, shown): (&dyn Query, &dyn Query),
     request: &SearchRequest,
     ranked: Vec<Ranked>,
@@ -214,7 +230,8 @@ fn hits(
     let addresses: Vec<DocAddress> = ranked.iter().map(|(_, address)| *address).collect();
     let fast = fast_values(searcher, &addresses)?;
     let mut hits = Vec::with_capacity(ranked.len());
-    for ((score, address), fast) in ranked.into_iter().zip(fast) {
+    for ((score, address), mut fast) in ranked.into_iter().zip(fast) {
+        shown_names(book, &mut fast);
         let doc: TantivyDocument = searcher.doc(address)?;
         let score = match (score, &weight) {
             (Some(score), _) => score,
@@ -318,6 +335,21 @@ fn fast_values(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<Fast
     Ok(values)
 }
 
+/// A hit's names as the archive credits them.
+fn shown_names(book: &NameBook, fast: &mut FastValues) {
+    let stored = (fast.people.iter().map(|n| (Kind::People, n.as_str())))
+        .chain(fast.places.iter().map(|n| (Kind::Places, n.as_str())));
+    let shown = book.resolve(stored);
+    let of = |kind| {
+        shown
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, n)| n.to_string())
+            .collect()
+    };
+    (fast.people, fast.places) = (of(Kind::People), of(Kind::Places));
+}
+
 /// Each document's values of a text column, in the order they were added.
 fn column_values(column: &StrColumn, docs: &[DocId]) -> Result<Vec<Vec<String>>> {
     let ords: Vec<Vec<u64>> = docs
@@ -407,11 +439,16 @@ const FACET_SIZE: usize = 10;
 const FACET_SEGMENT_SIZE: usize = 100 * FACET_SIZE;
 
 /// The most frequent people, places and countries among the documents `query` matches.
-fn facets(searcher: &Searcher, query: &dyn Query) -> Result<Facets> {
-    Ok(facets_from(searcher.search(query, &facets_collector()?)?))
+fn facets(searcher: &Searcher, query: &dyn Query, book: &Arc<NameBook>) -> Result<Facets> {
+    Ok(facets_from(
+        searcher.search(query, &facets_collector(book)?)?,
+    ))
 }
 
-fn facets_collector() -> Result<AggregationCollector> {
+/// Countries counted by tantivy, names as the archive credits them.
+type FacetFruit = (AggregationResults, Counted);
+
+fn facets_collector(book: &Arc<NameBook>) -> Result<(AggregationCollector, NameCounts)> {
     let terms = |name: &str| {
         let terms = serde_json::json!({
             "field": name,
@@ -420,15 +457,24 @@ fn facets_collector() -> Result<AggregationCollector> {
         });
         (name.to_string(), serde_json::json!({ "terms": terms }))
     };
-    let request: serde_json::Map<_, _> = [field::PEOPLE, field::PLACES, field::COUNTRIES]
-        .into_iter()
-        .map(terms)
-        .collect();
+    let request: serde_json::Map<_, _> = [field::COUNTRIES].into_iter().map(terms).collect();
     let aggs: Aggregations = serde_json::from_value(request.into())?;
-    Ok(AggregationCollector::from_aggs(aggs, Default::default()))
+    Ok((
+        AggregationCollector::from_aggs(aggs, Default::default()),
+        NameCounts {
+            book: book.clone(),
+            segment_size: FACET_SEGMENT_SIZE,
+        },
+    ))
 }
 
-fn facets_from(results: AggregationResults) -> Facets {
+fn facets_from((results, names): FacetFruit) -> Facets {
+    let named = |kind| {
+        names::book::top(&names, kind, FACET_SIZE)
+            .into_iter()
+            .map(|(name, count)| FacetCount { name, count })
+            .collect()
+    };
     let counts = |name: &str| -> Vec<FacetCount> {
         match results.0.get(name) {
             Some(AggregationResult::BucketResult(BucketResult::Terms { buckets, .. })) => buckets
@@ -442,8 +488,8 @@ fn facets_from(results: AggregationResults) -> Facets {
         }
     };
     Facets {
-        people: counts(field::PEOPLE),
-        places: counts(field::PLACES),
+        people: named(Kind::People),
+        places: named(Kind::Places),
         countries: counts(field::COUNTRIES),
     }
 }
@@ -493,7 +539,7 @@ pub(crate) fn stats(index: &GazetteIndex) -> Result<Stats> {
         undated: docs - dated_count,
         published,
         timeline: timeline(&searcher, &AllQuery, TimelineField::Published, None)?,
-        top: facets(&searcher, &AllQuery)?,
+        top: facets(&searcher, &AllQuery, &index.names()?)?,
     })
 }
 

@@ -7,6 +7,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, QueryP
 
 use super::dates::rewrite_dates;
 use super::entities;
+use super::credit::credit_names;
 use super::explain::Labelled;
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
@@ -41,7 +42,7 @@ pub(crate) fn parse(index: &GazetteIndex, query: &str) -> Result<Box<dyn Query>>
 pub(crate) fn plan(index: &GazetteIndex, searcher: &Searcher, query: &str) -> Result<Plan> {
     check(query)?;
     let Some(words) = plain_words(query) else {
-        let rewritten = rewrite_dates(query)?;
+        let rewritten = credit_names(index, &rewrite_dates(query)?)?;
         let strict = parser(index).parse_query(&rewritten).map_err(query_error)?;
         return Ok(Plan {
             strict,

@@ -1,0 +1,37 @@
+//! The kinds of name an alias rule or a name table speaks of, and the fields that hold them.
+
+use crate::index::schema::field;
+
+/// A kind of named entity. `Orgs` parses already, so that an alias file written for a build
+/// that stores organisations is read the same way by one that does not yet.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Kind {
+    People,
+    Places,
+    Orgs,
+}
+
+impl Kind {
+    pub(crate) const ALL: [Kind; 3] = [Kind::People, Kind::Places, Kind::Orgs];
+
+    pub(crate) fn parse(word: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.word() == word)
+    }
+
+    /// The word used in the alias file, which is also the query field's name.
+    pub(crate) fn word(self) -> &'static str {
+        match self {
+            Kind::People => field::PEOPLE,
+            Kind::Places => field::PLACES,
+            Kind::Orgs => "orgs",
+        }
+    }
+
+    /// Whether the index has a field of this kind (organisations come with their own field).
+    pub(crate) fn stored(self) -> bool {
+        !matches!(self, Kind::Orgs)
+    }
+}

@@ -1,0 +1,301 @@
+//! Tying a short form to the full name it stands for across the archive: `Blair` to `Tony
+//! Blair` when he is the dominant full name with that surname, `IMF` to `International Monetary
+//! Fund` when the articles that spell it out mostly agree. Built from each article's names, so
+//! the table is a function of what the index holds.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::kind::Kind;
+
+/// A full name must be seen in at least this many articles to take a short form.
+const MIN_SUPPORT: u32 = 2;
+/// ...and in this many times as many as the next full name with the same short form;
+/// otherwise the short form is ambiguous and stays as it is.
+const DOMINANCE: u32 = 3;
+
+/// How a full name yields the short form it can be referred to by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum LinkRule {
+    /// The last word of a name of two words or more: `Tony Blair` → `Blair`. Counted in every
+    /// article that names the full name.
+    Surname,
+    /// The initials of the capitalised words: `International Monetary Fund` → `IMF`. Counted
+    /// only in articles that name both, since an acronym is not otherwise evidence.
+    Acronym,
+}
+
+impl LinkRule {
+    pub(crate) fn of(kind: Kind) -> Option<LinkRule> {
+        match kind {
+            Kind::People => Some(LinkRule::Surname),
+            Kind::Places => None,
+            Kind::Orgs => Some(LinkRule::Acronym),
+        }
+    }
+
+    /// Whether a full name counts for its short form in every article naming it, so that the
+    /// counts can be taken per name rather than per article.
+    pub(crate) fn counts_alone(self) -> bool {
+        self == LinkRule::Surname
+    }
+
+    /// The short form of a full name; None for a name of one word.
+    fn short(self, full: &str) -> Option<String> {
+        let mut words = full.split(' ').filter(|w| !w.is_empty());
+        let first = words.next()?;
+        match self {
+            LinkRule::Surname => words.next_back().map(str::to_string),
+            LinkRule::Acronym => {
+                let initials: String = std::iter::once(first)
+                    .chain(words)
+                    .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
+                    .collect();
+                (initials.chars().count() >= 2).then_some(initials)
+            }
+        }
+    }
+
+    /// Whether `short` is the short form of `name`, without building it for surnames.
+    fn is_short_of(self, short: &str, name: &str) -> bool {
+        match self {
+            LinkRule::Surname => name
+                .strip_suffix(short)
+                .is_some_and(|rest| rest.ends_with(' ') && !rest.trim().is_empty()),
+            LinkRule::Acronym => self.short(name).as_deref() == Some(short),
+        }
+    }
+
+    /// The first word of a full name, which names its holder apart from others sharing the
+    /// short form (`Cherie` in an article saying `Blair` is evidence against `Tony Blair`).
+    fn given(self, full: &str) -> Option<&str> {
+        match self {
+            LinkRule::Surname => full.split(' ').next().filter(|_| full.contains(' ')),
+            LinkRule::Acronym => None,
+        }
+    }
+}
+
+/// Articles counted per short form and full name.
+#[derive(Debug, Default)]
+pub(crate) struct Counts {
+    by_short: HashMap<String, HashMap<String, u32>>,
+    /// Names of one word seen on their own: the only short forms worth a link.
+    alone: HashSet<String>,
+}
+
+impl Counts {
+    /// Counts `n` articles naming `full`, for a rule that [`LinkRule::counts_alone`].
+    pub(crate) fn add(&mut self, rule: LinkRule, full: &str, n: u32) {
+        if !full.contains(' ') {
+            self.alone.insert(full.to_string());
+        }
+        if let Some(short) = rule.short(full) {
+            *self
+                .by_short
+                .entry(short)
+                .or_default()
+                .entry(full.to_string())
+                .or_default() += n;
+        }
+    }
+
+    /// Counts one article's names of a kind, each name once.
+    pub(crate) fn add_article(&mut self, rule: LinkRule, names: &[&str]) {
+        for full in names {
+            if !full.contains(' ') {
+                self.alone.insert(full.to_string());
+            }
+            let Some(short) = rule.short(full) else {
+                continue;
+            };
+            if rule == LinkRule::Acronym && !names.contains(&short.as_str()) {
+                continue;
+            }
+            *self
+                .by_short
+                .entry(short)
+                .or_default()
+                .entry(full.to_string())
+                .or_default() += 1;
+        }
+    }
+}
+
+/// The full name a short form is credited to, and the other full names with that short form.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Link {
+    target: String,
+    rivals: Vec<String>,
+}
+
+/// The short forms of one kind that the archive ties to a full name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Links {
+    rule: LinkRule,
+    by_short: HashMap<String, Link>,
+}
+
+impl Links {
+    pub(crate) fn new(rule: LinkRule, counts: Counts) -> Links {
+        let alone = counts.alone;
+        let by_short = counts
+            .by_short
+            .into_iter()
+            .filter(|(short, _)| alone.contains(short))
+            .filter_map(|(short, fulls)| {
+                let mut ranked: Vec<(String, u32)> = fulls.into_iter().collect();
+                ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                let (best, count) = ranked.first()?.clone();
+                let next = ranked.get(1).map_or(0, |r| r.1);
+                let dominant = count >= MIN_SUPPORT && count >= DOMINANCE * next;
+                dominant.then(|| {
+                    let rivals = ranked.into_iter().skip(1).map(|r| r.0).collect();
+                    (
+                        short,
+                        Link {
+                            target: best,
+                            rivals,
+                        },
+                    )
+                })
+            })
+            .collect();
+        Links { rule, by_short }
+    }
+
+    /// The full name `short` stands for in an article naming `article` (its names of the same
+    /// kind), or None: when the archive ties `short` to no one, or the article points elsewhere
+    /// (it names another full name with that short form, or another holder's first name).
+    pub(crate) fn resolve(&self, short: &str, article: &[&str]) -> Option<&str> {
+        let link = self.by_short.get(short)?;
+        let elsewhere = article.iter().any(|name| {
+            *name != link.target && self.rule.is_short_of(short, name)
+                || link
+                    .rivals
+                    .iter()
+                    .any(|rival| self.rule.given(rival) == Some(name))
+        });
+        (!elsewhere).then_some(link.target.as_str())
+    }
+
+    /// Whether the archive ties `name`, as a short form, to a full name.
+    pub(crate) fn is_short(&self, name: &str) -> bool {
+        self.by_short.contains_key(name)
+    }
+
+    /// Every name that bears on resolving a short form: the short forms, their targets and
+    /// their rivals' names and first names. An article naming none of these resolves to itself.
+    pub(crate) fn involved(&self) -> impl Iterator<Item = &str> {
+        self.by_short.iter().flat_map(|(short, link)| {
+            let rivals = link
+                .rivals
+                .iter()
+                .flat_map(|r| std::iter::once(r.as_str()).chain(self.rule.given(r)));
+            [short.as_str(), link.target.as_str()]
+                .into_iter()
+                .chain(rivals)
+        })
+    }
+
+    /// The short forms credited to `target`, with the names that keep an article's short form
+    /// from it (rivals and their first names).
+    pub(crate) fn shorts_of<'a>(
+        &'a self,
+        target: &'a str,
+    ) -> impl Iterator<Item = (&'a str, Vec<&'a str>)> + 'a {
+        self.by_short
+            .iter()
+            .filter(move |(_, link)| link.target == target)
+            .map(|(short, link)| {
+                let against = link
+                    .rivals
+                    .iter()
+                    .flat_map(|r| std::iter::once(r.as_str()).chain(self.rule.given(r)))
+                    .collect();
+                (short.as_str(), against)
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links(rule: LinkRule, articles: &[&[&str]]) -> Links {
+        let mut counts = Counts::default();
+        for names in articles {
+            counts.add_article(rule, names);
+        }
+        Links::new(rule, counts)
+    }
+
+    #[test]
+    fn a_surname_goes_to_the_dominant_full_name() {
+        let tony: &[&str] = &["Tony Blair", "Gordon Brown"];
+        let l = links(
+            LinkRule::Surname,
+            &[tony, tony, tony, &["Cherie Blair"], &["Blair"]],
+        );
+        assert_eq!(l.resolve("Blair", &["Blair"]), Some("Tony Blair"));
+        assert_eq!(
+            l.resolve("Blair", &["Blair", "Gordon Brown"]),
+            Some("Tony Blair")
+        );
+        // The article itself names another Blair, or Cherie's first name.
+        assert_eq!(l.resolve("Blair", &["Blair", "Cherie Blair"]), None);
+        assert_eq!(l.resolve("Blair", &["Blair", "Ian Blair"]), None);
+        assert_eq!(l.resolve("Blair", &["Blair", "Cherie"]), None);
+        // Gordon Brown, seen three times with no rival, would take `Brown`, but no article
+        // says `Brown` alone: the table keeps no link for it.
+        assert_eq!(l.resolve("Brown", &["Brown"]), None);
+        assert_eq!(l.resolve("Smith", &["Smith"]), None);
+        let involved: Vec<&str> = l.involved().collect();
+        for name in ["Blair", "Tony Blair", "Cherie Blair", "Cherie"] {
+            assert!(involved.contains(&name), "{name}: {involved:?}");
+        }
+        let shorts: Vec<_> = l.shorts_of("Tony Blair").collect();
+        assert_eq!(shorts, vec![("Blair", vec!["Cherie Blair", "Cherie"])]);
+    }
+
+    #[test]
+    fn two_frequent_full_names_leave_the_surname_unlinked() {
+        let ed: &[&str] = &["Ed Miliband"];
+        let david: &[&str] = &["David Miliband"];
+        let l = links(LinkRule::Surname, &[ed, ed, ed, david, david]);
+        assert_eq!(l.resolve("Miliband", &["Miliband"]), None);
+        // A single sighting is not enough either.
+        let once = links(LinkRule::Surname, &[&["Tony Blair"]]);
+        assert_eq!(once.resolve("Blair", &["Blair"]), None);
+    }
+
+    #[test]
+    fn an_acronym_goes_to_the_name_articles_spell_it_out_as() {
+        let imf: &[&str] = &["International Monetary Fund", "IMF"];
+        let l = links(
+            LinkRule::Acronym,
+            &[
+                imf,
+                imf,
+                // Named without the acronym: no evidence about it.
+                &["Islamic Medical Foundation"],
+                &["Islamic Medical Foundation"],
+                &["Islamic Medical Foundation"],
+            ],
+        );
+        assert_eq!(
+            l.resolve("IMF", &["IMF"]),
+            Some("International Monetary Fund")
+        );
+        assert_eq!(
+            l.resolve("IMF", &["IMF", "Islamic Medical Foundation"]),
+            None
+        );
+        assert_eq!(
+            LinkRule::Acronym.short("Bank of England").as_deref(),
+            Some("BE")
+        );
+        assert_eq!(LinkRule::Acronym.short("Opec"), None);
+    }
+}
