@@ -1,5 +1,5 @@
 //! Timelines: how many matching articles fall in each year, month or day, counted over every
-//! match from the publication-day column rather than over the hits shown.
+//! match from the publication-day or mentioned-date column rather than over the hits shown.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,7 +11,7 @@ use tantivy::query::Query;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::error::{Error, Result};
-use crate::index::schema::{day_from_number, field};
+use crate::index::schema::{Span, day_from_number, day_number, field};
 
 /// More periods than this make no chart anyone reads; years -9999 to 9999 still fit.
 const MAX_PERIODS: usize = 20_000;
@@ -25,6 +25,9 @@ const MONTHS_UP_TO: i64 = 4 * 366;
 pub enum TimelineField {
     /// The publication date.
     Published,
+    /// The dates the article mentions: an article counts once in each period it mentions a
+    /// date in (a mentioned month or year by its first day, as `dates:` searches them).
+    Dates,
 }
 
 /// The length of a timeline's periods.
@@ -60,13 +63,13 @@ pub(crate) fn timeline(
     field: TimelineField,
     by: Option<By>,
 ) -> Result<Timeline> {
-    let tally = searcher.search(query, &DayCounts)?;
+    let tally = searcher.search(query, &DayCounts(field))?;
     build(field, by, &tally)
 }
 
 /// The number of documents `query` matches, and the first and last of their publication days.
 pub(crate) fn span(searcher: &Searcher, query: &dyn Query) -> Result<(u64, Option<(Date, Date)>)> {
-    let tally = searcher.search(query, &DayCounts)?;
+    let tally = searcher.search(query, &DayCounts(TimelineField::Published))?;
     let total = tally.days.values().sum::<u64>() + tally.undated;
     let day = |number: Option<&i64>| number.copied().and_then(day_from_number);
     let first = day(tally.days.keys().min());
@@ -83,9 +86,22 @@ fn build(field: TimelineField, by: Option<By>, tally: &Tally) -> Result<Timeline
         _ => By::Year,
     });
     let mut periods: BTreeMap<Date, u64> = BTreeMap::new();
-    for (&day, &count) in &tally.days {
-        if let Some(day) = day_from_number(day) {
-            *periods.entry(start(day, by)).or_default() += count;
+    match (by, &tally.coarser) {
+        // Counted once per article in each month and year when collected.
+        (By::Month | By::Year, Some(coarser)) => {
+            for (&day, &count) in &coarser[by as usize] {
+                if let Some(day) = day_from_number(day) {
+                    periods.insert(day, count);
+                }
+            }
+        }
+        // One day per article: periods add up their days.
+        _ => {
+            for (&day, &count) in &tally.days {
+                if let Some(day) = day_from_number(day) {
+                    *periods.entry(start(day, by)).or_default() += count;
+                }
+            }
         }
     }
     let mut buckets = Vec::new();
@@ -140,15 +156,40 @@ fn label(period: Date, by: By) -> String {
 #[derive(Debug, Default)]
 struct Tally {
     days: HashMap<i64, u64>,
+    /// For a field of many days an article: matches per year and per month (indexed by
+    /// [`By`]), keyed by the number of the period's first day, each article counted once in a
+    /// period however many of its days fall in it.
+    coarser: Option<[HashMap<i64, u64>; 2]>,
     undated: u64,
 }
 
-/// Counts the matches of each publication day, reading the fast column of each segment.
-struct DayCounts;
+impl Tally {
+    fn merge(&mut self, other: Tally) {
+        self.undated += other.undated;
+        for (day, count) in other.days {
+            *self.days.entry(day).or_default() += count;
+        }
+        if let Some(theirs) = other.coarser {
+            let ours = self.coarser.get_or_insert_with(Default::default);
+            for (ours, theirs) in ours.iter_mut().zip(theirs) {
+                for (day, count) in theirs {
+                    *ours.entry(day).or_default() += count;
+                }
+            }
+        }
+    }
+}
+
+/// Counts the matches of each day of a date field, reading its fast column in each segment.
+struct DayCounts(TimelineField);
 
 struct SegmentDayCounts {
     column: Column<i64>,
+    field: TimelineField,
     tally: Tally,
+    /// The first days of the year and month of each day seen, by day number: a segment
+    /// mentions few distinct days, and this spares a calendar computation per mention.
+    starts: HashMap<i64, [i64; 2]>,
 }
 
 impl Collector for DayCounts {
@@ -160,9 +201,18 @@ impl Collector for DayCounts {
         _: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
+        let (name, coarser) = match self.0 {
+            TimelineField::Published => (field::PUBLISHED, None),
+            TimelineField::Dates => (field::DATE_SPANS, Some(Default::default())),
+        };
         Ok(SegmentDayCounts {
-            column: segment.fast_fields().i64(field::PUBLISHED)?,
-            tally: Tally::default(),
+            column: segment.fast_fields().i64(name)?,
+            field: self.0,
+            tally: Tally {
+                coarser,
+                ..Tally::default()
+            },
+            starts: HashMap::new(),
         })
     }
 
@@ -173,12 +223,37 @@ impl Collector for DayCounts {
     fn merge_fruits(&self, fruits: Vec<Tally>) -> tantivy::Result<Tally> {
         let mut all = Tally::default();
         for fruit in fruits {
-            all.undated += fruit.undated;
-            for (day, count) in fruit.days {
-                *all.days.entry(day).or_default() += count;
-            }
+            all.merge(fruit);
         }
         Ok(all)
+    }
+}
+
+impl SegmentDayCounts {
+    fn collect_spans(&mut self, doc: DocId) {
+        // Codes come in order of first day, so days, months and years do too: a period already
+        // counted for this article is the one counted just before.
+        let mut previous: Option<(i64, [i64; 2])> = None;
+        for code in self.column.values_for_doc(doc) {
+            let day = Span::first_day_number(code);
+            let starts = *self.starts.entry(day).or_insert_with(|| {
+                let date = day_from_number(day).unwrap_or_default();
+                [By::Year, By::Month].map(|by| day_number(start(date, by)))
+            });
+            if previous.is_none_or(|(d, _)| d != day) {
+                *self.tally.days.entry(day).or_default() += 1;
+            }
+            let coarser = self.tally.coarser.get_or_insert_with(Default::default);
+            for (at, period) in starts.into_iter().enumerate() {
+                if previous.is_none_or(|(_, p)| p[at] != period) {
+                    *coarser[at].entry(period).or_default() += 1;
+                }
+            }
+            previous = Some((day, starts));
+        }
+        if previous.is_none() {
+            self.tally.undated += 1;
+        }
     }
 }
 
@@ -186,9 +261,12 @@ impl SegmentCollector for SegmentDayCounts {
     type Fruit = Tally;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        match self.column.first(doc) {
-            Some(day) => *self.tally.days.entry(day).or_default() += 1,
-            None => self.tally.undated += 1,
+        match self.field {
+            TimelineField::Published => match self.column.first(doc) {
+                Some(day) => *self.tally.days.entry(day).or_default() += 1,
+                None => self.tally.undated += 1,
+            },
+            TimelineField::Dates => self.collect_spans(doc),
         }
     }
 
@@ -200,7 +278,6 @@ impl SegmentCollector for SegmentDayCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::schema::day_number;
 
     /// A tally of the given days, written as dates.
     fn tally(days: &[(&str, u64)], undated: u64) -> Tally {
@@ -208,7 +285,11 @@ mod tests {
             .iter()
             .map(|(d, n)| (day_number(d.parse().unwrap()), *n))
             .collect();
-        Tally { days, undated }
+        Tally {
+            days,
+            coarser: None,
+            undated,
+        }
     }
 
     fn periods(timeline: &Timeline) -> Vec<(String, u64)> {
