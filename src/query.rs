@@ -531,7 +531,7 @@ fn fast_values(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<Fast
 }
 
 /// Each document's values of a text column, in the order they were added.
-fn column_values(column: &StrColumn, docs: &[DocId]) -> Result<Vec<Vec<String>>> {
+pub(crate) fn column_values(column: &StrColumn, docs: &[DocId]) -> Result<Vec<Vec<String>>> {
     let ords: Vec<Vec<u64>> = docs
         .iter()
         .map(|&d| column.term_ords(d).collect())
