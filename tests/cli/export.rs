@@ -358,3 +358,40 @@ fn the_dates_timeline_counts_an_article_once_per_period_it_mentions() {
     let human = env.ok(&["search", "talks", "--timeline", "dates"]);
     assert!(human.contains("timeline of mentioned dates"), "{human}");
 }
+
+#[test]
+fn a_timeline_counts_only_the_articles_with_every_word() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        "---\ndate: 2023-01-05\n---\nTea and coffee\n\nBoth.\n",
+    );
+    env.write(
+        "b.txt",
+        "---\ndate: 2022-01-05\n---\nTea alone\n\nOnly one.\n",
+    );
+    env.write("c.txt", "Coffee alone\n\nUndated.\n");
+    env.ok(&["index"]);
+    for field in ["published", "dates"] {
+        let results = env.json(&[
+            "search",
+            "tea",
+            "coffee",
+            "--timeline",
+            field,
+            "--by",
+            "year",
+        ]);
+        assert_eq!(results["matched"], "partial");
+        assert_eq!(results["total"], 3);
+        let timeline = &results["timeline"];
+        let counted: u64 = timeline["buckets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["count"].as_u64().unwrap())
+            .sum();
+        let undated = timeline["undated"].as_u64().unwrap();
+        assert_eq!(counted + undated, 1, "{field}: {timeline}");
+    }
+}
