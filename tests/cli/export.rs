@@ -355,6 +355,9 @@ fn the_dates_timeline_counts_an_article_once_per_period_it_mentions() {
     let months = by_month["timeline"]["buckets"].as_array().unwrap();
     let may = months.iter().find(|b| b["period"] == "2023-05").unwrap();
     assert_eq!(may["count"], 2, "a.txt counts once in May 2023");
+    // Left to the span (January 2021 to May 2023, under four years), the period is the month.
+    let chosen = env.json(&["search", "talks", "--timeline", "dates"]);
+    assert_eq!(chosen["timeline"], by_month["timeline"]);
     let human = env.ok(&["search", "talks", "--timeline", "dates"]);
     assert!(human.contains("timeline of mentioned dates"), "{human}");
 }
