@@ -405,7 +405,7 @@ impl SegmentCollector for SegmentPeriodCounts {
         // Codes come in order of first day, so periods do too: a period already counted for
         // this document is the one just before.
         let days = self.codes.iter().map(|&code| Span::first_day_number(code));
-        let (first, last) = (days.clone().next(), days.clone().last());
+        let (first, last) = (days.clone().next(), days.clone().next_back());
         self.first = self.first.min(first).or(first);
         self.last = self.last.max(last);
         for (by, counts) in self.bys.iter().zip(&mut self.counts) {
