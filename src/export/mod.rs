@@ -121,6 +121,7 @@ pub(crate) fn export(index: &GazetteIndex, target: Target, outputs: Outputs) -> 
             summary.sent += 1;
             document(target, doc, &mut *documents)
         })?;
+        source::release(&index.index, segment);
     }
     documents.flush().map_err(Error::Output)?;
     if let Some(deletes) = deletes {

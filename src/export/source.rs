@@ -118,3 +118,48 @@ fn meta(stored: &TantivyDocument, fields: &Fields) -> serde_json::Map<String, se
         })
         .collect()
 }
+
+/// Drops the pages of a segment's files from the process's resident set once the segment is
+/// exported. The index is memory-mapped, and pages read stay counted in the process until it
+/// unmaps them, so without this an export would hold as much memory as the index is large; the
+/// pages stay in the page cache, and would simply be read again if touched.
+#[cfg(unix)]
+pub(crate) fn release(index: &tantivy::Index, segment: &SegmentReader) {
+    use tantivy::index::SegmentComponent;
+    let Ok(segments) = index.searchable_segments() else {
+        return;
+    };
+    let Some(found) = segments.iter().find(|s| s.id() == segment.segment_id()) else {
+        return;
+    };
+    // SAFETY: sysconf only reads a system constant.
+    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096);
+    for component in [
+        SegmentComponent::Store,
+        SegmentComponent::FastFields,
+        SegmentComponent::Terms,
+        SegmentComponent::Postings,
+    ] {
+        let Some(bytes) = found
+            .open_read(component)
+            .ok()
+            .and_then(|file| file.read_bytes().ok())
+        else {
+            continue;
+        };
+        let (start, len) = (bytes.as_slice().as_ptr() as usize, bytes.len());
+        let first = start.next_multiple_of(page);
+        let end = (start + len) / page * page;
+        if end > first {
+            // SAFETY: the range lies inside a read-only mapping of an index file that `bytes`
+            // keeps mapped; MADV_DONTNEED on it only drops pages, which are read back from
+            // the unchanged file if touched again, so no byte anyone sees changes.
+            unsafe {
+                libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_DONTNEED);
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+pub(crate) fn release(_: &tantivy::Index, _: &SegmentReader) {}
