@@ -86,6 +86,12 @@ pub enum Error {
         message: String,
     },
 
+    #[error("export state '{}': {detail} (choose another --since file, or remove it to export everything)", .path.display())]
+    ExportState { path: PathBuf, detail: String },
+
+    #[error("{0}")]
+    ExportOptions(&'static str),
+
     #[error("--{flag} {value} is too large: at most {max} is allowed")]
     FlagTooLarge {
         flag: &'static str,

@@ -3,11 +3,13 @@
 //! The data flows through the modules in order: [`walk`] finds the files, [`article`] turns
 //! bytes into a title, body and front matter, [`extract`] finds people, places, countries and
 //! dates, [`index`] keeps a tantivy index in sync with the corpus, [`query`] searches it
-//! ([`timeline`] counting its matches per period), and [`output`] renders results. [`commands`] holds one small module per subcommand.
+//! ([`timeline`] counting its matches per period), [`output`] renders results, and [`export`]
+//! writes the index out for other engines. [`commands`] holds one small module per subcommand.
 
 pub mod article;
 pub mod commands;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod index;
 pub mod output;

@@ -98,6 +98,18 @@ fn run(cli: Cli) -> Result<()> {
             report_skips(&skipped).map_err(Error::Output)?;
         }
         Command::Batch(args) => commands::batch::run(&args, &mut out)?,
+        Command::Export(args) => {
+            let summary = commands::export::run(&args.config()?, &mut out)?;
+            out.flush().map_err(Error::Output)?;
+            if let Some(summary) = summary.filter(|_| io::stderr().is_terminal()) {
+                let _ = writeln!(
+                    io::stderr(),
+                    "gazette: exported {} articles and {} removals",
+                    summary.sent,
+                    summary.removed
+                );
+            }
+        }
         Command::Stats(args) => {
             commands::stats::run(&args, &mut out)?;
         }

@@ -292,6 +292,7 @@ fn timeline_chart(out: &mut dyn Write, timeline: &Timeline) -> io::Result<()> {
         "timeline of {} by {by} ({} undated):",
         match timeline.field {
             TimelineField::Published => "publication dates",
+            TimelineField::Dates => "mentioned dates",
         },
         timeline.undated
     )?;

@@ -10,6 +10,8 @@ use serde_json::Value;
 
 #[path = "cli/names.rs"]
 mod names;
+#[path = "cli/export.rs"]
+mod export;
 
 /// A temporary corpus and index, and a way to run gazette on them.
 pub(crate) struct Env {

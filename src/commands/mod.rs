@@ -4,6 +4,7 @@
 mod aliases;
 pub mod batch;
 mod bounds;
+pub mod export;
 pub mod extract;
 pub mod index;
 pub mod search;
@@ -35,6 +36,9 @@ pub enum Command {
     /// Run the queries of a file (one a line, or a CSV `query` column) in parallel: per query
     /// the total, the best hits and the first and last publication date.
     Batch(batch::BatchArgs),
+    /// Export the index for Elasticsearch/OpenSearch, Quickwit or any NDJSON reader, in full or
+    /// only what changed since a previous export; or print the index definition they need.
+    Export(export::ExportArgs),
     /// Summarise the index: documents, frequent people, places, countries, date span.
     Stats(stats::StatsArgs),
 }

@@ -41,6 +41,7 @@ pub(crate) mod field {
     pub(crate) const COUNTRIES: &str = "countries";
     pub(crate) const PUBLISHED: &str = "published";
     pub(crate) const DATES: &str = "dates";
+    pub(crate) const DATE_SPANS: &str = "date_spans";
     pub(crate) const META: &str = "meta";
     pub(crate) const SIZE: &str = "size";
     pub(crate) const MTIME: &str = "mtime";
@@ -62,6 +63,9 @@ pub struct Fields {
     pub(crate) published: Field,
     /// The first day of each date the article mentions, as [`day_number`]s.
     pub(crate) dates: Field,
+    /// Each date the article mentions with its precision, as a [`Span`] code: a fast column
+    /// only, for timelines and exports, which need a month or a year as its whole period.
+    pub(crate) date_spans: Field,
     /// Front matter other than title and date, as a JSON object (`source`, `url`, `author`...).
     pub(crate) meta: Field,
     pub(crate) size: Field,
@@ -112,6 +116,7 @@ impl Fields {
             countries: b.add_text_field(field::COUNTRIES, codes),
             published: b.add_i64_field(field::PUBLISHED, day.clone().set_fast()),
             dates: b.add_i64_field(field::DATES, day),
+            date_spans: b.add_i64_field(field::DATE_SPANS, FAST),
             meta: b.add_json_field(field::META, tantivy::schema::TEXT | STORED),
             size: b.add_u64_field(field::SIZE, FAST),
             mtime: b.add_i64_field(field::MTIME, FAST),
@@ -133,6 +138,7 @@ impl Fields {
             countries: f(field::COUNTRIES)?,
             published: f(field::PUBLISHED)?,
             dates: f(field::DATES)?,
+            date_spans: f(field::DATE_SPANS)?,
             meta: f(field::META)?,
             size: f(field::SIZE)?,
             mtime: f(field::MTIME)?,
@@ -173,15 +179,20 @@ impl Fields {
         if let Some(day) = found.published {
             doc.add_i64(self.published, day_number(day));
         }
-        let mut days: Vec<_> = found
+        let mut spans: Vec<Span> = found
             .dates
             .iter()
-            .filter_map(|d| first_day(&d.value).map(day_number))
+            .filter_map(|d| Span::parse(&d.value))
             .collect();
-        days.sort();
+        spans.sort_by_key(|s| s.code());
+        spans.dedup();
+        let mut days: Vec<i64> = spans.iter().map(|s| day_number(s.first)).collect();
         days.dedup();
         for day in days {
             doc.add_i64(self.dates, day);
+        }
+        for span in spans {
+            doc.add_i64(self.date_spans, span.code());
         }
         let meta: serde_json::Map<String, serde_json::Value> = article
             .front_matter
@@ -259,6 +270,75 @@ pub(crate) fn first_day(value: &str) -> Option<Date> {
     Date::new(year, month, day).ok()
 }
 
+/// How precisely a mentioned date is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Precision {
+    Day = 0,
+    Month = 1,
+    Year = 2,
+}
+
+/// A mentioned date as the period it names: a day, a month or a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) first: Date,
+    pub(crate) precision: Precision,
+}
+
+impl Span {
+    /// An ISO date at its precision: `2023`, `2023-09` or `2023-09-13`.
+    pub(crate) fn parse(value: &str) -> Option<Span> {
+        let precision = match value.bytes().filter(|&b| b == b'-').count() {
+            0 => Precision::Year,
+            1 => Precision::Month,
+            _ => Precision::Day,
+        };
+        Some(Span {
+            first: first_day(value)?,
+            precision,
+        })
+    }
+
+    /// The value kept in the index: the first day's number times four plus the precision, so
+    /// that codes sort by first day and one column holds both.
+    pub(crate) fn code(self) -> i64 {
+        day_number(self.first) * 4 + self.precision as i64
+    }
+
+    pub(crate) fn from_code(code: i64) -> Option<Span> {
+        let precision = match code.rem_euclid(4) {
+            0 => Precision::Day,
+            1 => Precision::Month,
+            2 => Precision::Year,
+            _ => return None,
+        };
+        Some(Span {
+            first: day_from_number(code.div_euclid(4))?,
+            precision,
+        })
+    }
+
+    /// The first day's number of a span's code, without building the span.
+    pub(crate) fn first_day_number(code: i64) -> i64 {
+        code.div_euclid(4)
+    }
+
+    pub(crate) fn last(self) -> Date {
+        match self.precision {
+            Precision::Day => self.first,
+            Precision::Month => self.first.last_of_month(),
+            Precision::Year => self.first.last_of_year(),
+        }
+    }
+
+    /// The span as people write it, at its precision.
+    pub(crate) fn iso(self) -> String {
+        let full = self.first.to_string();
+        let cut = full.len() - [0, 3, 6][self.precision as usize];
+        full[..cut].to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,6 +375,35 @@ mod tests {
             day_number(jiff::civil::date(2262, 4, 12)) < day_number(jiff::civil::date(9999, 1, 1))
         );
         assert_eq!(day_from_number(i64::MAX), None);
+    }
+
+    #[test]
+    fn spans_keep_their_precision_through_their_code() {
+        for (value, last) in [
+            ("2023", "2023-12-31"),
+            ("2024-02", "2024-02-29"),
+            ("2023-09-13", "2023-09-13"),
+            ("0001", "0001-12-31"),
+            ("1066-10", "1066-10-31"),
+        ] {
+            let span = Span::parse(value).unwrap();
+            let back = Span::from_code(span.code()).unwrap();
+            assert_eq!(back, span, "{value}");
+            assert_eq!(back.iso(), value);
+            assert_eq!(back.last().to_string(), last);
+            assert_eq!(
+                Span::first_day_number(span.code()),
+                day_number(span.first),
+                "{value}"
+            );
+        }
+        // Codes sort by first day, so a year sorts with the first day of its January.
+        let code = |v| Span::parse(v).unwrap().code();
+        assert!(code("1969-12-31") < code("1970"));
+        assert!(code("1970-01-01") < code("1970-01") && code("1970-01") < code("1970"));
+        assert!(code("1970") < code("1970-01-02"));
+        assert_eq!(Span::from_code(3), None);
+        assert_eq!(Span::parse("2023-13"), None);
     }
 
     #[test]

@@ -351,7 +351,7 @@ fn shown_names(book: &NameBook, fast: &mut FastValues) {
 }
 
 /// Each document's values of a text column, in the order they were added.
-fn column_values(column: &StrColumn, docs: &[DocId]) -> Result<Vec<Vec<String>>> {
+pub(crate) fn column_values(column: &StrColumn, docs: &[DocId]) -> Result<Vec<Vec<String>>> {
     let ords: Vec<Vec<u64>> = docs
         .iter()
         .map(|&d| column.term_ords(d).collect())
