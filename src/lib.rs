@@ -3,7 +3,7 @@
 //! The data flows through the modules in order: [`walk`] finds the files, [`article`] turns
 //! bytes into a title, body and front matter, [`extract`] finds people, places, countries and
 //! dates, [`index`] keeps a tantivy index in sync with the corpus, [`query`] searches it
-//! ([`timeline`] counting its matches per period), and [`output`] renders results. [`commands`] holds one small module per subcommand.
+//! ([`timeline`] counting its matches per period), and [`output`] renders results; [`serve`] puts search behind a web page and a JSON API. [`commands`] holds one small module per subcommand.
 
 pub mod article;
 pub mod commands;
@@ -12,6 +12,7 @@ pub mod extract;
 pub mod index;
 pub mod output;
 pub mod query;
+pub(crate) mod serve;
 pub(crate) mod timeline;
 pub mod walk;
 

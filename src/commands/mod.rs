@@ -6,6 +6,7 @@ mod bounds;
 pub mod extract;
 pub mod index;
 pub mod search;
+pub mod serve;
 pub mod stats;
 pub mod sync;
 mod threads;
@@ -34,6 +35,8 @@ pub enum Command {
     /// Run the queries of a file (one a line, or a CSV `query` column) in parallel: per query
     /// the total, the best hits and the first and last publication date.
     Batch(batch::BatchArgs),
+    /// Serve the index to a browser: a search page and a JSON API, read-only.
+    Serve(serve::ServeArgs),
     /// Summarise the index: documents, frequent people, places, countries, date span.
     Stats(stats::StatsArgs),
 }

@@ -121,6 +121,17 @@ impl GazetteIndex {
         Ok(self.searcher.get_or_init(|| searcher).clone())
     }
 
+    /// The same index seen through `searcher`, for a server whose reader follows new commits.
+    pub(crate) fn seen_by(&self, searcher: Searcher) -> GazetteIndex {
+        GazetteIndex {
+            index: self.index.clone(),
+            fields: self.fields,
+            dir: self.dir.clone(),
+            corpus: self.corpus.clone(),
+            searcher: OnceLock::from(searcher),
+        }
+    }
+
     /// A reader that sees the last commit and is reloaded by hand.
     pub(crate) fn reader(&self) -> Result<IndexReader> {
         Ok(self
