@@ -5,6 +5,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+#[path = "cli/serve.rs"]
+mod serve;
+
 /// A temporary corpus and index, and a way to run gazette on them.
 struct Env {
     dir: tempfile::TempDir,
