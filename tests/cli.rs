@@ -5,6 +5,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+#[path = "cli/browser.rs"]
+mod browser;
 #[path = "cli/serve.rs"]
 mod serve;
 
