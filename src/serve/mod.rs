@@ -32,6 +32,8 @@ pub(crate) struct Served {
     index: GazetteIndex,
     reader: IndexReader,
     limits: Limits,
+    /// What each segment's articles mention, for the timeline of mentioned dates.
+    days: mentioned::DaysCache,
 }
 
 impl Served {
@@ -84,6 +86,7 @@ impl Server {
                 index,
                 reader,
                 limits,
+                days: mentioned::DaysCache::default(),
             }),
             stop: Arc::new(Notify::new()),
         })
@@ -107,6 +110,11 @@ impl Server {
             served,
             stop,
         } = self;
+        let warm = served.clone();
+        runtime.spawn_blocking(move || {
+            // Only a head start: a failure here fails the first request that needs the table.
+            let _ = warm.days.warm(&warm.reader.searcher(), warm.index.fields.dates);
+        });
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener)
                 .map_err(|e| Error::Serve(e.to_string()))?;
