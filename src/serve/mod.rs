@@ -113,7 +113,9 @@ impl Server {
         let warm = served.clone();
         runtime.spawn_blocking(move || {
             // Only a head start: a failure here fails the first request that needs the table.
-            let _ = warm.days.warm(&warm.reader.searcher(), warm.index.fields.dates);
+            let _ = warm
+                .days
+                .warm(&warm.reader.searcher(), warm.index.fields.dates);
         });
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener)

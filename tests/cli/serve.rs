@@ -476,3 +476,16 @@ pub(crate) fn wait_for(limit: Duration, mut check: impl FnMut() -> bool) -> bool
     }
     check()
 }
+
+#[test]
+fn sigterm_and_ctrl_c_stop_the_server_cleanly() {
+    let env = Env::indexed();
+    for signal in [libc::SIGTERM, libc::SIGINT] {
+        let mut server = Server::start(&env, &[]);
+        assert_eq!(server.ok("/api/stats")["docs"], 5);
+        // SAFETY: signals the child this test started.
+        unsafe { libc::kill(server.child.id() as i32, signal) };
+        let status = server.child.wait().unwrap();
+        assert!(status.success(), "{signal}: {status:?}");
+    }
+}

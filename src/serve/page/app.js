@@ -4,6 +4,8 @@
 "use strict";
 
 const PAGE_SIZE = 10;
+// People and places shown per hit, of each; the article view lists them all.
+const NAMES_SHOWN = 5;
 const $ = (id) => document.getElementById(id);
 
 // Timings of typed queries, from the keystroke to the rendered hits (read by tests).
@@ -186,9 +188,12 @@ function renderHits(hits) {
       hit.highlights.map(([start, end]) => ({ start, end })),
       (text) => el("b", { text }),
     );
+    const shown = (names, kind) => names.slice(0, NAMES_SHOWN).map((n) => el("span", { class: kind, text: n }));
+    const hidden = Math.max(0, hit.people.length - NAMES_SHOWN) + Math.max(0, hit.places.length - NAMES_SHOWN);
     const names = el("p", { class: "names-line" }, [
-      ...hit.people.map((n) => el("span", { class: "person", text: n })),
-      ...hit.places.map((n) => el("span", { class: "place", text: n })),
+      ...shown(hit.people, "person"),
+      ...shown(hit.places, "place"),
+      ...(hidden ? [el("span", { class: "more", text: "+" + hidden })] : []),
     ]);
     return el("li", { class: "hit" }, [
       el("h3", {}, [articleLink(hit.key, hit.title)]),
