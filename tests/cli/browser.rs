@@ -541,9 +541,15 @@ fn query_to_results_time_in_the_browser() {
         times.len()
     );
     // The screenshot of the README: a query narrowed by a place.
+    browser.eval("window.gazetteTimings = []");
     browser.search("oil prices");
-    browser.wait("document.querySelector('#sidebar .facets.places button')");
+    browser.wait("window.gazetteTimings.length > 0");
+    let summary = browser.text("#summary");
     browser.click("#sidebar .facets.places button");
-    browser.wait("document.querySelector('#chips .chip') && document.querySelector('#hits .hit')");
+    browser.wait(&format!(
+        "document.querySelector('#chips .chip') && document.getElementById('summary').textContent !== {}",
+        json!(summary)
+    ));
+    browser.eval("window.scrollTo(0, 0)");
     browser.screenshot("large-index");
 }
