@@ -77,19 +77,28 @@ PY
 }
 
 # A warm-up, so that both runs find the index in the page cache.
-oha --no-tui -z 3s -c "$connections" --urls-from-file "$work/urls" --output-format json > /dev/null
-oha --no-tui -z "$duration" -c "$connections" --urls-from-file "$work/urls" --output-format json > "$work/alone.json"
+oha --no-tui -w -z 3s -c "$connections" --urls-from-file "$work/urls" --output-format json > /dev/null
+oha --no-tui -w -z "$duration" -c "$connections" --urls-from-file "$work/urls" --output-format json > "$work/alone.json"
 summary alone "$work/alone.json"
 
 # 1,000 new articles, made from existing ones under new names.
 mkdir -p "$added"
-find "$corpus" -name '*.txt' -not -path "$added/*" | head -1000 | nl -n rz | while read -r n file; do
-  cp "$file" "$added/$n.txt"
-done
+python3 - "$corpus" "$added" <<'PY'
+import os, shutil, sys
+corpus, added = sys.argv[1], sys.argv[2]
+files = []
+for root, dirs, names in os.walk(corpus):
+    dirs[:] = sorted(d for d in dirs if os.path.join(root, d) != added)
+    files += [os.path.join(root, n) for n in sorted(names) if n.endswith(".txt")]
+    if len(files) >= 1000:
+        break
+for n, path in enumerate(files[:1000]):
+    shutil.copyfile(path, os.path.join(added, f"{n:04}.txt"))
+PY
 ( start=$(date +%s.%N); "$bin" index "$corpus" --index "$index" > "$work/index.out";
   echo "indexing took $(echo "$(date +%s.%N) - $start" | bc) s: $(cat "$work/index.out")" > "$work/index.time" ) &
 indexer=$!
-oha --no-tui -z "$duration" -c "$connections" --urls-from-file "$work/urls" --output-format json > "$work/indexing.json"
+oha --no-tui -w -z "$duration" -c "$connections" --urls-from-file "$work/urls" --output-format json > "$work/indexing.json"
 wait "$indexer"
 summary "while indexing" "$work/indexing.json"
 cat "$work/index.time"

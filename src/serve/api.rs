@@ -203,8 +203,19 @@ fn search_request(served: &Served, params: SearchParams) -> Result<SearchRequest
 
 pub(crate) async fn stats(State(served): State<Arc<Served>>) -> Reply {
     blocking(move || {
-        let stats = query::stats(&served.view())?;
-        Ok(serde_json::to_value(stats).map_err(Error::Json)?)
+        let index = served.view();
+        // Counting over every article takes a while and changes only with a commit: one count
+        // per commit serves every page opened on it.
+        let generation = index.searcher()?.generation().generation_id();
+        let mut kept = served.stats.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, stats)) = &*kept
+            && *at == generation
+        {
+            return Ok(stats.clone());
+        }
+        let stats = serde_json::to_value(query::stats(&index)?).map_err(Error::Json)?;
+        *kept = Some((generation, stats.clone()));
+        Ok(stats)
     })
     .await
 }

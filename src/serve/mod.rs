@@ -34,6 +34,8 @@ pub(crate) struct Served {
     limits: Limits,
     /// What each segment's articles mention, for the timeline of mentioned dates.
     days: mentioned::DaysCache,
+    /// The statistics of the last commit they were counted on.
+    stats: std::sync::Mutex<Option<(u64, serde_json::Value)>>,
 }
 
 impl Served {
@@ -87,6 +89,7 @@ impl Server {
                 reader,
                 limits,
                 days: mentioned::DaysCache::default(),
+                stats: std::sync::Mutex::default(),
             }),
             stop: Arc::new(Notify::new()),
         })

@@ -392,6 +392,7 @@ fn a_commit_by_another_process_is_seen_without_a_restart() {
     let env = Env::indexed();
     let server = Server::start(&env, &[]);
     assert!(server.keys("zeppelin").is_empty());
+    assert_eq!(server.ok("/api/stats")["docs"], 5);
     env.write(
         "airship.txt",
         "Zeppelin returns\n\nA zeppelin flew over the lake.\n",
@@ -402,6 +403,8 @@ fn a_commit_by_another_process_is_seen_without_a_restart() {
             == ["airship.txt"]),
         "the new article never showed up"
     );
+    // The statistics kept for the last commit are counted again for the new one.
+    assert_eq!(server.ok("/api/stats")["docs"], 6);
 }
 
 #[test]
