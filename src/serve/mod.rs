@@ -36,6 +36,8 @@ pub(crate) struct Served {
     days: mentioned::DaysCache,
     /// The statistics of the last commit they were counted on.
     stats: std::sync::Mutex<Option<(u64, serde_json::Value)>>,
+    /// One permit per core: the queries that may run at once.
+    turns: tokio::sync::Semaphore,
 }
 
 impl Served {
@@ -90,6 +92,9 @@ impl Server {
                 limits,
                 days: mentioned::DaysCache::default(),
                 stats: std::sync::Mutex::default(),
+                turns: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(2, |n| n.get()),
+                ),
             }),
             stop: Arc::new(Notify::new()),
         })
