@@ -81,9 +81,8 @@ type Reply = Result<Json<Value>, ApiError>;
 
 /// Runs index work on tokio's blocking pool, so that a slow query never holds up the threads
 /// that accept connections. At most one query per core runs at a time and the rest wait their
-/// turn: more at once only share the same cores, each holding its memory for longer (on 100k
-/// articles, 32 connections gave 57 requests/s and a 660 MB peak unbounded, against 90/s and
-/// 170 MB with two at a time).
+/// turn: more at once only share the same cores, each holding its memory for longer
+/// (BENCHMARKS.md has the figures).
 async fn blocking(
     served: &Served,
     work: impl FnOnce() -> Result<Value, ApiError> + Send + 'static,
