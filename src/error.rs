@@ -76,6 +76,9 @@ pub enum Error {
     #[error("refusing to clear index '{}' for --rebuild: it also holds '{}', which gazette did not write (move it out or choose another --index folder)", .index.display(), .entry.display())]
     ForeignEntry { index: PathBuf, entry: PathBuf },
 
+    #[error("cannot serve: {0}")]
+    Serve(String),
+
     #[error("the timeline would have more than {0} periods: choose a longer --by")]
     TooManyPeriods(usize),
 

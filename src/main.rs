@@ -97,6 +97,9 @@ fn run(cli: Cli) -> Result<()> {
             out.flush().map_err(Error::Output)?;
             report_skips(&skipped).map_err(Error::Output)?;
         }
+        Command::Serve(args) => {
+            commands::serve::run(&args.config()?, &mut out, &mut io::stderr())?;
+        }
         Command::Batch(args) => commands::batch::run(&args, &mut out)?,
         Command::Export(args) => {
             let summary = commands::export::run(&args.config()?, &mut out)?;

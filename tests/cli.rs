@@ -8,10 +8,14 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-#[path = "cli/names.rs"]
-mod names;
+#[path = "cli/browser.rs"]
+mod browser;
 #[path = "cli/export.rs"]
 mod export;
+#[path = "cli/names.rs"]
+mod names;
+#[path = "cli/serve.rs"]
+mod serve;
 
 /// A temporary corpus and index, and a way to run gazette on them.
 pub(crate) struct Env {

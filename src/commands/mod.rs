@@ -8,6 +8,7 @@ pub mod export;
 pub mod extract;
 pub mod index;
 pub mod search;
+pub mod serve;
 pub mod stats;
 pub mod sync;
 mod threads;
@@ -39,6 +40,8 @@ pub enum Command {
     /// Export the index for Elasticsearch/OpenSearch, Quickwit or any NDJSON reader, in full or
     /// only what changed since a previous export; or print the index definition they need.
     Export(export::ExportArgs),
+    /// Serve the index to a browser: a search page and a JSON API, read-only.
+    Serve(serve::ServeArgs),
     /// Summarise the index: documents, frequent people, places, countries, date span.
     Stats(stats::StatsArgs),
 }

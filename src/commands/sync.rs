@@ -13,6 +13,9 @@ use crate::index::names::Aliases;
 use crate::index::sync::{Summary, SyncOptions, Syncer};
 use crate::output;
 
+/// `--commit-every` when it is not given.
+pub(crate) const DEFAULT_COMMIT_EVERY: usize = 100_000;
+
 #[derive(Debug, clap::Args)]
 pub struct SyncArgs {
     /// The folder of articles (.txt and .md files, searched recursively).
@@ -31,7 +34,7 @@ pub struct SyncArgs {
     #[arg(long, default_value_t = bounds::DEFAULT_MAX_SIZE)]
     pub(crate) max_size: u64,
     /// Commit after this many files read, so that an interrupted run keeps its work.
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, default_value_t = DEFAULT_COMMIT_EVERY)]
     pub(crate) commit_every: usize,
     /// The alias file (merge, rename, hide or move names) [default: aliases.toml in the
     /// working folder, when there is one].

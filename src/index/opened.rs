@@ -2,7 +2,7 @@
 //! gazette index of a compatible format), its writer and merge policy, and its searcher.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::directory::error::LockError;
 use tantivy::indexer::LogMergePolicy;
@@ -13,6 +13,9 @@ use super::names::{Aliases, NameBook, book};
 use super::readonly;
 use super::schema::{self, Fields};
 use crate::error::{Error, Result};
+
+/// Names worked out for one commit and alias file, with their [`book::stamp`].
+type StampedNames = (u64, Arc<NameBook>);
 
 /// An opened gazette index.
 pub struct GazetteIndex {
@@ -27,6 +30,9 @@ pub struct GazetteIndex {
     aliases: Aliases,
     /// The names of the searched commit as shown, worked out on first use.
     names: OnceLock<Arc<NameBook>>,
+    /// The last names worked out, with their stamp, shared with the views of later commits
+    /// ([`GazetteIndex::seen_by`]) so that a server works them out once per commit.
+    last_names: Arc<Mutex<Option<StampedNames>>>,
 }
 
 impl GazetteIndex {
@@ -56,6 +62,7 @@ impl GazetteIndex {
             searcher: OnceLock::from(searcher),
             aliases,
             names: OnceLock::new(),
+            last_names: Arc::default(),
         })
     }
 
@@ -121,6 +128,7 @@ impl GazetteIndex {
             searcher: OnceLock::new(),
             aliases: Aliases::default(),
             names: OnceLock::new(),
+            last_names: Arc::default(),
         };
         Ok((opened, writer))
     }
@@ -153,13 +161,21 @@ impl GazetteIndex {
         }
         let searcher = self.searcher()?;
         let stamp = book::stamp(&searcher, &self.aliases);
-        let saved = folder::saved_names(&self.dir)
-            .and_then(|bytes| NameBook::from_saved(&bytes, stamp, self.aliases.clone()));
-        let book = match saved {
-            Some(book) => book,
-            None => NameBook::build(&searcher, self.aliases.clone())?,
+        let mut last = self.last_names.lock().unwrap_or_else(|e| e.into_inner());
+        let book = match &*last {
+            Some((seen, book)) if *seen == stamp => book.clone(),
+            _ => {
+                let saved = folder::saved_names(&self.dir)
+                    .and_then(|bytes| NameBook::from_saved(&bytes, stamp, self.aliases.clone()));
+                let book = match saved {
+                    Some(book) => book,
+                    None => NameBook::build(&searcher, self.aliases.clone())?,
+                };
+                Arc::new(book)
+            }
         };
-        Ok(self.names.get_or_init(|| Arc::new(book)).clone())
+        *last = Some((stamp, book.clone()));
+        Ok(self.names.get_or_init(|| book).clone())
     }
 
     /// Saves the names of the last commit for the searches that follow, unless they are
@@ -174,6 +190,26 @@ impl GazetteIndex {
         }
         let book = NameBook::build(&searcher, aliases.clone())?;
         folder::save_names(&self.dir, &book.saved(stamp)?)
+    }
+
+    /// The same index seen through `searcher`, for a server whose reader follows new commits.
+    /// The alias rules are read again, since an index run may have recorded new ones, and the
+    /// names worked out for a commit are shared by every request that sees it.
+    pub(crate) fn seen_by(&self, searcher: Searcher) -> Result<GazetteIndex> {
+        let aliases = match folder::recorded_aliases(&self.dir) {
+            Some(path) => Aliases::read(&path)?,
+            None => Aliases::default(),
+        };
+        Ok(GazetteIndex {
+            index: self.index.clone(),
+            fields: self.fields,
+            dir: self.dir.clone(),
+            corpus: self.corpus.clone(),
+            searcher: OnceLock::from(searcher),
+            aliases,
+            names: OnceLock::new(),
+            last_names: self.last_names.clone(),
+        })
     }
 
     /// A reader that sees the last commit and is reloaded by hand.

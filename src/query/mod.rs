@@ -17,10 +17,10 @@ use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, Order, Searcher, TantivyDocument};
 
+mod credit;
 mod dates;
 mod entities;
 mod explain;
-mod credit;
 mod parse;
 
 pub(crate) use explain::Contribution;

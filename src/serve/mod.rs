@@ -1,0 +1,174 @@
+//! The server of `gazette serve`: axum on tokio, a read-only view of the index whose reader
+//! follows every commit, the JSON API and the embedded page.
+
+mod api;
+mod article;
+mod mentioned;
+mod page;
+mod related;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+use tantivy::{IndexReader, ReloadPolicy};
+use tokio::sync::Notify;
+
+use crate::error::{Error, Result};
+use crate::index::GazetteIndex;
+
+/// The largest `limit` and `offset` a search may ask for (the CLI's bounds).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// What every request reads: the index and a reader that tantivy reloads whenever a commit
+/// lands, whichever process made it.
+pub(crate) struct Served {
+    index: GazetteIndex,
+    reader: IndexReader,
+    limits: Limits,
+    /// What each segment's articles mention, for the timeline of mentioned dates.
+    days: mentioned::DaysCache,
+    /// The statistics of the last commit they were counted on.
+    stats: std::sync::Mutex<Option<(u64, serde_json::Value)>>,
+    /// One permit per core: the queries that may run at once.
+    turns: tokio::sync::Semaphore,
+}
+
+impl Served {
+    /// The index at its latest loaded commit; one request sees one commit throughout.
+    fn view(&self) -> crate::error::Result<GazetteIndex> {
+        self.index.seen_by(self.reader.searcher())
+    }
+}
+
+/// A bound server, not yet answering.
+pub(crate) struct Server {
+    runtime: tokio::runtime::Runtime,
+    listener: std::net::TcpListener,
+    served: Arc<Served>,
+    stop: Arc<Notify>,
+}
+
+/// Stops a running server from any thread.
+#[derive(Clone)]
+pub(crate) struct Stopper(Arc<Notify>);
+
+impl Stopper {
+    pub fn stop(&self) {
+        // A stored permit, so a stop before the server waits is not lost.
+        self.0.notify_one();
+    }
+}
+
+impl Server {
+    /// Opens the index read-only and binds `addr`.
+    pub fn start(dir: &Path, addr: SocketAddr, limits: Limits) -> Result<Server> {
+        let index = GazetteIndex::open(dir)?;
+        let reader = index
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        let listener = std::net::TcpListener::bind(addr)
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
+            .map_err(|e| Error::Serve(format!("cannot listen on {addr}: {e}")))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("gazette-serve")
+            .build()
+            .map_err(|e| Error::Serve(format!("cannot start the runtime: {e}")))?;
+        Ok(Server {
+            runtime,
+            listener,
+            served: Arc::new(Served {
+                index,
+                reader,
+                limits,
+                days: mentioned::DaysCache::default(),
+                stats: std::sync::Mutex::default(),
+                turns: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(2, |n| n.get()),
+                ),
+            }),
+            stop: Arc::new(Notify::new()),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound socket has an address")
+    }
+
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.stop.clone())
+    }
+
+    /// Answers requests until Ctrl-C, SIGTERM or the stopper; requests under way are finished.
+    pub fn wait(self) -> Result<()> {
+        let Server {
+            runtime,
+            listener,
+            served,
+            stop,
+        } = self;
+        let warm = served.clone();
+        runtime.spawn_blocking(move || {
+            // Only a head start: a failure here fails the first request that needs the table.
+            let _ = warm
+                .days
+                .warm(&warm.reader.searcher(), warm.index.fields.dates);
+        });
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener)
+                .map_err(|e| Error::Serve(e.to_string()))?;
+            axum::serve(listener, router(served))
+                .with_graceful_shutdown(stopped(stop))
+                .await
+                .map_err(|e| Error::Serve(e.to_string()))
+        })
+    }
+}
+
+async fn stopped(stop: Arc<Notify>) {
+    let interrupted = async {
+        // Without a handler there is no Ctrl-C to wait for; the other ways still stop it.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminated = async {
+        #[cfg(unix)]
+        if let Ok(mut term) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            term.recv().await;
+            return;
+        }
+        std::future::pending::<()>().await;
+    };
+    tokio::select! {
+        () = interrupted => {}
+        () = terminated => {}
+        () = stop.notified() => {}
+    }
+}
+
+fn router(served: Arc<Served>) -> Router {
+    Router::new()
+        .route("/", get(page::index))
+        .route("/app.js", get(page::script))
+        .route("/style.css", get(page::style))
+        .route("/api/search", get(api::search))
+        .route("/api/stats", get(api::stats))
+        .route("/api/articles/{*key}", get(api::article))
+        .fallback(api::not_found)
+        .layer(axum::middleware::from_fn(api::limits))
+        .with_state(served)
+}

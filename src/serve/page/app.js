@@ -1,0 +1,381 @@
+// The gazette search page. Everything shown that came from the index is put in the page as
+// text (textContent, createTextNode), never as markup: titles, names and article text are
+// untrusted. The URL holds the whole state, so pages can be bookmarked and Back works.
+"use strict";
+
+const PAGE_SIZE = 10;
+// People and places shown per hit, of each; the article view lists them all.
+const NAMES_SHOWN = 5;
+const $ = (id) => document.getElementById(id);
+
+// Timings of typed queries, from the keystroke to the rendered hits (read by tests).
+window.gazetteTimings = [];
+
+function el(tag, props, children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (key === "text") node.textContent = value;
+    else if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children || []) node.append(child);
+  return node;
+}
+
+// ---- state <-> URL ----
+
+function readState() {
+  const p = new URLSearchParams(location.search);
+  return {
+    q: p.get("q") || "",
+    f: p.getAll("f"),
+    sort: p.get("sort") === "date" ? "date" : "relevance",
+    page: Math.max(0, parseInt(p.get("page") || "0", 10) || 0),
+    tl: p.get("tl") === "dates" ? "dates" : "published",
+    a: p.get("a"),
+  };
+}
+
+function stateUrl(s) {
+  const p = new URLSearchParams();
+  if (s.q) p.set("q", s.q);
+  for (const f of s.f) p.append("f", f);
+  if (s.sort !== "relevance") p.set("sort", s.sort);
+  if (s.page) p.set("page", String(s.page));
+  if (s.tl !== "published") p.set("tl", s.tl);
+  if (s.a) p.set("a", s.a);
+  const query = p.toString();
+  return query ? "?" + query : location.pathname;
+}
+
+function go(change, replace) {
+  const next = Object.assign(readState(), change);
+  const url = stateUrl(next);
+  if (replace) history.replaceState(null, "", url);
+  else history.pushState(null, "", url);
+  return render(next);
+}
+
+window.addEventListener("popstate", () => render(readState()));
+
+// ---- fetching ----
+
+let inFlight = null;
+
+async function api(path) {
+  const response = await fetch(path, { signal: inFlight && inFlight.signal });
+  const body = await response.json().catch(() => ({ error: "unreadable answer" }));
+  if (!response.ok) throw new Error(body.error || response.statusText);
+  return body;
+}
+
+function fullQuery(s) {
+  return [s.q.trim(), ...s.f].filter(Boolean).join(" ");
+}
+
+// ---- rendering ----
+
+async function render(s) {
+  if (inFlight) inFlight.abort();
+  inFlight = new AbortController();
+  $("q").value = document.activeElement === $("q") ? $("q").value : s.q;
+  $("sort").value = s.sort;
+  renderChips(s);
+  const inArticle = Boolean(s.a);
+  $("list-view").hidden = inArticle;
+  $("article-view").hidden = !inArticle;
+  try {
+    if (inArticle) await renderArticle(s);
+    else await renderList(s);
+  } catch (err) {
+    if (err.name === "AbortError") return;
+    showError(err.message);
+  }
+}
+
+function showError(message) {
+  const summary = $("summary");
+  summary.textContent = "";
+  summary.append(el("span", { class: "error", role: "alert", text: message }));
+  $("hits").replaceChildren();
+  $("pager").replaceChildren();
+}
+
+function renderChips(s) {
+  const chips = s.f.map((filter, i) =>
+    el("span", { class: "chip" }, [
+      el("span", { text: filter }),
+      el("button", {
+        type: "button",
+        class: "remove",
+        "aria-label": "Remove filter " + filter,
+        text: "\u00d7",
+        onclick: () => go({ f: s.f.filter((_, j) => j !== i), page: 0 }),
+      }),
+    ]));
+  $("chips").replaceChildren(...chips);
+}
+
+async function renderList(s) {
+  const query = fullQuery(s);
+  document.title = query ? query + " \u2014 gazette" : "gazette";
+  if (!query) return renderStats();
+  const params = new URLSearchParams({
+    q: query,
+    limit: String(PAGE_SIZE),
+    offset: String(s.page * PAGE_SIZE),
+    sort: s.sort,
+    facets: "1",
+  });
+  const results = await api("/api/search?" + params);
+  const summary = results.total === 1 ? "1 article" : results.total.toLocaleString() + " articles";
+  const partial = results.matched === "partial" ? " (closest matches: not every word found)" : "";
+  $("summary").textContent = summary + partial + " \u00b7 " + results.took_ms.toFixed(1) + " ms";
+  renderHits(results.hits);
+  renderPager(s, results.total);
+  renderFacets(s, results.facets || { people: [], places: [], countries: [] });
+  renderTimeline(s, results.timeline[s.tl]);
+}
+
+async function renderStats() {
+  const stats = await api("/api/stats");
+  $("summary").textContent = stats.docs.toLocaleString() + " articles in the archive";
+  $("hits").replaceChildren();
+  $("pager").replaceChildren();
+  const s = readState();
+  renderFacets(s, stats);
+  renderTimeline(Object.assign({}, s, { tl: "published" }), stats.timeline);
+}
+
+// Byte ranges from the server mark parts of a string; JavaScript strings count UTF-16 units,
+// so the text is cut as UTF-8 bytes and each piece decoded.
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function marked(text, ranges, markFor) {
+  const bytes = encoder.encode(text);
+  const out = [];
+  let at = 0;
+  for (const range of ranges) {
+    if (range.start < at || range.end > bytes.length) continue;
+    if (range.start > at) out.push(document.createTextNode(decoder.decode(bytes.slice(at, range.start))));
+    out.push(markFor(decoder.decode(bytes.slice(range.start, range.end)), range));
+    at = range.end;
+  }
+  out.push(document.createTextNode(decoder.decode(bytes.slice(at))));
+  return out;
+}
+
+function articleLink(key, title) {
+  const s = readState();
+  const href = stateUrl(Object.assign({}, s, { a: key }));
+  return el("a", {
+    href,
+    text: title || key,
+    onclick: (event) => {
+      if (event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      go({ a: key });
+    },
+  });
+}
+
+function renderHits(hits) {
+  const items = hits.map((hit) => {
+    const snippet = marked(
+      hit.snippet,
+      hit.highlights.map(([start, end]) => ({ start, end })),
+      (text) => el("b", { text }),
+    );
+    const shown = (names, kind) => names.slice(0, NAMES_SHOWN).map((n) => el("span", { class: kind, text: n }));
+    const hidden = Math.max(0, hit.people.length - NAMES_SHOWN) + Math.max(0, hit.places.length - NAMES_SHOWN);
+    const names = el("p", { class: "names-line" }, [
+      ...shown(hit.people, "person"),
+      ...shown(hit.places, "place"),
+      ...(hidden ? [el("span", { class: "more", text: "+" + hidden })] : []),
+    ]);
+    return el("li", { class: "hit" }, [
+      el("h3", {}, [articleLink(hit.key, hit.title)]),
+      el("p", { class: "meta" }, [
+        el("span", { text: hit.published || "undated" }),
+        " \u00b7 ",
+        el("span", { class: "path", text: hit.path }),
+      ]),
+      names,
+      el("p", { class: "snippet" }, snippet),
+    ]);
+  });
+  $("hits").replaceChildren(...items);
+}
+
+function renderPager(s, total) {
+  const pages = Math.ceil(total / PAGE_SIZE);
+  const parts = [];
+  if (s.page > 0) parts.push(el("button", { type: "button", text: "\u2190 Previous", onclick: () => go({ page: s.page - 1 }) }));
+  if (pages > 1) parts.push(el("span", { text: "page " + (s.page + 1) + " of " + pages.toLocaleString() }));
+  if (s.page + 1 < pages) parts.push(el("button", { type: "button", text: "Next \u2192", onclick: () => go({ page: s.page + 1 }) }));
+  $("pager").replaceChildren(...parts);
+}
+
+function quoted(name) {
+  return '"' + name.replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
+}
+
+function renderFacets(s, facets) {
+  const group = (title, field, items) => {
+    if (!items || !items.length) return [];
+    const buttons = items.map((item) => {
+      const filter = field === "countries" ? "countries:" + item.name : field + ":" + quoted(item.name);
+      const active = s.f.includes(filter);
+      return el("li", {}, [
+        el("button", {
+          type: "button",
+          class: "facet" + (active ? " active" : ""),
+          "aria-pressed": String(active),
+          "data-filter": filter,
+          onclick: () => go({ f: active ? s.f.filter((f) => f !== filter) : s.f.concat([filter]), page: 0, a: null }),
+        }, [el("span", { class: "facet-name", text: item.name }), el("span", { class: "count", text: String(item.count) })]),
+      ]);
+    });
+    return [el("h2", { text: title }), el("ul", { class: "facets " + field }, buttons)];
+  };
+  $("sidebar").replaceChildren(
+    ...group("People", "people", facets.people),
+    ...group("Places", "places", facets.places),
+    ...group("Countries", "countries", facets.countries),
+  );
+}
+
+function renderTimeline(s, timeline) {
+  for (const field of ["published", "dates"]) {
+    $("tl-" + field).setAttribute("aria-pressed", String(s.tl === field));
+  }
+  const box = $("timeline");
+  if (!timeline || !timeline.buckets.length) {
+    box.replaceChildren();
+    $("timeline-note").textContent = timeline && timeline.undated ? timeline.undated + " undated" : "";
+    return;
+  }
+  const most = Math.max(1, ...timeline.buckets.map((b) => b.count));
+  const bars = timeline.buckets.map((bucket) => {
+    const bar = el("button", {
+      type: "button",
+      class: "tl-bar",
+      title: bucket.period + ": " + bucket.count,
+      "aria-label": bucket.period + ": " + bucket.count,
+      "data-period": bucket.period,
+      onclick: () => {
+        const filter = s.tl + ":" + bucket.period;
+        const kept = s.f.filter((f) => !f.startsWith(s.tl + ":"));
+        go({ f: kept.concat([filter]), page: 0 });
+      },
+    }, [el("span", { class: "fill" })]);
+    bar.firstChild.style.height = Math.max(bucket.count ? 4 : 0, (100 * bucket.count) / most) + "%";
+    if (!bucket.count) bar.disabled = true;
+    return bar;
+  });
+  box.replaceChildren(...bars);
+  const first = timeline.buckets[0].period;
+  const last = timeline.buckets[timeline.buckets.length - 1].period;
+  const undated = timeline.undated ? " \u00b7 " + timeline.undated.toLocaleString() + " undated" : "";
+  $("timeline-note").textContent = first + " \u2013 " + last + " by " + timeline.by + undated;
+}
+
+async function renderArticle(s) {
+  const key = encodeURIComponent(s.a);
+  const [article, related] = await Promise.all([
+    api("/api/articles/" + key),
+    api("/api/articles/" + key + "/related?limit=8"),
+  ]);
+  document.title = article.title + " \u2014 gazette";
+  $("a-title").textContent = article.title || article.key;
+  $("a-meta").replaceChildren(
+    el("span", { text: article.published || "undated" }), " \u00b7 ",
+    el("span", { class: "path", text: article.key }),
+    ...(article.countries.length ? [" \u00b7 ", el("span", { text: article.countries.join(", ") })] : []),
+  );
+  $("a-front").replaceChildren(...Object.entries(article.meta).flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+  const mentions = [
+    ...article.people.flatMap((p) => p.mentions.map((m) => ({ start: m.start, end: m.end, kind: "person", name: p.name }))),
+    ...article.places.flatMap((p) => p.mentions.map((m) => ({ start: m.start, end: m.end, kind: "place", name: p.name }))),
+    ...article.dates.map((d) => ({ start: d.start, end: d.end, kind: "date", name: d.value })),
+  ].sort((a, b) => a.start - b.start || b.end - a.end);
+  const paragraphs = [];
+  let current = [];
+  const nodes = marked(article.text, mentions, (text, m) => el("mark", { class: m.kind, title: m.kind + ": " + m.name, text }));
+  // Blank lines part paragraphs; the nodes are split at them so that marks stay whole.
+  for (const node of nodes) {
+    if (node.nodeType !== Node.TEXT_NODE) { current.push(node); continue; }
+    const pieces = node.textContent.split(/\n\s*\n/);
+    pieces.forEach((piece, i) => {
+      if (i > 0) { paragraphs.push(current); current = []; }
+      if (piece) current.push(document.createTextNode(piece));
+    });
+  }
+  paragraphs.push(current);
+  $("a-text").replaceChildren(...paragraphs.filter((p) => p.length).map((p) => el("p", {}, p)));
+  const names = (items, kind, label) => items.map((item) => el("li", {}, [
+    el("button", {
+      type: "button", class: "facet " + kind,
+      onclick: () => go({ a: null, q: "", f: [kind === "countries" ? "countries:" + item : label + ":" + quoted(item.name || item)], page: 0 }),
+    }, [el("span", { class: "facet-name", text: item.name || item }), el("span", { class: "count", text: item.mentions ? String(item.mentions.length) : "" })]),
+  ]));
+  $("a-people").replaceChildren(...names(article.people, "person", "people"));
+  $("a-places").replaceChildren(...names(article.places, "place", "places"));
+  $("a-dates").replaceChildren(...article.dates.map((d) => el("li", { class: "date-item", text: d.value + " \u2014 \u201c" + d.text + "\u201d" })));
+  $("a-related").replaceChildren(...related.related.map((r) => {
+    const why = [...r.shared.people, ...r.shared.places];
+    return el("li", {}, [
+      articleLink(r.key, r.title),
+      el("span", { class: "meta", text: " " + (r.published || "undated") }),
+      ...(why.length ? [el("span", { class: "why", text: "shares " + why.join(", ") })] : []),
+    ]);
+  }));
+  $("article").focus();
+}
+
+// ---- wiring ----
+
+let typed = 0;
+
+// Runs a typed or submitted query and records how long it took to show its results; a query
+// overtaken by the next keystroke is not counted.
+function timedGo(change, replace) {
+  const start = performance.now();
+  const mine = ++typed;
+  go(change, replace).then(() => {
+    if (mine === typed) window.gazetteTimings.push(performance.now() - start);
+  });
+}
+
+$("search").addEventListener("submit", (event) => {
+  event.preventDefault();
+  timedGo({ q: $("q").value, page: 0, a: null });
+});
+
+$("q").addEventListener("input", () => {
+  // Typing refines the current entry; a submitted query is a new one in the history.
+  timedGo({ q: $("q").value, page: 0, a: null }, true);
+});
+
+$("sort").addEventListener("change", () => go({ sort: $("sort").value, page: 0 }));
+for (const field of ["published", "dates"]) {
+  $("tl-" + field).addEventListener("click", () => go({ tl: field }, true));
+}
+$("back").addEventListener("click", () => go({ a: null }));
+$("home").addEventListener("click", (event) => {
+  event.preventDefault();
+  go({ q: "", f: [], page: 0, a: null, sort: "relevance" });
+});
+document.addEventListener("keydown", (event) => {
+  const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName);
+  if (event.key === "/" && !typing) {
+    event.preventDefault();
+    $("q").focus();
+  } else if (event.key === "Escape" && readState().a) {
+    go({ a: null });
+  }
+});
+
+render(readState());
