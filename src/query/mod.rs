@@ -19,6 +19,7 @@ use tantivy::{DocAddress, DocId, Order, Searcher, TantivyDocument};
 mod dates;
 mod entities;
 mod explain;
+mod feedback;
 mod parse;
 
 pub(crate) use explain::Contribution;
@@ -119,10 +120,16 @@ pub fn search(
 ) -> Result<SearchResults> {
     let started = Instant::now();
     let searcher = index.searcher()?;
+    let plan = parse::plan(index, &searcher, &request.query)?;
+    let plan = match request.sort {
+        Sort::Relevance if plan.plain => with_feedback(index, &searcher, plan)?,
+        _ => plan,
+    };
     let parse::Plan {
         strict: query,
         wider,
-    } = parse::plan(index, &searcher, &request.query)?;
+        ..
+    } = plan;
     let (total_all, ranked, aggregated) = rank(&searcher, &*query, request)?;
     // Too few articles have every word: the closest ones follow them.
     let wanted = request.offset.saturating_add(request.limit.max(1));
@@ -163,6 +170,28 @@ pub fn search(
         facets: aggregated.map(facets_from),
         timeline: None,
     })
+}
+
+/// `plan` widened by the words of the first articles it finds (pseudo-relevance feedback):
+/// one more search, and the stored text of a few articles read.
+fn with_feedback(
+    index: &GazetteIndex,
+    searcher: &Searcher,
+    plan: parse::Plan,
+) -> Result<parse::Plan> {
+    let (_, first) = widen(
+        searcher,
+        &*plan.strict,
+        &plan.wider,
+        feedback::FEEDBACK_DOCS,
+    )?;
+    let top: Vec<DocAddress> = first.iter().map(|(_, address)| *address).collect();
+    Ok(
+        match feedback::expansion(searcher, &index.fields, &*plan.strict, &top)? {
+            Some(expansion) => feedback::widened(plan, expansion),
+            None => plan,
+        },
+    )
 }
 
 /// The articles that match `query` itself: how many, the page asked for, and the facet counts

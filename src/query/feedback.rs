@@ -1,0 +1,132 @@
+//! Pseudo-relevance feedback: the words that best characterise the first articles a query of
+//! plain words finds, searched again beside the query's own words with a small weight, so that
+//! articles about the same topic written with other words rank too.
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use super::explain::{Label, Labelled};
+use super::parse::Plan;
+use crate::error::Result;
+use crate::index::Fields;
+
+/// How many of the first articles are read for their words.
+pub(crate) const FEEDBACK_DOCS: usize = 20;
+
+/// Tuning knobs read from the environment while measuring; fixed before shipping.
+fn knob(name: &str, default: f32) -> f32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The expansion of a query whose first articles are `top`: the most informative words of
+/// their titles and bodies, other than the query's own, each weighted by how much of those
+/// articles it makes up times its inverse document frequency. None when no word qualifies.
+pub(crate) fn expansion(
+    searcher: &Searcher,
+    fields: &Fields,
+    query: &dyn Query,
+    top: &[DocAddress],
+) -> Result<Option<Box<dyn Query>>> {
+    let docs = knob("FB_K", 10.0) as usize;
+    let weight = knob("FB_W", 0.3);
+    if weight <= 0.0 || top.is_empty() {
+        return Ok(None);
+    }
+    let mut own = HashSet::new();
+    query.query_terms(&mut |term, _| {
+        if let Some(text) = term.value().as_str() {
+            own.insert(text.to_string());
+        }
+    });
+    let mut analyzer = searcher.index().tokenizer_for_field(fields.body)?;
+    // Per word: its summed share of each article, and in how many articles it occurs.
+    let mut found: HashMap<String, (f32, usize)> = HashMap::new();
+    for &address in top.iter().take(docs) {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+        let mut counts: HashMap<String, f32> = HashMap::new();
+        let mut length = 0.0;
+        for part in [text(fields.title), text(fields.body)] {
+            let mut stream = analyzer.token_stream(part);
+            while let Some(token) = stream.next() {
+                length += 1.0;
+                if token.text.len() > 2 && !token.text.bytes().all(|b| b.is_ascii_digit()) {
+                    *counts.entry(token.text.clone()).or_default() += 1.0;
+                }
+            }
+        }
+        for (word, count) in counts {
+            let entry = found.entry(word).or_default();
+            entry.0 += count / length;
+            entry.1 += 1;
+        }
+    }
+    let total = searcher.num_docs() as f32;
+    let min_docs = knob("FB_MIN", 2.0) as usize;
+    let mut scored = Vec::new();
+    for (word, (share, articles)) in found {
+        if articles < min_docs || own.contains(&word) {
+            continue;
+        }
+        let df = searcher.doc_freq(&Term::from_field_text(fields.body, &word))? as f32;
+        let idf = (1.0 + (total - df + 0.5) / (df + 0.5)).ln();
+        scored.push((share * idf.powf(knob("FB_IDF", 1.0)), word));
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    scored.truncate(knob("FB_M", 10.0) as usize);
+    let Some(&(best, _)) = scored.first() else {
+        return Ok(None);
+    };
+    let title = knob("FB_TITLE", 0.0);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (score, word) in scored {
+        let mut add = |field: Field, boost: f32| {
+            let term = TermQuery::new(
+                Term::from_field_text(field, &word),
+                IndexRecordOption::WithFreqs,
+            );
+            let boosted = BoostQuery::new(Box::new(term), boost * score / best);
+            clauses.push((Occur::Should, Box::new(boosted)));
+        };
+        add(fields.body, 1.0);
+        if title > 0.0 {
+            add(fields.title, title);
+        }
+    }
+    Ok(Some(Box::new(Labelled {
+        label: Label::Feedback,
+        query: Box::new(BoostQuery::new(
+            Box::new(BooleanQuery::new(clauses)),
+            weight,
+        )),
+    })))
+}
+
+/// `plan` with the feedback words as an optional part of each of its queries, and as a last,
+/// widest one: articles with none of the query's words but some of the feedback's.
+pub(crate) fn widened(plan: Plan, feedback: Box<dyn Query>) -> Plan {
+    let with = |query: Box<dyn Query>| -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (Occur::Should, feedback.box_clone()),
+        ]))
+    };
+    let widest = plan.wider.last().unwrap_or(&plan.strict).box_clone();
+    let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+        (Occur::Should, widest),
+        (Occur::Should, feedback.box_clone()),
+    ]));
+    let mut wider: Vec<_> = plan.wider.into_iter().map(with).collect();
+    wider.push(either);
+    Plan {
+        strict: with(plan.strict),
+        wider,
+        plain: plan.plain,
+    }
+}
