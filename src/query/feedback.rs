@@ -13,16 +13,16 @@ use super::parse::Plan;
 use crate::error::Result;
 use crate::index::Fields;
 
+// Tuned on the dev queries and the tune half of the label-pair queries (BENCHMARKS.md).
 /// How many of the first articles are read for their words.
-pub(crate) const FEEDBACK_DOCS: usize = 20;
-
-/// Tuning knobs read from the environment while measuring; fixed before shipping.
-fn knob(name: &str, default: f32) -> f32 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+pub(crate) const FEEDBACK_DOCS: usize = 10;
+/// How many words are added.
+const FEEDBACK_WORDS: usize = 20;
+/// A word is added only if this many of those articles have it: a word of one article alone
+/// says more about that article than about the topic.
+const MIN_ARTICLES: usize = 3;
+/// The added words' weight, all together, against 1 for each of the query's own.
+const FEEDBACK_WEIGHT: f32 = 2.0;
 
 /// The expansion of a query whose first articles are `top`: the most informative words of
 /// their titles and bodies, other than the query's own, each weighted by how much of those
@@ -33,11 +33,6 @@ pub(crate) fn expansion(
     query: &dyn Query,
     top: &[DocAddress],
 ) -> Result<Option<Box<dyn Query>>> {
-    let docs = knob("FB_K", 10.0) as usize;
-    let weight = knob("FB_W", 0.3);
-    if weight <= 0.0 || top.is_empty() {
-        return Ok(None);
-    }
     let mut own = HashSet::new();
     query.query_terms(&mut |term, _| {
         if let Some(text) = term.value().as_str() {
@@ -47,7 +42,7 @@ pub(crate) fn expansion(
     let mut analyzer = searcher.index().tokenizer_for_field(fields.body)?;
     // Per word: its summed share of each article, and in how many articles it occurs.
     let mut found: HashMap<String, (f32, usize)> = HashMap::new();
-    for &address in top.iter().take(docs) {
+    for &address in top.iter().take(FEEDBACK_DOCS) {
         let doc: TantivyDocument = searcher.doc(address)?;
         let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
         let mut counts: HashMap<String, f32> = HashMap::new();
@@ -68,42 +63,37 @@ pub(crate) fn expansion(
         }
     }
     let total = searcher.num_docs() as f32;
-    let min_docs = knob("FB_MIN", 2.0) as usize;
     let mut scored = Vec::new();
     for (word, (share, articles)) in found {
-        if articles < min_docs || own.contains(&word) {
+        if articles < MIN_ARTICLES || own.contains(&word) {
             continue;
         }
         let df = searcher.doc_freq(&Term::from_field_text(fields.body, &word))? as f32;
         let idf = (1.0 + (total - df + 0.5) / (df + 0.5)).ln();
-        scored.push((share * idf.powf(knob("FB_IDF", 1.0)), word));
+        scored.push((share * idf, word));
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    scored.truncate(knob("FB_M", 10.0) as usize);
+    scored.truncate(FEEDBACK_WORDS);
     let Some(&(best, _)) = scored.first() else {
         return Ok(None);
     };
-    let title = knob("FB_TITLE", 0.0);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (score, word) in scored {
-        let mut add = |field: Field, boost: f32| {
+    // Searched in the body alone: adding the title lost on the dev queries.
+    let clauses = scored
+        .into_iter()
+        .map(|(score, word)| {
             let term = TermQuery::new(
-                Term::from_field_text(field, &word),
+                Term::from_field_text(fields.body, &word),
                 IndexRecordOption::WithFreqs,
             );
-            let boosted = BoostQuery::new(Box::new(term), boost * score / best);
-            clauses.push((Occur::Should, Box::new(boosted)));
-        };
-        add(fields.body, 1.0);
-        if title > 0.0 {
-            add(fields.title, title);
-        }
-    }
+            let boosted: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), score / best));
+            (Occur::Should, boosted)
+        })
+        .collect();
     Ok(Some(Box::new(Labelled {
         label: Label::Feedback,
         query: Box::new(BoostQuery::new(
             Box::new(BooleanQuery::new(clauses)),
-            weight,
+            FEEDBACK_WEIGHT,
         )),
     })))
 }
