@@ -4,16 +4,17 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, Scorer, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
 use super::explain::{Label, Labelled};
-use super::parse::Plan;
 use crate::error::Result;
 use crate::index::Fields;
 
 // Tuned on the dev queries and the tune half of the label-pair queries (BENCHMARKS.md).
+/// How many of the first articles feedback reorders.
+pub(crate) const RERANKED: usize = 100;
 /// How many of the first articles are read for their words.
 pub(crate) const FEEDBACK_DOCS: usize = 10;
 /// How many words are added.
@@ -98,25 +99,37 @@ pub(crate) fn expansion(
     })))
 }
 
-/// `plan` with the feedback words as an optional part of each of its queries, and as a last,
-/// widest one: articles with none of the query's words but some of the feedback's.
-pub(crate) fn widened(plan: Plan, feedback: Box<dyn Query>) -> Plan {
-    let with = |query: Box<dyn Query>| -> Box<dyn Query> {
-        Box::new(BooleanQuery::new(vec![
-            (Occur::Must, query),
-            (Occur::Should, feedback.box_clone()),
-        ]))
-    };
-    let widest = plan.wider.last().unwrap_or(&plan.strict).box_clone();
-    let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-        (Occur::Should, widest),
-        (Occur::Should, feedback.box_clone()),
-    ]));
-    let mut wider: Vec<_> = plan.wider.into_iter().map(with).collect();
-    wider.push(either);
-    Plan {
-        strict: with(plan.strict),
-        wider,
-        plain: plan.plain,
+/// Adds to each article's score what `expansion` gives it, and sorts them by the sum, best
+/// first. Only these articles are scored: the expansion's words are common ones, and scoring
+/// every article that has any of them would cost several times the search itself.
+pub(crate) fn rescore(
+    searcher: &Searcher,
+    expansion: &dyn Query,
+    ranked: &mut [(Option<f32>, DocAddress)],
+) -> Result<()> {
+    let weight = expansion.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut order: Vec<usize> = (0..ranked.len()).collect();
+    order.sort_by_key(|&i| ranked[i].1);
+    let mut scorer: Option<(u32, Box<dyn Scorer>)> = None;
+    for i in order {
+        let (score, address) = &mut ranked[i];
+        let segment = address.segment_ord;
+        let scorer = match &mut scorer {
+            Some((ord, scorer)) if *ord == segment => scorer,
+            _ => {
+                let reader = searcher.segment_reader(segment);
+                &mut scorer.insert((segment, weight.scorer(reader, 1.0)?)).1
+            }
+        };
+        // Articles are visited in document order, as a scorer only moves forward.
+        let at = match scorer.doc() < address.doc_id {
+            true => scorer.seek(address.doc_id),
+            false => scorer.doc(),
+        };
+        if at == address.doc_id {
+            *score = Some(score.unwrap_or(0.0) + scorer.score());
+        }
     }
+    ranked.sort_by(|a, b| b.0.unwrap_or(0.0).total_cmp(&a.0.unwrap_or(0.0)));
+    Ok(())
 }

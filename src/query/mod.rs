@@ -120,34 +120,49 @@ pub fn search(
 ) -> Result<SearchResults> {
     let started = Instant::now();
     let searcher = index.searcher()?;
-    let plan = parse::plan(index, &searcher, &request.query)?;
-    let plan = match request.sort {
-        Sort::Relevance if plan.plain => with_feedback(index, &searcher, plan)?,
-        _ => plan,
-    };
     let parse::Plan {
         strict: query,
         wider,
-        ..
-    } = plan;
-    let (total_all, ranked, aggregated) = rank(&searcher, &*query, request)?;
-    // Too few articles have every word: the closest ones follow them.
+        plain,
+    } = parse::plan(index, &searcher, &request.query)?;
     let wanted = request.offset.saturating_add(request.limit.max(1));
+    // Feedback reorders the first articles found, so it is handed at least `RERANKED` of them.
+    let feedback = plain && request.sort == Sort::Relevance;
+    let pool = match feedback {
+        true => SearchRequest {
+            offset: 0,
+            limit: wanted.max(feedback::RERANKED),
+            ..request.clone()
+        },
+        false => request.clone(),
+    };
+    let (total_all, ranked, aggregated) = rank(&searcher, &*query, &pool)?;
+    // Too few articles have every word: the closest ones follow them.
     let wider = match request.sort {
         Sort::Relevance if total_all < wanted => wider,
         _ => Vec::new(),
     };
     let (total, ranked, aggregated, shown) = match wider.last() {
         Some(widest) => {
-            let (total, ranked) = widen(&searcher, &*query, &wider, wanted)?;
-            let ranked = ranked.into_iter().skip(request.offset).collect();
+            let pooled = pool.offset.saturating_add(pool.limit.max(1));
+            let (total, ranked) = widen(&searcher, &*query, &wider, pooled)?;
+            let ranked = ranked.into_iter().skip(pool.offset).collect();
             let aggregated = match request.facets {
                 true => Some(searcher.search(widest, &facets_collector()?)?),
                 false => None,
             };
-            (total, ranked, aggregated, widest)
+            (total, ranked, aggregated, widest.box_clone())
         }
-        None => (total_all, ranked, aggregated, &query),
+        None => (total_all, ranked, aggregated, query.box_clone()),
+    };
+    let (total, ranked, shown) = match feedback {
+        true => {
+            let (total, ranked, shown) =
+                with_feedback(index, &searcher, (total, ranked, shown), wanted)?;
+            let page = ranked.into_iter().skip(request.offset).take(request.limit);
+            (total, page.collect(), shown)
+        }
+        false => (total, ranked, shown),
     };
     let matched = if total > total_all {
         Matched::Partial
@@ -159,7 +174,7 @@ pub fn search(
     } else {
         ranked
     };
-    let hits = hits(index, &searcher, (&*query, &**shown), request, ranked, cwd)?;
+    let hits = hits(index, &searcher, (&*query, &*shown), request, ranked, cwd)?;
     Ok(SearchResults {
         query: request.query.clone(),
         total,
@@ -172,26 +187,36 @@ pub fn search(
     })
 }
 
-/// `plan` widened by the words of the first articles it finds (pseudo-relevance feedback):
-/// one more search, and the stored text of a few articles read.
+/// The articles `shown` found, reordered by the words of the first of them (pseudo-relevance
+/// feedback), and followed by those with only such words when fewer than `wanted` were found;
+/// how many articles match in all, and the query that gives each its new score.
 fn with_feedback(
     index: &GazetteIndex,
     searcher: &Searcher,
-    plan: parse::Plan,
-) -> Result<parse::Plan> {
-    let (_, first) = widen(
-        searcher,
-        &*plan.strict,
-        &plan.wider,
-        feedback::FEEDBACK_DOCS,
-    )?;
-    let top: Vec<DocAddress> = first.iter().map(|(_, address)| *address).collect();
-    Ok(
-        match feedback::expansion(searcher, &index.fields, &*plan.strict, &top)? {
-            Some(expansion) => feedback::widened(plan, expansion),
-            None => plan,
-        },
-    )
+    (mut total, mut ranked, shown): (usize, Vec<Ranked>, Box<dyn Query>),
+    wanted: usize,
+) -> Result<(usize, Vec<Ranked>, Box<dyn Query>)> {
+    let top: Vec<DocAddress> = ranked
+        .iter()
+        .take(feedback::FEEDBACK_DOCS)
+        .map(|(_, address)| *address)
+        .collect();
+    let Some(expansion) = feedback::expansion(searcher, &index.fields, &*shown, &top)? else {
+        return Ok((total, ranked, shown));
+    };
+    feedback::rescore(searcher, &*expansion, &mut ranked)?;
+    if ranked.len() < wanted {
+        let only = BooleanQuery::new(vec![
+            (Occur::Must, expansion.box_clone()),
+            (Occur::MustNot, shown.box_clone()),
+        ]);
+        let top = TopDocs::with_limit(wanted - ranked.len()).order_by_score();
+        let (count, docs) = searcher.search(&only, &(Count, top))?;
+        total += count;
+        ranked.extend(docs.into_iter().map(|(s, d)| (Some(s), d)));
+    }
+    let shown = BooleanQuery::new(vec![(Occur::Should, shown), (Occur::Should, expansion)]);
+    Ok((total, ranked, Box::new(shown)))
 }
 
 /// The articles that match `query` itself: how many, the page asked for, and the facet counts

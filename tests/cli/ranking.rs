@@ -94,7 +94,12 @@ fn explained_parts_add_up_to_the_score_in_json() {
 /// article shares nothing with them.
 fn cocoa() -> Env {
     let env = Env::new();
-    for (name, place) in [("a", "Abidjan"), ("b", "Accra"), ("c", "Lagos"), ("d", "Douala")] {
+    for (name, place) in [
+        ("a", "Abidjan"),
+        ("b", "Accra"),
+        ("c", "Lagos"),
+        ("d", "Douala"),
+    ] {
         env.write(
             &format!("{name}.txt"),
             &format!(
@@ -140,7 +145,10 @@ fn feedback_leaves_operator_queries_strict() {
     for query in ["+cocoa", "title:cocoa", "\"cocoa harvest\""] {
         let hits = env.hits(query, &[]);
         assert_eq!(hits.len(), 4, "{query}: {hits:?}");
-        assert!(!hits.contains(&"beans.txt".to_string()), "{query}: {hits:?}");
+        assert!(
+            !hits.contains(&"beans.txt".to_string()),
+            "{query}: {hits:?}"
+        );
     }
     // Ordered by date, a plain query is not widened by feedback either.
     let by_date = env.hits("cocoa", &["--sort", "date"]);
