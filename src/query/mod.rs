@@ -127,11 +127,16 @@ pub fn search(
     } = parse::plan(index, &searcher, &request.query)?;
     let wanted = request.offset.saturating_add(request.limit.max(1));
     // Feedback reorders the first articles found, so it is handed at least `RERANKED` of them.
-    let feedback = plain && request.sort == Sort::Relevance;
+    let feedback = plain && request.sort == Sort::Relevance && std::env::var("NOFB").is_err();
     let pool = match feedback {
         true => SearchRequest {
             offset: 0,
-            limit: wanted.max(feedback::RERANKED),
+            limit: wanted.max(
+                std::env::var("FB_DEPTH")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(feedback::RERANKED),
+            ),
             ..request.clone()
         },
         false => request.clone(),
@@ -142,28 +147,29 @@ pub fn search(
         Sort::Relevance if total_all < wanted => wider,
         _ => Vec::new(),
     };
-    let (total, ranked, aggregated, shown) = match wider.last() {
+    let (total, groups, aggregated, shown) = match wider.last() {
         Some(widest) => {
             let pooled = pool.offset.saturating_add(pool.limit.max(1));
-            let (total, ranked) = widen(&searcher, &*query, &wider, pooled)?;
-            let ranked = ranked.into_iter().skip(pool.offset).collect();
+            let (total, groups) = widen(&searcher, &*query, &wider, pooled)?;
+            // The page without feedback starts at the offset, as `rank` gave it.
+            let groups = match pool.offset {
+                0 => groups,
+                offset => vec![groups.concat().into_iter().skip(offset).collect()],
+            };
             let aggregated = match request.facets {
                 true => Some(searcher.search(widest, &facets_collector()?)?),
                 false => None,
             };
-            (total, ranked, aggregated, widest.box_clone())
+            (total, groups, aggregated, widest.box_clone())
         }
-        None => (total_all, ranked, aggregated, query.box_clone()),
+        None => (total_all, vec![ranked], aggregated, query.box_clone()),
     };
     let (total, ranked, shown) = match feedback {
-        true => {
-            let (total, ranked, shown) =
-                with_feedback(index, &searcher, (total, ranked, shown), wanted)?;
-            let page = ranked.into_iter().skip(request.offset).take(request.limit);
-            (total, page.collect(), shown)
-        }
-        false => (total, ranked, shown),
+        true => with_feedback(index, &searcher, (total, groups, shown), wanted)?,
+        false => (total, groups.concat(), shown),
     };
+    let ranked = ranked.into_iter().skip(request.offset - pool.offset);
+    let ranked: Vec<Ranked> = ranked.take(request.limit).collect();
     let matched = if total > total_all {
         Matched::Partial
     } else {
@@ -193,18 +199,28 @@ pub fn search(
 fn with_feedback(
     index: &GazetteIndex,
     searcher: &Searcher,
-    (mut total, mut ranked, shown): (usize, Vec<Ranked>, Box<dyn Query>),
+    (mut total, mut groups, shown): (usize, Vec<Vec<Ranked>>, Box<dyn Query>),
     wanted: usize,
 ) -> Result<(usize, Vec<Ranked>, Box<dyn Query>)> {
-    let top: Vec<DocAddress> = ranked
+    let top: Vec<DocAddress> = groups
         .iter()
+        .flatten()
         .take(feedback::FEEDBACK_DOCS)
         .map(|(_, address)| *address)
         .collect();
+    let t0 = std::time::Instant::now();
     let Some(expansion) = feedback::expansion(searcher, &index.fields, &*shown, &top)? else {
-        return Ok((total, ranked, shown));
+        return Ok((total, groups.concat(), shown));
     };
-    feedback::rescore(searcher, &*expansion, &mut ranked)?;
+    let t1 = t0.elapsed();
+    // Articles with more of the query's words still come first: each group is reordered.
+    for group in &mut groups {
+        feedback::rescore(searcher, &*expansion, group)?;
+    }
+    let mut ranked = groups.concat();
+    if std::env::var("FBT").is_ok() {
+        eprintln!("expansion {:?} rescore {:?}", t1, t0.elapsed() - t1);
+    }
     if ranked.len() < wanted {
         let only = BooleanQuery::new(vec![
             (Occur::Must, expansion.box_clone()),
@@ -291,31 +307,37 @@ fn hits(
 type Ranked = (Option<f32>, DocAddress);
 
 /// The articles with every word (`strict`, fewer than `wanted` of them), then those each
-/// wider query adds, best first within each group, up to `wanted` in all; and how many
-/// articles the widest query matches.
+/// wider query adds, one group per query, best first within each, up to `wanted` in all; and
+/// how many articles the widest query matches.
 fn widen(
     searcher: &Searcher,
     strict: &dyn Query,
     wider: &[Box<dyn Query>],
     wanted: usize,
-) -> Result<(usize, Vec<Ranked>)> {
+) -> Result<(usize, Vec<Vec<Ranked>>)> {
     let ranked = searcher.search(strict, &TopDocs::with_limit(wanted).order_by_score())?;
     let mut total = ranked.len();
-    let mut ranked: Vec<_> = ranked.into_iter().map(|(s, d)| (Some(s), d)).collect();
+    let mut room = wanted - ranked.len();
+    let mut groups = vec![ranked.into_iter().map(|(s, d)| (Some(s), d)).collect()];
     let mut narrower = strict.box_clone();
     for query in wider {
         let added = BooleanQuery::new(vec![
             (Occur::Must, query.box_clone()),
             (Occur::MustNot, narrower),
         ]);
-        let room = wanted - ranked.len();
         let top = TopDocs::with_limit(room.max(1)).order_by_score();
         let (count, docs) = searcher.search(&added, &(Count, top))?;
         total += count;
-        ranked.extend(docs.into_iter().take(room).map(|(s, d)| (Some(s), d)));
+        let group: Vec<Ranked> = docs
+            .into_iter()
+            .take(room)
+            .map(|(s, d)| (Some(s), d))
+            .collect();
+        room -= group.len();
+        groups.push(group);
         narrower = query.box_clone();
     }
-    Ok((total, ranked))
+    Ok((total, groups))
 }
 
 fn first_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> &str {
