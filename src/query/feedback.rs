@@ -1,6 +1,6 @@
 //! Pseudo-relevance feedback: the words that best characterise the first articles a query of
-//! plain words finds, searched again beside the query's own words with a small weight, so that
-//! articles about the same topic written with other words rank too.
+//! plain words finds reorder the articles it found, and find articles on the same topic that
+//! lack the query's words when too few have them.
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,7 +14,7 @@ use crate::index::Fields;
 
 // Tuned on the dev queries and the tune half of the label-pair queries (BENCHMARKS.md).
 /// How many of the first articles feedback reorders.
-pub(crate) const RERANKED: usize = 100;
+pub(crate) const RERANKED: usize = 300;
 /// How many of the first articles are read for their words.
 pub(crate) const FEEDBACK_DOCS: usize = 10;
 /// How many words are added.
@@ -22,7 +22,8 @@ const FEEDBACK_WORDS: usize = 20;
 /// A word is added only if this many of those articles have it: a word of one article alone
 /// says more about that article than about the topic.
 const MIN_ARTICLES: usize = 3;
-/// The added words' weight, all together, against 1 for each of the query's own.
+/// The weight of the best added word against 1 for each of the query's own; the others weigh
+/// in proportion to how well they characterise the articles.
 const FEEDBACK_WEIGHT: f32 = 2.0;
 
 /// The expansion of a query whose first articles are `top`: the most informative words of

@@ -127,16 +127,11 @@ pub fn search(
     } = parse::plan(index, &searcher, &request.query)?;
     let wanted = request.offset.saturating_add(request.limit.max(1));
     // Feedback reorders the first articles found, so it is handed at least `RERANKED` of them.
-    let feedback = plain && request.sort == Sort::Relevance && std::env::var("NOFB").is_err();
+    let feedback = plain && request.sort == Sort::Relevance;
     let pool = match feedback {
         true => SearchRequest {
             offset: 0,
-            limit: wanted.max(
-                std::env::var("FB_DEPTH")
-                    .ok()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(feedback::RERANKED),
-            ),
+            limit: wanted.max(feedback::RERANKED),
             ..request.clone()
         },
         false => request.clone(),
@@ -208,19 +203,14 @@ fn with_feedback(
         .take(feedback::FEEDBACK_DOCS)
         .map(|(_, address)| *address)
         .collect();
-    let t0 = std::time::Instant::now();
     let Some(expansion) = feedback::expansion(searcher, &index.fields, &*shown, &top)? else {
         return Ok((total, groups.concat(), shown));
     };
-    let t1 = t0.elapsed();
     // Articles with more of the query's words still come first: each group is reordered.
     for group in &mut groups {
         feedback::rescore(searcher, &*expansion, group)?;
     }
     let mut ranked = groups.concat();
-    if std::env::var("FBT").is_ok() {
-        eprintln!("expansion {:?} rescore {:?}", t1, t0.elapsed() - t1);
-    }
     if ranked.len() < wanted {
         let only = BooleanQuery::new(vec![
             (Occur::Must, expansion.box_clone()),
