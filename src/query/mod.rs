@@ -206,9 +206,13 @@ fn with_feedback(
     let Some(expansion) = feedback::expansion(searcher, &index.fields, &*shown, &top)? else {
         return Ok((total, groups.concat(), shown));
     };
-    // Articles with more of the query's words still come first: each group is reordered.
+    // Articles with more of the query's words still come first: each group is reordered. Only
+    // the first `RERANKED` are, whatever the page, so that pages agree with each other.
+    let mut left = feedback::RERANKED;
     for group in &mut groups {
-        feedback::rescore(searcher, &*expansion, group)?;
+        let reordered = left.min(group.len());
+        feedback::rescore(searcher, &*expansion, &mut group[..reordered])?;
+        left -= reordered;
     }
     let mut ranked = groups.concat();
     if ranked.len() < wanted {

@@ -154,3 +154,13 @@ fn feedback_leaves_operator_queries_strict() {
     let by_date = env.hits("cocoa", &["--sort", "date"]);
     assert!(!by_date.contains(&"beans.txt".to_string()), "{by_date:?}");
 }
+
+#[test]
+fn pages_of_a_query_with_feedback_agree_with_the_whole_list() {
+    let env = cocoa();
+    let all = env.hits("cocoa", &[]);
+    let paged: Vec<String> = (0..all.len())
+        .flat_map(|at| env.hits("cocoa", &["--limit", "1", "--offset", &at.to_string()]))
+        .collect();
+    assert_eq!(paged, all);
+}
