@@ -16,16 +16,28 @@ const LABEL: &str = "gazette label";
 /// One part of a hit's score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct Contribution {
-    /// A field (`title`, `body`...) or an entity clause (`countries:GB`).
+    /// A field (`title`, `body`...), an entity clause (`countries:GB`), or `feedback`.
     pub source: String,
     /// True for the clause of an entity the query's words name.
     pub entity: bool,
     pub score: f32,
 }
 
+/// Marks the explanation of a clause labelled for an entity.
+const ENTITY: &str = "gazette entity";
+
+/// What a [`Labelled`] clause stands for.
+#[derive(Debug, Clone)]
+pub(crate) enum Label {
+    /// An entity the query's words name, e.g. `countries:GB`.
+    Entity(String),
+    /// The words pseudo-relevance feedback added to the query.
+    Feedback,
+}
+
 /// A query whose part of a score is reported under its own label in an explanation.
 pub(crate) struct Labelled {
-    pub(crate) label: String,
+    pub(crate) label: Label,
     pub(crate) query: Box<dyn Query>,
 }
 
@@ -53,12 +65,16 @@ impl Query for Labelled {
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        self.query.query_terms(visitor)
+        // Snippets highlight the terms a query reports: the user's words and the names they
+        // name, not the words feedback added, which the user never typed.
+        if let Label::Entity(_) = self.label {
+            self.query.query_terms(visitor)
+        }
     }
 }
 
 struct LabelledWeight {
-    label: String,
+    label: Label,
     weight: Box<dyn Weight>,
 }
 
@@ -69,8 +85,15 @@ impl Weight for LabelledWeight {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let inner = self.weight.explain(reader, doc)?;
-        let mut labelled = Explanation::new_with_string(self.label.clone(), inner.value());
+        let (description, entity) = match &self.label {
+            Label::Entity(name) => (name.clone(), true),
+            Label::Feedback => ("feedback".to_string(), false),
+        };
+        let mut labelled = Explanation::new_with_string(description, inner.value());
         labelled.add_context(LABEL.to_string());
+        if entity {
+            labelled.add_context(ENTITY.to_string());
+        }
         labelled.add_detail(inner);
         Ok(labelled)
     }
@@ -115,7 +138,7 @@ fn split(node: &serde_json::Value, scale: f32, schema: &Schema, out: &mut Vec<Co
         score: value * scale,
     };
     if context.contains(&LABEL) {
-        return out.push(leaf(description.to_string(), true));
+        return out.push(leaf(description.to_string(), context.contains(&ENTITY)));
     }
     if let Some(field) = context.iter().find_map(|c| term_field(c, schema)) {
         return out.push(leaf(field, false));

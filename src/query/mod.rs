@@ -21,6 +21,7 @@ mod credit;
 mod dates;
 mod entities;
 mod explain;
+mod feedback;
 mod parse;
 
 pub(crate) use explain::Contribution;
@@ -126,27 +127,49 @@ pub fn search(
     let parse::Plan {
         strict: query,
         wider,
+        plain,
     } = parse::plan(index, &searcher, &request.query)?;
     let book = index.names()?;
-    let (total_all, ranked, aggregated) = rank(&searcher, &*query, request, &book)?;
-    // Too few articles have every word: the closest ones follow them.
     let wanted = request.offset.saturating_add(request.limit.max(1));
+    // Feedback reorders the first articles found, so it is handed at least `RERANKED` of them.
+    let feedback = plain && request.sort == Sort::Relevance;
+    let pool = match feedback {
+        true => SearchRequest {
+            offset: 0,
+            limit: wanted.max(feedback::RERANKED),
+            ..request.clone()
+        },
+        false => request.clone(),
+    };
+    let (total_all, ranked, aggregated) = rank(&searcher, &*query, &pool, &book)?;
+    // Too few articles have every word: the closest ones follow them.
     let wider = match request.sort {
         Sort::Relevance if total_all < wanted => wider,
         _ => Vec::new(),
     };
-    let (total, ranked, aggregated, shown) = match wider.last() {
+    let (total, groups, aggregated, shown) = match wider.last() {
         Some(widest) => {
-            let (total, ranked) = widen(&searcher, &*query, &wider, wanted)?;
-            let ranked = ranked.into_iter().skip(request.offset).collect();
+            let pooled = pool.offset.saturating_add(pool.limit.max(1));
+            let (total, groups) = widen(&searcher, &*query, &wider, pooled)?;
+            // The page without feedback starts at the offset, as `rank` gave it.
+            let groups = match pool.offset {
+                0 => groups,
+                offset => vec![groups.concat().into_iter().skip(offset).collect()],
+            };
             let aggregated = match request.facets {
                 true => Some(searcher.search(widest, &facets_collector(&book)?)?),
                 false => None,
             };
-            (total, ranked, aggregated, widest)
+            (total, groups, aggregated, widest.box_clone())
         }
-        None => (total_all, ranked, aggregated, &query),
+        None => (total_all, vec![ranked], aggregated, query.box_clone()),
     };
+    let (total, ranked, shown) = match feedback {
+        true => with_feedback(index, &searcher, (total, groups, shown), wanted)?,
+        false => (total, groups.concat(), shown),
+    };
+    let ranked = ranked.into_iter().skip(request.offset - pool.offset);
+    let ranked: Vec<Ranked> = ranked.take(request.limit).collect();
     let matched = if total > total_all {
         Matched::Partial
     } else {
@@ -160,7 +183,7 @@ pub fn search(
     let hits = hits(
         index,
         (&searcher, &book),
-        (&*query, &**shown),
+        (&*query, &*shown),
         request,
         ranked,
         cwd,
@@ -175,6 +198,47 @@ pub fn search(
         facets: aggregated.map(facets_from),
         timeline: None,
     })
+}
+
+/// The articles `shown` found, reordered by the words of the first of them (pseudo-relevance
+/// feedback), and followed by those with only such words when fewer than `wanted` were found;
+/// how many articles match in all, and the query that gives each its new score.
+fn with_feedback(
+    index: &GazetteIndex,
+    searcher: &Searcher,
+    (mut total, mut groups, shown): (usize, Vec<Vec<Ranked>>, Box<dyn Query>),
+    wanted: usize,
+) -> Result<(usize, Vec<Ranked>, Box<dyn Query>)> {
+    let top: Vec<DocAddress> = groups
+        .iter()
+        .flatten()
+        .take(feedback::FEEDBACK_DOCS)
+        .map(|(_, address)| *address)
+        .collect();
+    let Some(expansion) = feedback::expansion(searcher, &index.fields, &*shown, &top)? else {
+        return Ok((total, groups.concat(), shown));
+    };
+    // Articles with more of the query's words still come first: each group is reordered. Only
+    // the first `RERANKED` are, whatever the page, so that pages agree with each other.
+    let mut left = feedback::RERANKED;
+    for group in &mut groups {
+        let reordered = left.min(group.len());
+        feedback::rescore(searcher, &*expansion, &mut group[..reordered])?;
+        left -= reordered;
+    }
+    let mut ranked = groups.concat();
+    if ranked.len() < wanted {
+        let only = BooleanQuery::new(vec![
+            (Occur::Must, expansion.box_clone()),
+            (Occur::MustNot, shown.box_clone()),
+        ]);
+        let top = TopDocs::with_limit(wanted - ranked.len()).order_by_score();
+        let (count, docs) = searcher.search(&only, &(Count, top))?;
+        total += count;
+        ranked.extend(docs.into_iter().map(|(s, d)| (Some(s), d)));
+    }
+    let shown = BooleanQuery::new(vec![(Occur::Should, shown), (Occur::Should, expansion)]);
+    Ok((total, ranked, Box::new(shown)))
 }
 
 /// The articles that match `query` itself: how many, the page asked for, and the facet counts
@@ -254,31 +318,37 @@ fn hits(
 type Ranked = (Option<f32>, DocAddress);
 
 /// The articles with every word (`strict`, fewer than `wanted` of them), then those each
-/// wider query adds, best first within each group, up to `wanted` in all; and how many
-/// articles the widest query matches.
+/// wider query adds, one group per query, best first within each, up to `wanted` in all; and
+/// how many articles the widest query matches.
 fn widen(
     searcher: &Searcher,
     strict: &dyn Query,
     wider: &[Box<dyn Query>],
     wanted: usize,
-) -> Result<(usize, Vec<Ranked>)> {
+) -> Result<(usize, Vec<Vec<Ranked>>)> {
     let ranked = searcher.search(strict, &TopDocs::with_limit(wanted).order_by_score())?;
     let mut total = ranked.len();
-    let mut ranked: Vec<_> = ranked.into_iter().map(|(s, d)| (Some(s), d)).collect();
+    let mut room = wanted - ranked.len();
+    let mut groups = vec![ranked.into_iter().map(|(s, d)| (Some(s), d)).collect()];
     let mut narrower = strict.box_clone();
     for query in wider {
         let added = BooleanQuery::new(vec![
             (Occur::Must, query.box_clone()),
             (Occur::MustNot, narrower),
         ]);
-        let room = wanted - ranked.len();
         let top = TopDocs::with_limit(room.max(1)).order_by_score();
         let (count, docs) = searcher.search(&added, &(Count, top))?;
         total += count;
-        ranked.extend(docs.into_iter().take(room).map(|(s, d)| (Some(s), d)));
+        let group: Vec<Ranked> = docs
+            .into_iter()
+            .take(room)
+            .map(|(s, d)| (Some(s), d))
+            .collect();
+        room -= group.len();
+        groups.push(group);
         narrower = query.box_clone();
     }
-    Ok((total, ranked))
+    Ok((total, groups))
 }
 
 fn first_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> &str {

@@ -8,7 +8,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, QueryP
 use super::credit::credit_names;
 use super::dates::rewrite_dates;
 use super::entities;
-use super::explain::Labelled;
+use super::explain::{Label, Labelled};
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
 use crate::index::schema::QUERY_FIELDS;
@@ -30,6 +30,8 @@ pub(crate) struct Plan {
     /// Each matches every article the one before does: articles with all words but one, then
     /// all but two, down to any one word. Empty when the query is not plain words.
     pub(crate) wider: Vec<Box<dyn Query>>,
+    /// True for a query of plain words, which may be widened by feedback.
+    pub(crate) plain: bool,
 }
 
 /// Parses a user query against the gazette schema: what strictly matches it.
@@ -47,6 +49,7 @@ pub(crate) fn plan(index: &GazetteIndex, searcher: &Searcher, query: &str) -> Re
         return Ok(Plan {
             strict,
             wider: Vec::new(),
+            plain: false,
         });
     };
     let concepts = concepts(index, searcher, &words)?;
@@ -71,7 +74,11 @@ pub(crate) fn plan(index: &GazetteIndex, searcher: &Searcher, query: &str) -> Re
             )) as Box<dyn Query>
         })
         .collect();
-    Ok(Plan { strict, wider })
+    Ok(Plan {
+        strict,
+        wider,
+        plain: true,
+    })
 }
 
 /// Refuses what no person types and tantivy cannot take.
@@ -166,7 +173,7 @@ fn concepts(
             either.push((
                 Occur::Should,
                 Box::new(Labelled {
-                    label,
+                    label: Label::Entity(label),
                     query: boosted,
                 }) as Box<dyn Query>,
             ));

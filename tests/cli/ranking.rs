@@ -89,3 +89,78 @@ fn explained_parts_add_up_to_the_score_in_json() {
     let plain = env.json(&["search", "British banks"]);
     assert!(plain["hits"][0].get("explanation").is_none());
 }
+
+/// Four articles about cocoa, and one about the same trade that never says "cocoa"; a steel
+/// article shares nothing with them.
+fn cocoa() -> Env {
+    let env = Env::new();
+    for (name, place) in [
+        ("a", "Abidjan"),
+        ("b", "Accra"),
+        ("c", "Lagos"),
+        ("d", "Douala"),
+    ] {
+        env.write(
+            &format!("{name}.txt"),
+            &format!(
+                "Cocoa harvest in {place}\n\nThe cocoa harvest around {place} was late. \
+                 Grinders bought fewer beans and the midcrop looked small, exporters said.\n"
+            ),
+        );
+    }
+    env.write(
+        "beans.txt",
+        "Midcrop beans scarce\n\nGrinders found few beans from the midcrop; exporters \
+         blamed the weather.\n",
+    );
+    env.write(
+        "steel.txt",
+        "Steel output rises\n\nMills produced more steel in March than a year earlier.\n",
+    );
+    env.ok(&["index"]);
+    env
+}
+
+#[test]
+fn feedback_finds_an_article_on_the_topic_without_the_query_word() {
+    let env = cocoa();
+    let hits = env.hits("cocoa", &[]);
+    assert_eq!(hits.len(), 5, "{hits:?}");
+    // The articles with the word come first; the one found through feedback follows them.
+    assert_eq!(hits[4], "beans.txt", "{hits:?}");
+    assert!(!hits.contains(&"steel.txt".to_string()), "{hits:?}");
+    let results = env.json(&["search", "cocoa", "--explain"]);
+    assert_eq!(results["matched"], "partial");
+    let last = results["hits"][4]["explanation"].as_array().unwrap();
+    assert_eq!(last.len(), 1, "{last:?}");
+    assert_eq!(last[0]["source"], "feedback");
+    assert_eq!(last[0]["entity"], false);
+    // The words feedback added are not highlighted: the snippet has none of the user's.
+    assert_eq!(results["hits"][4]["highlights"], serde_json::json!([]));
+}
+
+#[test]
+fn feedback_leaves_operator_queries_strict() {
+    let env = cocoa();
+    for query in ["+cocoa", "title:cocoa", "\"cocoa harvest\""] {
+        let hits = env.hits(query, &[]);
+        assert_eq!(hits.len(), 4, "{query}: {hits:?}");
+        assert!(
+            !hits.contains(&"beans.txt".to_string()),
+            "{query}: {hits:?}"
+        );
+    }
+    // Ordered by date, a plain query is not widened by feedback either.
+    let by_date = env.hits("cocoa", &["--sort", "date"]);
+    assert!(!by_date.contains(&"beans.txt".to_string()), "{by_date:?}");
+}
+
+#[test]
+fn pages_of_a_query_with_feedback_agree_with_the_whole_list() {
+    let env = cocoa();
+    let all = env.hits("cocoa", &[]);
+    let paged: Vec<String> = (0..all.len())
+        .flat_map(|at| env.hits("cocoa", &["--limit", "1", "--offset", &at.to_string()]))
+        .collect();
+    assert_eq!(paged, all);
+}

@@ -1,0 +1,136 @@
+//! Pseudo-relevance feedback: the words that best characterise the first articles a query of
+//! plain words finds reorder the articles it found, and find articles on the same topic that
+//! lack the query's words when too few have them.
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, Scorer, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
+
+use super::explain::{Label, Labelled};
+use crate::error::Result;
+use crate::index::Fields;
+
+// Tuned on the dev queries and the tune half of the label-pair queries (BENCHMARKS.md).
+/// How many of the first articles feedback reorders.
+pub(crate) const RERANKED: usize = 300;
+/// How many of the first articles are read for their words.
+pub(crate) const FEEDBACK_DOCS: usize = 10;
+/// How many words are added.
+const FEEDBACK_WORDS: usize = 20;
+/// A word is added only if this many of those articles have it: a word of one article alone
+/// says more about that article than about the topic.
+const MIN_ARTICLES: usize = 3;
+/// The weight of the best added word against 1 for each of the query's own; the others weigh
+/// in proportion to how well they characterise the articles.
+const FEEDBACK_WEIGHT: f32 = 2.0;
+
+/// The expansion of a query whose first articles are `top`: the most informative words of
+/// their titles and bodies, other than the query's own, each weighted by how much of those
+/// articles it makes up times its inverse document frequency. None when no word qualifies.
+pub(crate) fn expansion(
+    searcher: &Searcher,
+    fields: &Fields,
+    query: &dyn Query,
+    top: &[DocAddress],
+) -> Result<Option<Box<dyn Query>>> {
+    let mut own = HashSet::new();
+    query.query_terms(&mut |term, _| {
+        if let Some(text) = term.value().as_str() {
+            own.insert(text.to_string());
+        }
+    });
+    let mut analyzer = searcher.index().tokenizer_for_field(fields.body)?;
+    // Per word: its summed share of each article, and in how many articles it occurs.
+    let mut found: HashMap<String, (f32, usize)> = HashMap::new();
+    for &address in top.iter().take(FEEDBACK_DOCS) {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+        let mut counts: HashMap<String, f32> = HashMap::new();
+        let mut length = 0.0;
+        for part in [text(fields.title), text(fields.body)] {
+            let mut stream = analyzer.token_stream(part);
+            while let Some(token) = stream.next() {
+                length += 1.0;
+                if token.text.len() > 2 && !token.text.bytes().all(|b| b.is_ascii_digit()) {
+                    *counts.entry(token.text.clone()).or_default() += 1.0;
+                }
+            }
+        }
+        for (word, count) in counts {
+            let entry = found.entry(word).or_default();
+            entry.0 += count / length;
+            entry.1 += 1;
+        }
+    }
+    let total = searcher.num_docs() as f32;
+    let mut scored = Vec::new();
+    for (word, (share, articles)) in found {
+        if articles < MIN_ARTICLES || own.contains(&word) {
+            continue;
+        }
+        let df = searcher.doc_freq(&Term::from_field_text(fields.body, &word))? as f32;
+        let idf = (1.0 + (total - df + 0.5) / (df + 0.5)).ln();
+        scored.push((share * idf, word));
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    scored.truncate(FEEDBACK_WORDS);
+    let Some(&(best, _)) = scored.first() else {
+        return Ok(None);
+    };
+    // Searched in the body alone: adding the title lost on the dev queries.
+    let clauses = scored
+        .into_iter()
+        .map(|(score, word)| {
+            let term = TermQuery::new(
+                Term::from_field_text(fields.body, &word),
+                IndexRecordOption::WithFreqs,
+            );
+            let boosted: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), score / best));
+            (Occur::Should, boosted)
+        })
+        .collect();
+    Ok(Some(Box::new(Labelled {
+        label: Label::Feedback,
+        query: Box::new(BoostQuery::new(
+            Box::new(BooleanQuery::new(clauses)),
+            FEEDBACK_WEIGHT,
+        )),
+    })))
+}
+
+/// Adds to each article's score what `expansion` gives it, and sorts them by the sum, best
+/// first. Only these articles are scored: the expansion's words are common ones, and scoring
+/// every article that has any of them would cost several times the search itself.
+pub(crate) fn rescore(
+    searcher: &Searcher,
+    expansion: &dyn Query,
+    ranked: &mut [(Option<f32>, DocAddress)],
+) -> Result<()> {
+    let weight = expansion.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut order: Vec<usize> = (0..ranked.len()).collect();
+    order.sort_by_key(|&i| ranked[i].1);
+    let mut scorer: Option<(u32, Box<dyn Scorer>)> = None;
+    for i in order {
+        let (score, address) = &mut ranked[i];
+        let segment = address.segment_ord;
+        let scorer = match &mut scorer {
+            Some((ord, scorer)) if *ord == segment => scorer,
+            _ => {
+                let reader = searcher.segment_reader(segment);
+                &mut scorer.insert((segment, weight.scorer(reader, 1.0)?)).1
+            }
+        };
+        // Articles are visited in document order, as a scorer only moves forward.
+        let at = match scorer.doc() < address.doc_id {
+            true => scorer.seek(address.doc_id),
+            false => scorer.doc(),
+        };
+        if at == address.doc_id {
+            *score = Some(score.unwrap_or(0.0) + scorer.score());
+        }
+    }
+    ranked.sort_by(|a, b| b.0.unwrap_or(0.0).total_cmp(&a.0.unwrap_or(0.0)));
+    Ok(())
+}
