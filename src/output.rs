@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::commands::batch::Row;
-use crate::extract::{DateMention, Extraction, Person, Place};
+use crate::extract::{DateMention, Extraction, Org, Person, Place};
 use crate::index::sync::Summary;
 use crate::query::{Facets, Hit, Matched, SearchResults, Stats};
 use crate::timeline::{By, Timeline, TimelineField};
@@ -352,6 +352,7 @@ pub(crate) struct ExtractedArticle<'a> {
     pub published: Option<String>,
     pub people: &'a [Person],
     pub places: &'a [Place],
+    pub orgs: &'a [Org],
     pub countries: &'a [String],
     pub dates: &'a [DateMention],
 }
@@ -364,6 +365,7 @@ impl<'a> ExtractedArticle<'a> {
             published: found.published.map(|d| d.to_string()),
             people: &found.people,
             places: &found.places,
+            orgs: &found.orgs,
             countries: &found.countries,
             dates: &found.dates,
         }
@@ -397,6 +399,11 @@ pub(crate) fn extract_human(
             None => format!("{} ({})", p.name, p.mentions.len()),
         })
         .collect();
+    let orgs: Vec<String> = article
+        .orgs
+        .iter()
+        .map(|o| format!("{} ({})", o.name, o.mentions.len()))
+        .collect();
     let dates: Vec<String> = article
         .dates
         .iter()
@@ -404,6 +411,7 @@ pub(crate) fn extract_human(
         .collect();
     writeln!(out, "  people:    {}", list_or_dash(&people))?;
     writeln!(out, "  places:    {}", list_or_dash(&places))?;
+    writeln!(out, "  orgs:      {}", list_or_dash(&orgs))?;
     writeln!(out, "  countries: {}", list_or_dash(article.countries))?;
     writeln!(out, "  dates:     {}", list_or_dash(&dates))?;
     writeln!(out)
@@ -481,6 +489,10 @@ mod tests {
             places: vec![Place {
                 name: hostile.clone(),
                 country: Some(hostile.clone()),
+                mentions: vec![mention.clone()],
+            }],
+            orgs: vec![Org {
+                name: hostile.clone(),
                 mentions: vec![mention],
             }],
             countries: vec![hostile.clone()],

@@ -1,17 +1,20 @@
-//! Entities: runs the tagger over an article and groups its mentions into canonical people and places with country codes.
+//! Entities: runs the tagger over an article and groups its mentions into canonical people,
+//! places (with country codes) and organisations.
 
 use std::cell::RefCell;
 
 use super::gazetteer::{Gazetteer, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry};
 use super::hash::lower_hash_in;
+use super::orgs::group_orgs;
 use super::tagger::{self, Buffers, Class, Doc};
 use super::tokens::{ALLCAPS, PUNCT, Token};
-use super::types::{Mention, Person, Place};
+use super::types::{Mention, Org, Person, Place};
 use super::words::{RELATIVE_PLACE_WORDS, is_courtesy_title};
 
 pub(crate) struct Entities {
     pub(crate) people: Vec<Person>,
     pub(crate) places: Vec<Place>,
+    pub(crate) orgs: Vec<Org>,
     pub(crate) countries: Vec<String>,
 }
 
@@ -68,8 +71,9 @@ fn is_generic_place(m_text: &str) -> bool {
         .any(|w| m_text.eq_ignore_ascii_case(w))
 }
 
-/// News agencies as wire copy credits them (`... the ministry said. REUTER`): organisations,
-/// never a person or a place, however the tagger reads a lone capitalised word.
+/// News agencies: organisations, never a person or a place, however the tagger reads a lone
+/// capitalised word. As wire copy credits them (`... the ministry said.\n REUTER`), alone on
+/// their line, they are a signature rather than a mention, and left out.
 const NEWS_AGENCIES: &[&str] = &[
     "reuter",
     "reuters",
@@ -112,6 +116,13 @@ fn title_case(shouted: &str) -> String {
         word_start = !c.is_alphabetic();
     }
     out
+}
+
+/// Whether only blanks surround `start..end` on its line.
+fn alone_on_line(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].rsplit('\n').next().unwrap_or("");
+    let after = text[end..].split('\n').next().unwrap_or("");
+    before.trim().is_empty() && after.trim().is_empty()
 }
 
 fn is_news_agency(name: &str) -> bool {
@@ -179,7 +190,7 @@ impl<'t> Form<'t> {
         let (start, end) = (span[0].start, span[span.len() - 1].end);
         let m_text = &text[start..end];
         let name = display_name(m_text);
-        if is_news_agency(&name) {
+        if is_news_agency(&name) && alone_on_line(text, start, end) {
             return None;
         }
         Some(Form {
@@ -301,6 +312,8 @@ impl PlaceAcc<'_> {
 struct Groups<'g> {
     people: Vec<PersonAcc>,
     places: Vec<PlaceAcc<'g>>,
+    /// Organisation forms in order: display name, rank (as `FormRank`'s fields) and mention.
+    orgs: Vec<(String, (bool, usize, usize), Mention)>,
     countries: Vec<String>,
 }
 
@@ -366,6 +379,12 @@ impl<'g> Groups<'g> {
         p.offer(form, entry);
     }
 
+    fn add_org(&mut self, form: Form) {
+        let r = form.rank;
+        self.orgs
+            .push((form.name.clone(), (r.cased, r.words, r.len), form.mention()));
+    }
+
     /// The countries of the demonyms the gazetteer found (`Russian`), wherever the tagger
     /// put them.
     fn add_demonyms(&mut self, matches: &[PhraseMatch]) {
@@ -403,6 +422,7 @@ impl<'g> Groups<'g> {
         Entities {
             people,
             places,
+            orgs: group_orgs(self.orgs),
             countries,
         }
     }
@@ -412,7 +432,7 @@ fn country_code(cc: [u8; 2]) -> String {
     String::from_utf8_lossy(&cc).into_owned()
 }
 
-/// Groups the tagged spans into people and places. A span the tagger did not call a person
+/// Groups the tagged spans into people, places and organisations. A span the tagger did not call a person
 /// joins the people when the article names that person in full elsewhere.
 fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
     let spans = tagger::spans(labels);
@@ -428,10 +448,17 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         };
         let known = class != Class::Per
             && is_known_name(&full_names, &form.words, || gaz.place(form.text).is_some());
-        match if known { Class::Per } else { class } {
+        let class = if is_news_agency(&form.name) {
+            Class::Org
+        } else if known {
+            Class::Per
+        } else {
+            class
+        };
+        match class {
             Class::Per => groups.add_person(form),
             Class::Loc => groups.add_place(form, gaz),
-            Class::Org => {}
+            Class::Org => groups.add_org(form),
         }
     }
     groups.add_demonyms(&doc.matches);
