@@ -25,6 +25,10 @@ const SURNAME_MAX_RANK: u64 = 50_000;
 const SURNAME_COMMON_RANK: u64 = 3_000;
 const MODEL_BITS: u32 = 17;
 const EPOCHS: usize = 10;
+/// An organisation word ends at least this many distinct organisation names in training...
+const ORG_WORD_MIN_NAMES: usize = 3;
+/// ...and more than this many times as many as it ends names of people or places.
+const ORG_WORD_MIN_RATIO: usize = 2;
 
 /// Everyday names for countries that none of the sources list.
 const COUNTRY_ALIASES: &[(&str, &str)] = &[
@@ -342,6 +346,34 @@ fn load_examples(dir: &Path) -> Vec<Example> {
     out
 }
 
+/// `names.tsv` lines (flag `o`) for the words that end organisations' names in the training
+/// gold (`Corp`, `Party`, `Ministry`): last words of several distinct multi-word organisation
+/// names, much more often than of people's or places', and not a place name themselves
+/// (`Moscow` of `Dynamo Moscow`).
+fn derive_org_words(examples: &[Example], gaz: &Gazetteer) -> String {
+    let mut ends: BTreeMap<String, [BTreeSet<String>; 2]> = BTreeMap::new();
+    for e in examples {
+        for &(class, s, end) in &e.spans {
+            let name = e.text[s..end].to_lowercase();
+            let words: Vec<&str> = name.split_whitespace().collect();
+            if let [_, .., last] = words[..] {
+                let k = usize::from(class != Class::Org);
+                ends.entry(last.to_string()).or_default()[k].insert(name.clone());
+            }
+        }
+    }
+    let mut out = String::new();
+    for (word, [org, other]) in ends {
+        if org.len() >= ORG_WORD_MIN_NAMES
+            && org.len() > ORG_WORD_MIN_RATIO * other.len()
+            && !gaz.is_place(&word)
+        {
+            out += &format!("{word}\to\n");
+        }
+    }
+    out
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 3 {
@@ -353,11 +385,12 @@ fn main() {
     let src = shared.join("data/gazetteer");
     fs::create_dir_all(out.join("gazetteer")).expect("create out dir");
     let (places, demonyms) = derive_places(&src);
-    let names = derive_names(&src);
+    let examples = load_examples(&shared.join("eval/conll-train"));
+    let org_words = derive_org_words(&examples, &Gazetteer::parse(&places, &demonyms, ""));
+    let names = derive_names(&src) + &org_words;
     fs::write(out.join("gazetteer/places.tsv"), &places).expect("write places");
     fs::write(out.join("gazetteer/demonyms.tsv"), &demonyms).expect("write demonyms");
     fs::write(out.join("gazetteer/names.tsv"), &names).expect("write names");
-    let examples = load_examples(&shared.join("eval/conll-train"));
     let gaz = Gazetteer::parse(&places, &demonyms, &names);
     // The runtime loads these finished tables; the TSV files stay the readable source.
     fs::write(out.join("gazetteer.bin"), gaz.to_bytes()).expect("write gazetteer tables");

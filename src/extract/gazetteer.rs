@@ -15,6 +15,11 @@ pub(crate) const SURNAME: u16 = 4;
 pub(crate) const SURNAME_COMMON: u16 = 8;
 pub(crate) const TITLE: u16 = 16;
 pub(crate) const PLACE_WORD: u16 = 32;
+/// A word that ends organisations' names (`Corp`, `Party`, `Ministry`), learned from training data.
+pub(crate) const ORG_WORD: u16 = 64;
+/// Set by the tagger, not stored: a later word of the same run of capitalised words is an
+/// `ORG_WORD`, so `Jeans` in `Jeans Mate Corp` knows what it begins.
+pub(crate) const ORG_AHEAD: u16 = 128;
 
 /// Words that introduce a person's name in news copy.
 const TITLES: &[&str] = &[
@@ -225,7 +230,8 @@ impl Gazetteer {
 }
 
 impl Building {
-    /// Given names and surnames (`names.tsv`: name, then flags `g`/`G`/`s`/`S`), and the titles.
+    /// Given names, surnames and organisation words (`names.tsv`: name, then flags
+    /// `g`/`G`/`s`/`S`/`o`), and the titles.
     fn add_names(&mut self, names: &str) {
         for line in names.lines() {
             let Some((name, flags)) = line.split_once('\t') else {
@@ -238,6 +244,7 @@ impl Building {
                     'G' => GIVEN | GIVEN_COMMON,
                     's' => SURNAME,
                     'S' => SURNAME | SURNAME_COMMON,
+                    'o' => ORG_WORD,
                     _ => 0,
                 };
             }
@@ -535,6 +542,11 @@ impl Gazetteer {
                 None => i += 1,
             }
         }
+    }
+
+    /// Whether an exact (case-insensitive) phrase names a place (for `gazette-train`).
+    pub fn is_place(&self, text: &str) -> bool {
+        self.place(text).is_some()
     }
 
     /// Place for an exact (case-insensitive) phrase.

@@ -3,9 +3,9 @@
 
 use super::labels::{ROW, class_of, is_inside};
 use super::shape::shape_hash;
-use crate::extract::gazetteer::{Gazetteer, N_KINDS, PhraseMatch};
+use crate::extract::gazetteer::{Gazetteer, N_KINDS, ORG_AHEAD, ORG_WORD, PhraseMatch};
 use crate::extract::hash::{lower_hash_in, slot};
-use crate::extract::tokens::{self, ALLCAPS, Token, UPPER};
+use crate::extract::tokens::{self, ALLCAPS, DIGIT, PUNCT, Token, UPPER};
 
 /// Token window around a capitalised word whose words and shapes features may read.
 const CONTEXT: usize = 3;
@@ -137,6 +137,25 @@ impl<'a> Doc<'a> {
                 }
             }
             self.gaz[i] = gaz.word_flags(hashes[i]);
+        }
+        self.mark_org_ahead();
+    }
+
+    /// Flags the capitalised words followed, in the same name-like run (capitalised words and
+    /// short connectors such as `of` or `&`), by an organisation word.
+    fn mark_org_ahead(&mut self) {
+        let mut ahead = false;
+        for (t, g) in self.toks.iter().zip(self.gaz.iter_mut()).rev() {
+            if t.flags & UPPER != 0 {
+                if ahead {
+                    *g |= ORG_AHEAD;
+                }
+                ahead |= *g & ORG_WORD != 0;
+            } else {
+                let word = &self.text[t.start..t.end];
+                let connector = word == "&" || (t.flags & (PUNCT | DIGIT) == 0 && word.len() <= 3);
+                ahead &= connector;
+            }
         }
     }
 
