@@ -44,7 +44,7 @@ pub struct SearchRequest {
     pub limit: usize,
     pub offset: usize,
     pub sort: Sort,
-    /// Count the most frequent people, places and countries among all matches.
+    /// Count the most frequent people, places, organisations and countries among all matches.
     pub facets: bool,
 }
 
@@ -59,6 +59,7 @@ pub(crate) struct Hit {
     pub published: Option<String>,
     pub people: Vec<String>,
     pub places: Vec<String>,
+    pub orgs: Vec<String>,
     pub countries: Vec<String>,
     pub snippet: String,
     /// Byte ranges into `snippet` of the words that matched.
@@ -75,6 +76,7 @@ pub(crate) struct FacetCount {
 pub(crate) struct Facets {
     pub people: Vec<FacetCount>,
     pub places: Vec<FacetCount>,
+    pub orgs: Vec<FacetCount>,
     pub countries: Vec<FacetCount>,
 }
 
@@ -129,8 +131,10 @@ pub(crate) fn parse(index: &GazetteIndex, query: &str) -> Result<Box<dyn Query>>
 
 fn parser(index: &GazetteIndex) -> QueryParser {
     let f = &index.fields;
-    let mut parser =
-        QueryParser::for_index(&index.index, vec![f.title, f.body, f.people, f.places]);
+    let mut parser = QueryParser::for_index(
+        &index.index,
+        vec![f.title, f.body, f.people, f.places, f.orgs],
+    );
     parser.set_conjunction_by_default();
     parser.set_field_boost(f.title, TITLE_BOOST);
     parser
@@ -486,6 +490,7 @@ struct FastValues {
     key: String,
     people: Vec<String>,
     places: Vec<String>,
+    orgs: Vec<String>,
     countries: Vec<String>,
     published: Option<jiff::civil::Date>,
 }
@@ -514,6 +519,7 @@ fn fast_values(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<Fast
         };
         let (mut keys, mut people) = (text(field::PATH)?, text(field::PEOPLE)?);
         let (mut places, mut countries) = (text(field::PLACES)?, text(field::COUNTRIES)?);
+        let mut orgs = text(field::ORGS)?;
         let published = fast.i64(field::PUBLISHED)?;
         for (&i, &doc) in at.iter().zip(&docs) {
             let value = &mut values[i];
@@ -523,6 +529,7 @@ fn fast_values(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<Fast
                 .unwrap_or_default();
             value.people = people.next().unwrap_or_default();
             value.places = places.next().unwrap_or_default();
+            value.orgs = orgs.next().unwrap_or_default();
             value.countries = countries.next().unwrap_or_default();
             value.published = published.first(doc).and_then(day_from_number);
         }
@@ -587,6 +594,7 @@ fn hit(
         published: fast.published.map(|d| d.to_string()),
         people: fast.people,
         places: fast.places,
+        orgs: fast.orgs,
         countries: fast.countries,
         snippet,
         highlights,
@@ -617,7 +625,8 @@ const FACET_SIZE: usize = 10;
 /// on a many-segment index this keeps the top ten exact, at no measurable cost.
 const FACET_SEGMENT_SIZE: usize = 100 * FACET_SIZE;
 
-/// The most frequent people, places and countries among the documents `query` matches.
+/// The most frequent people, places, organisations and countries among the documents `query`
+/// matches.
 fn facets(searcher: &Searcher, query: &dyn Query) -> Result<Facets> {
     Ok(facets_from(searcher.search(query, &facets_collector()?)?))
 }
@@ -631,10 +640,11 @@ fn facets_collector() -> Result<AggregationCollector> {
         });
         (name.to_string(), serde_json::json!({ "terms": terms }))
     };
-    let request: serde_json::Map<_, _> = [field::PEOPLE, field::PLACES, field::COUNTRIES]
-        .into_iter()
-        .map(terms)
-        .collect();
+    let request: serde_json::Map<_, _> =
+        [field::PEOPLE, field::PLACES, field::ORGS, field::COUNTRIES]
+            .into_iter()
+            .map(terms)
+            .collect();
     let aggs: Aggregations = serde_json::from_value(request.into())?;
     Ok(AggregationCollector::from_aggs(aggs, Default::default()))
 }
@@ -655,6 +665,7 @@ fn facets_from(results: AggregationResults) -> Facets {
     Facets {
         people: counts(field::PEOPLE),
         places: counts(field::PLACES),
+        orgs: counts(field::ORGS),
         countries: counts(field::COUNTRIES),
     }
 }
@@ -667,7 +678,7 @@ pub(crate) struct Span {
 }
 
 /// What an index holds: its size, its corpus, the span of its publication dates, and the
-/// people, places and countries most often named in it.
+/// people, places, organisations and countries most often named in it.
 #[derive(Debug, Serialize)]
 pub(crate) struct Stats {
     pub docs: u64,

@@ -1,5 +1,8 @@
 //! End-to-end tests: the real `gazette` binary on small corpora written into temporary folders.
 
+#[path = "cli/orgs.rs"]
+mod orgs;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

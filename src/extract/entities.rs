@@ -5,7 +5,7 @@ use std::cell::RefCell;
 
 use super::gazetteer::{Gazetteer, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry};
 use super::hash::lower_hash_in;
-use super::orgs::group_orgs;
+use super::orgs::{group_orgs, is_known_org};
 use super::tagger::{self, Buffers, Class, Doc};
 use super::tokens::{ALLCAPS, PUNCT, Token};
 use super::types::{Mention, Org, Person, Place};
@@ -448,7 +448,7 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         };
         let known = class != Class::Per
             && is_known_name(&full_names, &form.words, || gaz.place(form.text).is_some());
-        let class = if is_news_agency(&form.name) {
+        let class = if is_news_agency(&form.name) || is_known_org(&form.name) {
             Class::Org
         } else if known {
             Class::Per

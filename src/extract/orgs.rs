@@ -48,6 +48,12 @@ const KNOWN_ORGS: &[&[&str]] = &[
     &["African National Congress", "ANC"],
 ];
 
+/// Whether `name` is a well-known organisation's, which the tagger's reading of the context
+/// does not overrule.
+pub(crate) fn is_known_org(name: &str) -> bool {
+    known_name(name).is_some()
+}
+
 /// The canonical name of a well-known organisation written as `name`.
 fn known_name(name: &str) -> Option<&'static str> {
     KNOWN_ORGS

@@ -17,7 +17,7 @@ use crate::walk::FileEntry;
 
 /// Bumped whenever the schema or the meaning of a stored value changes, so that an old index is
 /// refused with a hint to rebuild instead of answering queries wrongly.
-pub(crate) const FORMAT: u32 = 3;
+pub(crate) const FORMAT: u32 = 4;
 
 /// Proper names: split on punctuation, lower-cased, accents folded, never stemmed, so that
 /// `people:"Kim Jong-un"` is a phrase of `kim jong un` and `places:Sao Paulo` finds `São Paulo`.
@@ -35,6 +35,7 @@ pub(crate) mod field {
     pub(crate) const BODY: &str = "body";
     pub(crate) const PEOPLE: &str = "people";
     pub(crate) const PLACES: &str = "places";
+    pub(crate) const ORGS: &str = "orgs";
     pub(crate) const COUNTRIES: &str = "countries";
     pub(crate) const PUBLISHED: &str = "published";
     pub(crate) const DATES: &str = "dates";
@@ -53,6 +54,7 @@ pub struct Fields {
     pub(crate) body: Field,
     pub(crate) people: Field,
     pub(crate) places: Field,
+    pub(crate) orgs: Field,
     pub(crate) countries: Field,
     /// The publication day, as a [`day_number`].
     pub(crate) published: Field,
@@ -71,6 +73,7 @@ pub(crate) const QUERY_FIELDS: &[&str] = &[
     field::BODY,
     field::PEOPLE,
     field::PLACES,
+    field::ORGS,
     field::COUNTRIES,
     field::PUBLISHED,
     field::DATES,
@@ -103,7 +106,8 @@ impl Fields {
             title: b.add_text_field(field::TITLE, stemmed.clone()),
             body: b.add_text_field(field::BODY, stemmed),
             people: b.add_text_field(field::PEOPLE, names.clone()),
-            places: b.add_text_field(field::PLACES, names),
+            places: b.add_text_field(field::PLACES, names.clone()),
+            orgs: b.add_text_field(field::ORGS, names),
             countries: b.add_text_field(field::COUNTRIES, codes),
             published: b.add_i64_field(field::PUBLISHED, day.clone().set_fast()),
             dates: b.add_i64_field(field::DATES, day),
@@ -124,6 +128,7 @@ impl Fields {
             body: f(field::BODY)?,
             people: f(field::PEOPLE)?,
             places: f(field::PLACES)?,
+            orgs: f(field::ORGS)?,
             countries: f(field::COUNTRIES)?,
             published: f(field::PUBLISHED)?,
             dates: f(field::DATES)?,
@@ -151,6 +156,9 @@ impl Fields {
         }
         for place in &found.places {
             doc.add_text(self.places, &place.name);
+        }
+        for org in &found.orgs {
+            doc.add_text(self.orgs, &org.name);
         }
         for code in &found.countries {
             doc.add_text(self.countries, code);
