@@ -361,6 +361,7 @@ fn search_json_has_the_documented_shape() {
         "published",
         "people",
         "places",
+        "orgs",
         "countries",
         "snippet",
         "highlights",
@@ -2054,6 +2055,7 @@ fn csv_rows(text: &str) -> Vec<csv::StringRecord> {
             "score",
             "people",
             "places",
+            "orgs",
             "countries"
         ]
     );
