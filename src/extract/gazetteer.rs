@@ -596,6 +596,32 @@ mod tests {
         assert_eq!((us.country, us.name), ("US", "United States"));
     }
 
+    /// Every country code of the embedded tables (whose sources the test above compares
+    /// with them) is one of the ISO 3166-1 codes `gazette-train` took from GeoNames.
+    #[test]
+    fn every_country_code_is_a_valid_iso_code() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/gazetteer/");
+        let read = |f: &str| std::fs::read_to_string(format!("{dir}{f}")).unwrap();
+        let valid = read("iso3166.txt");
+        let valid: Vec<&str> = valid.lines().collect();
+        assert!(valid.len() > 240 && valid.contains(&"GB") && !valid.contains(&"UK"));
+        let places = read("places.tsv");
+        let demonyms = read("demonyms.tsv");
+        let codes = places
+            .lines()
+            .map(|l| l.split('\t').nth(1).unwrap())
+            .chain(demonyms.lines().map(|l| l.split('\t').next().unwrap()));
+        for cc in codes {
+            assert!(
+                valid.contains(&cc),
+                "{cc} is not an ISO 3166-1 alpha-2 code"
+            );
+        }
+        let gaz = Gazetteer::embedded();
+        assert_eq!(gaz.demonym("English"), Some(*b"GB"));
+        assert_eq!(gaz.demonym("British"), Some(*b"GB"));
+    }
+
     #[test]
     fn damaged_tables_are_rejected() {
         let b = EMBEDDED_BIN;
