@@ -142,7 +142,8 @@ impl<'a> Doc<'a> {
     }
 
     /// Flags the capitalised words followed, in the same name-like run (capitalised words and
-    /// short connectors such as `of` or `&`), by an organisation word.
+    /// short connectors such as `of`, `&` or the apostrophe of `Workers' Party`), by an
+    /// organisation word.
     fn mark_org_ahead(&mut self) {
         let mut ahead = false;
         for (t, g) in self.toks.iter().zip(self.gaz.iter_mut()).rev() {
@@ -153,7 +154,8 @@ impl<'a> Doc<'a> {
                 ahead |= *g & ORG_WORD != 0;
             } else {
                 let word = &self.text[t.start..t.end];
-                let connector = word == "&" || (t.flags & (PUNCT | DIGIT) == 0 && word.len() <= 3);
+                let connector = matches!(word, "&" | "'" | "\u{2019}")
+                    || (t.flags & (PUNCT | DIGIT) == 0 && word.len() <= 3);
                 ahead &= connector;
             }
         }
