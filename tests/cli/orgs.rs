@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::Env;
+use crate::{Env, SEED};
 
 const OIL: &str = "Oil output cut\n\nThe Organization of the Petroleum Exporting Countries met \
                    in Vienna on Monday. OPEC ministers agreed to cut output, and Saudi Arabia \
@@ -92,4 +92,26 @@ fn facets_and_stats_count_orgs_once_per_article() {
     assert!(human.contains("OPEC"), "{human}");
     let hits = env.ok(&["search", "orgs:\"International Monetary Fund\""]);
     assert!(hits.contains("orgs: "), "{hits}");
+}
+
+#[test]
+fn the_seed_article_names_its_organisations() {
+    let env = Env::indexed();
+    let out = env.ok(&["extract", "--json", &format!("corpus/{SEED}")]);
+    let article: Value = serde_json::from_str(&out).unwrap();
+    let found = names(&article["orgs"]);
+    for name in [
+        "Central Committee",
+        "Workers\u{2019} Party of Korea",
+        "National Intelligence Service",
+        "United Nations",
+        "Hamas",
+        "KCNA",
+    ] {
+        assert!(found.contains(&name), "{name} not in {found:?}");
+    }
+    assert_eq!(
+        env.hits("orgs:\"National Intelligence Service\"", &[]),
+        [SEED]
+    );
 }

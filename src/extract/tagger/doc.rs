@@ -91,6 +91,11 @@ impl<'a> Doc<'a> {
         doc
     }
 
+    /// Whether token `i` is a word that ends organisations' names (`Corp`, `Party`).
+    pub(crate) fn is_org_word(&self, i: usize) -> bool {
+        self.gaz[i] & ORG_WORD != 0
+    }
+
     /// Gives back the document's memory for reuse.
     pub(crate) fn into_buffers(self) -> Buffers {
         Buffers {
