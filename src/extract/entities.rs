@@ -3,7 +3,9 @@
 
 use std::cell::RefCell;
 
-use super::gazetteer::{Gazetteer, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry};
+use super::gazetteer::{
+    GIVEN, Gazetteer, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, SURNAME,
+};
 use super::hash::lower_hash_in;
 use super::orgs::{group_orgs, is_known_org};
 use super::tagger::{self, Buffers, Class, Doc};
@@ -185,12 +187,12 @@ struct Form<'t> {
 }
 
 impl<'t> Form<'t> {
-    /// The form of `span`, or `None` for a news agency's credit.
+    /// The form of `span`, or `None` for a news agency's credit or a span that names nothing.
     fn read(text: &'t str, span: &[Token]) -> Option<Form<'t>> {
         let (start, end) = (span[0].start, span[span.len() - 1].end);
         let m_text = &text[start..end];
         let name = display_name(m_text);
-        if is_news_agency(&name) && alone_on_line(text, start, end) {
+        if (is_news_agency(&name) && alone_on_line(text, start, end)) || names_nothing(m_text) {
             return None;
         }
         Some(Form {
@@ -402,7 +404,31 @@ impl<'g> Groups<'g> {
         }
     }
 
-    fn into_entities(self) -> Entities {
+    /// Drops the people named by one word alone, nowhere in full, when that word is a given
+    /// name and no surname in the name lists (`Richard`, `Oscar`): it names no one in
+    /// particular. (Moving lone words that are no name at all, `Google`, to the organisations
+    /// cost more foreign surnames on conll-dev than it gained.)
+    fn settle_lone_names(&mut self, gaz: &Gazetteer) {
+        let mut i = 0;
+        while i < self.people.len() {
+            let p = &self.people[i];
+            let flags = match &p.forms[..] {
+                [word] if word.len() == 1 => gaz.word_flags(word[0]),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            if flags & (GIVEN | SURNAME) == GIVEN {
+                self.people.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn into_entities(mut self, gaz: &Gazetteer) -> Entities {
+        self.settle_lone_names(gaz);
         let places: Vec<Place> = self
             .places
             .into_iter()
@@ -442,28 +468,34 @@ type Span = (Class, usize, usize);
 
 /// Mends the spans a token-by-token tagger gets wrong in ways the whole span shows: a person's
 /// name cut short is completed from its full form elsewhere in the article; a person named
-/// like a company (`Pirelli SpA`, `Reagan Communications`) is the company; a name
-/// that opens a bracket takes its close (`Mladost (L)`); and a span running over an
-/// abbreviation's full stop into a full name the article gives a person elsewhere (`... the
-/// U.S. Kim Jong-un said`) is two names.
+/// like a company (`Pirelli SpA`, `Reagan Communications`) is the company; a name that opens
+/// a bracket takes its close (`Mladost (L)`); names joined by `&` are one firm (`Standard &
+/// Poor's`); and a span running over an abbreviation's full stop into a full name the article
+/// gives a person elsewhere (`... the U.S. Kim Jong-un said`) is two names. Part of a
+/// gazetteer place's phrase (`YORK` of `NEW YORK`) is that place.
 fn mend(doc: &Doc, spans: Vec<Span>, full_names: &[Vec<u64>]) -> Vec<Span> {
     let text = |i: usize| &doc.text[doc.toks[i].start..doc.toks[i].end];
-    let mut out = Vec::with_capacity(spans.len());
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     let starts: Vec<usize> = spans.iter().map(|s| s.1).collect();
-    for (class, a, mut b) in spans {
-        // A name cut short (`KIM` of a heading's `KIM JONG-UN'S`) takes the next word when
-        // that makes a full name the article gives a person.
-        if b < doc.toks.len()
-            && doc.toks[b].flags & PUNCT == 0
-            && !starts.contains(&b)
-            && full_names.contains(&name_words(doc.text, &doc.toks[a..b + 1]))
-        {
-            b += 1;
-        }
-        let open = (a..b).filter(|&i| text(i) == "(").count();
-        if open > (a..b).filter(|&i| text(i) == ")").count() && b < doc.toks.len() && text(b) == ")"
-        {
-            b += 1;
+    for (class, a, b) in spans {
+        let b = extended(doc, a, b, &starts, full_names);
+        let place = doc.matches.iter().find(|m| {
+            m.kinds & (1 << KIND_DEMONYM) == 0
+                && m.first <= a
+                && b <= m.first + m.len
+                && b - a < m.len
+                && out.last().is_none_or(|l| l.2 <= m.first)
+        });
+        let (class, a, b) = match place {
+            Some(m) => (Class::Loc, m.first, m.first + m.len),
+            None => (class, a, b),
+        };
+        let amp = |last: &Span| {
+            (last.2 + 1 == a && text(last.2) == "&") || (last.2 == a && text(a - 1) == "&")
+        };
+        if let Some(last) = out.last_mut().filter(|l| amp(l)) {
+            *last = (Class::Org, last.1, b);
+            continue;
         }
         if class == Class::Per && b - a > 1 && doc.is_org_word(b - 1) {
             out.push((Class::Org, a, b));
@@ -478,14 +510,44 @@ fn mend(doc: &Doc, spans: Vec<Span>, full_names: &[Vec<u64>]) -> Vec<Span> {
             })
             .flatten();
         match split {
-            Some(i) => {
-                out.push((class, a, i + 1));
-                out.push((Class::Per, i + 1, b));
-            }
+            Some(i) => out.extend([(class, a, i + 1), (Class::Per, i + 1, b)]),
             None => out.push((class, a, b)),
         }
     }
     out
+}
+
+/// Where the span `a..b` ends once a name cut short (`KIM` of a heading's `KIM JONG-UN'S`)
+/// takes the next word that makes it a full name the article gives a person, and an open
+/// bracket takes its close.
+fn extended(doc: &Doc, a: usize, mut b: usize, starts: &[usize], full_names: &[Vec<u64>]) -> usize {
+    let text = |i: usize| &doc.text[doc.toks[i].start..doc.toks[i].end];
+    if b < doc.toks.len()
+        && doc.toks[b].flags & PUNCT == 0
+        && !starts.contains(&b)
+        && full_names.contains(&name_words(doc.text, &doc.toks[a..b + 1]))
+    {
+        b += 1;
+    }
+    let open = (a..b).filter(|&i| text(i) == "(").count();
+    if open > (a..b).filter(|&i| text(i) == ")").count() && b < doc.toks.len() && text(b) == ")" {
+        b += 1;
+    }
+    b
+}
+
+/// Company legal forms: on their own (`Corp`, a table's `Ltd` column) they name no one.
+const LEGAL_FORMS: &[&str] = &[
+    "corp", "corp.", "inc", "inc.", "ltd", "ltd.", "co", "co.", "cos", "plc", "llc", "ag", "sa",
+    "nv", "spa", "gmbh", "bhd",
+];
+
+/// Whether a span's text is too little to be a name: a lone legal form, or a single letter
+/// (`O` of a table's `<O>`, an initial on its own).
+fn names_nothing(m_text: &str) -> bool {
+    let mut letters = m_text.chars().filter(|c| c.is_alphabetic());
+    let single = letters.next().is_none() || letters.next().is_none();
+    single || LEGAL_FORMS.iter().any(|f| m_text.eq_ignore_ascii_case(f))
 }
 
 /// Groups the tagged spans into people, places and organisations. A span the tagger did not
@@ -523,7 +585,7 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         }
     }
     groups.add_demonyms(&doc.matches);
-    groups.into_entities()
+    groups.into_entities(gaz)
 }
 
 #[cfg(test)]
