@@ -9,7 +9,7 @@ use super::gazetteer::{
 use super::hash::lower_hash_in;
 use super::orgs::{group_orgs, is_known_org};
 use super::tagger::{self, Buffers, Class, Doc};
-use super::tokens::{ALLCAPS, PUNCT, Token};
+use super::tokens::{ALLCAPS, PUNCT, Token, UPPER};
 use super::types::{Mention, Org, Person, Place};
 use super::words::{RELATIVE_PLACE_WORDS, is_courtesy_title};
 
@@ -479,7 +479,10 @@ fn mend(doc: &Doc, spans: Vec<Span>, full_names: &[Vec<u64>]) -> Vec<Span> {
     let starts: Vec<usize> = spans.iter().map(|s| s.1).collect();
     for (class, a, b) in spans {
         let b = extended(doc, a, b, &starts, full_names);
-        let place = doc.matches.iter().find(|m| {
+        // Matches are in order and do not overlap: the one that could hold the span is the
+        // first that ends after its start.
+        let at = doc.matches.partition_point(|m| m.first + m.len <= a);
+        let place = doc.matches.get(at).filter(|m| {
             m.kinds & (1 << KIND_DEMONYM) == 0
                 && m.first <= a
                 && b <= m.first + m.len
@@ -523,8 +526,8 @@ fn mend(doc: &Doc, spans: Vec<Span>, full_names: &[Vec<u64>]) -> Vec<Span> {
 fn extended(doc: &Doc, a: usize, mut b: usize, starts: &[usize], full_names: &[Vec<u64>]) -> usize {
     let text = |i: usize| &doc.text[doc.toks[i].start..doc.toks[i].end];
     if b < doc.toks.len()
-        && doc.toks[b].flags & PUNCT == 0
-        && !starts.contains(&b)
+        && doc.toks[b].flags & (PUNCT | UPPER) == UPPER
+        && starts.binary_search(&b).is_err()
         && full_names.contains(&name_words(doc.text, &doc.toks[a..b + 1]))
     {
         b += 1;

@@ -2,6 +2,10 @@
 //! known short forms (`EU`, `European Union`) and acronyms an article spells out
 //! (`International Monetary Fund (IMF)`).
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::hash::lower_hash;
 use super::types::{Mention, Org};
 
 /// Well-known organisations written under several names, canonical name first. Matching is
@@ -54,12 +58,16 @@ pub(crate) fn is_known_org(name: &str) -> bool {
     known_name(name).is_some()
 }
 
-/// The canonical name of a well-known organisation written as `name`.
+/// The canonical name of a well-known organisation written as `name`. Every tagged span is
+/// looked up, so the forms are kept by their lower-cased hash.
 fn known_name(name: &str) -> Option<&'static str> {
-    KNOWN_ORGS
-        .iter()
-        .find(|forms| forms.iter().any(|f| f.eq_ignore_ascii_case(name)))
-        .map(|forms| forms[0])
+    static BY_HASH: OnceLock<HashMap<u64, (&str, &str)>> = OnceLock::new();
+    let table = BY_HASH.get_or_init(|| {
+        let forms = KNOWN_ORGS.iter().flat_map(|f| f.iter().map(|&n| (n, f[0])));
+        forms.map(|(n, c)| (lower_hash(n), (n, c))).collect()
+    });
+    let (form, canonical) = table.get(&lower_hash(name))?;
+    form.eq_ignore_ascii_case(name).then_some(*canonical)
 }
 
 /// The letters of an acronym (`IMF`, `U.N.`), or `None` if `name` is not one: a single word of
