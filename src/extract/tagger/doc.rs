@@ -150,6 +150,7 @@ impl<'a> Doc<'a> {
     /// short connectors such as `of`, `&` or the apostrophe of `Workers' Party`), by an
     /// organisation word.
     fn mark_org_ahead(&mut self) {
+        let bytes = self.text.as_bytes();
         let mut ahead = false;
         for (t, g) in self.toks.iter().zip(self.gaz.iter_mut()).rev() {
             if t.flags & UPPER != 0 {
@@ -157,11 +158,13 @@ impl<'a> Doc<'a> {
                     *g |= ORG_AHEAD;
                 }
                 ahead |= *g & ORG_WORD != 0;
-            } else {
-                let word = &self.text[t.start..t.end];
-                let connector = matches!(word, "&" | "'" | "\u{2019}")
-                    || (t.flags & (PUNCT | DIGIT) == 0 && word.len() <= 3);
-                ahead &= connector;
+            } else if ahead {
+                ahead = if t.flags & PUNCT != 0 {
+                    // `&`, or an apostrophe: ASCII or U+2019 (its UTF-8 bytes).
+                    matches!(&bytes[t.start..t.end], b"&" | b"'" | [0xE2, 0x80, 0x99])
+                } else {
+                    t.flags & DIGIT == 0 && t.end - t.start <= 3
+                };
             }
         }
     }
