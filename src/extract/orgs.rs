@@ -149,24 +149,31 @@ pub(crate) fn group_orgs(forms: Vec<(String, Rank, Mention)>) -> Vec<Org> {
 
 /// Moves each acronym's mentions into the one organisation of the article it abbreviates.
 fn merge_acronyms(orgs: &mut Vec<OrgAcc>) {
-    let mut i = 0;
-    while i < orgs.len() {
-        let target = acronym_letters(orgs[i].name()).and_then(|letters| {
-            let mut full = (0..orgs.len())
-                .filter(|&j| j != i && initials(orgs[j].name()).as_deref() == Some(&*letters));
-            let first = full.next();
-            first.filter(|_| full.next().is_none())
-        });
-        match target {
-            Some(j) => {
-                let acc = orgs.remove(i);
-                let j = if j > i { j - 1 } else { j };
-                orgs[j].mentions.extend(acc.mentions);
-                orgs[j].mentions.sort_by_key(|m| m.start);
-            }
-            None => i += 1,
+    let letters: Vec<Option<String>> = orgs.iter().map(|o| acronym_letters(o.name())).collect();
+    if letters.iter().all(Option::is_none) {
+        return;
+    }
+    let initials: Vec<Option<String>> = orgs.iter().map(|o| initials(o.name())).collect();
+    // Pairs (acronym, full name), each acronym with the one name whose initials it is.
+    let mut moves: Vec<(usize, usize)> = Vec::new();
+    for (i, l) in letters.iter().enumerate() {
+        let Some(l) = l else { continue };
+        let mut full = (0..orgs.len()).filter(|&j| j != i && initials[j].as_ref() == Some(l));
+        if let (Some(j), None) = (full.next(), full.next()) {
+            moves.push((i, j));
         }
     }
+    // A full name is never an acronym (it has two words or more), so no move chains.
+    for &(i, j) in &moves {
+        let mentions = std::mem::take(&mut orgs[i].mentions);
+        orgs[j].mentions.extend(mentions);
+        orgs[j].mentions.sort_by_key(|m| m.start);
+    }
+    let mut k = 0;
+    orgs.retain(|_| {
+        k += 1;
+        !moves.iter().any(|&(i, _)| i == k - 1)
+    });
 }
 
 #[cfg(test)]
