@@ -571,11 +571,12 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         let known = class != Class::Per
             && is_known_name(&full_names, &form.words, || gaz.place(form.text).is_some());
         let country = || gaz.place(form.text).is_some_and(|e| e.kind == KIND_COUNTRY);
-        let class = if is_news_agency(&form.name) || is_known_org(&form.name) {
-            Class::Org
-        } else if class == Class::Org && country() {
+        // (An organisation span needs no lookup of the well-known organisations: it is one.)
+        let class = if class == Class::Org && country() {
             // A country's name is the place, also where it stands for its government or team.
             Class::Loc
+        } else if class != Class::Org && (is_news_agency(&form.name) || is_known_org(&form.name)) {
+            Class::Org
         } else if known {
             Class::Per
         } else {
