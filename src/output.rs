@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::commands::batch::Row;
-use crate::extract::{DateMention, Extraction, Person, Place};
+use crate::extract::{DateMention, Extraction, Org, Person, Place};
 use crate::index::sync::Summary;
 use crate::query::{Contribution, Facets, Hit, Matched, SearchResults, Stats};
 use crate::timeline::{By, Timeline, TimelineField};
@@ -90,6 +90,7 @@ pub(crate) fn search_csv(out: &mut dyn Write, results: &SearchResults) -> io::Re
         "score",
         "people",
         "places",
+        "orgs",
         "countries",
     ])?;
     for hit in &results.hits {
@@ -100,6 +101,7 @@ pub(crate) fn search_csv(out: &mut dyn Write, results: &SearchResults) -> io::Re
             &hit.score.to_string(),
             &hit.people.join(CSV_LIST),
             &hit.places.join(CSV_LIST),
+            &hit.orgs.join(CSV_LIST),
             &hit.countries.join(CSV_LIST),
         ])?;
     }
@@ -172,12 +174,13 @@ pub(crate) fn search_human(
             visible(&hit.path),
             hit.score
         )?;
-        if !hit.people.is_empty() || !hit.places.is_empty() {
+        if !hit.people.is_empty() || !hit.places.is_empty() || !hit.orgs.is_empty() {
             writeln!(
                 out,
-                "   people: {} | places: {}",
+                "   people: {} | places: {} | orgs: {}",
                 list_or_dash(&hit.people),
-                list_or_dash(&hit.places)
+                list_or_dash(&hit.places),
+                list_or_dash(&hit.orgs)
             )?;
         }
         if let Some(parts) = &hit.explanation {
@@ -237,11 +240,13 @@ fn highlighted(hit: &Hit, style: Style) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The most frequent people, places and countries, one line each when there are any.
+/// The most frequent people, places, organisations and countries, one line each when there are
+/// any.
 fn facet_lines(out: &mut dyn Write, facets: &Facets) -> io::Result<()> {
     let lists = [
         ("people", &facets.people),
         ("places", &facets.places),
+        ("orgs", &facets.orgs),
         ("countries", &facets.countries),
     ];
     for (label, counts) in lists {
@@ -365,6 +370,7 @@ pub(crate) struct ExtractedArticle<'a> {
     pub published: Option<String>,
     pub people: &'a [Person],
     pub places: &'a [Place],
+    pub orgs: &'a [Org],
     pub countries: &'a [String],
     pub dates: &'a [DateMention],
 }
@@ -377,6 +383,7 @@ impl<'a> ExtractedArticle<'a> {
             published: found.published.map(|d| d.to_string()),
             people: &found.people,
             places: &found.places,
+            orgs: &found.orgs,
             countries: &found.countries,
             dates: &found.dates,
         }
@@ -410,6 +417,11 @@ pub(crate) fn extract_human(
             None => format!("{} ({})", p.name, p.mentions.len()),
         })
         .collect();
+    let orgs: Vec<String> = article
+        .orgs
+        .iter()
+        .map(|o| format!("{} ({})", o.name, o.mentions.len()))
+        .collect();
     let dates: Vec<String> = article
         .dates
         .iter()
@@ -417,6 +429,7 @@ pub(crate) fn extract_human(
         .collect();
     writeln!(out, "  people:    {}", list_or_dash(&people))?;
     writeln!(out, "  places:    {}", list_or_dash(&places))?;
+    writeln!(out, "  orgs:      {}", list_or_dash(&orgs))?;
     writeln!(out, "  countries: {}", list_or_dash(article.countries))?;
     writeln!(out, "  dates:     {}", list_or_dash(&dates))?;
     writeln!(out)
@@ -474,6 +487,7 @@ mod tests {
                 published: None,
                 people: vec![hostile.clone()],
                 places: vec![hostile.clone()],
+                orgs: vec![hostile.clone()],
                 countries: vec![],
                 snippet: hostile.clone(),
                 highlights: vec![[0, 4]],
@@ -500,6 +514,10 @@ mod tests {
             places: vec![Place {
                 name: hostile.clone(),
                 country: Some(hostile.clone()),
+                mentions: vec![mention.clone()],
+            }],
+            orgs: vec![Org {
+                name: hostile.clone(),
                 mentions: vec![mention],
             }],
             countries: vec![hostile.clone()],
@@ -530,7 +548,7 @@ mod tests {
             .collect();
         assert!(sent.is_empty(), "{sent:?} in {text}");
         assert!(text.contains("[Evil] \\x1B]0;PWNED\\x07\\x1B[2J"), "{text}");
-        assert_eq!(text.matches("PWNED").count(), 17, "{text}");
+        assert_eq!(text.matches("PWNED").count(), 19, "{text}");
     }
 
     #[test]
@@ -553,6 +571,7 @@ mod tests {
                 published: Some("2023-09-13".into()),
                 people: vec!["Kim, Jong-un".into(), "Moon \"Jae-in\"".into()],
                 places: vec![],
+                orgs: vec!["Hamas".into()],
                 countries: vec!["KP".into(), "KR".into()],
                 snippet: String::new(),
                 highlights: vec![],
@@ -582,18 +601,19 @@ mod tests {
                 "score",
                 "people",
                 "places",
+                "orgs",
                 "countries"
             ]
         );
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
         assert_eq!(rows.len(), titles.len());
         for (row, title) in rows.iter().zip(titles) {
-            assert_eq!(row.len(), 7);
+            assert_eq!(row.len(), 8);
             assert_eq!(&row[0], format!("k,\"{title}"));
             assert_eq!(&row[1], title);
             assert_eq!((&row[2], &row[3]), ("2023-09-13", "1.25"));
             assert_eq!(&row[4], "Kim, Jong-un; Moon \"Jae-in\"");
-            assert_eq!((&row[5], &row[6]), ("", "KP; KR"));
+            assert_eq!((&row[5], &row[6], &row[7]), ("", "Hamas", "KP; KR"));
         }
     }
 
@@ -613,7 +633,7 @@ mod tests {
         search_csv(&mut out, &results).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "key,title,published,score,people,places,countries\n"
+            "key,title,published,score,people,places,orgs,countries\n"
         );
     }
 
@@ -664,6 +684,7 @@ mod tests {
                 published: None,
                 people: vec![],
                 places: vec!["Seoul".into()],
+                orgs: vec![],
                 countries: vec![],
                 snippet: "North Korea said".into(),
                 highlights: vec![[6, 11]],
@@ -674,7 +695,10 @@ mod tests {
         search_human(&mut out, &results, 0, Style::new(false)).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("North [Korea] said"), "{text}");
-        assert!(text.contains("people: - | places: Seoul"), "{text}");
+        assert!(
+            text.contains("people: - | places: Seoul | orgs: -"),
+            "{text}"
+        );
         assert!(text.contains("1 match in"), "{text}");
         assert!(!text.contains('\x1b'));
     }

@@ -1,5 +1,7 @@
 //! End-to-end tests: the real `gazette` binary on small corpora written into temporary folders.
 
+#[path = "cli/orgs.rs"]
+mod orgs;
 #[path = "cli/ranking.rs"]
 mod ranking;
 
@@ -370,6 +372,7 @@ fn search_json_has_the_documented_shape() {
         "published",
         "people",
         "places",
+        "orgs",
         "countries",
         "snippet",
         "highlights",
@@ -2063,6 +2066,7 @@ fn csv_rows(text: &str) -> Vec<csv::StringRecord> {
             "score",
             "people",
             "places",
+            "orgs",
             "countries"
         ]
     );

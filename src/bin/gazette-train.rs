@@ -25,6 +25,10 @@ const SURNAME_MAX_RANK: u64 = 50_000;
 const SURNAME_COMMON_RANK: u64 = 3_000;
 const MODEL_BITS: u32 = 17;
 const EPOCHS: usize = 10;
+/// An organisation word ends at least this many distinct organisation names in training...
+const ORG_WORD_MIN_NAMES: usize = 3;
+/// ...and more than this many times as many as it ends names of people or places.
+const ORG_WORD_MIN_RATIO: usize = 2;
 
 /// Everyday names for countries that none of the sources list.
 const COUNTRY_ALIASES: &[(&str, &str)] = &[
@@ -216,17 +220,38 @@ fn cities(src: &Path) -> String {
     places
 }
 
+/// Codes that ISO 3166 reserves for a country that has another one (`UK`, which geotext gives
+/// `English`, is Britain's `GB`; `EL` is Greece's `GR`).
+const RESERVED_CODES: &[(&str, &str)] = &[("UK", "GB"), ("EL", "GR")];
+
+/// The ISO 3166-1 alpha-2 codes GeoNames lists, which every code gazette emits must be.
+fn valid_codes(src: &Path) -> BTreeSet<String> {
+    read(&src.join("geonames/countryInfo.txt"))
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').next())
+        .filter(|cc| cc.len() == 2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// `cc` as a valid code: itself, the code a reserved one stands for, or `None`.
+fn iso_code(cc: &str, valid: &BTreeSet<String>) -> Option<String> {
+    let cc = RESERVED_CODES
+        .iter()
+        .find(|(reserved, _)| *reserved == cc)
+        .map_or(cc, |(_, code)| code);
+    valid.contains(cc).then(|| cc.to_string())
+}
+
 /// Adds the geotext demonyms (`american:US`).
-fn nationalities(src: &Path, demonyms: &mut Demonyms) {
+fn nationalities(src: &Path, demonyms: &mut Demonyms, valid: &BTreeSet<String>) {
     for line in read(&src.join("demonyms/nationalities.txt")).lines() {
         if let Some((d, cc)) = line.split_once(':')
             && !line.starts_with('#')
-            && cc.trim().len() == 2
+            && let Some(cc) = iso_code(cc.trim(), valid)
         {
-            demonyms
-                .entry(cc.trim().to_string())
-                .or_default()
-                .insert(d.trim().to_string());
+            demonyms.entry(cc).or_default().insert(d.trim().to_string());
         }
     }
 }
@@ -260,15 +285,18 @@ fn demonym_lines(demonyms: &Demonyms, population: &BTreeMap<String, u64>) -> Str
     dem
 }
 
-/// `places.tsv` and `demonyms.tsv` from GeoNames, countryinfo and geotext.
-fn derive_places(src: &Path) -> (String, String) {
+/// `places.tsv`, `demonyms.tsv` and `iso3166.txt` (the valid country codes, one a line)
+/// from GeoNames, countryinfo and geotext.
+fn derive_places(src: &Path) -> (String, String, String) {
+    let valid = valid_codes(src);
     let mut demonyms = Demonyms::new();
     let mut population = BTreeMap::new();
     let mut places = countries(src, &mut demonyms, &mut population);
     places += &admin_regions(src);
     places += &cities(src);
-    nationalities(src, &mut demonyms);
-    (places, demonym_lines(&demonyms, &population))
+    nationalities(src, &mut demonyms, &valid);
+    let codes: String = valid.iter().map(|cc| format!("{cc}\n")).collect();
+    (places, demonym_lines(&demonyms, &population), codes)
 }
 
 fn derive_names(src: &Path) -> String {
@@ -342,6 +370,34 @@ fn load_examples(dir: &Path) -> Vec<Example> {
     out
 }
 
+/// `names.tsv` lines (flag `o`) for the words that end organisations' names in the training
+/// gold (`Corp`, `Party`, `Ministry`): last words of several distinct multi-word organisation
+/// names, much more often than of people's or places', and not a place name themselves
+/// (`Moscow` of `Dynamo Moscow`).
+fn derive_org_words(examples: &[Example], gaz: &Gazetteer) -> String {
+    let mut ends: BTreeMap<String, [BTreeSet<String>; 2]> = BTreeMap::new();
+    for e in examples {
+        for &(class, s, end) in &e.spans {
+            let name = e.text[s..end].to_lowercase();
+            let words: Vec<&str> = name.split_whitespace().collect();
+            if let [_, .., last] = words[..] {
+                let k = usize::from(class != Class::Org);
+                ends.entry(last.to_string()).or_default()[k].insert(name.clone());
+            }
+        }
+    }
+    let mut out = String::new();
+    for (word, [org, other]) in ends {
+        if org.len() >= ORG_WORD_MIN_NAMES
+            && org.len() > ORG_WORD_MIN_RATIO * other.len()
+            && !gaz.is_place(&word)
+        {
+            out += &format!("{word}\to\n");
+        }
+    }
+    out
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 3 {
@@ -352,12 +408,14 @@ fn main() {
     let out = Path::new(&args[2]);
     let src = shared.join("data/gazetteer");
     fs::create_dir_all(out.join("gazetteer")).expect("create out dir");
-    let (places, demonyms) = derive_places(&src);
-    let names = derive_names(&src);
+    let (places, demonyms, codes) = derive_places(&src);
+    let examples = load_examples(&shared.join("eval/conll-train"));
+    let org_words = derive_org_words(&examples, &Gazetteer::parse(&places, &demonyms, ""));
+    let names = derive_names(&src) + &org_words;
     fs::write(out.join("gazetteer/places.tsv"), &places).expect("write places");
     fs::write(out.join("gazetteer/demonyms.tsv"), &demonyms).expect("write demonyms");
+    fs::write(out.join("gazetteer/iso3166.txt"), &codes).expect("write country codes");
     fs::write(out.join("gazetteer/names.tsv"), &names).expect("write names");
-    let examples = load_examples(&shared.join("eval/conll-train"));
     let gaz = Gazetteer::parse(&places, &demonyms, &names);
     // The runtime loads these finished tables; the TSV files stay the readable source.
     fs::write(out.join("gazetteer.bin"), gaz.to_bytes()).expect("write gazetteer tables");

@@ -10,9 +10,8 @@ use serde_json::{Map, Value};
 use super::Target;
 use crate::index::schema::{Span, field};
 
-/// The name fields, each exported as a list of strings under its own name. `orgs` is the
-/// organisations field being added to the schema; until an index has its column, it is empty.
-pub(crate) const NAMES: [&str; 4] = [field::PEOPLE, field::PLACES, "orgs", field::COUNTRIES];
+/// The name fields, each exported as a list of strings under its own name.
+pub(crate) const NAMES: [&str; 4] = [field::PEOPLE, field::PLACES, field::ORGS, field::COUNTRIES];
 
 /// Quickwit keeps dates as nanoseconds in an i64, which holds only the years 1678 to 2261; a
 /// day outside them would be stored as another day, so it is left out of its date fields.

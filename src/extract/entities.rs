@@ -1,17 +1,22 @@
-//! Entities: runs the tagger over an article and groups its mentions into canonical people and places with country codes.
+//! Entities: runs the tagger over an article and groups its mentions into canonical people,
+//! places (with country codes) and organisations.
 
 use std::cell::RefCell;
 
-use super::gazetteer::{Gazetteer, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry};
+use super::gazetteer::{
+    GIVEN, Gazetteer, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, SURNAME,
+};
 use super::hash::lower_hash_in;
+use super::orgs::{group_orgs, is_known_org};
 use super::tagger::{self, Buffers, Class, Doc};
-use super::tokens::{ALLCAPS, PUNCT, Token};
-use super::types::{Mention, Person, Place};
+use super::tokens::{ALLCAPS, PUNCT, Token, UPPER};
+use super::types::{Mention, Org, Person, Place};
 use super::words::{RELATIVE_PLACE_WORDS, is_courtesy_title};
 
 pub(crate) struct Entities {
     pub(crate) people: Vec<Person>,
     pub(crate) places: Vec<Place>,
+    pub(crate) orgs: Vec<Org>,
     pub(crate) countries: Vec<String>,
 }
 
@@ -68,8 +73,9 @@ fn is_generic_place(m_text: &str) -> bool {
         .any(|w| m_text.eq_ignore_ascii_case(w))
 }
 
-/// News agencies as wire copy credits them (`... the ministry said. REUTER`): organisations,
-/// never a person or a place, however the tagger reads a lone capitalised word.
+/// News agencies: organisations, never a person or a place, however the tagger reads a lone
+/// capitalised word. As wire copy credits them (`... the ministry said.\n REUTER`), alone on
+/// their line, they are a signature rather than a mention, and left out.
 const NEWS_AGENCIES: &[&str] = &[
     "reuter",
     "reuters",
@@ -112,6 +118,13 @@ fn title_case(shouted: &str) -> String {
         word_start = !c.is_alphabetic();
     }
     out
+}
+
+/// Whether only blanks surround `start..end` on its line.
+fn alone_on_line(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].rsplit('\n').next().unwrap_or("");
+    let after = text[end..].split('\n').next().unwrap_or("");
+    before.trim().is_empty() && after.trim().is_empty()
 }
 
 fn is_news_agency(name: &str) -> bool {
@@ -174,12 +187,12 @@ struct Form<'t> {
 }
 
 impl<'t> Form<'t> {
-    /// The form of `span`, or `None` for a news agency's credit.
+    /// The form of `span`, or `None` for a news agency's credit or a span that names nothing.
     fn read(text: &'t str, span: &[Token]) -> Option<Form<'t>> {
         let (start, end) = (span[0].start, span[span.len() - 1].end);
         let m_text = &text[start..end];
         let name = display_name(m_text);
-        if is_news_agency(&name) {
+        if (is_news_agency(&name) && alone_on_line(text, start, end)) || names_nothing(m_text) {
             return None;
         }
         Some(Form {
@@ -301,6 +314,8 @@ impl PlaceAcc<'_> {
 struct Groups<'g> {
     people: Vec<PersonAcc>,
     places: Vec<PlaceAcc<'g>>,
+    /// Organisation forms in order: display name, rank (as `FormRank`'s fields) and mention.
+    orgs: Vec<(String, (bool, usize, usize), Mention)>,
     countries: Vec<String>,
 }
 
@@ -366,6 +381,17 @@ impl<'g> Groups<'g> {
         p.offer(form, entry);
     }
 
+    /// Adds `form` to the organisations, unless it is a lone compass or generic place word
+    /// (`the South`), which names nothing without more context.
+    fn add_org(&mut self, form: Form) {
+        if is_generic_place(form.text) {
+            return;
+        }
+        let r = form.rank;
+        self.orgs
+            .push((form.name.clone(), (r.cased, r.words, r.len), form.mention()));
+    }
+
     /// The countries of the demonyms the gazetteer found (`Russian`), wherever the tagger
     /// put them.
     fn add_demonyms(&mut self, matches: &[PhraseMatch]) {
@@ -378,7 +404,31 @@ impl<'g> Groups<'g> {
         }
     }
 
-    fn into_entities(self) -> Entities {
+    /// Drops the people named by one word alone, nowhere in full, when that word is a given
+    /// name and no surname in the name lists (`Richard`, `Oscar`): it names no one in
+    /// particular. (Moving lone words that are no name at all, `Google`, to the organisations
+    /// cost more foreign surnames on conll-dev than it gained.)
+    fn settle_lone_names(&mut self, gaz: &Gazetteer) {
+        let mut i = 0;
+        while i < self.people.len() {
+            let p = &self.people[i];
+            let flags = match &p.forms[..] {
+                [word] if word.len() == 1 => gaz.word_flags(word[0]),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            if flags & (GIVEN | SURNAME) == GIVEN {
+                self.people.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn into_entities(mut self, gaz: &Gazetteer) -> Entities {
+        self.settle_lone_names(gaz);
         let places: Vec<Place> = self
             .places
             .into_iter()
@@ -403,6 +453,7 @@ impl<'g> Groups<'g> {
         Entities {
             people,
             places,
+            orgs: group_orgs(self.orgs),
             countries,
         }
     }
@@ -412,10 +463,101 @@ fn country_code(cc: [u8; 2]) -> String {
     String::from_utf8_lossy(&cc).into_owned()
 }
 
-/// Groups the tagged spans into people and places. A span the tagger did not call a person
-/// joins the people when the article names that person in full elsewhere.
+/// A span of tokens `a..b` the tagger gave a class.
+type Span = (Class, usize, usize);
+
+/// Mends the spans a token-by-token tagger gets wrong in ways the whole span shows: a person's
+/// name cut short is completed from its full form elsewhere in the article; a person named
+/// like a company (`Pirelli SpA`, `Reagan Communications`) is the company; a name that opens
+/// a bracket takes its close (`Mladost (L)`); names joined by `&` are one firm (`Standard &
+/// Poor's`); and a span running over an abbreviation's full stop into a full name the article
+/// gives a person elsewhere (`... the U.S. Kim Jong-un said`) is two names. Part of a
+/// gazetteer place's phrase (`YORK` of `NEW YORK`) is that place.
+fn mend(doc: &Doc, spans: Vec<Span>, full_names: &[Vec<u64>]) -> Vec<Span> {
+    let text = |i: usize| &doc.text[doc.toks[i].start..doc.toks[i].end];
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    let starts: Vec<usize> = spans.iter().map(|s| s.1).collect();
+    for (class, a, b) in spans {
+        let b = extended(doc, a, b, &starts, full_names);
+        // Matches are in order and do not overlap: the one that could hold the span is the
+        // first that ends after its start.
+        let at = doc.matches.partition_point(|m| m.first + m.len <= a);
+        let place = doc.matches.get(at).filter(|m| {
+            m.kinds & (1 << KIND_DEMONYM) == 0
+                && m.first <= a
+                && b <= m.first + m.len
+                && b - a < m.len
+                && out.last().is_none_or(|l| l.2 <= m.first)
+        });
+        let (class, a, b) = match place {
+            Some(m) => (Class::Loc, m.first, m.first + m.len),
+            None => (class, a, b),
+        };
+        let amp = |last: &Span| {
+            (last.2 + 1 == a && text(last.2) == "&") || (last.2 == a && text(a - 1) == "&")
+        };
+        if let Some(last) = out.last_mut().filter(|l| amp(l)) {
+            *last = (Class::Org, last.1, b);
+            continue;
+        }
+        if class == Class::Per && b - a > 1 && doc.is_org_word(b - 1) {
+            out.push((Class::Org, a, b));
+            continue;
+        }
+        let split = (class != Class::Per)
+            .then(|| {
+                (a..b - 1).find(|&i| {
+                    text(i).ends_with('.')
+                        && full_names.contains(&name_words(doc.text, &doc.toks[i + 1..b]))
+                })
+            })
+            .flatten();
+        match split {
+            Some(i) => out.extend([(class, a, i + 1), (Class::Per, i + 1, b)]),
+            None => out.push((class, a, b)),
+        }
+    }
+    out
+}
+
+/// Where the span `a..b` ends once a name cut short (`KIM` of a heading's `KIM JONG-UN'S`)
+/// takes the next word that makes it a full name the article gives a person, and an open
+/// bracket takes its close.
+fn extended(doc: &Doc, a: usize, mut b: usize, starts: &[usize], full_names: &[Vec<u64>]) -> usize {
+    let text = |i: usize| &doc.text[doc.toks[i].start..doc.toks[i].end];
+    if b < doc.toks.len()
+        && doc.toks[b].flags & (PUNCT | UPPER) == UPPER
+        && starts.binary_search(&b).is_err()
+        && full_names.contains(&name_words(doc.text, &doc.toks[a..b + 1]))
+    {
+        b += 1;
+    }
+    let open = (a..b).filter(|&i| text(i) == "(").count();
+    if open > (a..b).filter(|&i| text(i) == ")").count() && b < doc.toks.len() && text(b) == ")" {
+        b += 1;
+    }
+    b
+}
+
+/// Company legal forms: on their own (`Corp`, a table's `Ltd` column) they name no one.
+const LEGAL_FORMS: &[&str] = &[
+    "corp", "corp.", "inc", "inc.", "ltd", "ltd.", "co", "co.", "cos", "plc", "llc", "ag", "sa",
+    "nv", "spa", "gmbh", "bhd",
+];
+
+/// Whether a span's text is too little to be a name: a lone legal form, or a single letter
+/// (`O` of a table's `<O>`, an initial on its own).
+fn names_nothing(m_text: &str) -> bool {
+    let mut letters = m_text.chars().filter(|c| c.is_alphabetic());
+    let single = letters.next().is_none() || letters.next().is_none();
+    single || LEGAL_FORMS.iter().any(|f| m_text.eq_ignore_ascii_case(f))
+}
+
+/// Groups the tagged spans into people, places and organisations. A span the tagger did not
+/// call a person joins the people when the article names that person in full elsewhere.
 fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
     let spans = tagger::spans(labels);
+    let spans = mend(doc, spans.clone(), &full_names(doc, &spans));
     let full_names = full_names(doc, &spans);
     let mut groups = Groups::default();
     for (class, a, b) in spans {
@@ -428,14 +570,26 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         };
         let known = class != Class::Per
             && is_known_name(&full_names, &form.words, || gaz.place(form.text).is_some());
-        match if known { Class::Per } else { class } {
+        let country = || gaz.place(form.text).is_some_and(|e| e.kind == KIND_COUNTRY);
+        // (An organisation span needs no lookup of the well-known organisations: it is one.)
+        let class = if class == Class::Org && country() {
+            // A country's name is the place, also where it stands for its government or team.
+            Class::Loc
+        } else if class != Class::Org && (is_news_agency(&form.name) || is_known_org(&form.name)) {
+            Class::Org
+        } else if known {
+            Class::Per
+        } else {
+            class
+        };
+        match class {
             Class::Per => groups.add_person(form),
             Class::Loc => groups.add_place(form, gaz),
-            Class::Org => {}
+            Class::Org => groups.add_org(form),
         }
     }
     groups.add_demonyms(&doc.matches);
-    groups.into_entities()
+    groups.into_entities(gaz)
 }
 
 #[cfg(test)]
@@ -508,6 +662,30 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
         assert_eq!(e.countries, ["IL", "JP", "KP", "KR", "RU", "UA", "US"]);
         for p in &e.places {
             for m in &p.mentions {
+                assert_eq!(&SEED[m.start..m.end], m.text);
+            }
+        }
+    }
+
+    #[test]
+    fn seed_article_organisations() {
+        let e = find_entities(SEED);
+        let orgs: Vec<&str> = e.orgs.iter().map(|o| o.name.as_str()).collect();
+        for name in [
+            "Central Committee",
+            "Workers’ Party of Korea",
+            "National Intelligence Service",
+            "Hamas",
+            "KCNA",
+        ] {
+            assert!(orgs.contains(&name), "{name} not in {orgs:?}");
+        }
+        // Countries, people and compass words are not organisations.
+        for not in ["U.S.", "United States", "Kim Jong-un", "South", "North"] {
+            assert!(!orgs.contains(&not), "{not} in {orgs:?}");
+        }
+        for o in &e.orgs {
+            for m in &o.mentions {
                 assert_eq!(&SEED[m.start..m.end], m.text);
             }
         }

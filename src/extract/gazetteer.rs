@@ -15,6 +15,11 @@ pub(crate) const SURNAME: u16 = 4;
 pub(crate) const SURNAME_COMMON: u16 = 8;
 pub(crate) const TITLE: u16 = 16;
 pub(crate) const PLACE_WORD: u16 = 32;
+/// A word that ends organisations' names (`Corp`, `Party`, `Ministry`), learned from training data.
+pub(crate) const ORG_WORD: u16 = 64;
+/// Set by the tagger, not stored: a later word of the same run of capitalised words is an
+/// `ORG_WORD`, so `Jeans` in `Jeans Mate Corp` knows what it begins.
+pub(crate) const ORG_AHEAD: u16 = 128;
 
 /// Words that introduce a person's name in news copy.
 const TITLES: &[&str] = &[
@@ -225,7 +230,8 @@ impl Gazetteer {
 }
 
 impl Building {
-    /// Given names and surnames (`names.tsv`: name, then flags `g`/`G`/`s`/`S`), and the titles.
+    /// Given names, surnames and organisation words (`names.tsv`: name, then flags
+    /// `g`/`G`/`s`/`S`/`o`), and the titles.
     fn add_names(&mut self, names: &str) {
         for line in names.lines() {
             let Some((name, flags)) = line.split_once('\t') else {
@@ -238,6 +244,7 @@ impl Building {
                     'G' => GIVEN | GIVEN_COMMON,
                     's' => SURNAME,
                     'S' => SURNAME | SURNAME_COMMON,
+                    'o' => ORG_WORD,
                     _ => 0,
                 };
             }
@@ -537,6 +544,11 @@ impl Gazetteer {
         }
     }
 
+    /// Whether an exact (case-insensitive) phrase names a place (for `gazette-train`).
+    pub fn is_place(&self, text: &str) -> bool {
+        self.place(text).is_some()
+    }
+
     /// Place for an exact (case-insensitive) phrase.
     pub(crate) fn place(&self, text: &str) -> Option<PlaceEntry<'_>> {
         let p = self.phrases.get(phrase_hash(text)?)?;
@@ -663,6 +675,32 @@ mod tests {
         assert_eq!(loaded.text, parsed.text);
         let us = loaded.place("United States").unwrap();
         assert_eq!((us.country, us.name), ("US", "United States"));
+    }
+
+    /// Every country code of the embedded tables (whose sources the test above compares
+    /// with them) is one of the ISO 3166-1 codes `gazette-train` took from GeoNames.
+    #[test]
+    fn every_country_code_is_a_valid_iso_code() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/gazetteer/");
+        let read = |f: &str| std::fs::read_to_string(format!("{dir}{f}")).unwrap();
+        let valid = read("iso3166.txt");
+        let valid: Vec<&str> = valid.lines().collect();
+        assert!(valid.len() > 240 && valid.contains(&"GB") && !valid.contains(&"UK"));
+        let places = read("places.tsv");
+        let demonyms = read("demonyms.tsv");
+        let codes = places
+            .lines()
+            .map(|l| l.split('\t').nth(1).unwrap())
+            .chain(demonyms.lines().map(|l| l.split('\t').next().unwrap()));
+        for cc in codes {
+            assert!(
+                valid.contains(&cc),
+                "{cc} is not an ISO 3166-1 alpha-2 code"
+            );
+        }
+        let gaz = Gazetteer::embedded();
+        assert_eq!(gaz.demonym("English"), Some(*b"GB"));
+        assert_eq!(gaz.demonym("British"), Some(*b"GB"));
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! What an article is about: the people, places, countries and dates it names, and when it was
+//! What an article is about: the people, places, organisations, countries and dates it names, and when it was
 //! published. Everything here is pure computation on text, shared by `extract`, `index` and tests.
 
 pub(crate) mod dates;
 pub(crate) mod entities;
 pub mod gazetteer;
 pub(crate) mod hash;
+mod orgs;
 pub(crate) mod published;
 pub(crate) mod reader;
 pub mod tagger;
@@ -12,7 +13,7 @@ pub(crate) mod tokens;
 mod types;
 pub mod words;
 
-pub use types::{DateMention, Extraction, Mention, Person, Place};
+pub use types::{DateMention, Extraction, Mention, Org, Person, Place};
 
 use crate::article::Article;
 
@@ -37,7 +38,8 @@ pub fn extract(article: &Article, key: &str) -> Extraction {
         .people
         .iter_mut()
         .flat_map(|p| p.mentions.iter_mut())
-        .chain(found.places.iter_mut().flat_map(|p| p.mentions.iter_mut()));
+        .chain(found.places.iter_mut().flat_map(|p| p.mentions.iter_mut()))
+        .chain(found.orgs.iter_mut().flat_map(|o| o.mentions.iter_mut()));
     for mention in mentions {
         mention.start = to_file(mention.start);
         mention.end = to_file(mention.end);
@@ -46,6 +48,7 @@ pub fn extract(article: &Article, key: &str) -> Extraction {
         published,
         people: found.people,
         places: found.places,
+        orgs: found.orgs,
         countries: found.countries,
         dates,
     }

@@ -1,4 +1,4 @@
-//! The extraction results: people, places and dates with their mentions, and what one article
+//! The extraction results: people, places, organisations and dates with their mentions, and what one article
 //! yields. Every extractor builds these, so they sit below all of them.
 
 use jiff::civil::Date;
@@ -14,6 +14,13 @@ pub struct Mention {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
+    pub name: String,
+    pub mentions: Vec<Mention>,
+}
+
+/// An organisation (a company, party, agency, team...), under its canonical name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Org {
     pub name: String,
     pub mentions: Vec<Mention>,
 }
@@ -40,6 +47,7 @@ pub struct Extraction {
     pub published: Option<Date>,
     pub people: Vec<Person>,
     pub places: Vec<Place>,
+    pub orgs: Vec<Org>,
     /// ISO 3166 alpha-2 codes, sorted: from places and from demonyms ("Russian").
     pub countries: Vec<String>,
     pub dates: Vec<DateMention>,

@@ -38,6 +38,7 @@ pub(crate) mod field {
     /// crediting a name across the archive rewrites queries into.
     pub(crate) const NAMES: &str = "names";
     pub(crate) const PLACES: &str = "places";
+    pub(crate) const ORGS: &str = "orgs";
     pub(crate) const COUNTRIES: &str = "countries";
     pub(crate) const PUBLISHED: &str = "published";
     pub(crate) const DATES: &str = "dates";
@@ -58,6 +59,7 @@ pub struct Fields {
     pub(crate) people: Field,
     pub(crate) places: Field,
     pub(crate) names: Field,
+    pub(crate) orgs: Field,
     pub(crate) countries: Field,
     /// The publication day, as a [`day_number`].
     pub(crate) published: Field,
@@ -79,6 +81,7 @@ pub(crate) const QUERY_FIELDS: &[&str] = &[
     field::BODY,
     field::PEOPLE,
     field::PLACES,
+    field::ORGS,
     field::COUNTRIES,
     field::PUBLISHED,
     field::DATES,
@@ -111,8 +114,9 @@ impl Fields {
             title: b.add_text_field(field::TITLE, stemmed.clone()),
             body: b.add_text_field(field::BODY, stemmed),
             people: b.add_text_field(field::PEOPLE, names.clone()),
-            places: b.add_text_field(field::PLACES, names),
+            places: b.add_text_field(field::PLACES, names.clone()),
             names: b.add_text_field(field::NAMES, STRING),
+            orgs: b.add_text_field(field::ORGS, names),
             countries: b.add_text_field(field::COUNTRIES, codes),
             published: b.add_i64_field(field::PUBLISHED, day.clone().set_fast()),
             dates: b.add_i64_field(field::DATES, day),
@@ -135,6 +139,7 @@ impl Fields {
             people: f(field::PEOPLE)?,
             places: f(field::PLACES)?,
             names: f(field::NAMES)?,
+            orgs: f(field::ORGS)?,
             countries: f(field::COUNTRIES)?,
             published: f(field::PUBLISHED)?,
             dates: f(field::DATES)?,
@@ -172,6 +177,9 @@ impl Fields {
         }
         for place in &found.places {
             add_name(&mut doc, self.places, field::PLACES, &place.name);
+        }
+        for org in &found.orgs {
+            add_name(&mut doc, self.orgs, field::ORGS, &org.name);
         }
         for code in &found.countries {
             doc.add_text(self.countries, code);

@@ -11,7 +11,7 @@ use crate::index::schema::field;
 /// the name they ask for (`people:"Tony Blair"` finds an article naming only `Mr Blair`), and
 /// not those whose only such name the alias file hides or moves to another kind.
 pub(super) fn credit_names(index: &GazetteIndex, query: &str) -> Result<String> {
-    const FIELDS: [&str; 2] = [field::PEOPLE, field::PLACES];
+    const FIELDS: [&str; 3] = [field::PEOPLE, field::PLACES, field::ORGS];
     if !FIELDS.iter().any(|f| query.contains(&format!("{f}:"))) {
         return Ok(query.to_string());
     }

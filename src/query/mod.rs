@@ -50,7 +50,7 @@ pub struct SearchRequest {
     pub limit: usize,
     pub offset: usize,
     pub sort: Sort,
-    /// Count the most frequent people, places and countries among all matches.
+    /// Count the most frequent people, places, organisations and countries among all matches.
     pub facets: bool,
     /// Split each hit's score into what each field and entity of the query contributed.
     pub explain: bool,
@@ -67,6 +67,7 @@ pub(crate) struct Hit {
     pub published: Option<String>,
     pub people: Vec<String>,
     pub places: Vec<String>,
+    pub orgs: Vec<String>,
     pub countries: Vec<String>,
     pub snippet: String,
     /// Byte ranges into `snippet` of the words that matched.
@@ -86,6 +87,7 @@ pub(crate) struct FacetCount {
 pub(crate) struct Facets {
     pub people: Vec<FacetCount>,
     pub places: Vec<FacetCount>,
+    pub orgs: Vec<FacetCount>,
     pub countries: Vec<FacetCount>,
 }
 
@@ -361,6 +363,7 @@ struct FastValues {
     key: String,
     people: Vec<String>,
     places: Vec<String>,
+    orgs: Vec<String>,
     countries: Vec<String>,
     published: Option<jiff::civil::Date>,
 }
@@ -389,6 +392,7 @@ fn fast_values(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<Fast
         };
         let (mut keys, mut people) = (text(field::PATH)?, text(field::PEOPLE)?);
         let (mut places, mut countries) = (text(field::PLACES)?, text(field::COUNTRIES)?);
+        let mut orgs = text(field::ORGS)?;
         let published = fast.i64(field::PUBLISHED)?;
         for (&i, &doc) in at.iter().zip(&docs) {
             let value = &mut values[i];
@@ -398,6 +402,7 @@ fn fast_values(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<Fast
                 .unwrap_or_default();
             value.people = people.next().unwrap_or_default();
             value.places = places.next().unwrap_or_default();
+            value.orgs = orgs.next().unwrap_or_default();
             value.countries = countries.next().unwrap_or_default();
             value.published = published.first(doc).and_then(day_from_number);
         }
@@ -408,7 +413,8 @@ fn fast_values(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<Fast
 /// A hit's names as the archive credits them.
 fn shown_names(book: &NameBook, fast: &mut FastValues) {
     let stored = (fast.people.iter().map(|n| (Kind::People, n.as_str())))
-        .chain(fast.places.iter().map(|n| (Kind::Places, n.as_str())));
+        .chain(fast.places.iter().map(|n| (Kind::Places, n.as_str())))
+        .chain(fast.orgs.iter().map(|n| (Kind::Orgs, n.as_str())));
     let shown = book.resolve(stored);
     let of = |kind| {
         shown
@@ -417,7 +423,7 @@ fn shown_names(book: &NameBook, fast: &mut FastValues) {
             .map(|(_, n)| n.to_string())
             .collect()
     };
-    (fast.people, fast.places) = (of(Kind::People), of(Kind::Places));
+    (fast.people, fast.places, fast.orgs) = (of(Kind::People), of(Kind::Places), of(Kind::Orgs));
 }
 
 /// Each document's values of a text column, in the order they were added.
@@ -477,6 +483,7 @@ fn hit(
         published: fast.published.map(|d| d.to_string()),
         people: fast.people,
         places: fast.places,
+        orgs: fast.orgs,
         countries: fast.countries,
         snippet,
         highlights,
@@ -508,7 +515,7 @@ const FACET_SIZE: usize = 10;
 /// on a many-segment index this keeps the top ten exact, at no measurable cost.
 const FACET_SEGMENT_SIZE: usize = 100 * FACET_SIZE;
 
-/// The most frequent people, places and countries among the documents `query` matches.
+/// The most frequent people, places, organisations and countries among the documents `query` matches.
 fn facets(searcher: &Searcher, query: &dyn Query, book: &Arc<NameBook>) -> Result<Facets> {
     Ok(facets_from(
         searcher.search(query, &facets_collector(book)?)?,
@@ -560,6 +567,7 @@ fn facets_from((results, names): FacetFruit) -> Facets {
     Facets {
         people: named(Kind::People),
         places: named(Kind::Places),
+        orgs: named(Kind::Orgs),
         countries: counts(field::COUNTRIES),
     }
 }
@@ -572,7 +580,7 @@ pub(crate) struct Span {
 }
 
 /// What an index holds: its size, its corpus, the span of its publication dates, and the
-/// people, places and countries most often named in it.
+/// people, places, organisations and countries most often named in it.
 #[derive(Debug, Serialize)]
 pub(crate) struct Stats {
     pub docs: u64,

@@ -105,8 +105,10 @@ fn check(query: &str) -> Result<()> {
 
 fn parser(index: &GazetteIndex) -> QueryParser {
     let f = &index.fields;
-    let mut parser =
-        QueryParser::for_index(&index.index, vec![f.title, f.body, f.people, f.places]);
+    let mut parser = QueryParser::for_index(
+        &index.index,
+        vec![f.title, f.body, f.people, f.places, f.orgs],
+    );
     parser.set_conjunction_by_default();
     parser.set_field_boost(f.title, TITLE_BOOST);
     parser

@@ -3,9 +3,9 @@
 
 use super::labels::{ROW, class_of, is_inside};
 use super::shape::shape_hash;
-use crate::extract::gazetteer::{Gazetteer, N_KINDS, PhraseMatch};
+use crate::extract::gazetteer::{Gazetteer, N_KINDS, ORG_AHEAD, ORG_WORD, PhraseMatch};
 use crate::extract::hash::{lower_hash_in, slot};
-use crate::extract::tokens::{self, ALLCAPS, Token, UPPER};
+use crate::extract::tokens::{self, ALLCAPS, DIGIT, PUNCT, Token, UPPER};
 
 /// Token window around a capitalised word whose words and shapes features may read.
 const CONTEXT: usize = 3;
@@ -91,6 +91,11 @@ impl<'a> Doc<'a> {
         doc
     }
 
+    /// Whether token `i` is a word that ends organisations' names (`Corp`, `Party`).
+    pub(crate) fn is_org_word(&self, i: usize) -> bool {
+        self.gaz[i] & ORG_WORD != 0
+    }
+
     /// Gives back the document's memory for reuse.
     pub(crate) fn into_buffers(self) -> Buffers {
         Buffers {
@@ -137,6 +142,30 @@ impl<'a> Doc<'a> {
                 }
             }
             self.gaz[i] = gaz.word_flags(hashes[i]);
+        }
+        self.mark_org_ahead();
+    }
+
+    /// Flags the capitalised words followed, in the same name-like run (capitalised words and
+    /// short connectors such as `of`, `&` or the apostrophe of `Workers' Party`), by an
+    /// organisation word.
+    fn mark_org_ahead(&mut self) {
+        let bytes = self.text.as_bytes();
+        let mut ahead = false;
+        for (t, g) in self.toks.iter().zip(self.gaz.iter_mut()).rev() {
+            if t.flags & UPPER != 0 {
+                if ahead {
+                    *g |= ORG_AHEAD;
+                }
+                ahead |= *g & ORG_WORD != 0;
+            } else if ahead {
+                ahead = if t.flags & PUNCT != 0 {
+                    // `&`, or an apostrophe: ASCII or U+2019 (its UTF-8 bytes).
+                    matches!(&bytes[t.start..t.end], b"&" | b"'" | [0xE2, 0x80, 0x99])
+                } else {
+                    t.flags & DIGIT == 0 && t.end - t.start <= 3
+                };
+            }
         }
     }
 

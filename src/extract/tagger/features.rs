@@ -194,10 +194,10 @@ pub(super) fn dynamic_features(doc: &Doc, i: usize, prev: u8, mut sink: impl FnM
     f(PrevLabelWord, mix(p, doc.hashes[i]));
     f(PrevLabelShape, mix(p, doc.shapes[i]));
     f(PrevLabelShapeAfter, mix(p, shape(doc, i as isize + 1)));
-    let g0 = doc.gaz[i] & 63;
+    let g0 = doc.gaz[i] & 255;
     if g0 != 0 {
         let v = mix(orth, p);
-        for n in (0..6).filter(|n| g0 & (1 << n) != 0) {
+        for n in (0..8).filter(|n| g0 & (1 << n) != 0) {
             f(GazFlag(n), v);
         }
     }

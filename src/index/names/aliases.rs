@@ -10,7 +10,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::kind::Kind;
-use crate::extract::{Extraction, Person, Place};
+use crate::extract::{Extraction, Mention, Org, Person, Place};
 
 /// The file's name, in the working folder by default and as recorded in an index folder.
 pub(crate) const FILE_NAME: &str = "aliases.toml";
@@ -166,48 +166,47 @@ impl Aliases {
     }
 
     /// Applies the rules to one article's extraction, for `gazette extract`: mentions keep
-    /// their text, under the name the rules give. Names moved to a kind this build does not
-    /// store are left out.
+    /// their text, under the name the rules give.
     pub(crate) fn apply_to(&self, found: &mut Extraction) {
         if self.is_empty() {
             return;
         }
         let people = std::mem::take(&mut found.people);
         let places = std::mem::take(&mut found.places);
-        let named = people
-            .into_iter()
+        let orgs = std::mem::take(&mut found.orgs);
+        let named = (people.into_iter())
             .map(|p| (Kind::People, p.name, None, p.mentions))
             .chain(
                 places
                     .into_iter()
                     .map(|p| (Kind::Places, p.name, p.country, p.mentions)),
+            )
+            .chain(
+                orgs.into_iter()
+                    .map(|o| (Kind::Orgs, o.name, None, o.mentions)),
             );
         for (kind, name, country, mentions) in named {
             let Outcome::Name(kind, name) = self.apply(kind, &name) else {
                 continue;
             };
             let name = name.to_string();
-            match kind {
-                Kind::People => match found.people.iter_mut().find(|p| p.name == name) {
-                    Some(p) => p.mentions.extend(mentions),
-                    None => found.people.push(Person { name, mentions }),
-                },
-                Kind::Places => match found.places.iter_mut().find(|p| p.name == name) {
-                    Some(p) => p.mentions.extend(mentions),
-                    None => found.places.push(Place {
-                        name,
-                        country,
-                        mentions,
-                    }),
-                },
-                Kind::Orgs => {}
-            }
-        }
-        for p in &mut found.people {
-            p.mentions.sort_by_key(|m| m.start);
-        }
-        for p in &mut found.places {
-            p.mentions.sort_by_key(|m| m.start);
+            let mentioned = match kind {
+                Kind::People => credit(&mut found.people, name, |name| Person {
+                    name,
+                    mentions: Vec::new(),
+                }),
+                Kind::Places => credit(&mut found.places, name, |name| Place {
+                    name,
+                    country,
+                    mentions: Vec::new(),
+                }),
+                Kind::Orgs => credit(&mut found.orgs, name, |name| Org {
+                    name,
+                    mentions: Vec::new(),
+                }),
+            };
+            mentioned.extend(mentions);
+            mentioned.sort_by_key(|m| m.start);
         }
     }
 
@@ -265,6 +264,42 @@ fn line_of(text: &str, offset: usize) -> usize {
         .count()
         + 1
 }
+
+/// The mentions of `name` in `list`, added to it when it is not there yet.
+fn credit<T: Named>(
+    list: &mut Vec<T>,
+    name: String,
+    make: impl FnOnce(String) -> T,
+) -> &mut Vec<Mention> {
+    let at = match list.iter().position(|n| n.name() == name) {
+        Some(at) => at,
+        None => {
+            list.push(make(name));
+            list.len() - 1
+        }
+    };
+    list[at].mentions()
+}
+
+/// An extracted name with its mentions, of any kind.
+trait Named {
+    fn name(&self) -> &str;
+    fn mentions(&mut self) -> &mut Vec<Mention>;
+}
+
+macro_rules! named {
+    ($($kind:ty),*) => {$(
+        impl Named for $kind {
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn mentions(&mut self) -> &mut Vec<Mention> {
+                &mut self.mentions
+            }
+        }
+    )*};
+}
+named!(Person, Place, Org);
 
 #[cfg(test)]
 mod tests {

@@ -16,11 +16,6 @@ use super::kind::Kind;
 use super::link::{Counts, LinkRule, Links};
 use crate::error::{Error, Result};
 
-/// The kinds the index has a name column for.
-fn stored() -> impl Iterator<Item = Kind> {
-    Kind::ALL.into_iter().filter(|k| k.stored())
-}
-
 pub(crate) struct NameBook {
     aliases: Aliases,
     links: HashMap<Kind, Links>,
@@ -360,7 +355,7 @@ fn by_kind<'a>(
 fn columns(segment: &SegmentReader) -> Result<Vec<(Kind, StrColumn)>> {
     let fast = segment.fast_fields();
     let mut columns = Vec::new();
-    for kind in stored() {
+    for kind in Kind::ALL {
         if let Some(column) = fast.str(kind.word())? {
             columns.push((kind, column));
         }

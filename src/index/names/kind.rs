@@ -2,8 +2,7 @@
 
 use crate::index::schema::field;
 
-/// A kind of named entity. `Orgs` parses already, so that an alias file written for a build
-/// that stores organisations is read the same way by one that does not yet.
+/// A kind of named entity.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
@@ -26,12 +25,7 @@ impl Kind {
         match self {
             Kind::People => field::PEOPLE,
             Kind::Places => field::PLACES,
-            Kind::Orgs => "orgs",
+            Kind::Orgs => field::ORGS,
         }
-    }
-
-    /// Whether the index has a field of this kind (organisations come with their own field).
-    pub(crate) fn stored(self) -> bool {
-        !matches!(self, Kind::Orgs)
     }
 }
