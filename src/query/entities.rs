@@ -33,7 +33,6 @@ const KINDS: &[(&str, Naming)] = &[
     (field::COUNTRIES, Naming::CountryCode),
     (field::PLACES, Naming::Name),
     (field::PEOPLE, Naming::Name),
-    (field::ORGS, Naming::Name),
 ];
 
 /// Words of the query that name an entity, and the clauses that find articles tagged with it.
