@@ -302,17 +302,32 @@ fn timeline_chart(out: &mut dyn Write, timeline: &Timeline) -> io::Result<()> {
         timeline.undated
     )?;
     let most = timeline.buckets.iter().map(|b| b.count).max().unwrap_or(0);
-    for bucket in &timeline.buckets {
-        let cells = if bucket.count == 0 {
-            0
-        } else {
-            (bucket.count * BAR_CELLS).div_ceil(most)
+    let buckets = &timeline.buckets;
+    let mut at = 0;
+    while at < buckets.len() {
+        // A stray far date (a year 1066 in a 1987 archive) would otherwise print every empty
+        // period in between: a long empty stretch is one line.
+        let empty = buckets[at..].iter().take_while(|b| b.count == 0).count();
+        if empty >= EMPTY_RUN {
+            let last = &buckets[at + empty - 1].period;
+            writeln!(out, "  {} … {last}  none", buckets[at].period)?;
+            at += empty;
+            continue;
+        }
+        let bucket = &buckets[at];
+        let cells = match bucket.count {
+            0 => 0,
+            count => (count * BAR_CELLS).div_ceil(most),
         };
         let bar = "█".repeat(cells as usize);
         writeln!(out, "  {}  {bar} {}", bucket.period, bucket.count)?;
+        at += 1;
     }
     Ok(())
 }
+
+/// Empty periods in a row from which a terminal timeline shows them as one line.
+const EMPTY_RUN: usize = 4;
 
 fn list_or_dash(items: &[String]) -> String {
     if items.is_empty() {
@@ -664,6 +679,30 @@ mod tests {
         assert_eq!(lines[1], format!("  2023-01  {} 80", "█".repeat(40)));
         assert_eq!(lines[2], "  2023-02   0");
         assert_eq!(lines[3], "  2023-03  █ 1");
+    }
+
+    #[test]
+    fn a_long_empty_stretch_of_a_timeline_is_one_line() {
+        let bucket = |year: i32, count| crate::timeline::Bucket {
+            period: year.to_string(),
+            count,
+        };
+        let mut buckets = vec![bucket(1066, 1)];
+        buckets.extend((1067..1987).map(|year| bucket(year, 0)));
+        buckets.extend([bucket(1987, 5), bucket(1988, 0), bucket(1989, 2)]);
+        let timeline = Timeline {
+            field: TimelineField::Dates,
+            by: By::Year,
+            buckets,
+            undated: 0,
+        };
+        let mut out = Vec::new();
+        timeline_chart(&mut out, &timeline).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(lines.len(), 5, "{text}");
+        assert_eq!(lines[1], "  1067 … 1986  none");
+        assert_eq!(lines[3], "  1988   0");
     }
 
     #[test]
