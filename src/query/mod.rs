@@ -3,13 +3,10 @@
 //! the statistics of a whole index.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::aggregation::AggregationCollector;
-use tantivy::aggregation::agg_req::Aggregations;
-use tantivy::aggregation::agg_result::{AggregationResult, AggregationResults, BucketResult};
+use tantivy::aggregation::agg_result::AggregationResults;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, ExistsQuery, Occur, Query};
@@ -17,18 +14,18 @@ use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, Order, Searcher, TantivyDocument};
 
+mod credit;
 mod dates;
 mod entities;
 mod explain;
-mod credit;
+mod facets;
 mod parse;
 
 pub(crate) use explain::Contribution;
 pub(crate) use parse::parse;
 
 use crate::error::{Error, Result};
-use crate::index::names::book::{Counted, NameCounts};
-use crate::index::names::{self, Kind, NameBook};
+use crate::index::names::{Kind, NameBook};
 use crate::index::schema::{day_from_number, field};
 use crate::index::{Fields, GazetteIndex};
 use crate::timeline::{Timeline, TimelineField, timeline};
@@ -128,7 +125,7 @@ pub fn search(
         wider,
     } = parse::plan(index, &searcher, &request.query)?;
     let book = index.names()?;
-    let (total_all, ranked, aggregated) = rank(&searcher, &*query, request, &book)?;
+    let (total_all, ranked, aggregated) = rank(&searcher, &*query, request)?;
     // Too few articles have every word: the closest ones follow them.
     let wanted = request.offset.saturating_add(request.limit.max(1));
     let wider = match request.sort {
@@ -140,7 +137,7 @@ pub fn search(
             let (total, ranked) = widen(&searcher, &*query, &wider, wanted)?;
             let ranked = ranked.into_iter().skip(request.offset).collect();
             let aggregated = match request.facets {
-                true => Some(searcher.search(widest, &facets_collector(&book)?)?),
+                true => Some(searcher.search(widest, &facets::collector()?)?),
                 false => None,
             };
             (total, ranked, aggregated, widest)
@@ -172,7 +169,9 @@ pub fn search(
         total_all,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         hits,
-        facets: aggregated.map(facets_from),
+        facets: aggregated
+            .map(|counted| facets::facets(&searcher, &**shown, &book, &counted))
+            .transpose()?,
         timeline: None,
     })
 }
@@ -183,11 +182,10 @@ fn rank(
     searcher: &Searcher,
     query: &dyn Query,
     request: &SearchRequest,
-    book: &Arc<NameBook>,
-) -> Result<(usize, Vec<Ranked>, Option<FacetFruit>)> {
+) -> Result<(usize, Vec<Ranked>, Option<AggregationResults>)> {
     let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
     let facet_counts = match request.facets {
-        true => Some(facets_collector(book)?),
+        true => Some(facets::collector()?),
         false => None,
     };
     Ok(match request.sort {
@@ -432,68 +430,6 @@ fn display_path(corpus: &Path, key: &str, cwd: Option<&Path>) -> String {
     crate::walk::shown(&crate::walk::key_path(corpus, key), cwd)
 }
 
-const FACET_SIZE: usize = 10;
-/// Names each segment reports before counts are merged. A name among the top overall but
-/// not in some segment's own short list loses that segment's count, so the lists are long:
-/// on a many-segment index this keeps the top ten exact, at no measurable cost.
-const FACET_SEGMENT_SIZE: usize = 100 * FACET_SIZE;
-
-/// The most frequent people, places and countries among the documents `query` matches.
-fn facets(searcher: &Searcher, query: &dyn Query, book: &Arc<NameBook>) -> Result<Facets> {
-    Ok(facets_from(
-        searcher.search(query, &facets_collector(book)?)?,
-    ))
-}
-
-/// Countries counted by tantivy, names as the archive credits them.
-type FacetFruit = (AggregationResults, Counted);
-
-fn facets_collector(book: &Arc<NameBook>) -> Result<(AggregationCollector, NameCounts)> {
-    let terms = |name: &str| {
-        let terms = serde_json::json!({
-            "field": name,
-            "size": FACET_SIZE,
-            "segment_size": FACET_SEGMENT_SIZE,
-        });
-        (name.to_string(), serde_json::json!({ "terms": terms }))
-    };
-    let request: serde_json::Map<_, _> = [field::COUNTRIES].into_iter().map(terms).collect();
-    let aggs: Aggregations = serde_json::from_value(request.into())?;
-    Ok((
-        AggregationCollector::from_aggs(aggs, Default::default()),
-        NameCounts {
-            book: book.clone(),
-            segment_size: FACET_SEGMENT_SIZE,
-        },
-    ))
-}
-
-fn facets_from((results, names): FacetFruit) -> Facets {
-    let named = |kind| {
-        names::book::top(&names, kind, FACET_SIZE)
-            .into_iter()
-            .map(|(name, count)| FacetCount { name, count })
-            .collect()
-    };
-    let counts = |name: &str| -> Vec<FacetCount> {
-        match results.0.get(name) {
-            Some(AggregationResult::BucketResult(BucketResult::Terms { buckets, .. })) => buckets
-                .iter()
-                .map(|b| FacetCount {
-                    name: b.key.to_string(),
-                    count: b.doc_count,
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
-    };
-    Facets {
-        people: named(Kind::People),
-        places: named(Kind::Places),
-        countries: counts(field::COUNTRIES),
-    }
-}
-
 /// The first and last publication day in an index.
 #[derive(Debug, Serialize)]
 pub(crate) struct Span {
@@ -539,7 +475,12 @@ pub(crate) fn stats(index: &GazetteIndex) -> Result<Stats> {
         undated: docs - dated_count,
         published,
         timeline: timeline(&searcher, &AllQuery, TimelineField::Published, None)?,
-        top: facets(&searcher, &AllQuery, &index.names()?)?,
+        top: facets::facets(
+            &searcher,
+            &AllQuery,
+            &index.names()?,
+            &searcher.search(&AllQuery, &facets::collector()?)?,
+        )?,
     })
 }
 

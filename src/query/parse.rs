@@ -5,9 +5,9 @@
 use tantivy::Searcher;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, QueryParserError};
 
+use super::credit::credit_names;
 use super::dates::rewrite_dates;
 use super::entities;
-use super::credit::credit_names;
 use super::explain::Labelled;
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;

@@ -368,56 +368,54 @@ fn columns(segment: &SegmentReader) -> Result<Vec<(Kind, StrColumn)>> {
     Ok(columns)
 }
 
-/// Counts, among the matching articles, how many are credited with each name: each name once
-/// per article, as shown.
-pub(crate) struct NameCounts {
+/// How far the names shown differ from the names stored, over the matching articles: per kind
+/// and name, articles credited with it as shown less those storing it. Facets count stored
+/// names with tantivy's terms aggregation and add these; only articles naming a trigger (see
+/// [`NameBook::trigger_terms`]) can differ, so only those need be collected.
+pub(crate) struct NameDeltas {
     pub book: Arc<NameBook>,
-    /// Names each segment reports of those it counted directly, most counted first; those
-    /// credited through resolving are all reported.
-    pub segment_size: usize,
 }
+
+/// Per kind and name, the change in articles counted.
+pub(crate) type Deltas = HashMap<(Kind, String), i64>;
 
 /// A name credited while counting: (kind slot, position among the book's involved names).
 type Credit = (usize, usize);
 
-/// What a stored name is to resolving the article naming it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
-    /// Shown as stored, whatever else the article names.
-    Plain,
-    /// Shown as stored unless the article also names a trigger.
-    Context,
-    /// May be shown as another name: the article is resolved whole.
-    Trigger,
-}
-
-/// Per kind, each name shown and the number of articles credited with it.
-pub(crate) type Counted = HashMap<(Kind, String), u64>;
-
-pub(crate) struct SegmentNameCounts {
+pub(crate) struct SegmentNameDeltas {
     book: Arc<NameBook>,
     columns: Vec<(Kind, StrColumn)>,
-    segment_size: usize,
-    /// Per column, articles per stored name, for names that need no resolving.
-    plain: Vec<Vec<u32>>,
-    /// Per column, what each stored name is to resolving.
-    class: Vec<Vec<Class>>,
     /// Per column, the stored names that take part in resolving, by ordinal.
     involved: Vec<HashMap<u64, String>>,
+    /// Per column, articles storing each involved name, by ordinal: taken off.
+    stored: Vec<HashMap<u64, i64>>,
     /// Per kind, articles credited with each of the book's involved names, by position.
-    resolved: Vec<(Kind, Vec<u64>)>,
+    resolved: Vec<(Kind, Vec<i64>)>,
     /// Names credited that are not among them (none, as the book is built).
-    others: Counted,
+    others: Deltas,
     /// The involved names of the article being counted, as (column, ordinal).
     special: Vec<(usize, u64)>,
-    /// What articles naming the same involved names were credited with, as (kind slot,
-    /// position among the book's involved names of that kind).
+    /// What articles naming the same involved names were credited with.
     memo: HashMap<Vec<(usize, u64)>, Vec<Credit>>,
 }
 
-impl Collector for NameCounts {
-    type Fruit = Counted;
-    type Child = SegmentNameCounts;
+impl NameBook {
+    /// The `names` field terms (`kind:name`) of the stored names that may make an article show
+    /// other names than it stores: every other article shows just what it stores.
+    pub(crate) fn trigger_terms(&self) -> Vec<String> {
+        let mut terms: Vec<String> = (self.involved.iter())
+            .flat_map(|(kind, names)| names.iter().map(move |name| (*kind, name)))
+            .filter(|(kind, name)| kind.stored() && self.triggers(*kind, name))
+            .map(|(kind, name)| format!("{}:{name}", kind.word()))
+            .collect();
+        terms.sort_unstable();
+        terms
+    }
+}
+
+impl Collector for NameDeltas {
+    type Fruit = Deltas;
+    type Child = SegmentNameDeltas;
 
     fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
         let columns = columns(segment).map_err(into_tantivy)?;
@@ -426,38 +424,15 @@ impl Collector for NameCounts {
             let wanted = self.book.involved.get(kind).map_or(&[][..], Vec::as_slice);
             involved.push(ords_of(column, wanted)?);
         }
-        let plain = columns
-            .iter()
-            .map(|(_, c)| vec![0; c.num_terms()])
-            .collect();
-        let class = columns
-            .iter()
-            .zip(&involved)
-            .map(|((kind, c), involved)| {
-                let mut class = vec![Class::Plain; c.num_terms()];
-                for (&ord, name) in involved {
-                    class[ord as usize] = match self.book.triggers(*kind, name) {
-                        true => Class::Trigger,
-                        false => Class::Context,
-                    };
-                }
-                class
-            })
-            .collect();
-        Ok(SegmentNameCounts {
+        Ok(SegmentNameDeltas {
             book: self.book.clone(),
+            stored: vec![HashMap::new(); columns.len()],
             columns,
-            segment_size: self.segment_size,
-            plain,
-            class,
             involved,
-            resolved: self
-                .book
-                .involved
-                .iter()
+            resolved: (self.book.involved.iter())
                 .map(|(kind, names)| (*kind, vec![0; names.len()]))
                 .collect(),
-            others: Counted::new(),
+            others: Deltas::new(),
             special: Vec::new(),
             memo: HashMap::new(),
         })
@@ -467,39 +442,27 @@ impl Collector for NameCounts {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Counted>) -> tantivy::Result<Counted> {
-        let mut all = Counted::new();
-        for fruit in fruits {
-            for (key, n) in fruit {
-                *all.entry(key).or_default() += n;
-            }
+    fn merge_fruits(&self, fruits: Vec<Deltas>) -> tantivy::Result<Deltas> {
+        let mut all = Deltas::new();
+        for (key, n) in fruits.into_iter().flatten() {
+            *all.entry(key).or_default() += n;
         }
         Ok(all)
     }
 }
 
-impl SegmentCollector for SegmentNameCounts {
-    type Fruit = Counted;
+impl SegmentCollector for SegmentNameDeltas {
+    type Fruit = Deltas;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         self.special.clear();
-        let mut triggered = false;
         for (i, (_, column)) in self.columns.iter().enumerate() {
             for ord in column.term_ords(doc) {
-                match self.class[i][ord as usize] {
-                    Class::Plain => self.plain[i][ord as usize] += 1,
-                    class => {
-                        triggered |= class == Class::Trigger;
-                        self.special.push((i, ord));
-                    }
+                if self.involved[i].contains_key(&ord) {
+                    self.special.push((i, ord));
+                    *self.stored[i].entry(ord).or_default() += 1;
                 }
             }
-        }
-        if !triggered {
-            for &(i, ord) in &self.special {
-                self.plain[i][ord as usize] += 1;
-            }
-            return;
         }
         // Articles naming the same involved names are credited alike: resolved once.
         if let Some(credited) = self.memo.get(&self.special) {
@@ -508,17 +471,12 @@ impl SegmentCollector for SegmentNameCounts {
             }
             return;
         }
-        let named = self
-            .special
-            .iter()
+        let named = (self.special.iter())
             .map(|&(i, ord)| (self.columns[i].0, self.involved[i][&ord].as_str()));
         let (mut credited, mut complete) = (Vec::new(), true);
         for (kind, name) in self.book.resolve(named) {
             let slot = self.resolved.iter().position(|(k, _)| *k == kind);
-            let at = self
-                .book
-                .involved
-                .get(&kind)
+            let at = (self.book.involved.get(&kind))
                 .and_then(|names| names.binary_search_by(|n| n.as_str().cmp(name)).ok());
             match (slot, at) {
                 (Some(slot), Some(at)) => credited.push((slot, at)),
@@ -536,45 +494,23 @@ impl SegmentCollector for SegmentNameCounts {
         }
     }
 
-    fn harvest(self) -> Counted {
-        let mut counted = self.others;
+    fn harvest(self) -> Deltas {
+        let mut deltas = self.others;
         for (kind, counts) in &self.resolved {
             let names = &self.book.involved[kind];
-            for (name, &n) in names.iter().zip(counts).filter(|(_, n)| **n > 0) {
-                *counted.entry((*kind, name.clone())).or_default() += n;
+            for (name, &n) in names.iter().zip(counts).filter(|(_, n)| **n != 0) {
+                *deltas.entry((*kind, name.clone())).or_default() += n;
             }
         }
-        let plain_names = self.columns.iter().zip(self.plain).zip(&self.involved);
-        for (((kind, column), mut plain), involved) in plain_names {
-            // Names that take part in resolving are counted whole, outside the cut below, as
-            // their credited articles are.
-            for (&ord, name) in involved {
-                let n = std::mem::take(&mut plain[ord as usize]);
-                if n > 0 {
-                    *counted.entry((*kind, name.clone())).or_default() += u64::from(n);
-                }
+        for (((kind, _), stored), involved) in
+            self.columns.iter().zip(self.stored).zip(self.involved)
+        {
+            for (ord, n) in stored {
+                *deltas.entry((*kind, involved[&ord].clone())).or_default() -= n;
             }
-            let mut ords: Vec<u64> = (0..plain.len() as u64)
-                .filter(|&o| plain[o as usize] > 0)
-                .collect();
-            if ords.len() > self.segment_size {
-                ords.select_nth_unstable_by_key(self.segment_size, |&o| {
-                    std::cmp::Reverse(plain[o as usize])
-                });
-                ords.truncate(self.segment_size);
-                ords.sort_unstable();
-            }
-            let mut at = ords.iter();
-            // A harvest cannot fail; a dictionary that lacks its own ordinals is damage that
-            // the hits' own reading of the column reports.
-            let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |term| {
-                if let Some(&ord) = at.next() {
-                    let name = String::from_utf8_lossy(term).into_owned();
-                    *counted.entry((*kind, name)).or_default() += u64::from(plain[ord as usize]);
-                }
-            });
         }
-        counted
+        deltas.retain(|_, n| *n != 0);
+        deltas
     }
 }
 
@@ -605,16 +541,4 @@ fn into_tantivy(err: Error) -> tantivy::TantivyError {
         Error::Index(e) => e,
         other => tantivy::TantivyError::InternalError(other.to_string()),
     }
-}
-
-/// The `limit` names of `kind` credited to most articles, most first (ties by name).
-pub(crate) fn top(counted: &Counted, kind: Kind, limit: usize) -> Vec<(String, u64)> {
-    let mut names: Vec<(String, u64)> = counted
-        .iter()
-        .filter(|((k, _), _)| *k == kind)
-        .map(|((_, name), n)| (name.clone(), *n))
-        .collect();
-    names.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    names.truncate(limit);
-    names
 }
