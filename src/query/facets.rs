@@ -10,7 +10,7 @@ use tantivy::aggregation::AggregationCollector;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::agg_result::{AggregationResult, AggregationResults, BucketResult};
 use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, Query, TermQuery, TermSetQuery};
+use tantivy::query::{BooleanQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
@@ -29,13 +29,17 @@ const STORED_SIZE: usize = 10 * FACET_SIZE;
 /// on a many-segment index this keeps the top ten exact, at no measurable cost.
 const SEGMENT_SIZE: usize = 100 * FACET_SIZE;
 
-/// Collects the raw counts that [`facets`] turns into the facets of the same query.
-pub(super) fn collector() -> Result<AggregationCollector> {
-    request(&[
+/// The stored names counted by tantivy, and how the names shown differ from them.
+pub(super) type Counted = (AggregationResults, Deltas);
+
+/// Collects what [`facets`] turns into the facets of the same query.
+pub(super) fn collector(book: &Arc<NameBook>) -> Result<(AggregationCollector, NameDeltas)> {
+    let stored = request(&[
         (field::PEOPLE, STORED_SIZE),
         (field::PLACES, STORED_SIZE),
         (field::COUNTRIES, FACET_SIZE),
-    ])
+    ])?;
+    Ok((stored, NameDeltas::new(book.clone())))
 }
 
 fn request(fields: &[(&str, usize)]) -> Result<AggregationCollector> {
@@ -59,10 +63,9 @@ fn request(fields: &[(&str, usize)]) -> Result<AggregationCollector> {
 pub(super) fn facets(
     searcher: &Searcher,
     query: &dyn Query,
-    book: &Arc<NameBook>,
-    counted: &AggregationResults,
+    (counted, deltas): Counted,
 ) -> Result<Facets> {
-    let deltas = deltas(searcher, query, book)?;
+    let counted = &counted;
     let named = |kind: Kind| {
         let stored = buckets(counted, kind.word());
         credited(searcher, query, (kind, stored), &deltas)
@@ -77,19 +80,6 @@ pub(super) fn facets(
         places: counts(named(Kind::Places)?),
         countries: counts(buckets(counted, field::COUNTRIES)),
     })
-}
-
-/// The corrections to the stored counts: only the matches that name a trigger are read.
-fn deltas(searcher: &Searcher, query: &dyn Query, book: &Arc<NameBook>) -> Result<Deltas> {
-    let terms = book.trigger_terms();
-    if terms.is_empty() {
-        return Ok(Deltas::new());
-    }
-    let names = searcher.schema().get_field(field::NAMES)?;
-    let triggers = TermSetQuery::new(terms.iter().map(|t| Term::from_field_text(names, t)));
-    let named = BooleanQuery::intersection(vec![query.box_clone(), Box::new(triggers)]);
-    let book = book.clone();
-    Ok(searcher.search(&named, &NameDeltas { book })?)
 }
 
 /// The names of a kind as each aggregation bucket holds them, most counted first.

@@ -3,10 +3,10 @@
 //! the statistics of a whole index.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::aggregation::agg_result::AggregationResults;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, ExistsQuery, Occur, Query};
@@ -125,7 +125,7 @@ pub fn search(
         wider,
     } = parse::plan(index, &searcher, &request.query)?;
     let book = index.names()?;
-    let (total_all, ranked, aggregated) = rank(&searcher, &*query, request)?;
+    let (total_all, ranked, aggregated) = rank(&searcher, &*query, request, &book)?;
     // Too few articles have every word: the closest ones follow them.
     let wanted = request.offset.saturating_add(request.limit.max(1));
     let wider = match request.sort {
@@ -137,7 +137,7 @@ pub fn search(
             let (total, ranked) = widen(&searcher, &*query, &wider, wanted)?;
             let ranked = ranked.into_iter().skip(request.offset).collect();
             let aggregated = match request.facets {
-                true => Some(searcher.search(widest, &facets::collector()?)?),
+                true => Some(searcher.search(widest, &facets::collector(&book)?)?),
                 false => None,
             };
             (total, ranked, aggregated, widest)
@@ -170,7 +170,7 @@ pub fn search(
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         hits,
         facets: aggregated
-            .map(|counted| facets::facets(&searcher, &**shown, &book, &counted))
+            .map(|counted| facets::facets(&searcher, &**shown, counted))
             .transpose()?,
         timeline: None,
     })
@@ -182,10 +182,11 @@ fn rank(
     searcher: &Searcher,
     query: &dyn Query,
     request: &SearchRequest,
-) -> Result<(usize, Vec<Ranked>, Option<AggregationResults>)> {
+    book: &Arc<NameBook>,
+) -> Result<(usize, Vec<Ranked>, Option<facets::Counted>)> {
     let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
     let facet_counts = match request.facets {
-        true => Some(facets::collector()?),
+        true => Some(facets::collector(book)?),
         false => None,
     };
     Ok(match request.sort {
@@ -478,8 +479,7 @@ pub(crate) fn stats(index: &GazetteIndex) -> Result<Stats> {
         top: facets::facets(
             &searcher,
             &AllQuery,
-            &index.names()?,
-            &searcher.search(&AllQuery, &facets::collector()?)?,
+            searcher.search(&AllQuery, &facets::collector(&index.names()?)?)?,
         )?,
     })
 }

@@ -38,7 +38,7 @@ impl NameBook {
         let mut counts: HashMap<Kind, Counts> = HashMap::new();
         let ruled: HashSet<(Kind, &str)> = aliases.ruled().collect();
         for segment in searcher.segment_readers() {
-            for (kind, column) in columns(segment)? {
+            for (kind, column) in columns_of(segment)? {
                 let mut per_ord = vec![0u32; column.num_terms()];
                 for doc in segment.doc_ids_alive() {
                     for ord in column.term_ords(doc) {
@@ -357,7 +357,7 @@ fn by_kind<'a>(
 
 /// The name columns of a segment; a segment in which no article had a name of a kind may lack
 /// its column.
-fn columns(segment: &SegmentReader) -> Result<Vec<(Kind, StrColumn)>> {
+fn columns_of(segment: &SegmentReader) -> Result<Vec<(Kind, StrColumn)>> {
     let fast = segment.fast_fields();
     let mut columns = Vec::new();
     for kind in stored() {
@@ -370,46 +370,87 @@ fn columns(segment: &SegmentReader) -> Result<Vec<(Kind, StrColumn)>> {
 
 /// How far the names shown differ from the names stored, over the matching articles: per kind
 /// and name, articles credited with it as shown less those storing it. Facets count stored
-/// names with tantivy's terms aggregation and add these; only articles naming a trigger (see
-/// [`NameBook::trigger_terms`]) can differ, so only those need be collected.
+/// names with tantivy's terms aggregation and add these. Only an article naming a trigger (a
+/// linked short form or an alias-ruled name) can differ, and only its names bearing on the
+/// triggers are resolved, once per distinct set of them in a segment.
 pub(crate) struct NameDeltas {
-    pub book: Arc<NameBook>,
+    book: Arc<NameBook>,
+    /// The kinds with involved names, in the order of the slots below.
+    slots: Vec<Kind>,
+    /// Per slot and position among the involved names of its kind, for triggers: the involved
+    /// names, sorted, that can change what an article naming the trigger shows.
+    bearing: Arc<Bearing>,
 }
+
+type Bearing = Vec<Vec<Option<Vec<Involved>>>>;
+
+/// An involved name: (kind slot, position among the book's involved names of that kind).
+type Involved = (usize, u32);
 
 /// Per kind and name, the change in articles counted.
 pub(crate) type Deltas = HashMap<(Kind, String), i64>;
 
-/// A name credited while counting: (kind slot, position among the book's involved names).
-type Credit = (usize, usize);
+impl NameDeltas {
+    pub(crate) fn new(book: Arc<NameBook>) -> NameDeltas {
+        let slots: Vec<Kind> = book.involved.keys().copied().collect();
+        let at = |kind: Kind, name: &str| -> Option<Involved> {
+            let slot = slots.iter().position(|k| *k == kind)?;
+            let names = &book.involved[&kind];
+            let at = names.binary_search_by(|n| n.as_str().cmp(name)).ok()?;
+            Some((slot, at as u32))
+        };
+        let mut bearing: Bearing = (slots.iter())
+            .map(|kind| vec![None; book.involved[kind].len()])
+            .collect();
+        for (slot, kind) in slots.iter().enumerate() {
+            for (name, on) in book.involved[kind].iter().zip(&mut bearing[slot]) {
+                if book.triggers(*kind, name) {
+                    let mut names: Vec<Involved> = (book.bearing_on(*kind, name).into_iter())
+                        .filter_map(|(k, n)| at(k, n))
+                        .collect();
+                    names.sort_unstable();
+                    *on = Some(names);
+                }
+            }
+        }
+        NameDeltas {
+            book,
+            slots,
+            bearing: Arc::new(bearing),
+        }
+    }
+}
 
 pub(crate) struct SegmentNameDeltas {
     book: Arc<NameBook>,
-    columns: Vec<(Kind, StrColumn)>,
-    /// Per column, the stored names that take part in resolving, by ordinal.
-    involved: Vec<HashMap<u64, String>>,
-    /// Per column, articles storing each involved name, by ordinal: taken off.
-    stored: Vec<HashMap<u64, i64>>,
-    /// Per kind, articles credited with each of the book's involved names, by position.
-    resolved: Vec<(Kind, Vec<i64>)>,
-    /// Names credited that are not among them (none, as the book is built).
+    slots: Vec<Kind>,
+    bearing: Arc<Bearing>,
+    /// Per column: its kind's slot, and by ordinal 1 + the stored name's position among the
+    /// involved names of the kind, or 0 when it takes no part in resolving.
+    columns: Vec<(StrColumn, usize, Vec<u32>)>,
+    /// Per slot, by position: the change in articles counted.
+    changed: Vec<Vec<i64>>,
+    /// Names credited that are not involved (none, as the book is built).
     others: Deltas,
-    /// The involved names of the article being counted, as (column, ordinal).
-    special: Vec<(usize, u64)>,
-    /// What articles naming the same involved names were credited with.
-    memo: HashMap<Vec<(usize, u64)>, Vec<Credit>>,
+    /// The involved names of the article being counted.
+    special: Vec<Involved>,
+    /// Those of them that bear on what it shows: triggers and the names that bear on them.
+    key: Vec<Involved>,
+    /// What articles naming the same key names change: (slot, position, change).
+    memo: HashMap<Vec<Involved>, Vec<(usize, u32, i64)>>,
 }
 
 impl NameBook {
-    /// The `names` field terms (`kind:name`) of the stored names that may make an article show
-    /// other names than it stores: every other article shows just what it stores.
-    pub(crate) fn trigger_terms(&self) -> Vec<String> {
-        let mut terms: Vec<String> = (self.involved.iter())
-            .flat_map(|(kind, names)| names.iter().map(move |name| (*kind, name)))
-            .filter(|(kind, name)| kind.stored() && self.triggers(*kind, name))
-            .map(|(kind, name)| format!("{}:{name}", kind.word()))
-            .collect();
-        terms.sort_unstable();
-        terms
+    /// The names whose presence beside the trigger `name` can change what an article shows:
+    /// the name the rules make of it and, when that is a short form, the names bearing on it.
+    /// Any other name an article stores is shown as stored.
+    fn bearing_on<'a>(&'a self, kind: Kind, name: &'a str) -> Vec<(Kind, &'a str)> {
+        let Outcome::Name(kind, shown) = self.aliases.apply(kind, name) else {
+            return Vec::new();
+        };
+        let links = self.links.get(&kind).into_iter();
+        let linked = links.flat_map(|l| l.bearing_on(shown)).map(|n| (kind, n));
+        std::iter::once((kind, shown)).chain(linked).collect()
     }
 }
 
@@ -418,22 +459,28 @@ impl Collector for NameDeltas {
     type Child = SegmentNameDeltas;
 
     fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
-        let columns = columns(segment).map_err(into_tantivy)?;
-        let mut involved = Vec::with_capacity(columns.len());
-        for (kind, column) in &columns {
-            let wanted = self.book.involved.get(kind).map_or(&[][..], Vec::as_slice);
-            involved.push(ords_of(column, wanted)?);
+        let mut columns = Vec::new();
+        for (kind, column) in columns_of(segment).map_err(into_tantivy)? {
+            let Some(slot) = self.slots.iter().position(|k| *k == kind) else {
+                continue;
+            };
+            let mut positions = vec![0; column.num_terms()];
+            for (ord, at) in ords_of(&column, &self.book.involved[&kind])? {
+                positions[ord as usize] = at as u32 + 1;
+            }
+            columns.push((column, slot, positions));
         }
         Ok(SegmentNameDeltas {
             book: self.book.clone(),
-            stored: vec![HashMap::new(); columns.len()],
+            slots: self.slots.clone(),
+            bearing: self.bearing.clone(),
             columns,
-            involved,
-            resolved: (self.book.involved.iter())
-                .map(|(kind, names)| (*kind, vec![0; names.len()]))
+            changed: (self.slots.iter())
+                .map(|kind| vec![0; self.book.involved[kind].len()])
                 .collect(),
             others: Deltas::new(),
             special: Vec::new(),
+            key: Vec::new(),
             memo: HashMap::new(),
         })
     }
@@ -447,6 +494,7 @@ impl Collector for NameDeltas {
         for (key, n) in fruits.into_iter().flatten() {
             *all.entry(key).or_default() += n;
         }
+        all.retain(|_, n| *n != 0);
         Ok(all)
     }
 }
@@ -456,81 +504,101 @@ impl SegmentCollector for SegmentNameDeltas {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         self.special.clear();
-        for (i, (_, column)) in self.columns.iter().enumerate() {
+        for (column, slot, positions) in &self.columns {
             for ord in column.term_ords(doc) {
-                if self.involved[i].contains_key(&ord) {
-                    self.special.push((i, ord));
-                    *self.stored[i].entry(ord).or_default() += 1;
+                if let Some(at) = positions[ord as usize].checked_sub(1) {
+                    self.special.push((*slot, at));
                 }
             }
         }
-        // Articles naming the same involved names are credited alike: resolved once.
-        if let Some(credited) = self.memo.get(&self.special) {
-            for &(slot, at) in credited {
-                self.resolved[slot].1[at] += 1;
+        if self.special.is_empty() {
+            return;
+        }
+        let bearing = |&(slot, at): &Involved| self.bearing[slot][at as usize].as_deref();
+        self.key.clear();
+        for name in &self.special {
+            let bears = |on: &Involved| bearing(on).is_some_and(|b| b.binary_search(name).is_ok());
+            if bearing(name).is_some() || self.special.iter().any(bears) {
+                self.key.push(*name);
+            }
+        }
+        // No trigger: the article shows what it stores.
+        if self.key.is_empty() {
+            return;
+        }
+        // Articles naming the same key names change the counts alike: resolved once.
+        if let Some(changes) = self.memo.get(&self.key) {
+            for &(slot, at, n) in changes {
+                self.changed[slot][at as usize] += n;
             }
             return;
         }
-        let named = (self.special.iter())
-            .map(|&(i, ord)| (self.columns[i].0, self.involved[i][&ord].as_str()));
-        let (mut credited, mut complete) = (Vec::new(), true);
-        for (kind, name) in self.book.resolve(named) {
-            let slot = self.resolved.iter().position(|(k, _)| *k == kind);
-            let at = (self.book.involved.get(&kind))
+        let mut changes: HashMap<Involved, i64> = HashMap::new();
+        for name in &self.key {
+            *changes.entry(*name).or_default() -= 1;
+        }
+        let book = &self.book;
+        let slots = &self.slots;
+        let named = (self.key.iter()).map(|&(slot, at)| {
+            (
+                slots[slot],
+                book.involved[&slots[slot]][at as usize].as_str(),
+            )
+        });
+        let mut complete = true;
+        for (kind, name) in book.resolve(named) {
+            let slot = slots.iter().position(|k| *k == kind);
+            let at = (book.involved.get(&kind))
                 .and_then(|names| names.binary_search_by(|n| n.as_str().cmp(name)).ok());
             match (slot, at) {
-                (Some(slot), Some(at)) => credited.push((slot, at)),
+                (Some(slot), Some(at)) => *changes.entry((slot, at as u32)).or_default() += 1,
                 _ => {
                     *self.others.entry((kind, name.to_string())).or_default() += 1;
                     complete = false;
                 }
             }
         }
-        for &(slot, at) in &credited {
-            self.resolved[slot].1[at] += 1;
+        let changes: Vec<(usize, u32, i64)> = (changes.into_iter())
+            .filter(|(_, n)| *n != 0)
+            .map(|((slot, at), n)| (slot, at, n))
+            .collect();
+        for &(slot, at, n) in &changes {
+            self.changed[slot][at as usize] += n;
         }
         if complete {
-            self.memo.insert(self.special.clone(), credited);
+            self.memo.insert(self.key.clone(), changes);
         }
     }
 
     fn harvest(self) -> Deltas {
         let mut deltas = self.others;
-        for (kind, counts) in &self.resolved {
+        for (kind, changed) in self.slots.iter().zip(&self.changed) {
             let names = &self.book.involved[kind];
-            for (name, &n) in names.iter().zip(counts).filter(|(_, n)| **n != 0) {
+            for (name, &n) in names.iter().zip(changed).filter(|(_, n)| **n != 0) {
                 *deltas.entry((*kind, name.clone())).or_default() += n;
             }
         }
-        for (((kind, _), stored), involved) in
-            self.columns.iter().zip(self.stored).zip(self.involved)
-        {
-            for (ord, n) in stored {
-                *deltas.entry((*kind, involved[&ord].clone())).or_default() -= n;
-            }
-        }
-        deltas.retain(|_, n| *n != 0);
         deltas
     }
 }
 
-/// The ordinals in `column` of `names` (sorted), found in one pass over its dictionary
-/// alongside them rather than by a look-up each.
-fn ords_of(column: &StrColumn, names: &[String]) -> tantivy::Result<HashMap<u64, String>> {
-    let mut found = HashMap::new();
+/// The ordinals in `column` of `names` (sorted), with each name's position in `names`, found
+/// in one pass over the dictionary alongside them rather than by a look-up each.
+fn ords_of(column: &StrColumn, names: &[String]) -> tantivy::Result<Vec<(u64, usize)>> {
+    let mut found = Vec::new();
     if names.is_empty() {
         return Ok(found);
     }
-    let mut names = names.iter().peekable();
+    let mut names = names.iter().enumerate().peekable();
     let mut stream = column.dictionary().stream()?;
     while stream.advance() {
         let key = stream.key();
-        while names.next_if(|n| n.as_bytes() < key).is_some() {}
-        let Some(name) = names.peek() else {
+        while names.next_if(|(_, n)| n.as_bytes() < key).is_some() {}
+        let Some(&(at, name)) = names.peek() else {
             break;
         };
         if name.as_bytes() == key {
-            found.insert(stream.term_ord(), name.to_string());
+            found.push((stream.term_ord(), at));
         }
     }
     Ok(found)
