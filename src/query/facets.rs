@@ -179,3 +179,91 @@ fn stored_count(searcher: &Searcher, query: &dyn Query, kind: Kind, name: &str) 
     let both = BooleanQuery::intersection(vec![query.box_clone(), Box::new(stored)]);
     Ok(searcher.search(&both, &Count)? as i64)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::Fields;
+    use crate::index::names::Aliases;
+    use tantivy::query::AllQuery;
+    use tantivy::{Index, TantivyDocument};
+
+    /// A searcher over articles that store the people given, one list per article.
+    fn searcher(articles: &[&[&str]]) -> Searcher {
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        crate::index::schema::register_tokenizers(&index);
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for people in articles {
+            let mut doc = TantivyDocument::default();
+            for name in *people {
+                doc.add_text(fields.people, name);
+                doc.add_text(fields.names, format!("people:{name}"));
+            }
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        index.reader().unwrap().searcher()
+    }
+
+    fn people(searcher: &Searcher, query: &dyn Query) -> Vec<(String, u64)> {
+        let book = Arc::new(NameBook::build(searcher, Aliases::default()).unwrap());
+        let counted = searcher.search(query, &collector(&book).unwrap()).unwrap();
+        let found = facets(searcher, query, counted).unwrap();
+        found
+            .people
+            .into_iter()
+            .map(|f| (f.name, f.count))
+            .collect()
+    }
+
+    #[test]
+    fn a_person_named_in_full_and_short_in_one_article_counts_once() {
+        let tony: &[&str] = &["Tony Blair"];
+        let searcher = searcher(&[
+            tony,
+            tony,
+            tony,
+            &["Tony Blair", "Blair"],
+            &["Blair", "Gordon Brown"],
+            &["Gordon Brown"],
+        ]);
+        let people = people(&searcher, &AllQuery);
+        // Stored: Tony Blair 4, Blair 2, Gordon Brown 2; shown: Tony Blair in 5 articles.
+        assert_eq!(
+            people,
+            [
+                ("Tony Blair".to_string(), 5),
+                ("Gordon Brown".to_string(), 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_gaining_articles_beyond_the_stored_top_list_is_counted_exactly() {
+        // More names stored thrice than the aggregation reports: the full name, stored twice,
+        // is outside its list and is counted by a query of its own; its short form is stored
+        // alone in five more articles.
+        let fillers: Vec<String> = (0..STORED_SIZE + 20)
+            .map(|i| format!("Person{i} Filler{i}"))
+            .collect();
+        let mut articles: Vec<Vec<&str>> = Vec::new();
+        for name in &fillers {
+            articles.extend([
+                vec![name.as_str()],
+                vec![name.as_str()],
+                vec![name.as_str()],
+            ]);
+        }
+        articles.push(vec!["Ada Lovelace"]);
+        articles.push(vec!["Ada Lovelace"]);
+        for _ in 0..5 {
+            articles.push(vec!["Lovelace"]);
+        }
+        let lists: Vec<&[&str]> = articles.iter().map(Vec::as_slice).collect();
+        let people = people(&searcher(&lists), &AllQuery);
+        assert_eq!(people[0], ("Ada Lovelace".to_string(), 7), "{people:?}");
+        assert_eq!(people.len(), FACET_SIZE);
+        assert!(people[1..].iter().all(|(_, n)| *n == 3), "{people:?}");
+    }
+}
