@@ -172,8 +172,8 @@ impl GazetteIndex {
         {
             return Ok(());
         }
-        let book = NameBook::build(&searcher, aliases.clone())?;
-        folder::save_names(&self.dir, &book.saved(stamp)?)
+        let book = Arc::new(NameBook::build(&searcher, aliases.clone())?);
+        folder::save_names(&self.dir, &book.saved(&searcher, stamp)?)
     }
 
     /// A reader that sees the last commit and is reloaded by hand.

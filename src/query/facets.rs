@@ -10,7 +10,7 @@ use tantivy::aggregation::AggregationCollector;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::agg_result::{AggregationResult, AggregationResults, BucketResult};
 use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, Query, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
@@ -34,12 +34,21 @@ pub(super) type Counted = (AggregationResults, Deltas);
 
 /// Collects what [`facets`] turns into the facets of the same query.
 pub(super) fn collector(book: &Arc<NameBook>) -> Result<(AggregationCollector, NameDeltas)> {
-    let stored = request(&[
+    Ok((stored()?, NameDeltas::new(book.clone())))
+}
+
+fn stored() -> Result<AggregationCollector> {
+    request(&[
         (field::PEOPLE, STORED_SIZE),
         (field::PLACES, STORED_SIZE),
         (field::COUNTRIES, FACET_SIZE),
-    ])?;
-    Ok((stored, NameDeltas::new(book.clone())))
+    ])
+}
+
+/// The facets of the whole archive, with the corrections the name book keeps for it.
+pub(super) fn archive(searcher: &Searcher, book: &Arc<NameBook>) -> Result<Facets> {
+    let counted = searcher.search(&AllQuery, &stored()?)?;
+    facets(searcher, &AllQuery, (&counted, book.archive(searcher)?))
 }
 
 fn request(fields: &[(&str, usize)]) -> Result<AggregationCollector> {
@@ -63,12 +72,11 @@ fn request(fields: &[(&str, usize)]) -> Result<AggregationCollector> {
 pub(super) fn facets(
     searcher: &Searcher,
     query: &dyn Query,
-    (counted, deltas): Counted,
+    (counted, deltas): (&AggregationResults, &Deltas),
 ) -> Result<Facets> {
-    let counted = &counted;
     let named = |kind: Kind| {
         let stored = buckets(counted, kind.word());
-        credited(searcher, query, (kind, stored), &deltas)
+        credited(searcher, query, (kind, stored), deltas)
     };
     let counts = |found: Vec<(String, u64)>| {
         (found.into_iter())
@@ -185,7 +193,6 @@ mod tests {
     use super::*;
     use crate::index::Fields;
     use crate::index::names::Aliases;
-    use tantivy::query::AllQuery;
     use tantivy::{Index, TantivyDocument};
 
     /// A searcher over articles that store the people given, one list per article.
@@ -208,8 +215,12 @@ mod tests {
 
     fn people(searcher: &Searcher, query: &dyn Query) -> Vec<(String, u64)> {
         let book = Arc::new(NameBook::build(searcher, Aliases::default()).unwrap());
-        let counted = searcher.search(query, &collector(&book).unwrap()).unwrap();
-        let found = facets(searcher, query, counted).unwrap();
+        let (counted, deltas) = searcher.search(query, &collector(&book).unwrap()).unwrap();
+        let found = facets(searcher, query, (&counted, &deltas)).unwrap();
+        if query.is::<AllQuery>() {
+            let archive = archive(searcher, &book).unwrap();
+            assert_eq!(format!("{archive:?}"), format!("{found:?}"));
+        }
         found
             .people
             .into_iter()

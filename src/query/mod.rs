@@ -170,7 +170,7 @@ pub fn search(
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         hits,
         facets: aggregated
-            .map(|counted| facets::facets(&searcher, &**shown, counted))
+            .map(|(counted, deltas)| facets::facets(&searcher, &**shown, (&counted, &deltas)))
             .transpose()?,
         timeline: None,
     })
@@ -476,11 +476,7 @@ pub(crate) fn stats(index: &GazetteIndex) -> Result<Stats> {
         undated: docs - dated_count,
         published,
         timeline: timeline(&searcher, &AllQuery, TimelineField::Published, None)?,
-        top: facets::facets(
-            &searcher,
-            &AllQuery,
-            searcher.search(&AllQuery, &facets::collector(&index.names()?)?)?,
-        )?,
+        top: facets::archive(&searcher, &index.names()?)?,
     })
 }
 

@@ -3,10 +3,11 @@
 //! incremental index answers exactly as a rebuilt one.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
+use tantivy::query::AllQuery;
 use tantivy::{DocId, Score, Searcher, SegmentReader};
 
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,9 @@ pub(crate) struct NameBook {
     /// Names, as stored, whose article is resolved as a whole, sorted; any other name is shown
     /// as it is stored and needs no look-up.
     involved: HashMap<Kind, Vec<String>>,
+    /// The corrections to the stored names' counts over every live article, for `stats`:
+    /// saved with the book, or worked out when first asked for.
+    archive: OnceLock<Deltas>,
 }
 
 impl NameBook {
@@ -111,19 +115,46 @@ impl NameBook {
             aliases,
             links,
             involved,
+            archive: OnceLock::new(),
         }
     }
 
     /// The book saved by [`NameBook::saved`], when it was worked out for `stamp`.
     pub(crate) fn from_saved(bytes: &[u8], stamp: u64, aliases: Aliases) -> Option<NameBook> {
         let saved: Saved = serde_json::from_slice(bytes).ok()?;
-        (saved.stamp == stamp).then(|| NameBook::new(aliases, saved.links))
+        if saved.stamp != stamp {
+            return None;
+        }
+        let book = NameBook::new(aliases, saved.links);
+        let archive = saved.archive.into_iter();
+        let _ = book
+            .archive
+            .set(archive.map(|(k, n, d)| ((k, n), d)).collect());
+        Some(book)
     }
 
-    /// The book as saved in the index folder, for the commit and alias rules of `stamp`.
-    pub(crate) fn saved(&self, stamp: u64) -> Result<Vec<u8>> {
+    /// The book as saved in the index folder, for the commit (seen by `searcher`) and alias
+    /// rules of `stamp`.
+    pub(crate) fn saved(self: &Arc<Self>, searcher: &Searcher, stamp: u64) -> Result<Vec<u8>> {
         let links = self.links.iter().map(|(k, l)| (*k, l.clone())).collect();
-        Ok(serde_json::to_vec(&Saved { stamp, links })?)
+        let archive = (self.archive(searcher)?.iter())
+            .map(|((k, n), d)| (*k, n.clone(), *d))
+            .collect();
+        Ok(serde_json::to_vec(&Saved {
+            stamp,
+            links,
+            archive,
+        })?)
+    }
+
+    /// The corrections to the stored names' counts over every live article of `searcher`, the
+    /// commit the book is of.
+    pub(crate) fn archive(self: &Arc<Self>, searcher: &Searcher) -> Result<&Deltas> {
+        if self.archive.get().is_none() {
+            let deltas = searcher.search(&AllQuery, &NameDeltas::new(self.clone()))?;
+            let _ = self.archive.set(deltas);
+        }
+        Ok(self.archive.get().expect("set above"))
     }
 
     /// Whether an article naming `name` may show other names than it stores: the name is a
@@ -294,12 +325,13 @@ fn article_terms(column: &StrColumn, ords: &[u64]) -> Result<Vec<String>> {
         .collect())
 }
 
-/// What the index folder keeps of a book: the links, and the stamp of what they were worked
-/// out from.
+/// What the index folder keeps of a book: the links, the archive's corrections, and the stamp
+/// of what they were worked out from.
 #[derive(Serialize, Deserialize)]
 struct Saved {
     stamp: u64,
     links: Vec<(Kind, Links)>,
+    archive: Vec<(Kind, String, i64)>,
 }
 
 /// Tells apart every commit and alias file a book can be worked out from: the segments a
