@@ -188,8 +188,8 @@ impl GazetteIndex {
         {
             return Ok(());
         }
-        let book = NameBook::build(&searcher, aliases.clone())?;
-        folder::save_names(&self.dir, &book.saved(stamp)?)
+        let book = Arc::new(NameBook::build(&searcher, aliases.clone())?);
+        folder::save_names(&self.dir, &book.saved(&searcher, stamp)?)
     }
 
     /// The same index seen through `searcher`, for a server whose reader follows new commits.

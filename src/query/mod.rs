@@ -7,9 +7,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::aggregation::AggregationCollector;
-use tantivy::aggregation::agg_req::Aggregations;
-use tantivy::aggregation::agg_result::{AggregationResult, AggregationResults, BucketResult};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, ExistsQuery, Occur, Query};
@@ -21,6 +18,7 @@ mod credit;
 mod dates;
 mod entities;
 mod explain;
+mod facets;
 mod feedback;
 mod parse;
 
@@ -28,8 +26,7 @@ pub(crate) use explain::Contribution;
 pub(crate) use parse::parse;
 
 use crate::error::{Error, Result};
-use crate::index::names::book::{Counted, NameCounts};
-use crate::index::names::{self, Kind, NameBook};
+use crate::index::names::{Kind, NameBook};
 use crate::index::schema::{day_from_number, field};
 use crate::index::{Fields, GazetteIndex};
 use crate::timeline::{Timeline, TimelineField, timeline};
@@ -159,7 +156,7 @@ pub fn search(
                 offset => vec![groups.concat().into_iter().skip(offset).collect()],
             };
             let aggregated = match request.facets {
-                true => Some(searcher.search(widest, &facets_collector(&book)?)?),
+                true => Some(searcher.search(widest, &facets::collector(&book)?)?),
                 false => None,
             };
             (total, groups, aggregated, widest.box_clone())
@@ -197,7 +194,9 @@ pub fn search(
         total_all,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         hits,
-        facets: aggregated.map(facets_from),
+        facets: aggregated
+            .map(|(counted, deltas)| facets::facets(&searcher, &*shown, (&counted, &deltas)))
+            .transpose()?,
         timeline: None,
     })
 }
@@ -250,10 +249,10 @@ fn rank(
     query: &dyn Query,
     request: &SearchRequest,
     book: &Arc<NameBook>,
-) -> Result<(usize, Vec<Ranked>, Option<FacetFruit>)> {
+) -> Result<(usize, Vec<Ranked>, Option<facets::Counted>)> {
     let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
     let facet_counts = match request.facets {
-        true => Some(facets_collector(book)?),
+        true => Some(facets::collector(book)?),
         false => None,
     };
     Ok(match request.sort {
@@ -509,69 +508,6 @@ fn display_path(corpus: &Path, key: &str, cwd: Option<&Path>) -> String {
     crate::walk::shown(&crate::walk::key_path(corpus, key), cwd)
 }
 
-const FACET_SIZE: usize = 10;
-/// Names each segment reports before counts are merged. A name among the top overall but
-/// not in some segment's own short list loses that segment's count, so the lists are long:
-/// on a many-segment index this keeps the top ten exact, at no measurable cost.
-const FACET_SEGMENT_SIZE: usize = 100 * FACET_SIZE;
-
-/// The most frequent people, places, organisations and countries among the documents `query` matches.
-fn facets(searcher: &Searcher, query: &dyn Query, book: &Arc<NameBook>) -> Result<Facets> {
-    Ok(facets_from(
-        searcher.search(query, &facets_collector(book)?)?,
-    ))
-}
-
-/// Countries counted by tantivy, names as the archive credits them.
-type FacetFruit = (AggregationResults, Counted);
-
-fn facets_collector(book: &Arc<NameBook>) -> Result<(AggregationCollector, NameCounts)> {
-    let terms = |name: &str| {
-        let terms = serde_json::json!({
-            "field": name,
-            "size": FACET_SIZE,
-            "segment_size": FACET_SEGMENT_SIZE,
-        });
-        (name.to_string(), serde_json::json!({ "terms": terms }))
-    };
-    let request: serde_json::Map<_, _> = [field::COUNTRIES].into_iter().map(terms).collect();
-    let aggs: Aggregations = serde_json::from_value(request.into())?;
-    Ok((
-        AggregationCollector::from_aggs(aggs, Default::default()),
-        NameCounts {
-            book: book.clone(),
-            segment_size: FACET_SEGMENT_SIZE,
-        },
-    ))
-}
-
-fn facets_from((results, names): FacetFruit) -> Facets {
-    let named = |kind| {
-        names::book::top(&names, kind, FACET_SIZE)
-            .into_iter()
-            .map(|(name, count)| FacetCount { name, count })
-            .collect()
-    };
-    let counts = |name: &str| -> Vec<FacetCount> {
-        match results.0.get(name) {
-            Some(AggregationResult::BucketResult(BucketResult::Terms { buckets, .. })) => buckets
-                .iter()
-                .map(|b| FacetCount {
-                    name: b.key.to_string(),
-                    count: b.doc_count,
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
-    };
-    Facets {
-        people: named(Kind::People),
-        places: named(Kind::Places),
-        orgs: named(Kind::Orgs),
-        countries: counts(field::COUNTRIES),
-    }
-}
-
 /// The first and last publication day in an index.
 #[derive(Debug, Serialize)]
 pub(crate) struct Span {
@@ -617,7 +553,7 @@ pub(crate) fn stats(index: &GazetteIndex) -> Result<Stats> {
         undated: docs - dated_count,
         published,
         timeline: timeline(&searcher, &AllQuery, TimelineField::Published, None)?,
-        top: facets(&searcher, &AllQuery, &index.names()?)?,
+        top: facets::archive(&searcher, &index.names()?)?,
     })
 }
 

@@ -3,10 +3,11 @@
 //! incremental index answers exactly as a rebuilt one.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
+use tantivy::query::AllQuery;
 use tantivy::{DocId, Score, Searcher, SegmentReader};
 
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,9 @@ pub(crate) struct NameBook {
     /// Names, as stored, whose article is resolved as a whole, sorted; any other name is shown
     /// as it is stored and needs no look-up.
     involved: HashMap<Kind, Vec<String>>,
+    /// The corrections to the stored names' counts over every live article, for `stats`:
+    /// saved with the book, or worked out when first asked for.
+    archive: OnceLock<Deltas>,
 }
 
 impl NameBook {
@@ -33,7 +37,7 @@ impl NameBook {
         let mut counts: HashMap<Kind, Counts> = HashMap::new();
         let ruled: HashSet<(Kind, &str)> = aliases.ruled().collect();
         for segment in searcher.segment_readers() {
-            for (kind, column) in columns(segment)? {
+            for (kind, column) in columns_of(segment)? {
                 let mut per_ord = vec![0u32; column.num_terms()];
                 for doc in segment.doc_ids_alive() {
                     for ord in column.term_ords(doc) {
@@ -106,19 +110,46 @@ impl NameBook {
             aliases,
             links,
             involved,
+            archive: OnceLock::new(),
         }
     }
 
     /// The book saved by [`NameBook::saved`], when it was worked out for `stamp`.
     pub(crate) fn from_saved(bytes: &[u8], stamp: u64, aliases: Aliases) -> Option<NameBook> {
         let saved: Saved = serde_json::from_slice(bytes).ok()?;
-        (saved.stamp == stamp).then(|| NameBook::new(aliases, saved.links))
+        if saved.stamp != stamp {
+            return None;
+        }
+        let book = NameBook::new(aliases, saved.links);
+        let archive = saved.archive.into_iter();
+        let _ = book
+            .archive
+            .set(archive.map(|(k, n, d)| ((k, n), d)).collect());
+        Some(book)
     }
 
-    /// The book as saved in the index folder, for the commit and alias rules of `stamp`.
-    pub(crate) fn saved(&self, stamp: u64) -> Result<Vec<u8>> {
+    /// The book as saved in the index folder, for the commit (seen by `searcher`) and alias
+    /// rules of `stamp`.
+    pub(crate) fn saved(self: &Arc<Self>, searcher: &Searcher, stamp: u64) -> Result<Vec<u8>> {
         let links = self.links.iter().map(|(k, l)| (*k, l.clone())).collect();
-        Ok(serde_json::to_vec(&Saved { stamp, links })?)
+        let archive = (self.archive(searcher)?.iter())
+            .map(|((k, n), d)| (*k, n.clone(), *d))
+            .collect();
+        Ok(serde_json::to_vec(&Saved {
+            stamp,
+            links,
+            archive,
+        })?)
+    }
+
+    /// The corrections to the stored names' counts over every live article of `searcher`, the
+    /// commit the book is of.
+    pub(crate) fn archive(self: &Arc<Self>, searcher: &Searcher) -> Result<&Deltas> {
+        if self.archive.get().is_none() {
+            let deltas = searcher.search(&AllQuery, &NameDeltas::new(self.clone()))?;
+            let _ = self.archive.set(deltas);
+        }
+        Ok(self.archive.get().expect("set above"))
     }
 
     /// Whether an article naming `name` may show other names than it stores: the name is a
@@ -289,12 +320,13 @@ fn article_terms(column: &StrColumn, ords: &[u64]) -> Result<Vec<String>> {
         .collect())
 }
 
-/// What the index folder keeps of a book: the links, and the stamp of what they were worked
-/// out from.
+/// What the index folder keeps of a book: the links, the archive's corrections, and the stamp
+/// of what they were worked out from.
 #[derive(Serialize, Deserialize)]
 struct Saved {
     stamp: u64,
     links: Vec<(Kind, Links)>,
+    archive: Vec<(Kind, String, i64)>,
 }
 
 /// Tells apart every commit and alias file a book can be worked out from: the segments a
@@ -352,7 +384,7 @@ fn by_kind<'a>(
 
 /// The name columns of a segment; a segment in which no article had a name of a kind may lack
 /// its column.
-fn columns(segment: &SegmentReader) -> Result<Vec<(Kind, StrColumn)>> {
+fn columns_of(segment: &SegmentReader) -> Result<Vec<(Kind, StrColumn)>> {
     let fast = segment.fast_fields();
     let mut columns = Vec::new();
     for kind in Kind::ALL {
@@ -363,97 +395,119 @@ fn columns(segment: &SegmentReader) -> Result<Vec<(Kind, StrColumn)>> {
     Ok(columns)
 }
 
-/// Counts, among the matching articles, how many are credited with each name: each name once
-/// per article, as shown.
-pub(crate) struct NameCounts {
-    pub book: Arc<NameBook>,
-    /// Names each segment reports of those it counted directly, most counted first; those
-    /// credited through resolving are all reported.
-    pub segment_size: usize,
-}
-
-/// A name credited while counting: (kind slot, position among the book's involved names).
-type Credit = (usize, usize);
-
-/// What a stored name is to resolving the article naming it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
-    /// Shown as stored, whatever else the article names.
-    Plain,
-    /// Shown as stored unless the article also names a trigger.
-    Context,
-    /// May be shown as another name: the article is resolved whole.
-    Trigger,
-}
-
-/// Per kind, each name shown and the number of articles credited with it.
-pub(crate) type Counted = HashMap<(Kind, String), u64>;
-
-pub(crate) struct SegmentNameCounts {
+/// How far the names shown differ from the names stored, over the matching articles: per kind
+/// and name, articles credited with it as shown less those storing it. Facets count stored
+/// names with tantivy's terms aggregation and add these. Only an article naming a trigger (a
+/// linked short form or an alias-ruled name) can differ, and only its names bearing on the
+/// triggers are resolved, once per distinct set of them in a segment.
+pub(crate) struct NameDeltas {
     book: Arc<NameBook>,
-    columns: Vec<(Kind, StrColumn)>,
-    segment_size: usize,
-    /// Per column, articles per stored name, for names that need no resolving.
-    plain: Vec<Vec<u32>>,
-    /// Per column, what each stored name is to resolving.
-    class: Vec<Vec<Class>>,
-    /// Per column, the stored names that take part in resolving, by ordinal.
-    involved: Vec<HashMap<u64, String>>,
-    /// Per kind, articles credited with each of the book's involved names, by position.
-    resolved: Vec<(Kind, Vec<u64>)>,
-    /// Names credited that are not among them (none, as the book is built).
-    others: Counted,
-    /// The involved names of the article being counted, as (column, ordinal).
-    special: Vec<(usize, u64)>,
-    /// What articles naming the same involved names were credited with, as (kind slot,
-    /// position among the book's involved names of that kind).
-    memo: HashMap<Vec<(usize, u64)>, Vec<Credit>>,
+    /// The kinds with involved names, in the order of the slots below.
+    slots: Vec<Kind>,
+    /// Per slot and position among the involved names of its kind, for triggers: the involved
+    /// names, sorted, that can change what an article naming the trigger shows.
+    bearing: Arc<Bearing>,
 }
 
-impl Collector for NameCounts {
-    type Fruit = Counted;
-    type Child = SegmentNameCounts;
+type Bearing = Vec<Vec<Option<Vec<Involved>>>>;
+
+/// An involved name: (kind slot, position among the book's involved names of that kind).
+type Involved = (usize, u32);
+
+/// Per kind and name, the change in articles counted.
+pub(crate) type Deltas = HashMap<(Kind, String), i64>;
+
+impl NameDeltas {
+    pub(crate) fn new(book: Arc<NameBook>) -> NameDeltas {
+        let slots: Vec<Kind> = book.involved.keys().copied().collect();
+        let at = |kind: Kind, name: &str| -> Option<Involved> {
+            let slot = slots.iter().position(|k| *k == kind)?;
+            let names = &book.involved[&kind];
+            let at = names.binary_search_by(|n| n.as_str().cmp(name)).ok()?;
+            Some((slot, at as u32))
+        };
+        let mut bearing: Bearing = (slots.iter())
+            .map(|kind| vec![None; book.involved[kind].len()])
+            .collect();
+        for (slot, kind) in slots.iter().enumerate() {
+            for (name, on) in book.involved[kind].iter().zip(&mut bearing[slot]) {
+                if book.triggers(*kind, name) {
+                    let mut names: Vec<Involved> = (book.bearing_on(*kind, name).into_iter())
+                        .filter_map(|(k, n)| at(k, n))
+                        .collect();
+                    names.sort_unstable();
+                    *on = Some(names);
+                }
+            }
+        }
+        NameDeltas {
+            book,
+            slots,
+            bearing: Arc::new(bearing),
+        }
+    }
+}
+
+pub(crate) struct SegmentNameDeltas {
+    book: Arc<NameBook>,
+    slots: Vec<Kind>,
+    bearing: Arc<Bearing>,
+    /// Per column: its kind's slot, and by ordinal 1 + the stored name's position among the
+    /// involved names of the kind, or 0 when it takes no part in resolving.
+    columns: Vec<(StrColumn, usize, Vec<u32>)>,
+    /// Per slot, by position: the change in articles counted.
+    changed: Vec<Vec<i64>>,
+    /// Names credited that are not involved (none, as the book is built).
+    others: Deltas,
+    /// The involved names of the article being counted.
+    special: Vec<Involved>,
+    /// Those of them that bear on what it shows: triggers and the names that bear on them.
+    key: Vec<Involved>,
+    /// What articles naming the same key names change: (slot, position, change).
+    memo: HashMap<Vec<Involved>, Vec<(usize, u32, i64)>>,
+}
+
+impl NameBook {
+    /// The names whose presence beside the trigger `name` can change what an article shows:
+    /// the name the rules make of it and, when that is a short form, the names bearing on it.
+    /// Any other name an article stores is shown as stored.
+    fn bearing_on<'a>(&'a self, kind: Kind, name: &'a str) -> Vec<(Kind, &'a str)> {
+        let Outcome::Name(kind, shown) = self.aliases.apply(kind, name) else {
+            return Vec::new();
+        };
+        let links = self.links.get(&kind).into_iter();
+        let linked = links.flat_map(|l| l.bearing_on(shown)).map(|n| (kind, n));
+        std::iter::once((kind, shown)).chain(linked).collect()
+    }
+}
+
+impl Collector for NameDeltas {
+    type Fruit = Deltas;
+    type Child = SegmentNameDeltas;
 
     fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
-        let columns = columns(segment).map_err(into_tantivy)?;
-        let mut involved = Vec::with_capacity(columns.len());
-        for (kind, column) in &columns {
-            let wanted = self.book.involved.get(kind).map_or(&[][..], Vec::as_slice);
-            involved.push(ords_of(column, wanted)?);
+        let mut columns = Vec::new();
+        for (kind, column) in columns_of(segment).map_err(into_tantivy)? {
+            let Some(slot) = self.slots.iter().position(|k| *k == kind) else {
+                continue;
+            };
+            let mut positions = vec![0; column.num_terms()];
+            for (ord, at) in ords_of(&column, &self.book.involved[&kind])? {
+                positions[ord as usize] = at as u32 + 1;
+            }
+            columns.push((column, slot, positions));
         }
-        let plain = columns
-            .iter()
-            .map(|(_, c)| vec![0; c.num_terms()])
-            .collect();
-        let class = columns
-            .iter()
-            .zip(&involved)
-            .map(|((kind, c), involved)| {
-                let mut class = vec![Class::Plain; c.num_terms()];
-                for (&ord, name) in involved {
-                    class[ord as usize] = match self.book.triggers(*kind, name) {
-                        true => Class::Trigger,
-                        false => Class::Context,
-                    };
-                }
-                class
-            })
-            .collect();
-        Ok(SegmentNameCounts {
+        Ok(SegmentNameDeltas {
             book: self.book.clone(),
+            slots: self.slots.clone(),
+            bearing: self.bearing.clone(),
             columns,
-            segment_size: self.segment_size,
-            plain,
-            class,
-            involved,
-            resolved: self
-                .book
-                .involved
-                .iter()
-                .map(|(kind, names)| (*kind, vec![0; names.len()]))
+            changed: (self.slots.iter())
+                .map(|kind| vec![0; self.book.involved[kind].len()])
                 .collect(),
-            others: Counted::new(),
+            others: Deltas::new(),
             special: Vec::new(),
+            key: Vec::new(),
             memo: HashMap::new(),
         })
     }
@@ -462,134 +516,116 @@ impl Collector for NameCounts {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Counted>) -> tantivy::Result<Counted> {
-        let mut all = Counted::new();
-        for fruit in fruits {
-            for (key, n) in fruit {
-                *all.entry(key).or_default() += n;
-            }
+    fn merge_fruits(&self, fruits: Vec<Deltas>) -> tantivy::Result<Deltas> {
+        let mut all = Deltas::new();
+        for (key, n) in fruits.into_iter().flatten() {
+            *all.entry(key).or_default() += n;
         }
+        all.retain(|_, n| *n != 0);
         Ok(all)
     }
 }
 
-impl SegmentCollector for SegmentNameCounts {
-    type Fruit = Counted;
+impl SegmentCollector for SegmentNameDeltas {
+    type Fruit = Deltas;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         self.special.clear();
-        let mut triggered = false;
-        for (i, (_, column)) in self.columns.iter().enumerate() {
+        for (column, slot, positions) in &self.columns {
             for ord in column.term_ords(doc) {
-                match self.class[i][ord as usize] {
-                    Class::Plain => self.plain[i][ord as usize] += 1,
-                    class => {
-                        triggered |= class == Class::Trigger;
-                        self.special.push((i, ord));
-                    }
+                if let Some(at) = positions[ord as usize].checked_sub(1) {
+                    self.special.push((*slot, at));
                 }
             }
         }
-        if !triggered {
-            for &(i, ord) in &self.special {
-                self.plain[i][ord as usize] += 1;
+        if self.special.is_empty() {
+            return;
+        }
+        let bearing = |&(slot, at): &Involved| self.bearing[slot][at as usize].as_deref();
+        self.key.clear();
+        for name in &self.special {
+            let bears = |on: &Involved| bearing(on).is_some_and(|b| b.binary_search(name).is_ok());
+            if bearing(name).is_some() || self.special.iter().any(bears) {
+                self.key.push(*name);
+            }
+        }
+        // No trigger: the article shows what it stores.
+        if self.key.is_empty() {
+            return;
+        }
+        // Articles naming the same key names change the counts alike: resolved once.
+        if let Some(changes) = self.memo.get(&self.key) {
+            for &(slot, at, n) in changes {
+                self.changed[slot][at as usize] += n;
             }
             return;
         }
-        // Articles naming the same involved names are credited alike: resolved once.
-        if let Some(credited) = self.memo.get(&self.special) {
-            for &(slot, at) in credited {
-                self.resolved[slot].1[at] += 1;
-            }
-            return;
+        let mut changes: HashMap<Involved, i64> = HashMap::new();
+        for name in &self.key {
+            *changes.entry(*name).or_default() -= 1;
         }
-        let named = self
-            .special
-            .iter()
-            .map(|&(i, ord)| (self.columns[i].0, self.involved[i][&ord].as_str()));
-        let (mut credited, mut complete) = (Vec::new(), true);
-        for (kind, name) in self.book.resolve(named) {
-            let slot = self.resolved.iter().position(|(k, _)| *k == kind);
-            let at = self
-                .book
-                .involved
-                .get(&kind)
+        let book = &self.book;
+        let slots = &self.slots;
+        let named = (self.key.iter()).map(|&(slot, at)| {
+            (
+                slots[slot],
+                book.involved[&slots[slot]][at as usize].as_str(),
+            )
+        });
+        let mut complete = true;
+        for (kind, name) in book.resolve(named) {
+            let slot = slots.iter().position(|k| *k == kind);
+            let at = (book.involved.get(&kind))
                 .and_then(|names| names.binary_search_by(|n| n.as_str().cmp(name)).ok());
             match (slot, at) {
-                (Some(slot), Some(at)) => credited.push((slot, at)),
+                (Some(slot), Some(at)) => *changes.entry((slot, at as u32)).or_default() += 1,
                 _ => {
                     *self.others.entry((kind, name.to_string())).or_default() += 1;
                     complete = false;
                 }
             }
         }
-        for &(slot, at) in &credited {
-            self.resolved[slot].1[at] += 1;
+        let changes: Vec<(usize, u32, i64)> = (changes.into_iter())
+            .filter(|(_, n)| *n != 0)
+            .map(|((slot, at), n)| (slot, at, n))
+            .collect();
+        for &(slot, at, n) in &changes {
+            self.changed[slot][at as usize] += n;
         }
         if complete {
-            self.memo.insert(self.special.clone(), credited);
+            self.memo.insert(self.key.clone(), changes);
         }
     }
 
-    fn harvest(self) -> Counted {
-        let mut counted = self.others;
-        for (kind, counts) in &self.resolved {
+    fn harvest(self) -> Deltas {
+        let mut deltas = self.others;
+        for (kind, changed) in self.slots.iter().zip(&self.changed) {
             let names = &self.book.involved[kind];
-            for (name, &n) in names.iter().zip(counts).filter(|(_, n)| **n > 0) {
-                *counted.entry((*kind, name.clone())).or_default() += n;
+            for (name, &n) in names.iter().zip(changed).filter(|(_, n)| **n != 0) {
+                *deltas.entry((*kind, name.clone())).or_default() += n;
             }
         }
-        let plain_names = self.columns.iter().zip(self.plain).zip(&self.involved);
-        for (((kind, column), mut plain), involved) in plain_names {
-            // Names that take part in resolving are counted whole, outside the cut below, as
-            // their credited articles are.
-            for (&ord, name) in involved {
-                let n = std::mem::take(&mut plain[ord as usize]);
-                if n > 0 {
-                    *counted.entry((*kind, name.clone())).or_default() += u64::from(n);
-                }
-            }
-            let mut ords: Vec<u64> = (0..plain.len() as u64)
-                .filter(|&o| plain[o as usize] > 0)
-                .collect();
-            if ords.len() > self.segment_size {
-                ords.select_nth_unstable_by_key(self.segment_size, |&o| {
-                    std::cmp::Reverse(plain[o as usize])
-                });
-                ords.truncate(self.segment_size);
-                ords.sort_unstable();
-            }
-            let mut at = ords.iter();
-            // A harvest cannot fail; a dictionary that lacks its own ordinals is damage that
-            // the hits' own reading of the column reports.
-            let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |term| {
-                if let Some(&ord) = at.next() {
-                    let name = String::from_utf8_lossy(term).into_owned();
-                    *counted.entry((*kind, name)).or_default() += u64::from(plain[ord as usize]);
-                }
-            });
-        }
-        counted
+        deltas
     }
 }
 
-/// The ordinals in `column` of `names` (sorted), found in one pass over its dictionary
-/// alongside them rather than by a look-up each.
-fn ords_of(column: &StrColumn, names: &[String]) -> tantivy::Result<HashMap<u64, String>> {
-    let mut found = HashMap::new();
+/// The ordinals in `column` of `names` (sorted), with each name's position in `names`, found
+/// in one pass over the dictionary alongside them rather than by a look-up each.
+fn ords_of(column: &StrColumn, names: &[String]) -> tantivy::Result<Vec<(u64, usize)>> {
+    let mut found = Vec::new();
     if names.is_empty() {
         return Ok(found);
     }
-    let mut names = names.iter().peekable();
+    let mut names = names.iter().enumerate().peekable();
     let mut stream = column.dictionary().stream()?;
     while stream.advance() {
         let key = stream.key();
-        while names.next_if(|n| n.as_bytes() < key).is_some() {}
-        let Some(name) = names.peek() else {
+        while names.next_if(|(_, n)| n.as_bytes() < key).is_some() {}
+        let Some(&(at, name)) = names.peek() else {
             break;
         };
         if name.as_bytes() == key {
-            found.insert(stream.term_ord(), name.to_string());
+            found.push((stream.term_ord(), at));
         }
     }
     Ok(found)
@@ -600,16 +636,4 @@ fn into_tantivy(err: Error) -> tantivy::TantivyError {
         Error::Index(e) => e,
         other => tantivy::TantivyError::InternalError(other.to_string()),
     }
-}
-
-/// The `limit` names of `kind` credited to most articles, most first (ties by name).
-pub(crate) fn top(counted: &Counted, kind: Kind, limit: usize) -> Vec<(String, u64)> {
-    let mut names: Vec<(String, u64)> = counted
-        .iter()
-        .filter(|((k, _), _)| *k == kind)
-        .map(|((_, name), n)| (name.clone(), *n))
-        .collect();
-    names.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    names.truncate(limit);
-    names
 }

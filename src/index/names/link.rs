@@ -188,15 +188,24 @@ impl Links {
     /// Every name that bears on resolving a short form: the short forms, their targets and
     /// their rivals' names and first names. An article naming none of these resolves to itself.
     pub(crate) fn involved(&self) -> impl Iterator<Item = &str> {
-        self.by_short.iter().flat_map(|(short, link)| {
-            let rivals = link
-                .rivals
-                .iter()
-                .flat_map(|r| std::iter::once(r.as_str()).chain(self.rule.given(r)));
+        (self.by_short.iter()).flat_map(|(short, link)| {
             [short.as_str(), link.target.as_str()]
                 .into_iter()
-                .chain(rivals)
+                .chain(self.against(link))
         })
+    }
+
+    /// The names whose presence in an article can change what `short` shows as there: its
+    /// target, and the names that keep it from the target.
+    pub(crate) fn bearing_on<'a>(&'a self, short: &str) -> impl Iterator<Item = &'a str> + 'a {
+        (self.by_short.get(short).into_iter())
+            .flat_map(|link| std::iter::once(link.target.as_str()).chain(self.against(link)))
+    }
+
+    /// The names that keep an article's short form from its target: the rivals and their
+    /// first names.
+    fn against<'a>(&'a self, link: &'a Link) -> impl Iterator<Item = &'a str> + 'a {
+        (link.rivals.iter()).flat_map(|r| std::iter::once(r.as_str()).chain(self.rule.given(r)))
     }
 
     /// The short forms credited to `target`, with the names that keep an article's short form
@@ -208,14 +217,7 @@ impl Links {
         self.by_short
             .iter()
             .filter(move |(_, link)| link.target == target)
-            .map(|(short, link)| {
-                let against = link
-                    .rivals
-                    .iter()
-                    .flat_map(|r| std::iter::once(r.as_str()).chain(self.rule.given(r)))
-                    .collect();
-                (short.as_str(), against)
-            })
+            .map(|(short, link)| (short.as_str(), self.against(link).collect()))
     }
 }
 
