@@ -260,6 +260,48 @@ fn related_articles_give_the_names_they_share() {
 }
 
 #[test]
+fn organisations_are_in_articles_related_coverage_and_facets() {
+    let env = Env::indexed();
+    env.write(
+        "oil.txt",
+        "Oil output cut\n\nOPEC ministers met in Vienna on Monday. OPEC agreed to cut output.\n",
+    );
+    env.write(
+        "cartel.txt",
+        "Output cut to hold\n\nOPEC delegates said in Riyadh that the cut would hold until \
+         the spring.\n",
+    );
+    env.ok(&["index"]);
+    let server = Server::start(&env, &[]);
+    let article = server.ok("/api/articles/oil.txt");
+    let text = article["text"].as_str().unwrap();
+    let orgs = article["orgs"].as_array().unwrap();
+    assert_eq!(orgs.len(), 1, "{article}");
+    assert_eq!(orgs[0]["name"], "OPEC");
+    let written: Vec<&str> = orgs[0]["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let (start, end) = (m["start"].as_u64().unwrap(), m["end"].as_u64().unwrap());
+            &text[start as usize..end as usize]
+        })
+        .collect();
+    assert_eq!(written, ["OPEC", "OPEC"]);
+    let related = server.ok("/api/articles/oil.txt/related?limit=3");
+    let first = &related["related"][0];
+    assert_eq!(first["key"], "cartel.txt", "{related}");
+    assert_eq!(first["shared"]["orgs"], serde_json::json!(["OPEC"]));
+    let found = server.ok("/api/search?q=output&facets=1");
+    assert_eq!(found["facets"]["orgs"][0]["name"], "OPEC", "{found}");
+    assert_eq!(found["facets"]["orgs"][0]["count"], 2);
+    assert_eq!(found["hits"][0]["orgs"], serde_json::json!(["OPEC"]));
+    let mut filtered = server.keys("orgs:\"OPEC\"");
+    filtered.sort();
+    assert_eq!(filtered, ["cartel.txt", "oil.txt"]);
+}
+
+#[test]
 fn stats_are_the_cli_stats() {
     let env = Env::indexed();
     let server = Server::start(&env, &[]);
