@@ -144,10 +144,12 @@ fn search_has_the_cli_shape_with_keys_facets_and_both_timelines() {
     assert_eq!(found["timeline"]["published"], cli["timeline"]);
     assert_eq!(found["timeline"]["published"]["undated"], 1);
     // Of the three, the summit article mentions dates (September 2023 among them) and the
-    // markets one none; the timeline counts articles per day mentioned.
+    // markets one none; the timeline is the CLI's, each article counted once per period.
     let dates = &found["timeline"]["dates"];
     assert_eq!(dates["field"], "dates");
     assert_eq!(dates["undated"], 1, "{dates}");
+    let cli = env.json(&["search", "energy", "--timeline", "dates"]);
+    assert_eq!(*dates, cli["timeline"]);
     let only_summit = server.ok("/api/search?q=energy%20Macron");
     let september: Vec<&Value> = only_summit["timeline"]["dates"]["buckets"]
         .as_array()
