@@ -304,6 +304,48 @@ fn organisations_are_in_articles_related_coverage_and_facets() {
 }
 
 #[test]
+fn explain_gives_each_hit_parts_that_sum_to_its_score() {
+    let env = Env::indexed();
+    let server = Server::start(&env, &[]);
+    for query in [
+        "energy prices",
+        "title:coffee OR body:Berlin",
+        "prices -coffee",
+    ] {
+        let found = server.ok(&format!("/api/search?explain=1&q={}", encode(query)));
+        let cli = env.json(&["search", query, "--explain"]);
+        let hits = found["hits"].as_array().unwrap();
+        assert!(!hits.is_empty(), "{query}");
+        for (hit, theirs) in hits.iter().zip(cli["hits"].as_array().unwrap()) {
+            let parts = hit["explanation"].as_array().unwrap();
+            assert!(!parts.is_empty(), "{query}: {hit}");
+            let sum: f64 = parts.iter().map(|p| p["score"].as_f64().unwrap()).sum();
+            let score = hit["score"].as_f64().unwrap();
+            assert!(
+                (sum - score).abs() < 1e-3 * score.max(1.0),
+                "{query}: {sum} vs {score}"
+            );
+            // The CLI's parts, in its order (the API writes the same f32s with more digits).
+            let theirs = theirs["explanation"].as_array().unwrap();
+            assert_eq!(parts.len(), theirs.len(), "{query}");
+            for (ours, cli) in parts.iter().zip(theirs) {
+                assert_eq!(ours["source"], cli["source"], "{query}");
+                let (a, b) = (
+                    ours["score"].as_f64().unwrap(),
+                    cli["score"].as_f64().unwrap(),
+                );
+                assert!((a - b).abs() < 1e-5, "{query}: {a} vs {b}");
+            }
+        }
+    }
+    // Off unless asked for, and `explain=0` is off.
+    for path in ["/api/search?q=energy", "/api/search?q=energy&explain=0"] {
+        let plain = server.ok(path);
+        assert!(plain["hits"][0].get("explanation").is_none(), "{path}");
+    }
+}
+
+#[test]
 fn stats_are_the_cli_stats() {
     let env = Env::indexed();
     let server = Server::start(&env, &[]);
