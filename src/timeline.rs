@@ -83,16 +83,6 @@ pub(crate) fn timeline(
     build(field, Some(by), &tally)
 }
 
-/// The timeline of days counted elsewhere (the mentioned dates `serve` reads from postings).
-pub(crate) fn per_period(
-    field: TimelineField,
-    by: Option<By>,
-    days: HashMap<i64, u64>,
-    undated: u64,
-) -> Result<Timeline> {
-    build(field, by, &Tally { days, undated })
-}
-
 /// The number of documents `query` matches, and the first and last of their publication days.
 pub(crate) fn span(searcher: &Searcher, query: &dyn Query) -> Result<(u64, Option<(Date, Date)>)> {
     let tally = searcher.search(query, &DayCounts)?;

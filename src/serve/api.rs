@@ -15,7 +15,7 @@ use clap::ValueEnum;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Served, article, mentioned, related};
+use super::{Served, article, related};
 use crate::error::Error;
 use crate::query::{self, SearchRequest, Sort};
 use crate::timeline::{TimelineField, timeline};
@@ -172,7 +172,7 @@ fn run_search(served: &Served, params: SearchParams) -> Result<Value, ApiError> 
     let parsed = query::parse(&index, &request.query)?;
     let searcher = index.searcher()?;
     let published = timeline(&searcher, &*parsed, TimelineField::Published, None)?;
-    let dates = mentioned::timeline(&searcher, &*parsed, index.fields.dates, &served.days)?;
+    let dates = timeline(&searcher, &*parsed, TimelineField::Dates, None)?;
     results.took_ms = started.elapsed().as_secs_f64() * 1000.0;
     let keys: Vec<String> = results.hits.iter().map(|h| h.key.clone()).collect();
     let mut value = serde_json::to_value(&results).map_err(Error::Json)?;

@@ -1,5 +1,6 @@
 //! One article as the page shows it: found by its key in the index (never by opening a path a
-//! client gave), with its full text and the mentions of people, places and dates in it.
+//! client gave), with its full text and the mentions of people, places, organisations and dates
+//! in it.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::error::{Error, Result};
 use crate::extract::dates::find_dates;
 use crate::extract::entities::find_entities;
-use crate::extract::{DateMention, Person, Place};
+use crate::extract::{DateMention, Org, Person, Place};
 use crate::index::GazetteIndex;
 use crate::index::schema::{day_from_number, field};
 
@@ -27,6 +28,7 @@ pub(crate) struct ArticleView {
     pub text: String,
     pub people: Vec<Person>,
     pub places: Vec<Place>,
+    pub orgs: Vec<Org>,
     pub countries: Vec<String>,
     pub dates: Vec<DateMention>,
 }
@@ -71,6 +73,7 @@ pub(crate) fn article(index: &GazetteIndex, key: &str) -> Result<Option<ArticleV
         text,
         people: found.people,
         places: found.places,
+        orgs: found.orgs,
         countries: names(&searcher, address, field::COUNTRIES)?,
         dates,
     }))
@@ -94,7 +97,7 @@ pub(crate) fn published(
     Ok(column.first(address.doc_id).and_then(day_from_number))
 }
 
-/// One article's values of a text fast column (people, places, countries, path), in order.
+/// One article's values of a text fast column (people, places, orgs, countries, path), in order.
 pub(crate) fn names(searcher: &Searcher, address: DocAddress, name: &str) -> Result<Vec<String>> {
     let segment = searcher.segment_reader(address.segment_ord);
     // A segment in which no article had a value may lack the column.

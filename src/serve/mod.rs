@@ -3,7 +3,6 @@
 
 mod api;
 mod article;
-mod mentioned;
 mod page;
 mod related;
 
@@ -32,8 +31,6 @@ pub(crate) struct Served {
     index: GazetteIndex,
     reader: IndexReader,
     limits: Limits,
-    /// What each segment's articles mention, for the timeline of mentioned dates.
-    days: mentioned::DaysCache,
     /// The statistics of the last commit they were counted on.
     stats: std::sync::Mutex<Option<(u64, serde_json::Value)>>,
     /// One permit per core: the queries that may run at once.
@@ -90,7 +87,6 @@ impl Server {
                 index,
                 reader,
                 limits,
-                days: mentioned::DaysCache::default(),
                 stats: std::sync::Mutex::default(),
                 turns: tokio::sync::Semaphore::new(
                     std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -118,13 +114,6 @@ impl Server {
             served,
             stop,
         } = self;
-        let warm = served.clone();
-        runtime.spawn_blocking(move || {
-            // Only a head start: a failure here fails the first request that needs the table.
-            let _ = warm
-                .days
-                .warm(&warm.reader.searcher(), warm.index.fields.dates);
-        });
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener)
                 .map_err(|e| Error::Serve(e.to_string()))?;

@@ -1,6 +1,6 @@
 //! Related coverage of one article: the articles most alike in their words (tantivy's
-//! MoreLikeThis over title and body) and those naming the same people and places, each hit
-//! with the names it shares.
+//! MoreLikeThis over title and body) and those naming the same people, places and
+//! organisations, each hit with the names it shares.
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
@@ -26,6 +26,7 @@ const COMMON_SHARE: u64 = 10;
 pub(crate) struct Shared {
     pub people: Vec<String>,
     pub places: Vec<String>,
+    pub orgs: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -34,7 +35,8 @@ pub(crate) struct RelatedHit {
     pub title: String,
     pub published: Option<String>,
     pub score: f32,
-    /// Why it is related, besides its words: the people and places both articles name.
+    /// Why it is related, besides its words: the people, places and organisations both articles
+    /// name.
     pub shared: Shared,
 }
 
@@ -53,6 +55,7 @@ pub(crate) fn related(
     let fields = &index.fields;
     let people = names(&searcher, address, field::PEOPLE)?;
     let places = names(&searcher, address, field::PLACES)?;
+    let orgs = names(&searcher, address, field::ORGS)?;
     let text = |field| (field, vec![OwnedValue::Str(stored_text(&doc, field))]);
     let likeness = MoreLikeThisQuery::builder()
         .with_min_doc_frequency(2)
@@ -61,7 +64,11 @@ pub(crate) fn related(
         .with_max_query_terms(LIKENESS_TERMS)
         .with_document_fields(vec![text(fields.title), text(fields.body)]);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(likeness))];
-    for (field, values) in [(fields.people, &people), (fields.places, &places)] {
+    for (field, values) in [
+        (fields.people, &people),
+        (fields.places, &places),
+        (fields.orgs, &orgs),
+    ] {
         for name in values {
             if let Some(query) = name_query(index, field, name)? {
                 let boosted = BoostQuery::new(query, NAME_BOOST);
@@ -93,6 +100,7 @@ pub(crate) fn related(
             shared: Shared {
                 people: common(names(&searcher, at, field::PEOPLE)?, &people),
                 places: common(names(&searcher, at, field::PLACES)?, &places),
+                orgs: common(names(&searcher, at, field::ORGS)?, &orgs),
             },
         });
     }

@@ -340,6 +340,44 @@ fn clicking_a_facet_filters_and_shows_a_removable_chip() {
 }
 
 #[test]
+fn organisations_have_facet_chips_hit_names_and_their_own_marks() {
+    let Some((_guard, env, server, mut browser)) = session() else {
+        return;
+    };
+    env.write(
+        "oil.txt",
+        "Oil output cut\n\nOPEC ministers met in Vienna on Monday. OPEC agreed to cut output \
+         and prices rose.\n",
+    );
+    index_and_wait(&env, &server, "Vienna", 1);
+    browser.search("prices");
+    // The archive's own facets show before any search: wait for the hits to name it.
+    browser.wait("document.querySelector('#hits .names-line .org')");
+    assert_eq!(browser.texts("#hits .names-line .org"), ["OPEC"]);
+    assert_eq!(browser.texts("#sidebar .facets.orgs .facet-name"), ["OPEC"]);
+    let filter = "orgs:\"OPEC\"";
+    browser.click(&format!(
+        "#sidebar button[data-filter='{}']",
+        filter.replace('"', "\\\"")
+    ));
+    browser.wait("document.querySelector('#chips .chip')");
+    browser.wait("document.querySelectorAll('#hits .hit').length === 1");
+    assert_eq!(browser.texts("#chips .chip > span"), [filter]);
+    assert_eq!(browser.texts("#hits .hit h3"), ["Oil output cut"]);
+    browser.screenshot("org-chip");
+    browser.click("#hits .hit h3 a");
+    browser.wait("document.querySelector('#a-text mark.org')");
+    assert_eq!(browser.texts("#a-text mark.org"), ["OPEC", "OPEC"]);
+    assert_eq!(
+        browser
+            .eval("[...document.querySelectorAll('#a-text mark.org')].map(m => m.title).join('|')"),
+        "org: OPEC|org: OPEC"
+    );
+    assert_eq!(browser.texts("#a-orgs .facet-name"), ["OPEC"]);
+    browser.screenshot("article-orgs");
+}
+
+#[test]
 fn clicking_a_timeline_bar_filters_to_its_period() {
     let Some((_guard, _env, _server, mut browser)) = session() else {
         return;
@@ -422,7 +460,8 @@ fn hostile_articles_render_as_text_and_run_nothing() {
              Zanzibarite hostile body <script>window.pwned='body'</script> with \
              <img src=x onerror=\"window.pwned='body-img'\"> and a \
              [link](javascript:window.pwned='md') as Mr <b>John Smith</b> of \
-             <i onmouseover=\"window.pwned=1\">Paris</i> said on Monday.\n"
+             <i onmouseover=\"window.pwned=1\">Paris</i> said on Monday. OPEC \
+             ministers met in <b onclick=\"window.pwned='org'\">Vienna</b>.\n"
         ),
     );
     index_and_wait(&env, &server, "zanzibarite", 1);
@@ -445,8 +484,18 @@ fn hostile_articles_render_as_text_and_run_nothing() {
             .contains("[link](javascript:window.pwned='md')")
     );
     // Every name found in it is shown as written, tags and all.
-    let names = browser.texts("#a-people .facet-name, #a-places .facet-name, #sidebar .facet-name");
+    let names = browser.texts(
+        "#a-people .facet-name, #a-places .facet-name, #a-orgs .facet-name, #sidebar .facet-name",
+    );
     assert!(!names.is_empty());
+    // The organisation next to markup is marked, and the markup shown as written.
+    assert_eq!(browser.texts("#a-text mark.org"), ["OPEC"]);
+    assert_eq!(browser.texts("#a-orgs .facet-name"), ["OPEC"]);
+    assert!(
+        browser
+            .text("#a-text")
+            .contains("OPEC ministers met in <b onclick=\"window.pwned='org'\">")
+    );
     browser.screenshot("xss-article");
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(browser.eval("typeof window.pwned"), "undefined");

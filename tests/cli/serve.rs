@@ -144,10 +144,12 @@ fn search_has_the_cli_shape_with_keys_facets_and_both_timelines() {
     assert_eq!(found["timeline"]["published"], cli["timeline"]);
     assert_eq!(found["timeline"]["published"]["undated"], 1);
     // Of the three, the summit article mentions dates (September 2023 among them) and the
-    // markets one none; the timeline counts articles per day mentioned.
+    // markets one none; the timeline is the CLI's, each article counted once per period.
     let dates = &found["timeline"]["dates"];
     assert_eq!(dates["field"], "dates");
     assert_eq!(dates["undated"], 1, "{dates}");
+    let cli = env.json(&["search", "energy", "--timeline", "dates"]);
+    assert_eq!(*dates, cli["timeline"]);
     let only_summit = server.ok("/api/search?q=energy%20Macron");
     let september: Vec<&Value> = only_summit["timeline"]["dates"]["buckets"]
         .as_array()
@@ -257,6 +259,90 @@ fn related_articles_give_the_names_they_share() {
             .0,
         400
     );
+}
+
+#[test]
+fn organisations_are_in_articles_related_coverage_and_facets() {
+    let env = Env::indexed();
+    env.write(
+        "oil.txt",
+        "Oil output cut\n\nOPEC ministers met in Vienna on Monday. OPEC agreed to cut output.\n",
+    );
+    env.write(
+        "cartel.txt",
+        "Output cut to hold\n\nOPEC delegates said in Riyadh that the cut would hold until \
+         the spring.\n",
+    );
+    env.ok(&["index"]);
+    let server = Server::start(&env, &[]);
+    let article = server.ok("/api/articles/oil.txt");
+    let text = article["text"].as_str().unwrap();
+    let orgs = article["orgs"].as_array().unwrap();
+    assert_eq!(orgs.len(), 1, "{article}");
+    assert_eq!(orgs[0]["name"], "OPEC");
+    let written: Vec<&str> = orgs[0]["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let (start, end) = (m["start"].as_u64().unwrap(), m["end"].as_u64().unwrap());
+            &text[start as usize..end as usize]
+        })
+        .collect();
+    assert_eq!(written, ["OPEC", "OPEC"]);
+    let related = server.ok("/api/articles/oil.txt/related?limit=3");
+    let first = &related["related"][0];
+    assert_eq!(first["key"], "cartel.txt", "{related}");
+    assert_eq!(first["shared"]["orgs"], serde_json::json!(["OPEC"]));
+    let found = server.ok("/api/search?q=output&facets=1");
+    assert_eq!(found["facets"]["orgs"][0]["name"], "OPEC", "{found}");
+    assert_eq!(found["facets"]["orgs"][0]["count"], 2);
+    assert_eq!(found["hits"][0]["orgs"], serde_json::json!(["OPEC"]));
+    let mut filtered = server.keys("orgs:\"OPEC\"");
+    filtered.sort();
+    assert_eq!(filtered, ["cartel.txt", "oil.txt"]);
+}
+
+#[test]
+fn explain_gives_each_hit_parts_that_sum_to_its_score() {
+    let env = Env::indexed();
+    let server = Server::start(&env, &[]);
+    for query in [
+        "energy prices",
+        "title:coffee OR body:Berlin",
+        "prices -coffee",
+    ] {
+        let found = server.ok(&format!("/api/search?explain=1&q={}", encode(query)));
+        let cli = env.json(&["search", query, "--explain"]);
+        let hits = found["hits"].as_array().unwrap();
+        assert!(!hits.is_empty(), "{query}");
+        for (hit, theirs) in hits.iter().zip(cli["hits"].as_array().unwrap()) {
+            let parts = hit["explanation"].as_array().unwrap();
+            assert!(!parts.is_empty(), "{query}: {hit}");
+            let sum: f64 = parts.iter().map(|p| p["score"].as_f64().unwrap()).sum();
+            let score = hit["score"].as_f64().unwrap();
+            assert!(
+                (sum - score).abs() < 1e-3 * score.max(1.0),
+                "{query}: {sum} vs {score}"
+            );
+            // The CLI's parts, in its order (the API writes the same f32s with more digits).
+            let theirs = theirs["explanation"].as_array().unwrap();
+            assert_eq!(parts.len(), theirs.len(), "{query}");
+            for (ours, cli) in parts.iter().zip(theirs) {
+                assert_eq!(ours["source"], cli["source"], "{query}");
+                let (a, b) = (
+                    ours["score"].as_f64().unwrap(),
+                    cli["score"].as_f64().unwrap(),
+                );
+                assert!((a - b).abs() < 1e-5, "{query}: {a} vs {b}");
+            }
+        }
+    }
+    // Off unless asked for, and `explain=0` is off.
+    for path in ["/api/search?q=energy", "/api/search?q=energy&explain=0"] {
+        let plain = server.ok(path);
+        assert!(plain["hits"][0].get("explanation").is_none(), "{path}");
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 "use strict";
 
 const PAGE_SIZE = 10;
-// People and places shown per hit, of each; the article view lists them all.
+// People, places and organisations shown per hit, of each; the article view lists them all.
 const NAMES_SHOWN = 5;
 const $ = (id) => document.getElementById(id);
 
@@ -134,7 +134,7 @@ async function renderList(s) {
   $("summary").textContent = summary + partial + " \u00b7 " + results.took_ms.toFixed(1) + " ms";
   renderHits(results.hits);
   renderPager(s, results.total);
-  renderFacets(s, results.facets || { people: [], places: [], countries: [] });
+  renderFacets(s, results.facets || { people: [], places: [], orgs: [], countries: [] });
   renderTimeline(s, results.timeline[s.tl]);
 }
 
@@ -189,10 +189,12 @@ function renderHits(hits) {
       (text) => el("b", { text }),
     );
     const shown = (names, kind) => names.slice(0, NAMES_SHOWN).map((n) => el("span", { class: kind, text: n }));
-    const hidden = Math.max(0, hit.people.length - NAMES_SHOWN) + Math.max(0, hit.places.length - NAMES_SHOWN);
+    const orgs = hit.orgs || [];
+    const hidden = [hit.people, hit.places, orgs].reduce((n, names) => n + Math.max(0, names.length - NAMES_SHOWN), 0);
     const names = el("p", { class: "names-line" }, [
       ...shown(hit.people, "person"),
       ...shown(hit.places, "place"),
+      ...shown(orgs, "org"),
       ...(hidden ? [el("span", { class: "more", text: "+" + hidden })] : []),
     ]);
     return el("li", { class: "hit" }, [
@@ -243,6 +245,7 @@ function renderFacets(s, facets) {
   $("sidebar").replaceChildren(
     ...group("People", "people", facets.people),
     ...group("Places", "places", facets.places),
+    ...group("Organisations", "orgs", facets.orgs),
     ...group("Countries", "countries", facets.countries),
   );
 }
@@ -299,6 +302,7 @@ async function renderArticle(s) {
   const mentions = [
     ...article.people.flatMap((p) => p.mentions.map((m) => ({ start: m.start, end: m.end, kind: "person", name: p.name }))),
     ...article.places.flatMap((p) => p.mentions.map((m) => ({ start: m.start, end: m.end, kind: "place", name: p.name }))),
+    ...article.orgs.flatMap((o) => o.mentions.map((m) => ({ start: m.start, end: m.end, kind: "org", name: o.name }))),
     ...article.dates.map((d) => ({ start: d.start, end: d.end, kind: "date", name: d.value })),
   ].sort((a, b) => a.start - b.start || b.end - a.end);
   const paragraphs = [];
@@ -323,9 +327,10 @@ async function renderArticle(s) {
   ]));
   $("a-people").replaceChildren(...names(article.people, "person", "people"));
   $("a-places").replaceChildren(...names(article.places, "place", "places"));
+  $("a-orgs").replaceChildren(...names(article.orgs, "org", "orgs"));
   $("a-dates").replaceChildren(...article.dates.map((d) => el("li", { class: "date-item", text: d.value + " \u2014 \u201c" + d.text + "\u201d" })));
   $("a-related").replaceChildren(...related.related.map((r) => {
-    const why = [...r.shared.people, ...r.shared.places];
+    const why = [...r.shared.people, ...r.shared.places, ...r.shared.orgs];
     return el("li", {}, [
       articleLink(r.key, r.title),
       el("span", { class: "meta", text: " " + (r.published || "undated") }),
