@@ -130,16 +130,8 @@ pub fn search(
     } = parse::plan(index, &searcher, &request.query)?;
     let book = index.names()?;
     let wanted = request.offset.saturating_add(request.limit.max(1));
-    // Feedback reorders the first articles found, so it is handed at least `RERANKED` of them.
     let feedback = plain && request.sort == Sort::Relevance;
-    let pool = match feedback {
-        true => SearchRequest {
-            offset: 0,
-            limit: wanted.max(feedback::RERANKED),
-            ..request.clone()
-        },
-        false => request.clone(),
-    };
+    let pool = pool(request, wanted, feedback);
     let (total_all, ranked, aggregated) = rank(&searcher, &*query, &pool, &book)?;
     // Too few articles have every word: the closest ones follow them.
     let wider = match request.sort {
@@ -167,17 +159,16 @@ pub fn search(
         true => with_feedback(index, &searcher, (total, groups, shown), wanted)?,
         false => (total, groups.concat(), shown),
     };
-    let ranked = ranked.into_iter().skip(request.offset - pool.offset);
-    let ranked: Vec<Ranked> = ranked.take(request.limit).collect();
+    let ranked: Vec<Ranked> = match request.limit {
+        0 => Vec::new(),
+        limit => (ranked.into_iter().skip(request.offset - pool.offset))
+            .take(limit)
+            .collect(),
+    };
     let matched = if total > total_all {
         Matched::Partial
     } else {
         Matched::All
-    };
-    let ranked = if request.limit == 0 {
-        Vec::new()
-    } else {
-        ranked
     };
     let hits = hits(
         index,
@@ -199,6 +190,19 @@ pub fn search(
             .transpose()?,
         timeline: None,
     })
+}
+
+/// What `rank` is asked for: the page itself or, since feedback reorders the first articles
+/// found, at least the first `RERANKED` of them.
+fn pool(request: &SearchRequest, wanted: usize, feedback: bool) -> SearchRequest {
+    match feedback {
+        true => SearchRequest {
+            offset: 0,
+            limit: wanted.max(feedback::RERANKED),
+            ..request.clone()
+        },
+        false => request.clone(),
+    }
 }
 
 /// The articles `shown` found, reordered by the words of the first of them (pseudo-relevance

@@ -187,6 +187,18 @@ impl Browser {
     }
 
     /// What the browser's Back button does.
+    /// Clicks the sidebar facet that adds `filter`, and waits for its chip and the one hit
+    /// the fixtures have for it.
+    fn filter_by(&mut self, filter: &str) {
+        self.click(&format!(
+            "#sidebar button[data-filter='{}']",
+            filter.replace('"', "\\\"")
+        ));
+        self.wait("document.querySelector('#chips .chip')");
+        self.wait("document.querySelectorAll('#hits .hit').length === 1");
+        assert_eq!(self.texts("#chips .chip > span"), [filter]);
+    }
+
     fn back(&mut self) {
         let history = self.call("Page.getNavigationHistory", json!({}));
         let at = history["currentIndex"].as_u64().unwrap() as usize;
@@ -324,14 +336,7 @@ fn clicking_a_facet_filters_and_shows_a_removable_chip() {
     };
     browser.search("prices");
     browser.wait("document.querySelector('#sidebar .facets.people button')");
-    let filter = "people:\"Emmanuel Macron\"";
-    browser.click(&format!(
-        "#sidebar button[data-filter='{}']",
-        filter.replace('"', "\\\"")
-    ));
-    browser.wait("document.querySelector('#chips .chip')");
-    browser.wait("document.querySelectorAll('#hits .hit').length === 1");
-    assert_eq!(browser.texts("#chips .chip > span"), [filter]);
+    browser.filter_by("people:\"Emmanuel Macron\"");
     assert_eq!(browser.texts("#hits .hit h3"), ["Leaders meet in Berlin"]);
     browser.screenshot("facet-chip");
     browser.click("#chips .chip .remove");
@@ -355,14 +360,7 @@ fn organisations_have_facet_chips_hit_names_and_their_own_marks() {
     browser.wait("document.querySelector('#hits .names-line .org')");
     assert_eq!(browser.texts("#hits .names-line .org"), ["OPEC"]);
     assert_eq!(browser.texts("#sidebar .facets.orgs .facet-name"), ["OPEC"]);
-    let filter = "orgs:\"OPEC\"";
-    browser.click(&format!(
-        "#sidebar button[data-filter='{}']",
-        filter.replace('"', "\\\"")
-    ));
-    browser.wait("document.querySelector('#chips .chip')");
-    browser.wait("document.querySelectorAll('#hits .hit').length === 1");
-    assert_eq!(browser.texts("#chips .chip > span"), [filter]);
+    browser.filter_by("orgs:\"OPEC\"");
     assert_eq!(browser.texts("#hits .hit h3"), ["Oil output cut"]);
     browser.screenshot("org-chip");
     browser.click("#hits .hit h3 a");
