@@ -129,8 +129,10 @@ pub(crate) fn batch_csv(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
     csv.flush()
 }
 
-/// Writes `value` as one line of JSON.
-pub(crate) fn json_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+/// Writes `value` as one line of JSON. Generic over the writer so that a `Vec` target gets
+/// serde_json's small writes inlined rather than one virtual call each (`extract --json`
+/// spent a tenth of its instructions in them).
+pub(crate) fn json_line<W: Write + ?Sized>(out: &mut W, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
 }
