@@ -1,7 +1,8 @@
 //! Entities: runs the tagger over an article and groups its mentions into canonical people,
 //! places (with country codes) and organisations.
 
-use std::cell::RefCell;
+use std::borrow::Cow;
+use std::cell::{OnceCell, RefCell};
 
 use super::gazetteer::{
     GIVEN, Gazetteer, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, SURNAME,
@@ -100,9 +101,24 @@ const NEWS_AGENCIES: &[&str] = &[
 ];
 
 /// A name as shown and indexed: the line breaks and runs of spaces of wrapped text become one
-/// space, so `New\nYork` is `New York`. Mentions keep the text as it is in the file.
-fn display_name(m_text: &str) -> String {
-    m_text.split_whitespace().collect::<Vec<_>>().join(" ")
+/// space, so `New\nYork` is `New York`. Mentions keep the text as it is in the file. Most
+/// names are written on one line already, and are borrowed as they are.
+fn display_name(m_text: &str) -> Cow<'_, str> {
+    let mut after_space = true;
+    let as_shown = m_text.chars().all(|c| {
+        let ok = if c == ' ' {
+            !after_space
+        } else {
+            !c.is_whitespace()
+        };
+        after_space = c == ' ';
+        ok
+    }) && !after_space;
+    if as_shown {
+        Cow::Borrowed(m_text)
+    } else {
+        Cow::Owned(m_text.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
 }
 
 /// `NEW YORK` → `New York`, `WINSTON-SALEM` → `Winston-Salem`, `ST. LOUIS` → `St. Louis`.
@@ -181,7 +197,9 @@ struct Form<'t> {
     start: usize,
     end: usize,
     /// The span as shown and indexed (see `display_name`).
-    name: String,
+    name: Cow<'t, str>,
+    /// Whether the name is a news agency's.
+    agency: bool,
     words: Vec<u64>,
     rank: FormRank,
 }
@@ -192,7 +210,8 @@ impl<'t> Form<'t> {
         let (start, end) = (span[0].start, span[span.len() - 1].end);
         let m_text = &text[start..end];
         let name = display_name(m_text);
-        if (is_news_agency(&name) && alone_on_line(text, start, end)) || names_nothing(m_text) {
+        let agency = is_news_agency(&name);
+        if (agency && alone_on_line(text, start, end)) || names_nothing(m_text) {
             return None;
         }
         Some(Form {
@@ -200,6 +219,7 @@ impl<'t> Form<'t> {
             start,
             end,
             name,
+            agency,
             words: name_words(text, span),
             rank: FormRank::of(m_text, span),
         })
@@ -304,7 +324,7 @@ impl PlaceAcc<'_> {
                 }
             });
         } else {
-            self.name.offer(form.rank, || form.name);
+            self.name.offer(form.rank, || form.name.into_owned());
         }
     }
 }
@@ -315,7 +335,7 @@ struct Groups<'g> {
     people: Vec<PersonAcc>,
     places: Vec<PlaceAcc<'g>>,
     /// Organisation forms in order: display name, rank (as `FormRank`'s fields) and mention.
-    orgs: Vec<(String, (bool, usize, usize), Mention)>,
+    orgs: Vec<(Cow<'g, str>, (bool, usize, usize), Mention)>,
     countries: Vec<String>,
 }
 
@@ -341,7 +361,7 @@ impl<'g> Groups<'g> {
             }
         };
         p.mentions.push(form.mention());
-        p.name.offer(form.rank, || form.name);
+        p.name.offer(form.rank, || form.name.into_owned());
         if !p.forms.contains(&form.words) {
             p.forms.push(form.words);
         }
@@ -349,9 +369,8 @@ impl<'g> Groups<'g> {
 
     /// Adds `form` to its place: gazetteer places merge across surface forms (`U.S.`,
     /// `United States`), unknown ones by text. A lone generic word is dropped, and an unknown
-    /// demonym only adds its country.
-    fn add_place(&mut self, form: Form, gaz: &'g Gazetteer) {
-        let entry = gaz.place(form.text);
+    /// demonym only adds its country. `entry` is the form's gazetteer place, if any.
+    fn add_place(&mut self, form: Form, entry: Option<PlaceEntry<'g>>, gaz: &'g Gazetteer) {
         if entry.is_none() && is_generic_place(form.text) {
             return;
         }
@@ -383,13 +402,13 @@ impl<'g> Groups<'g> {
 
     /// Adds `form` to the organisations, unless it is a lone compass or generic place word
     /// (`the South`), which names nothing without more context.
-    fn add_org(&mut self, form: Form) {
+    fn add_org(&mut self, form: Form<'g>) {
         if is_generic_place(form.text) {
             return;
         }
-        let r = form.rank;
+        let (r, mention) = (form.rank, form.mention());
         self.orgs
-            .push((form.name.clone(), (r.cased, r.words, r.len), form.mention()));
+            .push((form.name, (r.cased, r.words, r.len), mention));
     }
 
     /// The countries of the demonyms the gazetteer found (`Russian`), wherever the tagger
@@ -568,14 +587,17 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         let Some(form) = Form::read(doc.text, span) else {
             continue;
         };
-        let known = class != Class::Per
-            && is_known_name(&full_names, &form.words, || gaz.place(form.text).is_some());
-        let country = || gaz.place(form.text).is_some_and(|e| e.kind == KIND_COUNTRY);
+        // Looked up at most once, and only if some rule below asks.
+        let place = OnceCell::new();
+        let entry = || *place.get_or_init(|| gaz.place(form.text));
+        let known =
+            class != Class::Per && is_known_name(&full_names, &form.words, || entry().is_some());
+        let country = || entry().is_some_and(|e| e.kind == KIND_COUNTRY);
         // (An organisation span needs no lookup of the well-known organisations: it is one.)
         let class = if class == Class::Org && country() {
             // A country's name is the place, also where it stands for its government or team.
             Class::Loc
-        } else if class != Class::Org && (is_news_agency(&form.name) || is_known_org(&form.name)) {
+        } else if class != Class::Org && (form.agency || is_known_org(&form.name)) {
             Class::Org
         } else if known {
             Class::Per
@@ -584,7 +606,10 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         };
         match class {
             Class::Per => groups.add_person(form),
-            Class::Loc => groups.add_place(form, gaz),
+            Class::Loc => {
+                let entry = entry();
+                groups.add_place(form, entry, gaz);
+            }
             Class::Org => groups.add_org(form),
         }
     }

@@ -2,10 +2,10 @@
 //! known short forms (`EU`, `European Union`) and acronyms an article spells out
 //! (`International Monetary Fund (IMF)`).
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use super::hash::lower_hash;
+use super::hash::{HashMapU64, lower_hash};
 use super::types::{Mention, Org};
 
 /// Well-known organisations written under several names, canonical name first. Matching is
@@ -61,7 +61,7 @@ pub(crate) fn is_known_org(name: &str) -> bool {
 /// The canonical name of a well-known organisation written as `name`. Every tagged span is
 /// looked up, so the forms are kept by their lower-cased hash.
 fn known_name(name: &str) -> Option<&'static str> {
-    static BY_HASH: OnceLock<HashMap<u64, (&str, &str)>> = OnceLock::new();
+    static BY_HASH: OnceLock<HashMapU64<(&str, &str)>> = OnceLock::new();
     let table = BY_HASH.get_or_init(|| {
         let forms = KNOWN_ORGS.iter().flat_map(|f| f.iter().map(|&n| (n, f[0])));
         forms.map(|(n, c)| (lower_hash(n), (n, c))).collect()
@@ -73,11 +73,10 @@ fn known_name(name: &str) -> Option<&'static str> {
 /// The letters of an acronym (`IMF`, `U.N.`), or `None` if `name` is not one: a single word of
 /// two to six capitals, dots allowed between them.
 fn acronym_letters(name: &str) -> Option<String> {
-    let letters: String = name.chars().filter(|&c| c != '.').collect();
-    let ok = (2..=6).contains(&letters.len())
-        && letters.chars().all(|c| c.is_ascii_uppercase())
-        && name.chars().all(|c| c.is_ascii_uppercase() || c == '.');
-    ok.then_some(letters)
+    // Checked on the bytes before anything is allocated: most names fail at their second letter.
+    let ok = name.bytes().all(|b| b.is_ascii_uppercase() || b == b'.')
+        && (2..=6).contains(&name.bytes().filter(u8::is_ascii_uppercase).count());
+    ok.then(|| name.replace('.', ""))
 }
 
 /// The initials of a name of several words, skipping the small words acronyms leave out:
@@ -118,7 +117,7 @@ impl OrgAcc {
 /// Groups the organisation mentions of one article, each given as its display name, the
 /// rank of that form and the mention: first by canonical name, then an acronym joins the
 /// organisation whose name it abbreviates.
-pub(crate) fn group_orgs(forms: Vec<(String, Rank, Mention)>) -> Vec<Org> {
+pub(crate) fn group_orgs(forms: Vec<(Cow<'_, str>, Rank, Mention)>) -> Vec<Org> {
     let mut orgs: Vec<OrgAcc> = Vec::new();
     for (name, rank, mention) in forms {
         let known = known_name(&name);
@@ -180,7 +179,7 @@ fn merge_acronyms(orgs: &mut Vec<OrgAcc>) {
 mod tests {
     use super::*;
 
-    fn forms(names: &[&str]) -> Vec<(String, Rank, Mention)> {
+    fn forms<'a>(names: &[&'a str]) -> Vec<(Cow<'a, str>, Rank, Mention)> {
         let mut at = 0;
         names
             .iter()
@@ -193,7 +192,7 @@ mod tests {
                     end: at + n.len(),
                 };
                 at += n.len() + 1;
-                (n.to_string(), rank, m)
+                (Cow::Borrowed(n), rank, m)
             })
             .collect()
     }
