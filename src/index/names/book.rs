@@ -257,28 +257,20 @@ fn count_articles(
     ords: &[u64],
     counts: &mut HashMap<Kind, Counts>,
 ) -> Result<()> {
-    let mut names: HashMap<u64, String> = HashMap::new();
-    let mut next = ords.iter();
-    column
-        .dictionary()
-        .sorted_ords_to_term_cb(ords, |term| {
-            if let Some(&ord) = next.next() {
-                names.insert(ord, String::from_utf8_lossy(term).into_owned());
-            }
-        })
-        .map_err(tantivy::TantivyError::from)?;
+    let names: HashSet<u64> = ords.iter().copied().collect();
+    let all = all_terms(column)?;
     let mut article: Vec<u64> = Vec::new();
     for doc in segment.doc_ids_alive() {
         article.clear();
         article.extend(column.term_ords(doc));
-        if !article.iter().any(|ord| names.contains_key(ord)) {
+        if !article.iter().any(|ord| names.contains(ord)) {
             continue;
         }
-        let terms = article_terms(column, &article)?;
+        let terms: Vec<&str> = article.iter().map(|&o| all[o as usize].as_str()).collect();
         // A name of a kind counted alone, moved or merged by a rule, counts as what it became;
         // the other names of the article were counted by ordinal.
         for (ord, name) in article.iter().zip(&terms) {
-            if !names.contains_key(ord) {
+            if !names.contains(ord) {
                 continue;
             }
             if let Outcome::Name(to_kind, shown) = aliases.apply(kind, name) {
@@ -292,7 +284,7 @@ fn count_articles(
         }
         let whole = LinkRule::of(kind).filter(|rule| !rule.counts_alone());
         if let Some(rule) = whole {
-            for (to_kind, shown) in by_kind(aliases, terms.iter().map(|t| (kind, t.as_str()))) {
+            for (to_kind, shown) in by_kind(aliases, terms.iter().map(|&t| (kind, t))) {
                 let shown: Vec<&str> = shown.iter().map(|n| n.as_ref()).collect();
                 if to_kind == kind {
                     counts.entry(kind).or_default().add_article(rule, &shown);
@@ -303,21 +295,19 @@ fn count_articles(
     Ok(())
 }
 
-/// The names of one article's ordinals, in the same order.
-fn article_terms(column: &StrColumn, ords: &[u64]) -> Result<Vec<String>> {
-    let mut sorted = ords.to_vec();
-    sorted.sort_unstable();
-    let mut terms = Vec::with_capacity(sorted.len());
-    column
+/// Every name of a column, by ordinal. Read in one pass over the dictionary: looking each
+/// article's names up instead decoded their dictionary blocks from the start again for every
+/// article, which cost more than indexing the names (BENCHMARKS.md).
+fn all_terms(column: &StrColumn) -> Result<Vec<String>> {
+    let mut terms = vec![String::new(); column.num_terms()];
+    let mut stream = column
         .dictionary()
-        .sorted_ords_to_term_cb(&sorted, |t| {
-            terms.push(String::from_utf8_lossy(t).into_owned())
-        })
+        .stream()
         .map_err(tantivy::TantivyError::from)?;
-    Ok(ords
-        .iter()
-        .map(|o| terms[sorted.binary_search(o).unwrap_or(0)].clone())
-        .collect())
+    while stream.advance() {
+        terms[stream.term_ord() as usize] = String::from_utf8_lossy(stream.key()).into_owned();
+    }
+    Ok(terms)
 }
 
 /// What the index folder keeps of a book: the links, the archive's corrections, and the stamp
