@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Index one corpus with several gazette binaries in turn, each into a fresh index, and print
-the medians of wall time, user and system CPU and peak RSS (from wait4) for each binary.
+the medians of wall time, user and system CPU and peak RSS (from wait4) for each binary, and
+the machine's load average before and after (wall times mean little when it is high).
 
 usage: side_by_side.py BIN [BIN ...] CORPUS ROUNDS
 """
@@ -31,11 +32,13 @@ def main():
         sys.exit(__doc__)
     binaries, corpus, rounds = sys.argv[1:-2], sys.argv[-2], int(sys.argv[-1])
     runs = {b: [] for b in binaries}
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as scratch:
         index = os.path.join(scratch, "index")
         for _ in range(rounds):
             for binary in binaries:
                 runs[binary].append(run(binary, corpus, index))
+    print(f"load average (1 min): {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     for binary in binaries:
         med = lambda f: statistics.median(f(r) for r in runs[binary])
         print(
