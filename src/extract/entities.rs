@@ -8,7 +8,7 @@ use super::gazetteer::{
     GIVEN, Gazetteer, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, SURNAME,
 };
 use super::hash::lower_hash_in;
-use super::orgs::{group_orgs, is_known_org};
+use super::orgs::{OrgForm, group_orgs, is_known_org};
 use super::tagger::{self, Buffers, Class, Doc};
 use super::tokens::{ALLCAPS, PUNCT, Token, UPPER};
 use super::types::{Mention, Org, Person, Place};
@@ -335,7 +335,7 @@ struct Groups<'g> {
     people: Vec<PersonAcc>,
     places: Vec<PlaceAcc<'g>>,
     /// Organisation forms in order: display name, rank (as `FormRank`'s fields) and mention.
-    orgs: Vec<(Cow<'g, str>, (bool, usize, usize), Mention)>,
+    orgs: Vec<OrgForm<'g>>,
     countries: Vec<String>,
 }
 
@@ -818,6 +818,30 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
             "a short form that is a place"
         );
         assert!(!is_known_name(&full, &[], || false));
+    }
+
+    #[test]
+    fn display_names_join_wrapped_lines_and_borrow_the_rest() {
+        for text in [
+            "New York",
+            "New\nYork",
+            "New  York",
+            "New \r\n York",
+            "New\tYork",
+            "New\u{a0}York",
+            "New\u{2009}York",
+            " New York",
+            "New York ",
+            "",
+            "Kim Jong-un",
+        ] {
+            let shown = display_name(text);
+            let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(shown, joined, "{text:?}");
+            // Borrowed exactly when nothing needed joining.
+            let as_written = !text.is_empty() && joined == text;
+            assert_eq!(matches!(shown, Cow::Borrowed(_)), as_written, "{text:?}");
+        }
     }
 
     #[test]

@@ -92,6 +92,10 @@ fn initials(name: &str) -> Option<String> {
 /// Ranks a candidate name: properly cased beats shouted, then more words, then longer.
 type Rank = (bool, usize, usize);
 
+/// One organisation mention as grouping reads it: its display name (borrowed from the text
+/// when written on one line), the rank of that form, and the mention.
+pub(crate) type OrgForm<'t> = (Cow<'t, str>, Rank, Mention);
+
 /// An organisation being assembled.
 struct OrgAcc {
     /// Lower-cased canonical name: what makes two forms one organisation.
@@ -117,7 +121,7 @@ impl OrgAcc {
 /// Groups the organisation mentions of one article, each given as its display name, the
 /// rank of that form and the mention: first by canonical name, then an acronym joins the
 /// organisation whose name it abbreviates.
-pub(crate) fn group_orgs(forms: Vec<(Cow<'_, str>, Rank, Mention)>) -> Vec<Org> {
+pub(crate) fn group_orgs(forms: Vec<OrgForm>) -> Vec<Org> {
     let mut orgs: Vec<OrgAcc> = Vec::new();
     for (name, rank, mention) in forms {
         let known = known_name(&name);
@@ -179,7 +183,7 @@ fn merge_acronyms(orgs: &mut Vec<OrgAcc>) {
 mod tests {
     use super::*;
 
-    fn forms<'a>(names: &[&'a str]) -> Vec<(Cow<'a, str>, Rank, Mention)> {
+    fn forms<'a>(names: &[&'a str]) -> Vec<OrgForm<'a>> {
         let mut at = 0;
         names
             .iter()
@@ -239,5 +243,10 @@ mod tests {
         assert_eq!(orgs.len(), 3);
         assert_eq!(acronym_letters("Hamas"), None);
         assert_eq!(acronym_letters("U.N.").as_deref(), Some("UN"));
+        assert_eq!(acronym_letters("I.M.F").as_deref(), Some("IMF"));
+        assert_eq!(acronym_letters("ABCDEF").as_deref(), Some("ABCDEF"));
+        for not in ["A", "A.", "ABCDEFG", "AB1", "IMF's", "Ü.N.", ".."] {
+            assert_eq!(acronym_letters(not), None, "{not}");
+        }
     }
 }
