@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Json;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use clap::ValueEnum;
@@ -17,8 +17,9 @@ use serde_json::{Value, json};
 
 use super::{Served, article, related};
 use crate::error::Error;
+use crate::index::GazetteIndex;
 use crate::query::{self, SearchRequest, Sort};
-use crate::timeline::{TimelineField, timeline};
+use crate::timeline;
 
 /// A request line longer than this is refused (414): the longest query the CLI takes, 16 KB,
 /// fits even with every byte percent-encoded as three.
@@ -77,7 +78,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-type Reply = Result<Json<Value>, ApiError>;
+type Reply = Result<Response, ApiError>;
 
 /// Runs index work on tokio's blocking pool, so that a slow query never holds up the threads
 /// that accept connections. At most one query per core runs at a time and the rest wait their
@@ -86,18 +87,52 @@ type Reply = Result<Json<Value>, ApiError>;
 async fn blocking(
     served: &Served,
     work: impl FnOnce() -> Result<Value, ApiError> + Send + 'static,
-) -> Reply {
+) -> Result<Value, ApiError> {
     let _turn =
         served.turns.acquire().await.map_err(|_| {
             ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
         })?;
     match tokio::task::spawn_blocking(work).await {
-        Ok(result) => result.map(Json),
+        Ok(result) => result,
         Err(_) => Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "the request failed inside the server",
         )),
     }
+}
+
+/// The JSON that `work` makes of the index at its latest commit, or, for a request with a
+/// cache `key` already answered on that commit, the same bytes again without waiting a turn.
+/// The `x-gazette-cache` header says which.
+async fn answer(
+    served: &Arc<Served>,
+    key: Option<String>,
+    work: impl FnOnce(&GazetteIndex) -> Result<Value, ApiError> + Send + 'static,
+) -> Reply {
+    let (index, at) = served.view()?;
+    if let Some(body) = key.as_deref().and_then(|key| served.cache.get(at, key)) {
+        return Ok(json_bytes(body, "hit"));
+    }
+    let value = blocking(served, move || work(&index)).await?;
+    let body = Bytes::from(serde_json::to_vec(&value).map_err(Error::Json)?);
+    if let Some(key) = key {
+        served.cache.put(at, key, body.clone());
+    }
+    Ok(json_bytes(body, "miss"))
+}
+
+fn json_bytes(body: Bytes, cache: &'static str) -> Response {
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ),
+        (
+            HeaderName::from_static("x-gazette-cache"),
+            HeaderValue::from_static(cache),
+        ),
+    ];
+    (headers, body).into_response()
 }
 
 /// Refuses oversize requests before any handler runs, and sets the headers every response
@@ -159,20 +194,23 @@ pub(crate) async fn search(
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Reply {
     let Query(params) = params.map_err(|e| ApiError::bad(e.body_text()))?;
-    let work = served.clone();
-    blocking(&served, move || run_search(&work, params)).await
+    let request = search_request(&served, params)?;
+    // Every field of the request, defaults filled in, so that the same search however written
+    // is one entry.
+    let key = format!(
+        "search {} {} {:?} {} {}\n{}",
+        request.limit, request.offset, request.sort, request.facets, request.explain, request.query
+    );
+    answer(&served, Some(key), move |index| run_search(index, &request)).await
 }
 
-fn run_search(served: &Served, params: SearchParams) -> Result<Value, ApiError> {
+fn run_search(index: &GazetteIndex, request: &SearchRequest) -> Result<Value, ApiError> {
     let started = Instant::now();
-    let request = search_request(served, params)?;
-    let index = served.view()?;
     // Paths are shown as the corpus knows them, not as this server's working folder would.
-    let mut results = query::search(&index, &request, Some(&index.corpus))?;
-    let parsed = query::parse(&index, &request.query)?;
-    let searcher = index.searcher()?;
-    let published = timeline(&searcher, &*parsed, TimelineField::Published, None)?;
-    let dates = timeline(&searcher, &*parsed, TimelineField::Dates, None)?;
+    // Both timelines are counted in the pass over the matches that ranks them.
+    let (mut results, counted, query) =
+        query::search_with(index, request, Some(&index.corpus), timeline::both())?;
+    let (published, dates) = timeline::timelines(&index.searcher()?, &*query, counted)?;
     results.took_ms = started.elapsed().as_secs_f64() * 1000.0;
     let keys: Vec<String> = results.hits.iter().map(|h| h.key.clone()).collect();
     let mut value = serde_json::to_value(&results).map_err(Error::Json)?;
@@ -216,23 +254,11 @@ fn switched_on(value: Option<&str>) -> bool {
     value.is_some_and(|v| !matches!(v, "" | "0" | "false"))
 }
 
+/// Counting over every article takes a while and changes only with a commit: the cache keeps
+/// one count per commit for every page opened on it.
 pub(crate) async fn stats(State(served): State<Arc<Served>>) -> Reply {
-    let work = served.clone();
-    blocking(&served, move || {
-        let served = work;
-        let index = served.view()?;
-        // Counting over every article takes a while and changes only with a commit: one count
-        // per commit serves every page opened on it.
-        let generation = index.searcher()?.generation().generation_id();
-        let mut kept = served.stats.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((at, stats)) = &*kept
-            && *at == generation
-        {
-            return Ok(stats.clone());
-        }
-        let stats = serde_json::to_value(query::stats(&index)?).map_err(Error::Json)?;
-        *kept = Some((generation, stats.clone()));
-        Ok(stats)
+    answer(&served, Some("stats".into()), |index| {
+        Ok(serde_json::to_value(query::stats(index)?).map_err(Error::Json)?)
     })
     .await
 }
@@ -261,18 +287,21 @@ pub(crate) async fn article(
                     "limit {limit} is too large: at most {MAX_RELATED} is allowed"
                 )));
             }
-            let work = served.clone();
-            blocking(&served, move || {
-                let found = related::related(&work.view()?, &key, limit)?;
-                let found = found.ok_or_else(ApiError::no_article)?;
-                Ok(json!({ "key": key, "related": found }))
-            })
+            answer(
+                &served,
+                Some(format!("related {limit}\n{key}")),
+                move |index| {
+                    let found = related::related(index, &key, limit)?;
+                    let found = found.ok_or_else(ApiError::no_article)?;
+                    Ok(json!({ "key": key, "related": found }))
+                },
+            )
             .await
         }
+        // An article is quick to read and large: it is not worth a place in the cache.
         None => {
-            let work = served.clone();
-            blocking(&served, move || {
-                let found = article::article(&work.view()?, &key)?;
+            answer(&served, None, move |index| {
+                let found = article::article(index, &key)?;
                 let found = found.ok_or_else(ApiError::no_article)?;
                 Ok(serde_json::to_value(found).map_err(Error::Json)?)
             })
