@@ -101,22 +101,48 @@ async fn blocking(
     }
 }
 
-/// The JSON that `work` makes of the index at its latest commit, or, for a request with a
-/// cache `key` already answered on that commit, the same bytes again without waiting a turn.
-/// The `x-gazette-cache` header says which.
+/// Where the answer to a request is kept for the next one on the same commit.
+enum Keep {
+    /// Not kept: quick to make again.
+    No,
+    /// In the response cache, under this key.
+    Cached(String),
+    /// In the one slot kept for the statistics, whatever the cache's budget: they count every
+    /// article and are asked for by every page opened.
+    Stats,
+}
+
+/// The JSON that `work` makes of the index at its latest commit or, for a request already
+/// answered on that commit and kept, the same bytes again without waiting a turn. The
+/// `x-gazette-cache` header says which.
 async fn answer(
     served: &Arc<Served>,
-    key: Option<String>,
+    keep: Keep,
     work: impl FnOnce(&GazetteIndex) -> Result<Value, ApiError> + Send + 'static,
 ) -> Reply {
     let (index, at) = served.view()?;
-    if let Some(body) = key.as_deref().and_then(|key| served.cache.get(at, key)) {
+    let kept = match &keep {
+        Keep::No => None,
+        Keep::Cached(key) => served.cache.get(at, key),
+        Keep::Stats => served.stats.lock().ok().and_then(|slot| match &*slot {
+            Some((stamp, body)) if *stamp == at => Some(body.clone()),
+            _ => None,
+        }),
+    };
+    if let Some(body) = kept {
         return Ok(json_bytes(body, "hit"));
     }
     let value = blocking(served, move || work(&index)).await?;
     let body = Bytes::from(serde_json::to_vec(&value).map_err(Error::Json)?);
-    if let Some(key) = key {
-        served.cache.put(at, key, body.clone());
+    match keep {
+        Keep::No => {}
+        Keep::Cached(key) => served.cache.put(at, key, body.clone()),
+        Keep::Stats => {
+            let mut slot = served.stats.lock().unwrap_or_else(|e| e.into_inner());
+            if slot.as_ref().is_none_or(|(stamp, _)| *stamp < at) {
+                *slot = Some((at, body.clone()));
+            }
+        }
     }
     Ok(json_bytes(body, "miss"))
 }
@@ -201,7 +227,10 @@ pub(crate) async fn search(
         "search {} {} {:?} {} {}\n{}",
         request.limit, request.offset, request.sort, request.facets, request.explain, request.query
     );
-    answer(&served, Some(key), move |index| run_search(index, &request)).await
+    answer(&served, Keep::Cached(key), move |index| {
+        run_search(index, &request)
+    })
+    .await
 }
 
 fn run_search(index: &GazetteIndex, request: &SearchRequest) -> Result<Value, ApiError> {
@@ -254,10 +283,8 @@ fn switched_on(value: Option<&str>) -> bool {
     value.is_some_and(|v| !matches!(v, "" | "0" | "false"))
 }
 
-/// Counting over every article takes a while and changes only with a commit: the cache keeps
-/// one count per commit for every page opened on it.
 pub(crate) async fn stats(State(served): State<Arc<Served>>) -> Reply {
-    answer(&served, Some("stats".into()), |index| {
+    answer(&served, Keep::Stats, |index| {
         Ok(serde_json::to_value(query::stats(index)?).map_err(Error::Json)?)
     })
     .await
@@ -289,7 +316,7 @@ pub(crate) async fn article(
             }
             answer(
                 &served,
-                Some(format!("related {limit}\n{key}")),
+                Keep::Cached(format!("related {limit}\n{key}")),
                 move |index| {
                     let found = related::related(index, &key, limit)?;
                     let found = found.ok_or_else(ApiError::no_article)?;
@@ -300,7 +327,7 @@ pub(crate) async fn article(
         }
         // An article is quick to read and large: it is not worth a place in the cache.
         None => {
-            answer(&served, None, move |index| {
+            answer(&served, Keep::No, move |index| {
                 let found = article::article(index, &key)?;
                 let found = found.ok_or_else(ApiError::no_article)?;
                 Ok(serde_json::to_value(found).map_err(Error::Json)?)

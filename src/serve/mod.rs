@@ -40,6 +40,8 @@ pub(crate) struct Served {
     aliases: std::sync::Mutex<AliasFile>,
     /// Responses already given for the commit served.
     cache: cache::Responses,
+    /// The statistics of the last commit they were counted on.
+    stats: std::sync::Mutex<Option<(cache::Stamp, axum::body::Bytes)>>,
     /// One permit per core: the queries that may run at once.
     turns: tokio::sync::Semaphore,
 }
@@ -122,6 +124,7 @@ impl Server {
                 limits,
                 aliases: std::sync::Mutex::default(),
                 cache: cache::Responses::new(limits.cache_bytes),
+                stats: std::sync::Mutex::default(),
                 turns: tokio::sync::Semaphore::new(
                     std::thread::available_parallelism().map_or(2, |n| n.get()),
                 ),
