@@ -62,10 +62,13 @@ pub(super) fn archive(searcher: &Searcher, book: &Arc<NameBook>) -> Result<Facet
 pub(super) struct StoredCounts(Vec<(&'static str, usize)>);
 
 pub(super) struct SegmentStoredCounts {
-    /// Per column asked for, when the segment has it: the column, per ordinal the count and
-    /// the last document counted, and how many values to report.
-    columns: Vec<Option<(StrColumn, Vec<(u32, DocId)>, usize)>>,
+    /// Per column asked for, when the segment has it.
+    columns: Vec<Option<ColumnCounts>>,
 }
+
+/// A column, per ordinal the count and the last document counted, and how many values to
+/// report.
+type ColumnCounts = (StrColumn, Vec<(u32, DocId)>, usize);
 
 impl Collector for StoredCounts {
     type Fruit = Stored;
@@ -131,9 +134,7 @@ impl SegmentCollector for SegmentStoredCounts {
 }
 
 /// A segment's `size` most counted values of a column, with their text.
-fn segment_top(
-    (column, counts, size): (StrColumn, Vec<(u32, DocId)>, usize),
-) -> Vec<(String, u64)> {
+fn segment_top((column, counts, size): ColumnCounts) -> Vec<(String, u64)> {
     let mut counted: Vec<(u64, u64)> = (counts.into_iter().zip(0u64..))
         .filter(|((count, _), _)| *count > 0)
         .map(|((count, _), ord)| (u64::from(count), ord))

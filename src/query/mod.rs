@@ -266,7 +266,7 @@ fn rank<C: Collector>(
     request: &SearchRequest,
     book: &Arc<NameBook>,
     also: C,
-) -> Result<(usize, Vec<Ranked>, Option<facets::Counted>, C::Fruit)> {
+) -> Result<Ranking<C::Fruit>> {
     let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
     let facet_counts = match request.facets {
         true => Some(facets::collector(book)?),
@@ -334,6 +334,9 @@ fn hits(
 
 /// A ranked article: its BM25 score when it was ranked by score.
 type Ranked = (Option<f32>, DocAddress);
+
+/// How many articles match, the page ranked, their facet counts and what else was collected.
+type Ranking<F> = (usize, Vec<Ranked>, Option<facets::Counted>, F);
 
 /// The articles with every word (`strict`, fewer than `wanted` of them), then those each
 /// wider query adds, one group per query, best first within each, up to `wanted` in all; and
