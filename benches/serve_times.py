@@ -6,10 +6,12 @@
 Starts both servers on INDEX (e.g. "target/release/gazette --cache-mb 0" to time the work
 rather than the cache), then asks each the searches of serve_load.sh plus an article's related
 list and the stats, alternating A and B request by request, ROUNDS times (default 7; the first
-round warms up and is not counted). Prints the median wall time of each URL for both, and the
-sums. Needs python3 only.
+round warms up and is not counted). Prints the median wall time of each URL for both, the
+sums, and the CPU time each server process used over the counted rounds (from /proc, so
+steadier than wall times on a busy machine). Needs python3 and Linux.
 """
 import json
+import os
 import shlex
 import statistics
 import subprocess
@@ -35,6 +37,11 @@ def get(addr, path):
     with urllib.request.urlopen(f"http://{addr}{path}") as reply:
         body = reply.read()
     return (time.perf_counter() - started) * 1000, body
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def paths(addr):
@@ -67,12 +74,16 @@ def main():
     try:
         urls = paths(servers[0][1])
         times = {u: ([], []) for u in urls}
+        cpu = [0.0, 0.0]
         for round_ in range(rounds):
+            if round_ == 1:
+                cpu = [-cpu_seconds(proc.pid) for proc, _ in servers]
             for url in urls:
                 for side, (_, addr) in enumerate(servers):
                     took, _ = get(addr, url)
                     if round_:
                         times[url][side].append(took)
+        cpu = [c + cpu_seconds(proc.pid) for c, (proc, _) in zip(cpu, servers)]
         sums = [0.0, 0.0]
         print(f"{'A ms':>8} {'B ms':>8}  url (median of {rounds - 1})")
         for url, (a, b) in times.items():
@@ -81,6 +92,7 @@ def main():
             sums[1] += mb
             print(f"{ma:8.1f} {mb:8.1f}  {urllib.parse.unquote_plus(url)[:90]}")
         print(f"{sums[0]:8.1f} {sums[1]:8.1f}  sum   A: {commands[0]}   B: {commands[1]}")
+        print(f"{cpu[0]:8.2f} {cpu[1]:8.2f}  server CPU seconds over {rounds - 1} rounds")
     finally:
         for proc, _ in servers:
             proc.terminate()
