@@ -257,6 +257,8 @@ function renderTimeline(s, timeline) {
   const box = $("timeline");
   box.onpointerdown = box.onpointermove = box.onpointerup = box.onkeydown = box.onclick = null;
   if (!timeline || !timeline.buckets.length) {
+    brush = null;
+    $("timeline-brush").textContent = "";
     box.replaceChildren();
     $("timeline-note").textContent = timeline && timeline.undated ? timeline.undated + " undated" : "";
     return;
@@ -280,7 +282,11 @@ function renderTimeline(s, timeline) {
     }
     return bar;
   });
+  // A bar that had the focus keeps it when the chart is drawn again.
+  const focused = box.contains(document.activeElement) ? document.activeElement.dataset.period : null;
   box.replaceChildren(...bars);
+  const refocus = bars.find((bar) => bar.dataset.period === focused);
+  if (refocus) refocus.focus();
   brushing(s, box, bars, buckets);
   const first = buckets[0].period;
   const last = buckets[buckets.length - 1].period;
@@ -297,11 +303,16 @@ function filterToPeriods(s, buckets, from, to) {
   go({ f: kept.concat([s.tl + ":" + span]), page: 0 });
 }
 
+// The bars being brushed ({from, to, pointer}), kept across renders so that a drag goes on
+// when the same chart is drawn again under it (a typed query answered twice).
+let brush = null;
+
 // Brushing: a click on a bar filters to its period; dragging across bars, or Shift with the
 // arrow keys from a focused bar and then Enter, filters to the span they cover. Arrows alone
 // move between bars and Escape drops the selection.
 function brushing(s, box, bars, buckets) {
-  let brush = null;
+  const chart = [s.tl, buckets[0].period, buckets[buckets.length - 1].period].join(" ");
+  if (brush && brush.chart !== chart) brush = null;
   const show = () => {
     for (const [i, bar] of bars.entries()) {
       const inside = brush !== null && i >= Math.min(brush.from, brush.to) && i <= Math.max(brush.from, brush.to);
@@ -326,7 +337,7 @@ function brushing(s, box, bars, buckets) {
     if (event.button !== 0) return;
     event.preventDefault();
     const at = barAt(event.clientX);
-    brush = { from: at, to: at, pointer: true };
+    brush = { from: at, to: at, pointer: true, chart };
     box.setPointerCapture(event.pointerId);
     show();
   };
@@ -354,7 +365,7 @@ function brushing(s, box, bars, buckets) {
       event.preventDefault();
       const next = Math.min(bars.length - 1, Math.max(0, at + step));
       if (event.shiftKey) {
-        brush = brush && !brush.pointer ? brush : { from: at, to: at };
+        brush = brush && !brush.pointer ? brush : { from: at, to: at, chart };
         brush.to = next;
       } else {
         brush = null;
@@ -367,6 +378,7 @@ function brushing(s, box, bars, buckets) {
       show();
     }
   };
+  show();
   // Enter or Space on a bar: pointer clicks (detail 1 or more) were handled on release.
   box.onclick = (event) => {
     const at = Number(event.target.closest(".tl-bar") && event.target.closest(".tl-bar").dataset.at);
