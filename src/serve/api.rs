@@ -15,7 +15,7 @@ use clap::ValueEnum;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Served, article, related};
+use super::{Served, article, cache, related};
 use crate::error::Error;
 use crate::index::GazetteIndex;
 use crate::query::{self, SearchRequest, Sort};
@@ -80,27 +80,6 @@ impl IntoResponse for ApiError {
 
 type Reply = Result<Response, ApiError>;
 
-/// Runs index work on tokio's blocking pool, so that a slow query never holds up the threads
-/// that accept connections. At most one query per core runs at a time and the rest wait their
-/// turn: more at once only share the same cores, each holding its memory for longer
-/// (BENCHMARKS.md has the figures).
-async fn blocking(
-    served: &Served,
-    work: impl FnOnce() -> Result<Value, ApiError> + Send + 'static,
-) -> Result<Value, ApiError> {
-    let _turn =
-        served.turns.acquire().await.map_err(|_| {
-            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
-        })?;
-    match tokio::task::spawn_blocking(work).await {
-        Ok(result) => result,
-        Err(_) => Err(ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the request failed inside the server",
-        )),
-    }
-}
-
 /// Where the answer to a request is kept for the next one on the same commit.
 enum Keep {
     /// Not kept: quick to make again.
@@ -115,24 +94,37 @@ enum Keep {
 /// The JSON that `work` makes of the index at its latest commit or, for a request already
 /// answered on that commit and kept, the same bytes again without waiting a turn. The
 /// `x-gazette-cache` header says which.
+///
+/// The work runs on tokio's blocking pool, so that a slow query never holds up the threads
+/// that accept connections. At most one query per core runs at a time and the rest wait their
+/// turn: more at once only share the same cores, each holding its memory for longer
+/// (BENCHMARKS.md has the figures). A request that waited looks in the cache again, since
+/// after a commit the same few requests queue up behind the first of them.
 async fn answer(
     served: &Arc<Served>,
     keep: Keep,
     work: impl FnOnce(&GazetteIndex) -> Result<Value, ApiError> + Send + 'static,
 ) -> Reply {
     let (index, at) = served.view()?;
-    let kept = match &keep {
-        Keep::No => None,
-        Keep::Cached(key) => served.cache.get(at, key),
-        Keep::Stats => served.stats.lock().ok().and_then(|slot| match &*slot {
-            Some((stamp, body)) if *stamp == at => Some(body.clone()),
-            _ => None,
-        }),
-    };
-    if let Some(body) = kept {
+    if let Some(body) = kept(served, &keep, at) {
         return Ok(json_bytes(body, "hit"));
     }
-    let value = blocking(served, move || work(&index)).await?;
+    let _turn =
+        served.turns.acquire().await.map_err(|_| {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
+        })?;
+    if let Some(body) = kept(served, &keep, at) {
+        return Ok(json_bytes(body, "hit"));
+    }
+    let value = match tokio::task::spawn_blocking(move || work(&index)).await {
+        Ok(result) => result?,
+        Err(_) => {
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the request failed inside the server",
+            ));
+        }
+    };
     let body = Bytes::from(serde_json::to_vec(&value).map_err(Error::Json)?);
     match keep {
         Keep::No => {}
@@ -145,6 +137,18 @@ async fn answer(
         }
     }
     Ok(json_bytes(body, "miss"))
+}
+
+/// The answer kept for `keep` at stamp `at`, if any.
+fn kept(served: &Served, keep: &Keep, at: cache::Stamp) -> Option<Bytes> {
+    match keep {
+        Keep::No => None,
+        Keep::Cached(key) => served.cache.get(at, key),
+        Keep::Stats => match &*served.stats.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some((stamp, body)) if *stamp == at => Some(body.clone()),
+            _ => None,
+        },
+    }
 }
 
 fn json_bytes(body: Bytes, cache: &'static str) -> Response {
