@@ -76,7 +76,22 @@ function fullQuery(s) {
 
 // ---- rendering ----
 
-async function render(s) {
+// The render under way and the URL of its state: typing a query and then pressing Enter asks
+// for the same state twice, and the second waits for the first rather than asking again.
+let rendering = null;
+
+function render(s) {
+  const key = stateUrl(s);
+  if (rendering && rendering.key === key) return rendering.done;
+  const done = renderNow(s);
+  rendering = { key, done };
+  done.finally(() => {
+    if (rendering && rendering.done === done) rendering = null;
+  });
+  return done;
+}
+
+async function renderNow(s) {
   if (inFlight) inFlight.abort();
   inFlight = new AbortController();
   $("q").value = document.activeElement === $("q") ? $("q").value : s.q;
