@@ -6,6 +6,11 @@
 #
 #   benches/serve_load.sh target/release/gazette INDEX CORPUS
 #
+# SERVE_ARGS are passed to `gazette serve` (e.g. "--cache-mb 0" to turn its response cache
+# off). URLS=distinct asks each search of the set in 2,000 spellings that differ only in
+# leading and trailing spaces: the same work per request, but a response cache almost never holds the
+# answer (oha picks URLs at random), so the run shows the uncached service rate.
+#
 # The added articles are removed and indexed away at the end, so INDEX and CORPUS are left as
 # they were; CORPUS must be writable (a hard-linked copy of a read-only corpus will do).
 set -euo pipefail
@@ -14,7 +19,8 @@ duration=${DURATION:-30s}
 connections=${CONNECTIONS:-32}
 work=$(mktemp -d)
 added="$corpus/serve-load-added"
-"$bin" serve --index "$index" --addr 127.0.0.1:0 > "$work/addr" &
+# shellcheck disable=SC2086
+"$bin" serve --index "$index" --addr 127.0.0.1:0 ${SERVE_ARGS:-} > "$work/addr" &
 server=$!
 cleanup() {
   kill "$server" 2>/dev/null || true
@@ -30,9 +36,9 @@ for _ in $(seq 100); do grep -q serving "$work/addr" && break; sleep 0.1; done
 addr=$(sed 's|.*http://||' "$work/addr")
 
 # The query set: fixed forms, with the names and dates taken from the index itself.
-python3 - "$addr" "$work/urls" <<'PY'
+python3 - "$addr" "$work/urls" "${URLS:-}" <<'PY'
 import json, sys, urllib.parse, urllib.request
-addr, out = sys.argv[1], sys.argv[2]
+addr, out, spellings = sys.argv[1], sys.argv[2], (2000 if sys.argv[3] == "distinct" else 1)
 stats = json.load(urllib.request.urlopen(f"http://{addr}/api/stats"))
 people = [p["name"] for p in stats["people"][:3]]
 places = [p["name"] for p in stats["places"][:3]]
@@ -51,7 +57,9 @@ queries += [(f'people:"{p}"', {"facets": "1"}) for p in people]
 queries += [(f'places:"{p}" economy', {}) for p in places]
 urls = []
 for q, extra in queries:
-    urls.append(f"http://{addr}/api/search?" + urllib.parse.urlencode({"q": q, **extra}))
+    urls += [f"http://{addr}/api/search?"
+             + urllib.parse.urlencode({"q": " " * (n // 50) + q + " " * (n % 50), **extra})
+             for n in range(spellings)]
 first = json.load(urllib.request.urlopen(urls[0]))
 for hit in first["hits"][:3]:
     key = urllib.parse.quote(hit["key"], safe="")
@@ -59,7 +67,7 @@ for hit in first["hits"][:3]:
     urls.append(f"http://{addr}/api/articles/{key}/related")
 urls.append(f"http://{addr}/api/stats")
 open(out, "w").write("\n".join(urls) + "\n")
-print(f"{len(urls)} URLs, e.g. {urllib.parse.unquote(urls[10])}")
+print(f"{len(urls)} URLs, e.g. {urllib.parse.unquote(urls[10 * spellings])}")
 PY
 
 summary() {

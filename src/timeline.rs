@@ -71,7 +71,39 @@ pub(crate) fn timeline(
     // An article counts once per period, so periods are counted as such, not summed from days:
     // years and months in one pass when the span decides, days in a second when it is short.
     let bys = by.map_or(vec![By::Year, By::Month], |by| vec![by]);
-    let mut found = searcher.search(query, &PeriodCounts(bys.clone()))?;
+    let found = searcher.search(query, &PeriodCounts(bys))?;
+    mentioned(searcher, query, by, found)
+}
+
+/// What [`both`] collects: the publication days and the mentioned periods of the matches.
+pub(crate) type Both = (DayCounts, PeriodCounts);
+
+/// Collects both timelines in the pass over the matches that ranks them, so that neither
+/// walks the matches again; [`timelines`] turns what it counted into the two charts.
+pub(crate) fn both() -> Both {
+    (DayCounts, PeriodCounts(vec![By::Year, By::Month]))
+}
+
+/// The published and mentioned timelines of the matches of `query` from what [`both`]
+/// counted over them, each by the period that suits its span.
+pub(crate) fn timelines(
+    searcher: &Searcher,
+    query: &dyn Query,
+    (days, periods): (Tally, PeriodTallies),
+) -> Result<(Timeline, Timeline)> {
+    let published = build(TimelineField::Published, None, &days)?;
+    Ok((published, mentioned(searcher, query, None, periods)?))
+}
+
+/// The mentioned-dates timeline from the periods counted, counting days in a second pass when
+/// the span is short enough to be shown by day.
+fn mentioned(
+    searcher: &Searcher,
+    query: &dyn Query,
+    by: Option<By>,
+    mut found: PeriodTallies,
+) -> Result<Timeline> {
+    let bys = by.map_or(vec![By::Year, By::Month], |by| vec![by]);
     let by = by.unwrap_or_else(|| suited(found.first, found.last));
     let tally = match bys.iter().position(|&b| b == by) {
         Some(at) => found.tallies.swap_remove(at),
@@ -80,7 +112,7 @@ pub(crate) fn timeline(
             .tallies
             .swap_remove(0),
     };
-    build(field, Some(by), &tally)
+    build(TimelineField::Dates, Some(by), &tally)
 }
 
 /// The number of documents `query` matches, and the first and last of their publication days.
@@ -162,15 +194,15 @@ fn label(period: Date, by: By) -> String {
 
 /// Days with their number of matches, and the matches with no day.
 #[derive(Debug, Default)]
-struct Tally {
+pub(crate) struct Tally {
     days: HashMap<i64, u64>,
     undated: u64,
 }
 
 /// Counts the matches of each publication day, reading the fast column of each segment.
-struct DayCounts;
+pub(crate) struct DayCounts;
 
-struct SegmentDayCounts {
+pub(crate) struct SegmentDayCounts {
     column: Column<i64>,
     tally: Tally,
 }
@@ -223,17 +255,17 @@ impl SegmentCollector for SegmentDayCounts {
 
 /// Counts the matches mentioning a date in each period of one or more lengths, each match
 /// once per period, and finds the first and last day they mention.
-struct PeriodCounts(Vec<By>);
+pub(crate) struct PeriodCounts(Vec<By>);
 
 /// For each length counted, a tally whose days are the first days of the periods.
 #[derive(Debug, Default)]
-struct PeriodTallies {
+pub(crate) struct PeriodTallies {
     tallies: Vec<Tally>,
     first: Option<i64>,
     last: Option<i64>,
 }
 
-struct SegmentPeriodCounts {
+pub(crate) struct SegmentPeriodCounts {
     column: Column<i64>,
     bys: Vec<By>,
     counts: Vec<Counts>,

@@ -26,6 +26,10 @@ pub struct ServeArgs {
     /// Also keep the index in step with this corpus folder, as `gazette watch` does.
     #[arg(long, value_name = "CORPUS")]
     pub(crate) watch: Option<PathBuf>,
+    /// Megabytes of search, related and stats responses kept for repeated requests on the
+    /// same commit; 0 turns the cache off.
+    #[arg(long, value_name = "MB", default_value_t = 64)]
+    pub(crate) cache_mb: usize,
 }
 
 pub struct ServeConfig {
@@ -33,6 +37,7 @@ pub struct ServeConfig {
     pub(crate) addr: SocketAddr,
     /// The watcher's configuration, the defaults of `gazette watch`.
     pub(crate) watch: Option<SyncConfig>,
+    pub(crate) cache_bytes: usize,
 }
 
 impl ServeArgs {
@@ -57,6 +62,7 @@ impl ServeArgs {
             index: self.index,
             addr: self.addr,
             watch,
+            cache_bytes: self.cache_mb.saturating_mul(1 << 20),
         })
     }
 }
@@ -72,6 +78,7 @@ pub fn run(config: &ServeConfig, out: &mut dyn Write, warn: &mut dyn Write) -> R
     let limits = serve::Limits {
         limit: bounds::LIMIT,
         offset: bounds::OFFSET,
+        cache_bytes: config.cache_bytes,
     };
     let server = serve::Server::start(&config.index, config.addr, limits)?;
     let addr = server.addr();

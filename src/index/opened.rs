@@ -31,7 +31,7 @@ pub struct GazetteIndex {
     /// The names of the searched commit as shown, worked out on first use.
     names: OnceLock<Arc<NameBook>>,
     /// The last names worked out, with their stamp, shared with the views of later commits
-    /// ([`GazetteIndex::seen_by`]) so that a server works them out once per commit.
+    /// ([`GazetteIndex::seen_with`]) so that a server works them out once per commit.
     last_names: Arc<Mutex<Option<StampedNames>>>,
 }
 
@@ -192,15 +192,11 @@ impl GazetteIndex {
         folder::save_names(&self.dir, &book.saved(&searcher, stamp)?)
     }
 
-    /// The same index seen through `searcher`, for a server whose reader follows new commits.
-    /// The alias rules are read again, since an index run may have recorded new ones, and the
-    /// names worked out for a commit are shared by every request that sees it.
-    pub(crate) fn seen_by(&self, searcher: Searcher) -> Result<GazetteIndex> {
-        let aliases = match folder::recorded_aliases(&self.dir) {
-            Some(path) => Aliases::read(&path)?,
-            None => Aliases::default(),
-        };
-        Ok(GazetteIndex {
+    /// The same index seen through `searcher` and going by `aliases`, for a server whose reader
+    /// follows new commits (and which rereads [`GazetteIndex::aliases_file`] when it changes);
+    /// the names worked out for a commit are shared by every request that sees it.
+    pub(crate) fn seen_with(&self, searcher: Searcher, aliases: Aliases) -> GazetteIndex {
+        GazetteIndex {
             index: self.index.clone(),
             fields: self.fields,
             dir: self.dir.clone(),
@@ -209,7 +205,12 @@ impl GazetteIndex {
             aliases,
             names: OnceLock::new(),
             last_names: self.last_names.clone(),
-        })
+        }
+    }
+
+    /// The alias file the last index run recorded, if any.
+    pub(crate) fn aliases_file(&self) -> Option<PathBuf> {
+        folder::recorded_aliases(&self.dir)
     }
 
     /// A reader that sees the last commit and is reloaded by hand.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, ExistsQuery, Occur, Query};
 use tantivy::schema::Value;
@@ -121,6 +121,17 @@ pub fn search(
     request: &SearchRequest,
     cwd: Option<&Path>,
 ) -> Result<SearchResults> {
+    Ok(search_with(index, request, cwd, None::<Count>)?.0)
+}
+
+/// [`search`], with `also` collecting over the articles that match every word in the same
+/// pass over them that counts and ranks them; also the query that found them.
+pub(crate) fn search_with<C: Collector>(
+    index: &GazetteIndex,
+    request: &SearchRequest,
+    cwd: Option<&Path>,
+    also: C,
+) -> Result<(SearchResults, C::Fruit, Box<dyn Query>)> {
     let started = Instant::now();
     let searcher = index.searcher()?;
     let parse::Plan {
@@ -132,7 +143,7 @@ pub fn search(
     let wanted = request.offset.saturating_add(request.limit.max(1));
     let feedback = plain && request.sort == Sort::Relevance;
     let pool = pool(request, wanted, feedback);
-    let (total_all, ranked, aggregated) = rank(&searcher, &*query, &pool, &book)?;
+    let (total_all, ranked, aggregated, collected) = rank(&searcher, &*query, &pool, &book, also)?;
     // Too few articles have every word: the closest ones follow them.
     let wider = match request.sort {
         Sort::Relevance if total_all < wanted => wider,
@@ -178,7 +189,7 @@ pub fn search(
         ranked,
         cwd,
     )?;
-    Ok(SearchResults {
+    let results = SearchResults {
         query: request.query.clone(),
         total,
         matched,
@@ -189,7 +200,8 @@ pub fn search(
             .map(|(counted, deltas)| facets::facets(&searcher, &*shown, (&counted, &deltas)))
             .transpose()?,
         timeline: None,
-    })
+    };
+    Ok((results, collected, query))
 }
 
 /// What `rank` is asked for: the page itself or, since feedback reorders the first articles
@@ -247,13 +259,14 @@ fn with_feedback(
 }
 
 /// The articles that match `query` itself: how many, the page asked for, and the facet counts
-/// when asked, all in one pass over the matches.
-fn rank(
+/// when asked, and what `also` collects, all in one pass over the matches.
+fn rank<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     request: &SearchRequest,
     book: &Arc<NameBook>,
-) -> Result<(usize, Vec<Ranked>, Option<facets::Counted>)> {
+    also: C,
+) -> Result<Ranking<C::Fruit>> {
     let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
     let facet_counts = match request.facets {
         true => Some(facets::collector(book)?),
@@ -261,17 +274,17 @@ fn rank(
     };
     Ok(match request.sort {
         Sort::Relevance => {
-            let collectors = (Count, top.order_by_score(), facet_counts);
-            let (total, docs, aggregated) = searcher.search(query, &collectors)?;
+            let collectors = (Count, top.order_by_score(), facet_counts, also);
+            let (total, docs, aggregated, collected) = searcher.search(query, &collectors)?;
             let docs = docs.into_iter().map(|(s, d)| (Some(s), d)).collect();
-            (total, docs, aggregated)
+            (total, docs, aggregated, collected)
         }
         Sort::Date => {
             let by_date = top.order_by_fast_field::<i64>(field::PUBLISHED, Order::Desc);
-            let (total, docs, aggregated) =
-                searcher.search(query, &(Count, by_date, facet_counts))?;
+            let collectors = (Count, by_date, facet_counts, also);
+            let (total, docs, aggregated, collected) = searcher.search(query, &collectors)?;
             let docs = docs.into_iter().map(|(_, d)| (None, d)).collect();
-            (total, docs, aggregated)
+            (total, docs, aggregated, collected)
         }
     })
 }
@@ -321,6 +334,9 @@ fn hits(
 
 /// A ranked article: its BM25 score when it was ranked by score.
 type Ranked = (Option<f32>, DocAddress);
+
+/// How many articles match, the page ranked, their facet counts and what else was collected.
+type Ranking<F> = (usize, Vec<Ranked>, Option<facets::Counted>, F);
 
 /// The articles with every word (`strict`, fewer than `wanted` of them), then those each
 /// wider query adds, one group per query, best first within each, up to `wanted` in all; and

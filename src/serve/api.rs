@@ -5,20 +5,21 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Json;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use clap::ValueEnum;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Served, article, related};
+use super::{Served, article, cache, related};
 use crate::error::Error;
+use crate::index::GazetteIndex;
 use crate::query::{self, SearchRequest, Sort};
-use crate::timeline::{TimelineField, timeline};
+use crate::timeline;
 
 /// A request line longer than this is refused (414): the longest query the CLI takes, 16 KB,
 /// fits even with every byte percent-encoded as three.
@@ -77,27 +78,91 @@ impl IntoResponse for ApiError {
     }
 }
 
-type Reply = Result<Json<Value>, ApiError>;
+type Reply = Result<Response, ApiError>;
 
-/// Runs index work on tokio's blocking pool, so that a slow query never holds up the threads
+/// Where the answer to a request is kept for the next one on the same commit.
+enum Keep {
+    /// Not kept: quick to make again.
+    No,
+    /// In the response cache, under this key.
+    Cached(String),
+    /// In the one slot kept for the statistics, whatever the cache's budget: they count every
+    /// article and are asked for by every page opened.
+    Stats,
+}
+
+/// The JSON that `work` makes of the index at its latest commit or, for a request already
+/// answered on that commit and kept, the same bytes again without waiting a turn. The
+/// `x-gazette-cache` header says which.
+///
+/// The work runs on tokio's blocking pool, so that a slow query never holds up the threads
 /// that accept connections. At most one query per core runs at a time and the rest wait their
 /// turn: more at once only share the same cores, each holding its memory for longer
-/// (BENCHMARKS.md has the figures).
-async fn blocking(
-    served: &Served,
-    work: impl FnOnce() -> Result<Value, ApiError> + Send + 'static,
+/// (BENCHMARKS.md has the figures). A request that waited looks in the cache again, since
+/// after a commit the same few requests queue up behind the first of them.
+async fn answer(
+    served: &Arc<Served>,
+    keep: Keep,
+    work: impl FnOnce(&GazetteIndex) -> Result<Value, ApiError> + Send + 'static,
 ) -> Reply {
+    let (index, at) = served.view()?;
+    if let Some(body) = kept(served, &keep, at) {
+        return Ok(json_bytes(body, "hit"));
+    }
     let _turn =
         served.turns.acquire().await.map_err(|_| {
             ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
         })?;
-    match tokio::task::spawn_blocking(work).await {
-        Ok(result) => result.map(Json),
-        Err(_) => Err(ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the request failed inside the server",
-        )),
+    if let Some(body) = kept(served, &keep, at) {
+        return Ok(json_bytes(body, "hit"));
     }
+    let value = match tokio::task::spawn_blocking(move || work(&index)).await {
+        Ok(result) => result?,
+        Err(_) => {
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the request failed inside the server",
+            ));
+        }
+    };
+    let body = Bytes::from(serde_json::to_vec(&value).map_err(Error::Json)?);
+    match keep {
+        Keep::No => {}
+        Keep::Cached(key) => served.cache.put(at, key, body.clone()),
+        Keep::Stats => {
+            let mut slot = served.stats.lock().unwrap_or_else(|e| e.into_inner());
+            if slot.as_ref().is_none_or(|(stamp, _)| *stamp < at) {
+                *slot = Some((at, body.clone()));
+            }
+        }
+    }
+    Ok(json_bytes(body, "miss"))
+}
+
+/// The answer kept for `keep` at stamp `at`, if any.
+fn kept(served: &Served, keep: &Keep, at: cache::Stamp) -> Option<Bytes> {
+    match keep {
+        Keep::No => None,
+        Keep::Cached(key) => served.cache.get(at, key),
+        Keep::Stats => match &*served.stats.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some((stamp, body)) if *stamp == at => Some(body.clone()),
+            _ => None,
+        },
+    }
+}
+
+fn json_bytes(body: Bytes, cache: &'static str) -> Response {
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ),
+        (
+            HeaderName::from_static("x-gazette-cache"),
+            HeaderValue::from_static(cache),
+        ),
+    ];
+    (headers, body).into_response()
 }
 
 /// Refuses oversize requests before any handler runs, and sets the headers every response
@@ -159,20 +224,26 @@ pub(crate) async fn search(
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Reply {
     let Query(params) = params.map_err(|e| ApiError::bad(e.body_text()))?;
-    let work = served.clone();
-    blocking(&served, move || run_search(&work, params)).await
+    let request = search_request(&served, params)?;
+    // Every field of the request, defaults filled in, so that the same search however written
+    // is one entry.
+    let key = format!(
+        "search {} {} {:?} {} {}\n{}",
+        request.limit, request.offset, request.sort, request.facets, request.explain, request.query
+    );
+    answer(&served, Keep::Cached(key), move |index| {
+        run_search(index, &request)
+    })
+    .await
 }
 
-fn run_search(served: &Served, params: SearchParams) -> Result<Value, ApiError> {
+fn run_search(index: &GazetteIndex, request: &SearchRequest) -> Result<Value, ApiError> {
     let started = Instant::now();
-    let request = search_request(served, params)?;
-    let index = served.view()?;
     // Paths are shown as the corpus knows them, not as this server's working folder would.
-    let mut results = query::search(&index, &request, Some(&index.corpus))?;
-    let parsed = query::parse(&index, &request.query)?;
-    let searcher = index.searcher()?;
-    let published = timeline(&searcher, &*parsed, TimelineField::Published, None)?;
-    let dates = timeline(&searcher, &*parsed, TimelineField::Dates, None)?;
+    // Both timelines are counted in the pass over the matches that ranks them.
+    let (mut results, counted, query) =
+        query::search_with(index, request, Some(&index.corpus), timeline::both())?;
+    let (published, dates) = timeline::timelines(&index.searcher()?, &*query, counted)?;
     results.took_ms = started.elapsed().as_secs_f64() * 1000.0;
     let keys: Vec<String> = results.hits.iter().map(|h| h.key.clone()).collect();
     let mut value = serde_json::to_value(&results).map_err(Error::Json)?;
@@ -217,22 +288,8 @@ fn switched_on(value: Option<&str>) -> bool {
 }
 
 pub(crate) async fn stats(State(served): State<Arc<Served>>) -> Reply {
-    let work = served.clone();
-    blocking(&served, move || {
-        let served = work;
-        let index = served.view()?;
-        // Counting over every article takes a while and changes only with a commit: one count
-        // per commit serves every page opened on it.
-        let generation = index.searcher()?.generation().generation_id();
-        let mut kept = served.stats.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((at, stats)) = &*kept
-            && *at == generation
-        {
-            return Ok(stats.clone());
-        }
-        let stats = serde_json::to_value(query::stats(&index)?).map_err(Error::Json)?;
-        *kept = Some((generation, stats.clone()));
-        Ok(stats)
+    answer(&served, Keep::Stats, |index| {
+        Ok(serde_json::to_value(query::stats(index)?).map_err(Error::Json)?)
     })
     .await
 }
@@ -261,18 +318,21 @@ pub(crate) async fn article(
                     "limit {limit} is too large: at most {MAX_RELATED} is allowed"
                 )));
             }
-            let work = served.clone();
-            blocking(&served, move || {
-                let found = related::related(&work.view()?, &key, limit)?;
-                let found = found.ok_or_else(ApiError::no_article)?;
-                Ok(json!({ "key": key, "related": found }))
-            })
+            answer(
+                &served,
+                Keep::Cached(format!("related {limit}\n{key}")),
+                move |index| {
+                    let found = related::related(index, &key, limit)?;
+                    let found = found.ok_or_else(ApiError::no_article)?;
+                    Ok(json!({ "key": key, "related": found }))
+                },
+            )
             .await
         }
+        // An article is quick to read and large: it is not worth a place in the cache.
         None => {
-            let work = served.clone();
-            blocking(&served, move || {
-                let found = article::article(&work.view()?, &key)?;
+            answer(&served, Keep::No, move |index| {
+                let found = article::article(index, &key)?;
                 let found = found.ok_or_else(ApiError::no_article)?;
                 Ok(serde_json::to_value(found).map_err(Error::Json)?)
             })

@@ -3,12 +3,14 @@
 
 mod api;
 mod article;
+mod cache;
 mod page;
 mod related;
 
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use axum::Router;
 use axum::routing::get;
@@ -17,12 +19,15 @@ use tokio::sync::Notify;
 
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
+use crate::index::names::Aliases;
 
-/// The largest `limit` and `offset` a search may ask for (the CLI's bounds).
+/// The largest `limit` and `offset` a search may ask for (the CLI's bounds), and the bytes of
+/// responses kept for repeated requests.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
     pub limit: usize,
     pub offset: usize,
+    pub cache_bytes: usize,
 }
 
 /// What every request reads: the index and a reader that tantivy reloads whenever a commit
@@ -31,16 +36,46 @@ pub(crate) struct Served {
     index: GazetteIndex,
     reader: IndexReader,
     limits: Limits,
+    /// The alias rules as last read, reread only when their file changes.
+    aliases: std::sync::Mutex<AliasFile>,
+    /// Responses already given for the commit served.
+    cache: cache::Responses,
     /// The statistics of the last commit they were counted on.
-    stats: std::sync::Mutex<Option<(u64, serde_json::Value)>>,
+    stats: std::sync::Mutex<Option<(cache::Stamp, axum::body::Bytes)>>,
     /// One permit per core: the queries that may run at once.
     turns: tokio::sync::Semaphore,
 }
 
+/// The alias rules recorded in the index folder, with the size and time of the file they were
+/// read from and a version that grows with each reading.
+#[derive(Default)]
+struct AliasFile {
+    stamp: Option<(u64, Option<SystemTime>)>,
+    aliases: Aliases,
+    version: u64,
+}
+
 impl Served {
-    /// The index at its latest loaded commit; one request sees one commit throughout.
-    fn view(&self) -> crate::error::Result<GazetteIndex> {
-        self.index.seen_by(self.reader.searcher())
+    /// The index at its latest loaded commit, with the stamp of what it answers from; one
+    /// request sees one commit throughout.
+    fn view(&self) -> Result<(GazetteIndex, cache::Stamp)> {
+        let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        let file = self.index.aliases_file();
+        let stamp = (file.as_ref())
+            .and_then(|path| std::fs::metadata(path).ok())
+            .map(|meta| (meta.len(), meta.modified().ok()));
+        let mut known = self.aliases.lock().unwrap_or_else(|e| e.into_inner());
+        if known.stamp != stamp {
+            known.aliases = match (&file, stamp) {
+                (Some(path), Some(_)) => Aliases::read(path)?,
+                _ => Aliases::default(),
+            };
+            known.stamp = stamp;
+            known.version += 1;
+        }
+        let at = (generation, known.version);
+        Ok((self.index.seen_with(searcher, known.aliases.clone()), at))
     }
 }
 
@@ -87,6 +122,8 @@ impl Server {
                 index,
                 reader,
                 limits,
+                aliases: std::sync::Mutex::default(),
+                cache: cache::Responses::new(limits.cache_bytes),
                 stats: std::sync::Mutex::default(),
                 turns: tokio::sync::Semaphore::new(
                     std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -158,6 +158,14 @@ impl Browser {
 
     /// Clicks the middle of the first element `selector` finds, with real mouse events.
     fn click(&mut self, selector: &str) {
+        for kind in ["mouseMoved", "mousePressed", "mouseReleased"] {
+            self.mouse(kind, selector);
+        }
+    }
+
+    /// One real mouse event (`mouseMoved`, `mousePressed`, `mouseReleased`) at the middle of
+    /// the first element `selector` finds, the left button held from press to release.
+    fn mouse(&mut self, kind: &str, selector: &str) {
         let at = self.eval(&format!(
             "(() => {{ const e = document.querySelector({s}); if (!e) return null; \
              e.scrollIntoView({{block: 'center'}}); const r = e.getBoundingClientRect(); \
@@ -166,10 +174,46 @@ impl Browser {
         ));
         assert!(at.is_array(), "nothing to click at {selector}");
         let (x, y) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
-        for kind in ["mouseMoved", "mousePressed", "mouseReleased"] {
+        let held = match kind {
+            "mouseMoved" => json!({ "button": "none", "buttons": 0 }),
+            _ => json!({ "button": "left", "buttons": 1, "clickCount": 1 }),
+        };
+        let mut event = json!({ "type": kind, "x": x, "y": y });
+        event
+            .as_object_mut()
+            .unwrap()
+            .extend(held.as_object().unwrap().clone());
+        self.call("Input.dispatchMouseEvent", event);
+    }
+
+    /// Drags from the middle of one element to the middle of another, passing over `via` on
+    /// the way, and takes the screenshot `shot` while the button is still held.
+    fn drag(&mut self, from: &str, via: &str, to: &str, shot: &str) {
+        self.mouse("mouseMoved", from);
+        self.mouse("mousePressed", from);
+        for over in [via, to] {
+            let at = self.eval(&format!(
+                "(() => {{ const r = document.querySelector({}).getBoundingClientRect(); \
+                 return [r.x + r.width / 2, r.y + r.height / 2]; }})()",
+                json!(over)
+            ));
             self.call(
                 "Input.dispatchMouseEvent",
-                json!({ "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1 }),
+                json!({ "type": "mouseMoved", "x": at[0], "y": at[1], "button": "left", "buttons": 1 }),
+            );
+        }
+        self.screenshot(shot);
+        self.mouse("mouseReleased", to);
+    }
+
+    /// Presses and releases a key, with Shift held when `shift`.
+    fn key(&mut self, key: &str, code: u32, shift: bool) {
+        let text = if key == "Enter" { "\r" } else { "" };
+        for kind in ["keyDown", "keyUp"] {
+            self.call(
+                "Input.dispatchKeyEvent",
+                json!({ "type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code,
+                        "text": text, "modifiers": if shift { 8 } else { 0 } }),
             );
         }
     }
@@ -392,10 +436,78 @@ fn clicking_a_timeline_bar_filters_to_its_period() {
     // The mentioned-dates timeline: its bars filter on `dates:`.
     browser.click("#tl-dates");
     browser.wait("document.getElementById('tl-dates').getAttribute('aria-pressed') === 'true'");
-    browser.wait("document.querySelector('#timeline .tl-bar:not([disabled])')");
-    browser.click("#timeline .tl-bar:not([disabled])");
+    browser.wait("document.querySelector('#timeline .tl-bar:not([aria-disabled])')");
+    browser.click("#timeline .tl-bar:not([aria-disabled])");
     browser.wait("[...document.querySelectorAll('#chips .chip > span')].some(c => c.textContent.startsWith('dates:'))");
     browser.screenshot("timeline-mentioned");
+}
+
+#[test]
+fn brushing_the_timeline_by_mouse_or_keyboard_filters_to_a_span() {
+    let Some((_guard, _env, _server, mut browser)) = session() else {
+        return;
+    };
+    browser.search("prices");
+    let bar = |period: &str| format!("#timeline .tl-bar[data-period=\"{period}\"]");
+    browser.wait(&format!(
+        "document.querySelector({})",
+        json!(bar("2021-03"))
+    ));
+    // A drag from March 2021 across empty months to November 2022, highlighted as it goes.
+    browser.drag(
+        &bar("2021-03"),
+        &bar("2022-01"),
+        &bar("2022-11"),
+        "timeline-brushing",
+    );
+    browser.wait("document.querySelector('#chips .chip')");
+    assert_eq!(
+        browser.texts("#chips .chip > span"),
+        ["published:[2021-03 TO 2022-11]"]
+    );
+    browser.wait("document.querySelectorAll('#hits .hit').length === 2");
+    let mut titles = browser.texts("#hits .hit h3");
+    titles.sort();
+    assert_eq!(
+        titles,
+        ["Coffee prices climb", "Markets rally on energy hopes"]
+    );
+    browser.screenshot("timeline-brushed");
+    // The keyboard: from a focused bar, Shift with the arrows widens the span and Enter applies.
+    browser.back();
+    // June 2023 is a bar of the whole chart only, not of the filtered one.
+    browser.wait("!document.querySelector('#chips .chip') && document.querySelector('#timeline .tl-bar[data-period=\"2023-06\"]')");
+    browser.eval(&format!(
+        "document.querySelector({}).focus()",
+        json!(bar("2022-11"))
+    ));
+    for _ in 0..7 {
+        browser.key("ArrowRight", 39, true);
+    }
+    assert_eq!(
+        browser.texts("#timeline .tl-bar.brushed").len(),
+        8,
+        "November 2022 to June 2023"
+    );
+    assert_eq!(browser.text("#timeline-brush"), "2022-11 \u{2013} 2023-06");
+    assert_eq!(
+        browser.eval("document.activeElement.dataset.period"),
+        "2023-06"
+    );
+    browser.screenshot("timeline-brush-keyboard");
+    browser.key("Enter", 13, false);
+    browser.wait("document.querySelector('#chips .chip')");
+    assert_eq!(
+        browser.texts("#chips .chip > span"),
+        ["published:[2022-11 TO 2023-06]"]
+    );
+    browser.wait("document.querySelectorAll('#hits .hit').length === 2");
+    let mut titles = browser.texts("#hits .hit h3");
+    titles.sort();
+    assert_eq!(
+        titles,
+        ["Leaders meet in Berlin", "Markets rally on energy hopes"]
+    );
 }
 
 #[test]

@@ -51,6 +51,12 @@ impl Server {
 
     /// Sends `request` as it is and returns the status and the body.
     pub(crate) fn raw(&self, request: &[u8]) -> (u16, Vec<u8>) {
+        let (status, _, body) = self.exchange(request);
+        (status, body)
+    }
+
+    /// Sends `request` as it is and returns the status, the head and the body.
+    fn exchange(&self, request: &[u8]) -> (u16, String, Vec<u8>) {
         let mut stream = TcpStream::connect(&self.addr).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
@@ -65,11 +71,25 @@ impl Server {
             .nth(1)
             .and_then(|s| s.parse().ok())
             .unwrap_or_else(|| panic!("no status in {text:?}"));
-        let body = match answer.windows(4).position(|w| w == b"\r\n\r\n") {
-            Some(at) => answer[at + 4..].to_vec(),
-            None => Vec::new(),
+        let (head, body) = match answer.windows(4).position(|w| w == b"\r\n\r\n") {
+            Some(at) => (&answer[..at], answer[at + 4..].to_vec()),
+            None => (&answer[..], Vec::new()),
         };
-        (status, body)
+        (status, String::from_utf8_lossy(head).into_owned(), body)
+    }
+
+    /// GET that must succeed, and whether the response cache answered it.
+    fn cached(&self, path: &str) -> (bool, Value) {
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let (status, head, body) = self.exchange(request.as_bytes());
+        assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
+        let head = head.to_ascii_lowercase();
+        let hit = match () {
+            _ if head.contains("\r\nx-gazette-cache: hit") => true,
+            _ if head.contains("\r\nx-gazette-cache: miss") => false,
+            _ => panic!("{path}: no cache header in {head}"),
+        };
+        (hit, serde_json::from_slice(&body).unwrap())
     }
 
     /// GET `path`, which is sent exactly as written.
@@ -552,6 +572,66 @@ fn a_non_loopback_address_prints_one_warning_and_a_bad_index_one_error() {
     let err = env.fails(&["serve", "--addr", "nowhere"]);
     assert!(err.contains("nowhere"), "{err}");
     assert!(Path::new(&env.corpus()).join(SEED).exists());
+}
+
+#[test]
+fn repeated_requests_come_from_the_cache_until_a_commit_is_seen() {
+    let env = Env::indexed();
+    let server = Server::start(&env, &[]);
+    let search = "/api/search?q=energy&facets=1";
+    let (hit, first) = server.cached(search);
+    assert!(!hit);
+    // tantivy may reload the reader once more after the index run (which empties the cache),
+    // so each pair is tried again until it sees one commit throughout.
+    let answered_again = |path: &str, then: &str| {
+        wait_for(Duration::from_secs(20), || {
+            let (_, answer) = server.cached(path);
+            let (hit, again) = server.cached(then);
+            hit && again == answer
+        })
+    };
+    assert!(answered_again(search, search));
+    // The same search written otherwise: defaults spelled out, parameters in another order.
+    assert!(answered_again(
+        search,
+        "/api/search?limit=10&facets=true&offset=0&q=energy"
+    ));
+    let (hit, _) = server.cached("/api/search?q=energy&facets=1&limit=3");
+    assert!(!hit, "another page is another answer");
+    let key = encode(first["hits"][0]["key"].as_str().unwrap());
+    let related = format!("/api/articles/{key}/related");
+    for path in ["/api/stats", &related] {
+        assert!(answered_again(path, path), "{path}");
+    }
+    // A commit by another process: the next answers are counted on it, then kept again.
+    let total = first["total"].as_u64().unwrap();
+    env.write(
+        "news/grid.txt",
+        "Energy grid strained\n\nEnergy demand rose in Oslo.\n",
+    );
+    env.ok(&["index"]);
+    let seen = wait_for(Duration::from_secs(20), || {
+        server.ok(search)["total"] == total + 1
+    });
+    assert!(seen, "a cached answer outlived the commit");
+    assert!(answered_again(search, search));
+    assert_eq!(server.cached(search).1["total"], total + 1);
+    assert_eq!(server.cached("/api/stats").1["docs"], 6);
+}
+
+#[test]
+fn a_cache_of_zero_megabytes_keeps_no_searches() {
+    let env = Env::indexed();
+    let server = Server::start(&env, &["--cache-mb", "0"]);
+    for _ in 0..3 {
+        assert!(!server.cached("/api/search?q=energy").0);
+    }
+    // The statistics are still counted once per commit.
+    let stats_kept = wait_for(Duration::from_secs(20), || {
+        server.cached("/api/stats");
+        server.cached("/api/stats").0
+    });
+    assert!(stats_kept);
 }
 
 /// Polls `check` until it holds or `limit` has passed.

@@ -76,7 +76,22 @@ function fullQuery(s) {
 
 // ---- rendering ----
 
-async function render(s) {
+// The render under way and the URL of its state: typing a query and then pressing Enter asks
+// for the same state twice, and the second waits for the first rather than asking again.
+let rendering = null;
+
+function render(s) {
+  const key = stateUrl(s);
+  if (rendering && rendering.key === key) return rendering.done;
+  const done = renderNow(s);
+  rendering = { key, done, started: performance.now() };
+  done.finally(() => {
+    if (rendering && rendering.done === done) rendering = null;
+  });
+  return done;
+}
+
+async function renderNow(s) {
   if (inFlight) inFlight.abort();
   inFlight = new AbortController();
   $("q").value = document.activeElement === $("q") ? $("q").value : s.q;
@@ -255,34 +270,138 @@ function renderTimeline(s, timeline) {
     $("tl-" + field).setAttribute("aria-pressed", String(s.tl === field));
   }
   const box = $("timeline");
+  box.onpointerdown = box.onpointermove = box.onpointerup = box.onkeydown = box.onclick = null;
   if (!timeline || !timeline.buckets.length) {
+    brush = null;
+    $("timeline-brush").textContent = "";
     box.replaceChildren();
     $("timeline-note").textContent = timeline && timeline.undated ? timeline.undated + " undated" : "";
     return;
   }
-  const most = Math.max(1, ...timeline.buckets.map((b) => b.count));
-  const bars = timeline.buckets.map((bucket) => {
+  const buckets = timeline.buckets;
+  const most = Math.max(1, ...buckets.map((b) => b.count));
+  const bars = buckets.map((bucket, i) => {
     const bar = el("button", {
       type: "button",
       class: "tl-bar",
       title: bucket.period + ": " + bucket.count,
       "aria-label": bucket.period + ": " + bucket.count,
       "data-period": bucket.period,
-      onclick: () => {
-        const filter = s.tl + ":" + bucket.period;
-        const kept = s.f.filter((f) => !f.startsWith(s.tl + ":"));
-        go({ f: kept.concat([filter]), page: 0 });
-      },
+      "data-at": String(i),
     }, [el("span", { class: "fill" })]);
     bar.firstChild.style.height = Math.max(bucket.count ? 4 : 0, (100 * bucket.count) / most) + "%";
-    if (!bucket.count) bar.disabled = true;
+    // Empty bars take no click and no tab stop, but a drag may start or end on them.
+    if (!bucket.count) {
+      bar.setAttribute("aria-disabled", "true");
+      bar.tabIndex = -1;
+    }
     return bar;
   });
+  // A bar that had the focus keeps it when the chart is drawn again.
+  const focused = box.contains(document.activeElement) ? document.activeElement.dataset.period : null;
   box.replaceChildren(...bars);
-  const first = timeline.buckets[0].period;
-  const last = timeline.buckets[timeline.buckets.length - 1].period;
+  const refocus = bars.find((bar) => bar.dataset.period === focused);
+  if (refocus) refocus.focus();
+  brushing(s, box, bars, buckets);
+  const first = buckets[0].period;
+  const last = buckets[buckets.length - 1].period;
   const undated = timeline.undated ? " \u00b7 " + timeline.undated.toLocaleString() + " undated" : "";
   $("timeline-note").textContent = first + " \u2013 " + last + " by " + timeline.by + undated;
+}
+
+// Filters to the periods of bars `from` to `to`: one period as itself, several as a range.
+function filterToPeriods(s, buckets, from, to) {
+  const [a, b] = [Math.min(from, to), Math.max(from, to)];
+  if (!buckets.slice(a, b + 1).some((bucket) => bucket.count)) return;
+  const span = a === b ? buckets[a].period : "[" + buckets[a].period + " TO " + buckets[b].period + "]";
+  const kept = s.f.filter((f) => !f.startsWith(s.tl + ":"));
+  go({ f: kept.concat([s.tl + ":" + span]), page: 0 });
+}
+
+// The bars being brushed ({from, to, pointer}), kept across renders so that a drag goes on
+// when the same chart is drawn again under it (a typed query answered twice).
+let brush = null;
+
+// Brushing: a click on a bar filters to its period; dragging across bars, or Shift with the
+// arrow keys from a focused bar and then Enter, filters to the span they cover. Arrows alone
+// move between bars and Escape drops the selection.
+function brushing(s, box, bars, buckets) {
+  const chart = [s.tl, buckets[0].period, buckets[buckets.length - 1].period].join(" ");
+  if (brush && brush.chart !== chart) brush = null;
+  const show = () => {
+    for (const [i, bar] of bars.entries()) {
+      const inside = brush !== null && i >= Math.min(brush.from, brush.to) && i <= Math.max(brush.from, brush.to);
+      bar.classList.toggle("brushed", inside);
+      bar.setAttribute("aria-pressed", String(inside));
+    }
+    const note = brush && brush.from !== brush.to
+      ? buckets[Math.min(brush.from, brush.to)].period + " \u2013 " + buckets[Math.max(brush.from, brush.to)].period
+      : "";
+    $("timeline-brush").textContent = note;
+  };
+  // The bar under a pointer, by position, so that gaps and empty bars count too.
+  const barAt = (x) => {
+    let nearest = 0;
+    for (const [i, bar] of bars.entries()) {
+      const r = bar.getBoundingClientRect();
+      if (x >= r.left) nearest = i;
+    }
+    return nearest;
+  };
+  box.onpointerdown = (event) => {
+    if (event.button !== 0) return;
+    event.preventDefault();
+    const at = barAt(event.clientX);
+    brush = { from: at, to: at, pointer: true, chart };
+    box.setPointerCapture(event.pointerId);
+    show();
+  };
+  box.onpointermove = (event) => {
+    if (!brush || !brush.pointer) return;
+    const at = barAt(event.clientX);
+    if (at !== brush.to) {
+      brush.to = at;
+      show();
+    }
+  };
+  box.onpointerup = (event) => {
+    if (!brush || !brush.pointer) return;
+    brush.to = barAt(event.clientX);
+    const { from, to } = brush;
+    brush = null;
+    show();
+    filterToPeriods(s, buckets, from, to);
+  };
+  box.onkeydown = (event) => {
+    const at = Number(event.target.dataset && event.target.dataset.at);
+    if (Number.isNaN(at)) return;
+    const step = { ArrowLeft: -1, ArrowRight: 1 }[event.key];
+    if (step) {
+      event.preventDefault();
+      const next = Math.min(bars.length - 1, Math.max(0, at + step));
+      if (event.shiftKey) {
+        brush = brush && !brush.pointer ? brush : { from: at, to: at, chart };
+        brush.to = next;
+      } else {
+        brush = null;
+      }
+      bars[next].focus();
+      show();
+    } else if (event.key === "Escape" && brush) {
+      event.stopPropagation();
+      brush = null;
+      show();
+    }
+  };
+  show();
+  // Enter or Space on a bar: pointer clicks (detail 1 or more) were handled on release.
+  box.onclick = (event) => {
+    const at = Number(event.target.closest(".tl-bar") && event.target.closest(".tl-bar").dataset.at);
+    if (event.detail !== 0 || Number.isNaN(at)) return;
+    const [from, to] = brush ? [brush.from, brush.to] : [at, at];
+    brush = null;
+    filterToPeriods(s, buckets, from, to);
+  };
 }
 
 async function renderArticle(s) {
@@ -347,7 +466,9 @@ let typed = 0;
 // Runs a typed or submitted query and records how long it took to show its results; a query
 // overtaken by the next keystroke is not counted.
 function timedGo(change, replace) {
-  const start = performance.now();
+  // A query already being answered (typed, then submitted) is timed from when it was asked.
+  const key = stateUrl(Object.assign(readState(), change));
+  const start = rendering && rendering.key === key ? rendering.started : performance.now();
   const mine = ++typed;
   go(change, replace).then(() => {
     if (mine === typed) window.gazetteTimings.push(performance.now() - start);
