@@ -24,7 +24,7 @@ const FEEDBACK_WORDS: usize = 20;
 const MIN_ARTICLES: usize = 3;
 /// The weight of the best added word against 1 for each of the query's own; the others weigh
 /// in proportion to how well they characterise the articles.
-const FEEDBACK_WEIGHT: f32 = 2.0;
+const FEEDBACK_WEIGHT: f32 = 1.75;
 
 /// The expansion of a query whose first articles are `top`: the most informative words of
 /// their titles and bodies, other than the query's own, each weighted by how much of those
@@ -34,7 +34,7 @@ pub(crate) fn expansion(
     fields: &Fields,
     query: &dyn Query,
     top: &[DocAddress],
-) -> Result<Option<Box<dyn Query>>> {
+) -> Result<Option<Expansion>> {
     let mut own = HashSet::new();
     query.query_terms(&mut |term, _| {
         if let Some(text) = term.value().as_str() {
@@ -80,55 +80,70 @@ pub(crate) fn expansion(
         return Ok(None);
     };
     // Searched in the body alone: adding the title lost on the dev queries.
-    let clauses = scored
+    let words: Vec<(Term, f32)> = scored
         .into_iter()
         .map(|(score, word)| {
-            let term = TermQuery::new(
+            (
                 Term::from_field_text(fields.body, &word),
-                IndexRecordOption::WithFreqs,
-            );
-            let boosted: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), score / best));
+                FEEDBACK_WEIGHT * score / best,
+            )
+        })
+        .collect();
+    let clauses = words
+        .iter()
+        .map(|(term, boost)| {
+            let term = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+            let boosted: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), *boost));
             (Occur::Should, boosted)
         })
         .collect();
-    Ok(Some(Box::new(Labelled {
+    let query = Box::new(Labelled {
         label: Label::Feedback,
-        query: Box::new(BoostQuery::new(
-            Box::new(BooleanQuery::new(clauses)),
-            FEEDBACK_WEIGHT,
-        )),
-    })))
+        query: Box::new(BooleanQuery::new(clauses)),
+    });
+    Ok(Some(Expansion { query, words }))
+}
+
+/// The words feedback adds to a query, each with its weight, and the query they make.
+pub(crate) struct Expansion {
+    pub(crate) query: Box<dyn Query>,
+    words: Vec<(Term, f32)>,
 }
 
 /// Adds to each article's score what `expansion` gives it, and sorts them by the sum, best
 /// first. Only these articles are scored: the expansion's words are common ones, and scoring
-/// every article that has any of them would cost several times the search itself.
+/// every article that has any of them would cost several times the search itself. Each word
+/// is scored on its own, seeking through its postings to the articles: a union of the words
+/// would decode every posting between them.
 pub(crate) fn rescore(
     searcher: &Searcher,
-    expansion: &dyn Query,
+    expansion: &Expansion,
     ranked: &mut [(Option<f32>, DocAddress)],
 ) -> Result<()> {
-    let weight = expansion.weight(EnableScoring::enabled_from_searcher(searcher))?;
     let mut order: Vec<usize> = (0..ranked.len()).collect();
     order.sort_by_key(|&i| ranked[i].1);
-    let mut scorer: Option<(u32, Box<dyn Scorer>)> = None;
-    for i in order {
-        let (score, address) = &mut ranked[i];
-        let segment = address.segment_ord;
-        let scorer = match &mut scorer {
-            Some((ord, scorer)) if *ord == segment => scorer,
-            _ => {
-                let reader = searcher.segment_reader(segment);
-                &mut scorer.insert((segment, weight.scorer(reader, 1.0)?)).1
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    for (term, boost) in &expansion.words {
+        let weight = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs).weight(scoring)?;
+        let mut scorer: Option<(u32, Box<dyn Scorer>)> = None;
+        for &i in &order {
+            let (score, address) = &mut ranked[i];
+            let segment = address.segment_ord;
+            let scorer = match &mut scorer {
+                Some((ord, scorer)) if *ord == segment => scorer,
+                _ => {
+                    let reader = searcher.segment_reader(segment);
+                    &mut scorer.insert((segment, weight.scorer(reader, *boost)?)).1
+                }
+            };
+            // Articles are visited in document order, as a scorer only moves forward.
+            let at = match scorer.doc() < address.doc_id {
+                true => scorer.seek(address.doc_id),
+                false => scorer.doc(),
+            };
+            if at == address.doc_id {
+                *score = Some(score.unwrap_or(0.0) + scorer.score());
             }
-        };
-        // Articles are visited in document order, as a scorer only moves forward.
-        let at = match scorer.doc() < address.doc_id {
-            true => scorer.seek(address.doc_id),
-            false => scorer.doc(),
-        };
-        if at == address.doc_id {
-            *score = Some(score.unwrap_or(0.0) + scorer.score());
         }
     }
     ranked.sort_by(|a, b| b.0.unwrap_or(0.0).total_cmp(&a.0.unwrap_or(0.0)));
