@@ -24,7 +24,7 @@ const FEEDBACK_WORDS: usize = 20;
 const MIN_ARTICLES: usize = 3;
 /// The weight of the best added word against 1 for each of the query's own; the others weigh
 /// in proportion to how well they characterise the articles.
-const FEEDBACK_WEIGHT: f32 = 1.75;
+const FEEDBACK_WEIGHT: f32 = 2.0;
 
 /// The expansion of a query whose first articles are `top`: the most informative words of
 /// their titles and bodies, other than the query's own, each weighted by how much of those

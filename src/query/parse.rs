@@ -21,7 +21,7 @@ const TITLE_BOOST: f32 = 2.0;
 
 /// An entity's clause weighs this much against 1 for a word in the body (tuned on the dev
 /// queries and the tune half of the label-pair queries; BENCHMARKS.md).
-const ENTITY_BOOST: f32 = 1.25;
+const ENTITY_BOOST: f32 = 1.5;
 
 /// A query ready to run: what matches it strictly, and for a query of plain words, ever wider
 /// queries for when too few articles match it strictly.
