@@ -149,3 +149,75 @@ pub(crate) fn rescore(
     ranked.sort_by(|a, b| b.0.unwrap_or(0.0).total_cmp(&a.0.unwrap_or(0.0)));
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::{Index, TantivyDocument, doc};
+
+    #[test]
+    fn rescoring_word_by_word_adds_what_the_whole_expansion_scores() {
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let texts = [
+            "cocoa grinders midcrop",
+            "cocoa cocoa arrivals",
+            "grinders strike",
+            "midcrop weather arrivals arrivals",
+            "unrelated words only",
+        ];
+        // Two segments, so that the scorers are opened again at a segment's start.
+        for (at, text) in texts.iter().enumerate() {
+            writer.add_document(doc!(body => *text)).unwrap();
+            if at == 2 {
+                writer.commit().unwrap();
+            }
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let words: Vec<(Term, f32)> = [("grinders", 1.0), ("midcrop", 0.5), ("arrivals", 0.25)]
+            .into_iter()
+            .map(|(w, boost)| (Term::from_field_text(body, w), boost))
+            .collect();
+        let clauses = (words.iter())
+            .map(|(term, boost)| {
+                let term = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+                let boosted: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), *boost));
+                (Occur::Should, boosted)
+            })
+            .collect();
+        let expansion = Expansion {
+            query: Box::new(BooleanQuery::new(clauses)),
+            words,
+        };
+        let addresses: Vec<DocAddress> = (0..searcher.segment_readers().len() as u32)
+            .flat_map(|s| {
+                let docs = searcher.segment_reader(s).max_doc();
+                (0..docs).map(move |d| DocAddress::new(s, d))
+            })
+            .collect();
+        let mut ranked: Vec<(Option<f32>, DocAddress)> =
+            addresses.iter().map(|&a| (Some(1.0), a)).collect();
+        rescore(&searcher, &expansion, &mut ranked).unwrap();
+        let weight = (expansion.query)
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        for (score, address) in &ranked {
+            let reader = searcher.segment_reader(address.segment_ord);
+            let whole = weight
+                .explain(reader, address.doc_id)
+                .map_or(0.0, |e| e.value());
+            let doc: TantivyDocument = searcher.doc(*address).unwrap();
+            assert!((score.unwrap() - 1.0 - whole).abs() < 1e-4, "{doc:?}");
+        }
+        let scores: Vec<f32> = ranked.iter().map(|(s, _)| s.unwrap()).collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+        assert!(
+            scores[0] > 1.0 && scores[scores.len() - 1] == 1.0,
+            "{scores:?}"
+        );
+    }
+}
