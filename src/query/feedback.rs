@@ -34,7 +34,7 @@ pub(crate) fn expansion(
     fields: &Fields,
     query: &dyn Query,
     top: &[DocAddress],
-) -> Result<Option<Box<dyn Query>>> {
+) -> Result<Option<Expansion>> {
     let mut own = HashSet::new();
     query.query_terms(&mut |term, _| {
         if let Some(text) = term.value().as_str() {
@@ -80,57 +80,144 @@ pub(crate) fn expansion(
         return Ok(None);
     };
     // Searched in the body alone: adding the title lost on the dev queries.
-    let clauses = scored
+    let words: Vec<(Term, f32)> = scored
         .into_iter()
         .map(|(score, word)| {
-            let term = TermQuery::new(
+            (
                 Term::from_field_text(fields.body, &word),
-                IndexRecordOption::WithFreqs,
-            );
-            let boosted: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), score / best));
+                FEEDBACK_WEIGHT * score / best,
+            )
+        })
+        .collect();
+    let clauses = words
+        .iter()
+        .map(|(term, boost)| {
+            let term = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+            let boosted: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), *boost));
             (Occur::Should, boosted)
         })
         .collect();
-    Ok(Some(Box::new(Labelled {
+    let query = Box::new(Labelled {
         label: Label::Feedback,
-        query: Box::new(BoostQuery::new(
-            Box::new(BooleanQuery::new(clauses)),
-            FEEDBACK_WEIGHT,
-        )),
-    })))
+        query: Box::new(BooleanQuery::new(clauses)),
+    });
+    Ok(Some(Expansion { query, words }))
+}
+
+/// The words feedback adds to a query, each with its weight, and the query they make.
+pub(crate) struct Expansion {
+    pub(crate) query: Box<dyn Query>,
+    words: Vec<(Term, f32)>,
 }
 
 /// Adds to each article's score what `expansion` gives it, and sorts them by the sum, best
 /// first. Only these articles are scored: the expansion's words are common ones, and scoring
-/// every article that has any of them would cost several times the search itself.
+/// every article that has any of them would cost several times the search itself. Each word
+/// is scored on its own, seeking through its postings to the articles: a union of the words
+/// would decode every posting between them.
 pub(crate) fn rescore(
     searcher: &Searcher,
-    expansion: &dyn Query,
+    expansion: &Expansion,
     ranked: &mut [(Option<f32>, DocAddress)],
 ) -> Result<()> {
-    let weight = expansion.weight(EnableScoring::enabled_from_searcher(searcher))?;
     let mut order: Vec<usize> = (0..ranked.len()).collect();
     order.sort_by_key(|&i| ranked[i].1);
-    let mut scorer: Option<(u32, Box<dyn Scorer>)> = None;
-    for i in order {
-        let (score, address) = &mut ranked[i];
-        let segment = address.segment_ord;
-        let scorer = match &mut scorer {
-            Some((ord, scorer)) if *ord == segment => scorer,
-            _ => {
-                let reader = searcher.segment_reader(segment);
-                &mut scorer.insert((segment, weight.scorer(reader, 1.0)?)).1
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    for (term, boost) in &expansion.words {
+        let weight = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs).weight(scoring)?;
+        let mut scorer: Option<(u32, Box<dyn Scorer>)> = None;
+        for &i in &order {
+            let (score, address) = &mut ranked[i];
+            let segment = address.segment_ord;
+            let scorer = match &mut scorer {
+                Some((ord, scorer)) if *ord == segment => scorer,
+                _ => {
+                    let reader = searcher.segment_reader(segment);
+                    &mut scorer.insert((segment, weight.scorer(reader, *boost)?)).1
+                }
+            };
+            // Articles are visited in document order, as a scorer only moves forward.
+            let at = match scorer.doc() < address.doc_id {
+                true => scorer.seek(address.doc_id),
+                false => scorer.doc(),
+            };
+            if at == address.doc_id {
+                *score = Some(score.unwrap_or(0.0) + scorer.score());
             }
-        };
-        // Articles are visited in document order, as a scorer only moves forward.
-        let at = match scorer.doc() < address.doc_id {
-            true => scorer.seek(address.doc_id),
-            false => scorer.doc(),
-        };
-        if at == address.doc_id {
-            *score = Some(score.unwrap_or(0.0) + scorer.score());
         }
     }
     ranked.sort_by(|a, b| b.0.unwrap_or(0.0).total_cmp(&a.0.unwrap_or(0.0)));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::{Index, TantivyDocument, doc};
+
+    #[test]
+    fn rescoring_word_by_word_adds_what_the_whole_expansion_scores() {
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let texts = [
+            "cocoa grinders midcrop",
+            "cocoa cocoa arrivals",
+            "grinders strike",
+            "midcrop weather arrivals arrivals",
+            "unrelated words only",
+        ];
+        // Two segments, so that the scorers are opened again at a segment's start.
+        for (at, text) in texts.iter().enumerate() {
+            writer.add_document(doc!(body => *text)).unwrap();
+            if at == 2 {
+                writer.commit().unwrap();
+            }
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let words: Vec<(Term, f32)> = [("grinders", 1.0), ("midcrop", 0.5), ("arrivals", 0.25)]
+            .into_iter()
+            .map(|(w, boost)| (Term::from_field_text(body, w), boost))
+            .collect();
+        let clauses = (words.iter())
+            .map(|(term, boost)| {
+                let term = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+                let boosted: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), *boost));
+                (Occur::Should, boosted)
+            })
+            .collect();
+        let expansion = Expansion {
+            query: Box::new(BooleanQuery::new(clauses)),
+            words,
+        };
+        let addresses: Vec<DocAddress> = (0..searcher.segment_readers().len() as u32)
+            .flat_map(|s| {
+                let docs = searcher.segment_reader(s).max_doc();
+                (0..docs).map(move |d| DocAddress::new(s, d))
+            })
+            .collect();
+        let mut ranked: Vec<(Option<f32>, DocAddress)> =
+            addresses.iter().map(|&a| (Some(1.0), a)).collect();
+        rescore(&searcher, &expansion, &mut ranked).unwrap();
+        let weight = (expansion.query)
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        for (score, address) in &ranked {
+            let reader = searcher.segment_reader(address.segment_ord);
+            let whole = weight
+                .explain(reader, address.doc_id)
+                .map_or(0.0, |e| e.value());
+            let doc: TantivyDocument = searcher.doc(*address).unwrap();
+            assert!((score.unwrap() - 1.0 - whole).abs() < 1e-4, "{doc:?}");
+        }
+        let scores: Vec<f32> = ranked.iter().map(|(s, _)| s.unwrap()).collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+        assert!(
+            scores[0] > 1.0 && scores[scores.len() - 1] == 1.0,
+            "{scores:?}"
+        );
+    }
 }

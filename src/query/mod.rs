@@ -240,13 +240,13 @@ fn with_feedback(
     let mut left = feedback::RERANKED;
     for group in &mut groups {
         let reordered = left.min(group.len());
-        feedback::rescore(searcher, &*expansion, &mut group[..reordered])?;
+        feedback::rescore(searcher, &expansion, &mut group[..reordered])?;
         left -= reordered;
     }
     let mut ranked = groups.concat();
     if ranked.len() < wanted {
         let only = BooleanQuery::new(vec![
-            (Occur::Must, expansion.box_clone()),
+            (Occur::Must, expansion.query.box_clone()),
             (Occur::MustNot, shown.box_clone()),
         ]);
         let top = TopDocs::with_limit(wanted - ranked.len()).order_by_score();
@@ -254,7 +254,10 @@ fn with_feedback(
         total += count;
         ranked.extend(docs.into_iter().map(|(s, d)| (Some(s), d)));
     }
-    let shown = BooleanQuery::new(vec![(Occur::Should, shown), (Occur::Should, expansion)]);
+    let shown = BooleanQuery::new(vec![
+        (Occur::Should, shown),
+        (Occur::Should, expansion.query),
+    ]);
     Ok((total, ranked, Box::new(shown)))
 }
 
