@@ -230,7 +230,8 @@ pub(crate) async fn stats(State(served): State<Arc<Served>>) -> Reply {
         {
             return Ok(stats.clone());
         }
-        let stats = serde_json::to_value(query::stats(&index)?).map_err(Error::Json)?;
+        let stats =
+            serde_json::to_value(query::stats(&index, query::FACET_SIZE)?).map_err(Error::Json)?;
         *kept = Some((generation, stats.clone()));
         Ok(stats)
     })

@@ -16,7 +16,7 @@ use crate::extract::{Extraction, Mention, Org, Person, Place};
 pub(crate) const FILE_NAME: &str = "aliases.toml";
 
 /// What one rule does to a name of its kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Action {
     /// Shown and counted as this name (`merge` and `rename` alike).
     Rename(String),
@@ -208,6 +208,33 @@ impl Aliases {
             mentioned.extend(mentions);
             mentioned.sort_by_key(|m| m.start);
         }
+    }
+
+    /// These rules with the archive's votes added ([`super::vote`]), each where the user's
+    /// rules say nothing of the name, of the name it leads to, or lead to the name: the file
+    /// has the last word, and rules still never chain.
+    pub(crate) fn with_votes(&self, votes: &[(Kind, String, Action)]) -> Aliases {
+        let mut aliases = self.clone();
+        let targets: std::collections::HashSet<(Kind, &str)> = (self.rules.iter())
+            .filter_map(|((kind, name), action)| match action {
+                Action::Hide => None,
+                Action::Rename(to) => Some((*kind, to.as_str())),
+                Action::Move(to) => Some((*to, name.as_str())),
+            })
+            .collect();
+        let said =
+            |kind: Kind, name: &str| self.is_ruled(kind, name) || targets.contains(&(kind, name));
+        for (kind, name, action) in votes {
+            let leads_to = match action {
+                Action::Move(to) => Some(*to),
+                _ => None,
+            };
+            if said(*kind, name) || leads_to.is_some_and(|to| said(to, name)) {
+                continue;
+            }
+            aliases.rules.insert((*kind, name.clone()), action.clone());
+        }
+        aliases
     }
 
     pub(crate) fn is_ruled(&self, kind: Kind, name: &str) -> bool {

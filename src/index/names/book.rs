@@ -12,13 +12,17 @@ use tantivy::{DocId, Score, Searcher, SegmentReader};
 
 use serde::{Deserialize, Serialize};
 
-use super::aliases::{Aliases, Outcome};
+use super::aliases::{Action, Aliases, Outcome};
 use super::kind::Kind;
 use super::link::{Counts, LinkRule, Links};
+use super::vote::{self, Tally};
 use crate::error::{Error, Result};
 
 pub(crate) struct NameBook {
+    /// The user's alias rules with the archive's votes added.
     aliases: Aliases,
+    /// The archive's votes on kinds, kept to be saved with the book.
+    votes: Vec<(Kind, String, Action)>,
     links: HashMap<Kind, Links>,
     /// Names, as stored, whose article is resolved as a whole, sorted; any other name is shown
     /// as it is stored and needs no look-up.
@@ -34,16 +38,14 @@ impl NameBook {
     /// are read one by one only where that cannot be: for a kind whose short forms count only
     /// beside their full name, and for names with an alias rule.
     pub(crate) fn build(searcher: &Searcher, aliases: Aliases) -> Result<NameBook> {
+        let (stored, tally) = stored_counts(searcher)?;
+        let votes = vote::votes(&tally);
+        let aliases = aliases.with_votes(&votes);
         let mut counts: HashMap<Kind, Counts> = HashMap::new();
         let ruled: HashSet<(Kind, &str)> = aliases.ruled().collect();
-        for segment in searcher.segment_readers() {
-            for (kind, column) in columns_of(segment)? {
-                let mut per_ord = vec![0u32; column.num_terms()];
-                for doc in segment.doc_ids_alive() {
-                    for ord in column.term_ords(doc) {
-                        per_ord[ord as usize] += 1;
-                    }
-                }
+        for (segment, columns) in searcher.segment_readers().iter().zip(&stored) {
+            for (kind, column, per_ord) in columns {
+                let kind = *kind;
                 let mut stream = column
                     .dictionary()
                     .stream()
@@ -71,7 +73,7 @@ impl NameBook {
                 if !whole_articles.is_empty() {
                     count_articles(
                         &aliases,
-                        (segment, kind, &column),
+                        (segment, kind, column),
                         &whole_articles,
                         &mut counts,
                     )?;
@@ -82,7 +84,9 @@ impl NameBook {
             .into_iter()
             .filter_map(|(kind, counts)| Some((kind, Links::new(LinkRule::of(kind)?, counts))))
             .collect();
-        Ok(NameBook::new(aliases, links))
+        let mut book = NameBook::new(aliases, links);
+        book.votes = votes;
+        Ok(book)
     }
 
     fn new(aliases: Aliases, links: Vec<(Kind, Links)>) -> NameBook {
@@ -108,6 +112,7 @@ impl NameBook {
             .collect();
         NameBook {
             aliases,
+            votes: Vec::new(),
             links,
             involved,
             archive: OnceLock::new(),
@@ -120,7 +125,9 @@ impl NameBook {
         if saved.stamp != stamp {
             return None;
         }
-        let book = NameBook::new(aliases, saved.links);
+        let aliases = aliases.with_votes(&saved.votes);
+        let mut book = NameBook::new(aliases, saved.links);
+        book.votes = saved.votes;
         let archive = saved.archive.into_iter();
         let _ = book
             .archive
@@ -137,6 +144,7 @@ impl NameBook {
             .collect();
         Ok(serde_json::to_vec(&Saved {
             stamp,
+            votes: self.votes.clone(),
             links,
             archive,
         })?)
@@ -249,6 +257,38 @@ impl NameBook {
     }
 }
 
+/// Per segment, its name columns with the live articles storing each ordinal; and over all
+/// segments, the articles storing each name, for the vote on kinds.
+#[allow(clippy::type_complexity)]
+fn stored_counts(searcher: &Searcher) -> Result<(Vec<Vec<(Kind, StrColumn, Vec<u32>)>>, Tally)> {
+    let mut tally = Tally::new();
+    let mut stored = Vec::new();
+    for segment in searcher.segment_readers() {
+        let mut columns = Vec::new();
+        for (kind, column) in columns_of(segment)? {
+            let mut per_ord = vec![0u32; column.num_terms()];
+            for doc in segment.doc_ids_alive() {
+                for ord in column.term_ords(doc) {
+                    per_ord[ord as usize] += 1;
+                }
+            }
+            let mut stream = column
+                .dictionary()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                let n = per_ord[stream.term_ord() as usize];
+                if let (Ok(name), true) = (std::str::from_utf8(stream.key()), n > 0) {
+                    *tally.entry((kind, name.to_string())).or_default() += n;
+                }
+            }
+            columns.push((kind, column, per_ord));
+        }
+        stored.push(columns);
+    }
+    Ok((stored, tally))
+}
+
 /// Counts the articles of a segment that name one of `ords` in `column` (sorted), each read
 /// whole: its names of the column's kind as the alias rules make them.
 fn count_articles(
@@ -320,11 +360,12 @@ fn article_terms(column: &StrColumn, ords: &[u64]) -> Result<Vec<String>> {
         .collect())
 }
 
-/// What the index folder keeps of a book: the links, the archive's corrections, and the stamp
+/// What the index folder keeps of a book: the votes, the links, the archive's corrections, and the stamp
 /// of what they were worked out from.
 #[derive(Serialize, Deserialize)]
 struct Saved {
     stamp: u64,
+    votes: Vec<(Kind, String, Action)>,
     links: Vec<(Kind, Links)>,
     archive: Vec<(Kind, String, i64)>,
 }

@@ -1,0 +1,226 @@
+//! The archive's vote on what kind a name is: a name the tagger files under one kind in some
+//! articles and under another in most (`Chrysler` a person here, `Chrysler Corp` an
+//! organisation in five times as many) is shown as the majority's kind wherever it is counted.
+//! Decided from the articles per stored name alone, so it is a function of what the index holds.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::aliases::Action;
+use super::kind::Kind;
+
+/// A name is voted on only when it is stored in at least this many articles: rarer ones
+/// cannot reach a list a reader looks at, and each vote costs facet counting a look-up.
+const MIN_VOTED: u32 = 3;
+/// A one-word person name stored in this many articles or more...
+const MIN_ALONE: u32 = 5;
+/// ...is believed to be a person only when full names using it as given name or surname are
+/// stored in this many articles (`George`, `Blair`); otherwise (`Oscar`, `Google`) it goes to
+/// the other kind the archive files it under, or is not shown as a person.
+const MIN_BACKING: u32 = 3;
+
+/// Articles per stored name, per kind, over the live articles of a commit.
+pub(crate) type Tally = HashMap<(Kind, String), u32>;
+
+/// The names the vote takes out of their stored kind: moved to another kind, or hidden.
+pub(crate) fn votes(tally: &Tally) -> Vec<(Kind, String, Action)> {
+    let archive = Archive::new(tally);
+    let mut votes: Vec<(Kind, String, Action)> = tally
+        .iter()
+        .filter(|(_, n)| **n >= MIN_VOTED)
+        .filter_map(|((kind, name), &n)| {
+            let action = match kind {
+                Kind::People => archive.person(name, n)?,
+                Kind::Places | Kind::Orgs => archive.place_or_org(*kind, name)?,
+            };
+            Some((*kind, name.clone(), action))
+        })
+        .collect();
+    // A vote never leads to a name with a vote of its own, as alias rules never chain.
+    let voted: std::collections::HashSet<(Kind, String)> =
+        (votes.iter()).map(|(k, n, _)| (*k, n.clone())).collect();
+    votes.retain(|(_, name, action)| match action {
+        Action::Move(to) => !voted.contains(&(*to, name.clone())),
+        _ => true,
+    });
+    votes.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    votes
+}
+
+/// What the vote weighs, gathered once from the tally.
+struct Archive<'a> {
+    /// Articles per kind and name folded to lower case, so that a dateline's `NEW YORK` is
+    /// weighed with `New York`.
+    folded: HashMap<(Kind, String), u32>,
+    /// Articles of full names of people (two words or more) per first word and per last word.
+    given: HashMap<&'a str, u32>,
+    surname: HashMap<&'a str, u32>,
+    /// Organisations' names in order, to sum those beginning with a name (`Chrysler Corp`,
+    /// `Chrysler Financial Corp` for `Chrysler`).
+    orgs: BTreeMap<&'a str, u32>,
+}
+
+impl<'a> Archive<'a> {
+    fn new(tally: &'a Tally) -> Archive<'a> {
+        let mut archive = Archive {
+            folded: HashMap::new(),
+            given: HashMap::new(),
+            surname: HashMap::new(),
+            orgs: BTreeMap::new(),
+        };
+        for ((kind, name), &n) in tally {
+            *archive
+                .folded
+                .entry((*kind, name.to_lowercase()))
+                .or_default() += n;
+            match kind {
+                Kind::People => {
+                    let mut words = name.split(' ');
+                    if let (Some(first), Some(last)) = (words.next(), words.next_back()) {
+                        *archive.given.entry(first).or_default() += n;
+                        *archive.surname.entry(last).or_default() += n;
+                    }
+                }
+                Kind::Orgs => {
+                    archive.orgs.insert(name, n);
+                }
+                Kind::Places => {}
+            }
+        }
+        archive
+    }
+
+    fn folded(&self, kind: Kind, name: &str) -> u32 {
+        let key = (kind, name.to_lowercase());
+        self.folded.get(&key).copied().unwrap_or(0)
+    }
+
+    /// Articles naming an organisation that begins with `name` and goes on.
+    fn org_prefix(&self, name: &str) -> u32 {
+        // Every name beginning with `name ` sorts between it and `name!` (' ' + 1).
+        let (from, to) = (format!("{name} "), format!("{name}!"));
+        self.orgs
+            .range(from.as_str()..to.as_str())
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// A person name stored in `n` articles: moved when the archive files it as an
+    /// organisation or place more often than as a person, hidden when it is a lone word that
+    /// names no one else in the archive (`Oscar`).
+    fn person(&self, name: &str, n: u32) -> Option<Action> {
+        let mut support = self.folded(Kind::People, name);
+        let mut unbacked = false;
+        if !name.contains(' ') {
+            let get = |words: &HashMap<&str, u32>| words.get(name).copied().unwrap_or(0);
+            let backing = get(&self.given) + get(&self.surname);
+            unbacked = n >= MIN_ALONE && backing < MIN_BACKING;
+            support = if unbacked { 0 } else { support + backing };
+        }
+        let orgs = self.folded(Kind::Orgs, name) + self.org_prefix(name);
+        let places = self.folded(Kind::Places, name);
+        let (other, most) = match orgs >= places {
+            true => (Kind::Orgs, orgs),
+            false => (Kind::Places, places),
+        };
+        match most > support {
+            true => Some(Action::Move(other)),
+            false => unbacked.then_some(Action::Hide),
+        }
+    }
+
+    /// A place filed as an organisation more often than as a place, or the other way round.
+    fn place_or_org(&self, kind: Kind, name: &str) -> Option<Action> {
+        let other = match kind {
+            Kind::Places => Kind::Orgs,
+            _ => Kind::Places,
+        };
+        (self.folded(other, name) > self.folded(kind, name)).then_some(Action::Move(other))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(names: &[(Kind, &str, u32)]) -> Tally {
+        (names.iter())
+            .map(|&(kind, name, n)| ((kind, name.to_string()), n))
+            .collect()
+    }
+
+    fn vote_on(votes: &[(Kind, String, Action)], kind: Kind, name: &str) -> Option<Action> {
+        (votes.iter())
+            .find(|(k, n, _)| *k == kind && n == name)
+            .map(|(_, _, a)| a.clone())
+    }
+
+    #[test]
+    fn a_company_filed_as_a_person_goes_to_organisations() {
+        let votes = votes(&tally(&[
+            (Kind::People, "Chrysler", 50),
+            (Kind::Orgs, "Chrysler Corp", 80),
+            (Kind::Orgs, "Chrysler Financial Corp", 4),
+            (Kind::People, "Poor", 60),
+            (Kind::Orgs, "Poor", 150),
+            // Named as a person far more often than as an organisation: stays.
+            (Kind::People, "Tony Blair", 150),
+            (Kind::People, "Blair", 14),
+            (Kind::Orgs, "Blair", 4),
+        ]));
+        assert_eq!(
+            vote_on(&votes, Kind::People, "Chrysler"),
+            Some(Action::Move(Kind::Orgs))
+        );
+        assert_eq!(
+            vote_on(&votes, Kind::People, "Poor"),
+            Some(Action::Move(Kind::Orgs))
+        );
+        assert_eq!(vote_on(&votes, Kind::People, "Tony Blair"), None);
+        assert_eq!(vote_on(&votes, Kind::People, "Blair"), None);
+    }
+
+    #[test]
+    fn a_lone_word_naming_no_one_else_is_not_shown_as_a_person() {
+        let votes = votes(&tally(&[
+            (Kind::People, "Oscar", 50),
+            (Kind::People, "Oscar Wilde", 1),
+            (Kind::People, "Google", 27),
+            (Kind::Orgs, "Google", 6),
+            (Kind::Places, "Google", 5),
+            // A given name of many full names is a person, alone or not.
+            (Kind::People, "George", 20),
+            (Kind::People, "George Bush", 30),
+            // Too rare to be judged.
+            (Kind::People, "Zebedee", 4),
+        ]));
+        assert_eq!(vote_on(&votes, Kind::People, "Oscar"), Some(Action::Hide));
+        assert_eq!(
+            vote_on(&votes, Kind::People, "Google"),
+            Some(Action::Move(Kind::Orgs))
+        );
+        assert_eq!(vote_on(&votes, Kind::People, "George"), None);
+        assert_eq!(vote_on(&votes, Kind::People, "Zebedee"), None);
+    }
+
+    #[test]
+    fn places_and_organisations_go_to_the_majority_whatever_the_case() {
+        let votes = votes(&tally(&[
+            (Kind::Orgs, "NEW YORK", 250),
+            (Kind::Places, "New York", 2400),
+            (Kind::Orgs, "New York Stock Exchange", 300),
+            (Kind::Places, "Leicester", 20),
+            (Kind::Orgs, "Leicester", 5),
+        ]));
+        assert_eq!(
+            vote_on(&votes, Kind::Orgs, "NEW YORK"),
+            Some(Action::Move(Kind::Places))
+        );
+        // Organisations beginning with a place's name are no evidence against it.
+        assert_eq!(vote_on(&votes, Kind::Places, "New York"), None);
+        assert_eq!(
+            vote_on(&votes, Kind::Orgs, "Leicester"),
+            Some(Action::Move(Kind::Places))
+        );
+        assert_eq!(vote_on(&votes, Kind::Places, "Leicester"), None);
+    }
+}
