@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::aliases::{Action, Aliases, Outcome};
 use super::kind::Kind;
-use super::link::{Counts, LinkRule, Links};
+use super::link::{self, Counts, LinkRule, Links};
 use super::vote::{self, Tally};
 use crate::error::{Error, Result};
 
@@ -23,6 +23,8 @@ pub(crate) struct NameBook {
     aliases: Aliases,
     /// The archive's votes on kinds, kept to be saved with the book.
     votes: Vec<(Kind, String, Action)>,
+    /// Organisations' acronyms and the name they stand for across the archive.
+    expansions: HashMap<String, String>,
     links: HashMap<Kind, Links>,
     /// Names, as stored, whose article is resolved as a whole, sorted; any other name is shown
     /// as it is stored and needs no look-up.
@@ -84,7 +86,9 @@ impl NameBook {
             .into_iter()
             .filter_map(|(kind, counts)| Some((kind, Links::new(LinkRule::of(kind)?, counts))))
             .collect();
+        let orgs = (tally.iter()).filter(|((kind, _), _)| *kind == Kind::Orgs);
         let mut book = NameBook::new(aliases, links);
+        book.expansions = link::expansions(orgs.map(|((_, name), n)| (name.as_str(), *n)));
         book.votes = votes;
         Ok(book)
     }
@@ -113,6 +117,7 @@ impl NameBook {
         NameBook {
             aliases,
             votes: Vec::new(),
+            expansions: HashMap::new(),
             links,
             involved,
             archive: OnceLock::new(),
@@ -128,6 +133,7 @@ impl NameBook {
         let aliases = aliases.with_votes(&saved.votes);
         let mut book = NameBook::new(aliases, saved.links);
         book.votes = saved.votes;
+        book.expansions = saved.expansions;
         let archive = saved.archive.into_iter();
         let _ = book
             .archive
@@ -145,6 +151,7 @@ impl NameBook {
         Ok(serde_json::to_vec(&Saved {
             stamp,
             votes: self.votes.clone(),
+            expansions: self.expansions.clone(),
             links,
             archive,
         })?)
@@ -214,6 +221,9 @@ impl NameBook {
                 _ => {}
             }
         }
+        if kind == Kind::Orgs {
+            clauses.extend(self.spelled(value, &wanted).map(|name| exact(kind, name)));
+        }
         if let Some(links) = self.links.get(&kind) {
             let mut targets: Vec<&str> = self
                 .involved
@@ -239,6 +249,17 @@ impl NameBook {
         clauses.sort();
         clauses.dedup();
         (!clauses.is_empty()).then(|| clauses.join(" OR "))
+    }
+
+    /// The organisations' names that the query value `value` (its `wanted` words) stands for
+    /// or is stood for by: an acronym's spelled-out name, and a spelled-out name's acronym.
+    fn spelled<'a>(&'a self, value: &str, wanted: &[String]) -> impl Iterator<Item = &'a str> {
+        let acronym = value.trim().to_uppercase();
+        let full = self.expansions.get(&acronym).map(String::as_str);
+        let acronyms = (self.expansions.iter())
+            .filter(move |(_, name)| words(name) == wanted)
+            .map(|(acronym, _)| acronym.as_str());
+        full.into_iter().chain(acronyms.collect::<Vec<_>>())
     }
 
     /// Stored names of `kind` that `value` names but that are no longer of that kind as shown:
@@ -366,6 +387,7 @@ fn article_terms(column: &StrColumn, ords: &[u64]) -> Result<Vec<String>> {
 struct Saved {
     stamp: u64,
     votes: Vec<(Kind, String, Action)>,
+    expansions: HashMap<String, String>,
     links: Vec<(Kind, Links)>,
     archive: Vec<(Kind, String, i64)>,
 }
