@@ -5,18 +5,21 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
+use tantivy::collector::Count;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
-use tantivy::query::AllQuery;
-use tantivy::{DocId, Score, Searcher, SegmentReader};
+use tantivy::query::{AllQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
 use serde::{Deserialize, Serialize};
 
 use super::aliases::{Action, Aliases, Outcome};
 use super::kind::Kind;
 use super::link::{self, Counts, LinkRule, Links};
-use super::vote::{self, Tally};
+use super::vote::{self, Marked, Tally};
 use crate::error::{Error, Result};
+use crate::index::schema::field;
 
 pub(crate) struct NameBook {
     /// The user's alias rules with the archive's votes added.
@@ -41,7 +44,7 @@ impl NameBook {
     /// beside their full name, and for names with an alias rule.
     pub(crate) fn build(searcher: &Searcher, aliases: Aliases) -> Result<NameBook> {
         let (stored, tally) = stored_counts(searcher)?;
-        let votes = vote::votes(&tally);
+        let votes = vote::votes(&tally, &marked(searcher, &tally)?);
         let aliases = aliases.with_votes(&votes);
         let mut counts: HashMap<Kind, Counts> = HashMap::new();
         let ruled: HashSet<(Kind, &str)> = aliases.ruled().collect();
@@ -308,6 +311,27 @@ fn stored_counts(searcher: &Searcher) -> Result<(Vec<Vec<(Kind, StrColumn, Vec<u
         stored.push(columns);
     }
     Ok((stored, tally))
+}
+
+/// For the names the vote judges by what their articles say (people of two words or more,
+/// organisations' acronyms), the live articles marked in `names`: naming the person only in
+/// full, writing the acronym as a plural.
+fn marked(searcher: &Searcher, tally: &Tally) -> Result<Marked> {
+    let names = searcher.schema().get_field(field::NAMES)?;
+    let mut marked = Marked::new();
+    for ((kind, name), &n) in tally {
+        let marker = match kind {
+            _ if n < vote::MIN_JUDGED => continue,
+            Kind::People if name.contains(' ') => field::FULL_ONLY,
+            Kind::Orgs if !name.chars().any(char::is_lowercase) => field::PLURAL,
+            _ => continue,
+        };
+        let term = Term::from_field_text(names, &format!("{marker}:{name}"));
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        let count = searcher.search(&query, &Count)? as u32;
+        marked.insert((*kind, name.clone()), count);
+    }
+    Ok(marked)
 }
 
 /// Counts the articles of a segment that name one of `ords` in `column` (sorted), each read

@@ -18,18 +18,35 @@ const MIN_ALONE: u32 = 5;
 /// the other kind the archive files it under, or is not shown as a person.
 const MIN_BACKING: u32 = 3;
 
+/// A person of two words or more stored in this many articles or more...
+pub(crate) const MIN_JUDGED: u32 = 10;
+/// ...is believed to be a person only when at least one article in this many calls them by a
+/// shorter name (`Blair`, `Mr Blair`) somewhere: newspapers shorten people's names, not films',
+/// bands' or firms' (`Vera Drake`, `Franz Ferdinand`, `Smith Barney`).
+const SHORTENED_ONE_IN: u32 = 10;
+
 /// Articles per stored name, per kind, over the live articles of a commit.
 pub(crate) type Tally = HashMap<(Kind, String), u32>;
 
+/// ...and an organisation's acronym stored in [`MIN_JUDGED`] articles or more is a common noun
+/// (`PC`, `DVD`, `MP`) when at least one article in this many also writes it as a plural.
+const PLURAL_ONE_IN: u32 = 10;
+
+/// What the articles said of the names the vote judges, counted from the `names` field's
+/// markers: per person of two words or more, the articles naming them only in full; per
+/// organisation's acronym, the articles writing it as a plural.
+pub(crate) type Marked = HashMap<(Kind, String), u32>;
+
 /// The names the vote takes out of their stored kind: moved to another kind, or hidden.
-pub(crate) fn votes(tally: &Tally) -> Vec<(Kind, String, Action)> {
-    let archive = Archive::new(tally);
+pub(crate) fn votes(tally: &Tally, marked: &Marked) -> Vec<(Kind, String, Action)> {
+    let archive = Archive::new(tally, marked);
     let mut votes: Vec<(Kind, String, Action)> = tally
         .iter()
         .filter(|(_, n)| **n >= MIN_VOTED)
         .filter_map(|((kind, name), &n)| {
             let action = match kind {
                 Kind::People => archive.person(name, n)?,
+                Kind::Orgs if archive.common_noun(name, n) => Action::Hide,
                 Kind::Places | Kind::Orgs => archive.place_or_org(*kind, name)?,
             };
             Some((*kind, name.clone(), action))
@@ -57,15 +74,19 @@ struct Archive<'a> {
     /// Organisations' names in order, to sum those beginning with a name (`Chrysler Corp`,
     /// `Chrysler Financial Corp` for `Chrysler`).
     orgs: BTreeMap<&'a str, u32>,
+    marked: &'a Marked,
+    stored: &'a Tally,
 }
 
 impl<'a> Archive<'a> {
-    fn new(tally: &'a Tally) -> Archive<'a> {
+    fn new(tally: &'a Tally, marked: &'a Marked) -> Archive<'a> {
         let mut archive = Archive {
             folded: HashMap::new(),
             given: HashMap::new(),
             surname: HashMap::new(),
             orgs: BTreeMap::new(),
+            marked,
+            stored: tally,
         };
         for ((kind, name), &n) in tally {
             *archive
@@ -105,16 +126,21 @@ impl<'a> Archive<'a> {
     }
 
     /// A person name stored in `n` articles: moved when the archive files it as an
-    /// organisation or place more often than as a person, hidden when it is a lone word that
-    /// names no one else in the archive (`Oscar`).
+    /// organisation or place more often than as a person; when it does not look like a person
+    /// (a lone word naming no one else, `Oscar`; a full name never shortened), moved to the
+    /// other kind the archive files it under, or else hidden.
     fn person(&self, name: &str, n: u32) -> Option<Action> {
         let mut support = self.folded(Kind::People, name);
-        let mut unbacked = false;
         if !name.contains(' ') {
             let get = |words: &HashMap<&str, u32>| words.get(name).copied().unwrap_or(0);
             let backing = get(&self.given) + get(&self.surname);
-            unbacked = n >= MIN_ALONE && backing < MIN_BACKING;
+            let unbacked = n >= MIN_ALONE && backing < MIN_BACKING;
             support = if unbacked { 0 } else { support + backing };
+        } else if let Some(&in_full) = self.marked.get(&(Kind::People, name.to_string())) {
+            let shortened = n.saturating_sub(in_full);
+            if n >= MIN_JUDGED && shortened * SHORTENED_ONE_IN < n {
+                support = 0;
+            }
         }
         let orgs = self.folded(Kind::Orgs, name) + self.org_prefix(name);
         let places = self.folded(Kind::Places, name);
@@ -122,25 +148,45 @@ impl<'a> Archive<'a> {
             true => (Kind::Orgs, orgs),
             false => (Kind::Places, places),
         };
-        match most > support {
-            true => Some(Action::Move(other)),
-            false => unbacked.then_some(Action::Hide),
+        match support {
+            0 if most >= MIN_VOTED => Some(Action::Move(other)),
+            0 => Some(Action::Hide),
+            _ => (most > support).then_some(Action::Move(other)),
         }
     }
 
-    /// A place filed as an organisation more often than as a place, or the other way round.
+    /// An organisation's acronym stored in `n` articles that too many of them write as a
+    /// plural.
+    fn common_noun(&self, name: &str, n: u32) -> bool {
+        let plural = self.marked.get(&(Kind::Orgs, name.to_string()));
+        n >= MIN_JUDGED && plural.is_some_and(|p| p * PLURAL_ONE_IN >= n)
+    }
+
+    /// A place filed as an organisation more often than as a place, or the other way round. A
+    /// name in capitals (a dateline's `MONTREAL`) is weighed by its other spellings alone.
     fn place_or_org(&self, kind: Kind, name: &str) -> Option<Action> {
         let other = match kind {
             Kind::Places => Kind::Orgs,
             _ => Kind::Places,
         };
-        (self.folded(other, name) > self.folded(kind, name)).then_some(Action::Move(other))
+        let (theirs, own) = (self.folded(other, name), self.folded(kind, name));
+        let mut moves = theirs > own;
+        if !name.chars().any(char::is_lowercase) {
+            let spelt = |kind: Kind| self.stored.get(&(kind, name.to_string())).copied();
+            let others = |kind: Kind, all: u32| all - spelt(kind).unwrap_or(0);
+            moves |= others(other, theirs) > others(kind, own);
+        }
+        moves.then_some(Action::Move(other))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn votes(tally: &Tally) -> Vec<(Kind, String, Action)> {
+        super::votes(tally, &Marked::new())
+    }
 
     fn tally(names: &[(Kind, &str, u32)]) -> Tally {
         (names.iter())
@@ -203,6 +249,57 @@ mod tests {
     }
 
     #[test]
+    fn a_full_name_never_shortened_is_not_a_person() {
+        let tally = tally(&[
+            (Kind::People, "Vera Drake", 22),
+            (Kind::People, "Smith Barney", 47),
+            (Kind::Orgs, "Smith Barney", 3),
+            (Kind::Orgs, "Smith Barney Harris Upham and Co", 4),
+            (Kind::People, "Kate Winslet", 17),
+            (Kind::People, "Imelda Staunton", 9),
+        ]);
+        let in_full: Marked = [
+            ("Vera Drake", 22),
+            ("Smith Barney", 45),
+            // Shortened in two articles of seventeen: a person.
+            ("Kate Winslet", 15),
+            // Too rare to be judged.
+            ("Imelda Staunton", 9),
+        ]
+        .into_iter()
+        .map(|(name, n)| ((Kind::People, name.to_string()), n))
+        .collect();
+        let votes = super::votes(&tally, &in_full);
+        assert_eq!(
+            vote_on(&votes, Kind::People, "Vera Drake"),
+            Some(Action::Hide)
+        );
+        assert_eq!(
+            vote_on(&votes, Kind::People, "Smith Barney"),
+            Some(Action::Move(Kind::Orgs))
+        );
+        assert_eq!(vote_on(&votes, Kind::People, "Kate Winslet"), None);
+        assert_eq!(vote_on(&votes, Kind::People, "Imelda Staunton"), None);
+    }
+
+    #[test]
+    fn an_acronym_written_as_a_plural_is_a_common_noun() {
+        let tally = tally(&[
+            (Kind::Orgs, "PC", 49),
+            (Kind::Orgs, "BBC", 171),
+            (Kind::Orgs, "TV", 28),
+        ]);
+        let plurals: Marked = [("PC", 26), ("BBC", 0), ("TV", 2)]
+            .into_iter()
+            .map(|(name, n)| ((Kind::Orgs, name.to_string()), n))
+            .collect();
+        let votes = super::votes(&tally, &plurals);
+        assert_eq!(vote_on(&votes, Kind::Orgs, "PC"), Some(Action::Hide));
+        assert_eq!(vote_on(&votes, Kind::Orgs, "BBC"), None);
+        assert_eq!(vote_on(&votes, Kind::Orgs, "TV"), None);
+    }
+
+    #[test]
     fn places_and_organisations_go_to_the_majority_whatever_the_case() {
         let votes = votes(&tally(&[
             (Kind::Orgs, "NEW YORK", 250),
@@ -210,7 +307,22 @@ mod tests {
             (Kind::Orgs, "New York Stock Exchange", 300),
             (Kind::Places, "Leicester", 20),
             (Kind::Orgs, "Leicester", 5),
+            // A dateline in capitals, outnumbering the place's other spellings.
+            (Kind::Orgs, "MONTREAL", 114),
+            (Kind::Places, "Montreal", 80),
+            // An acronym some articles take for a place.
+            (Kind::Orgs, "OPEC", 120),
+            (Kind::Places, "OPEC", 3),
         ]));
+        assert_eq!(
+            vote_on(&votes, Kind::Orgs, "MONTREAL"),
+            Some(Action::Move(Kind::Places))
+        );
+        assert_eq!(vote_on(&votes, Kind::Orgs, "OPEC"), None);
+        assert_eq!(
+            vote_on(&votes, Kind::Places, "OPEC"),
+            Some(Action::Move(Kind::Orgs))
+        );
         assert_eq!(
             vote_on(&votes, Kind::Orgs, "NEW YORK"),
             Some(Action::Move(Kind::Places))
