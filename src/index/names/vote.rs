@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::aliases::Action;
 use super::kind::Kind;
+use crate::extract::gazetteer::EmbeddedLookup;
 
 /// A name is voted on only when it is stored in at least this many articles: rarer ones
 /// cannot reach a list a reader looks at, and each vote costs facet counting a look-up.
@@ -76,6 +77,9 @@ struct Archive<'a> {
     orgs: BTreeMap<&'a str, u32>,
     marked: &'a Marked,
     stored: &'a Tally,
+    /// The gazetteer's places: a name moves to places only when it is one (`Christmas`, which
+    /// the tagger files under every kind, is not).
+    gazetteer: Option<EmbeddedLookup>,
 }
 
 impl<'a> Archive<'a> {
@@ -87,6 +91,7 @@ impl<'a> Archive<'a> {
             orgs: BTreeMap::new(),
             marked,
             stored: tally,
+            gazetteer: EmbeddedLookup::new(),
         };
         for ((kind, name), &n) in tally {
             *archive
@@ -113,6 +118,10 @@ impl<'a> Archive<'a> {
     fn folded(&self, kind: Kind, name: &str) -> u32 {
         let key = (kind, name.to_lowercase());
         self.folded.get(&key).copied().unwrap_or(0)
+    }
+
+    fn known_place(&self, name: &str) -> bool {
+        (self.gazetteer.as_ref()).is_some_and(|g| g.place(name).is_some())
     }
 
     /// Articles naming an organisation that begins with `name` and goes on.
@@ -143,7 +152,10 @@ impl<'a> Archive<'a> {
             }
         }
         let orgs = self.folded(Kind::Orgs, name) + self.org_prefix(name);
-        let places = self.folded(Kind::Places, name);
+        let places = match self.known_place(name) {
+            true => self.folded(Kind::Places, name),
+            false => 0,
+        };
         let (other, most) = match orgs >= places {
             true => (Kind::Orgs, orgs),
             false => (Kind::Places, places),
@@ -169,6 +181,9 @@ impl<'a> Archive<'a> {
             Kind::Places => Kind::Orgs,
             _ => Kind::Places,
         };
+        if other == Kind::Places && !self.known_place(name) {
+            return None;
+        }
         let (theirs, own) = (self.folded(other, name), self.folded(kind, name));
         let mut moves = theirs > own;
         if !name.chars().any(char::is_lowercase) {
@@ -307,6 +322,9 @@ mod tests {
             (Kind::Orgs, "New York Stock Exchange", 300),
             (Kind::Places, "Leicester", 20),
             (Kind::Orgs, "Leicester", 5),
+            // Not a place the gazetteer knows, whatever the tagger says.
+            (Kind::Places, "Christmas", 20),
+            (Kind::Orgs, "Christmas", 16),
             // A dateline in capitals, outnumbering the place's other spellings.
             (Kind::Orgs, "MONTREAL", 114),
             (Kind::Places, "Montreal", 80),
@@ -319,6 +337,7 @@ mod tests {
             Some(Action::Move(Kind::Places))
         );
         assert_eq!(vote_on(&votes, Kind::Orgs, "OPEC"), None);
+        assert_eq!(vote_on(&votes, Kind::Orgs, "Christmas"), None);
         assert_eq!(
             vote_on(&votes, Kind::Places, "OPEC"),
             Some(Action::Move(Kind::Orgs))
