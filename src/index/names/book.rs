@@ -416,6 +416,10 @@ struct Saved {
     archive: Vec<(Kind, String, i64)>,
 }
 
+/// Changed with the rules a book is worked out by (the vote's, the links'), so that a book saved
+/// by an older gazette is worked out again rather than read.
+const RULES: &str = "names 2: votes on kinds, acronyms expanded";
+
 /// Tells apart every commit and alias file a book can be worked out from: the segments a
 /// searcher sees, with the deletes each has had (which only ever grow), and the rules' text.
 pub(crate) fn stamp(searcher: &Searcher, aliases: &Aliases) -> u64 {
@@ -431,7 +435,7 @@ pub(crate) fn stamp(searcher: &Searcher, aliases: &Aliases) -> u64 {
         })
         .collect();
     segments.sort();
-    let mut text = format!("{}\n", aliases.text());
+    let mut text = format!("{RULES}\n{}\n", aliases.text());
     for (id, deleted, opstamp) in segments {
         text.push_str(&format!("{id} {deleted} {opstamp:?}\n"));
     }

@@ -189,7 +189,8 @@ impl<'a> Archive<'a> {
         if !name.chars().any(char::is_lowercase) {
             let spelt = |kind: Kind| self.stored.get(&(kind, name.to_string())).copied();
             let others = |kind: Kind, all: u32| all - spelt(kind).unwrap_or(0);
-            moves |= others(other, theirs) > others(kind, own);
+            let elsewhere = others(other, theirs);
+            moves |= elsewhere >= MIN_VOTED && elsewhere > others(kind, own);
         }
         moves.then_some(Action::Move(other))
     }
@@ -328,6 +329,10 @@ mod tests {
             // A dateline in capitals, outnumbering the place's other spellings.
             (Kind::Orgs, "MONTREAL", 114),
             (Kind::Places, "Montreal", 80),
+            // Capitals for a place, and a stray other spelling filed as an organisation.
+            (Kind::Places, "N.Y.", 410),
+            (Kind::Orgs, "N.Y.", 12),
+            (Kind::Orgs, "N.y.", 1),
             // An acronym some articles take for a place.
             (Kind::Orgs, "OPEC", 120),
             (Kind::Places, "OPEC", 3),
@@ -338,6 +343,7 @@ mod tests {
         );
         assert_eq!(vote_on(&votes, Kind::Orgs, "OPEC"), None);
         assert_eq!(vote_on(&votes, Kind::Orgs, "Christmas"), None);
+        assert_eq!(vote_on(&votes, Kind::Places, "N.Y."), None);
         assert_eq!(
             vote_on(&votes, Kind::Places, "OPEC"),
             Some(Action::Move(Kind::Orgs))
