@@ -179,3 +179,35 @@ fn demonyms_name_their_own_country() {
     }
     assert_eq!(codes.len(), 12, "{codes:?}");
 }
+
+#[test]
+fn a_full_name_never_shortened_and_an_acronym_used_as_a_plural_are_not_counted() {
+    let env = Env::new();
+    for n in 0..10 {
+        env.write(
+            &format!("film{n}.txt"),
+            "Film\n\nVera Drake won praise at the festival on Sunday. Critics said Vera Drake was the best film.\n",
+        );
+        env.write(
+            &format!("sales{n}.txt"),
+            "Sales\n\nSales of the PC rose on Monday, and makers said PCs would get cheaper.\n",
+        );
+        // A person the articles shorten stays one.
+        env.write(
+            &format!("talks{n}.txt"),
+            "Talks\n\nGordon Brown said on Monday that talks went well. Mr Brown spoke in London.\n",
+        );
+    }
+    env.ok(&["index"]);
+    let film = env.ok(&["extract", "--json", "corpus/film0.txt"]);
+    assert!(film.contains("\"name\":\"Vera Drake\""), "{film}");
+    let sales = env.ok(&["extract", "--json", "corpus/sales0.txt"]);
+    assert!(sales.contains("\"name\":\"PC\""), "{sales}");
+    let stats = env.json(&["stats"]);
+    assert_eq!(named(&stats["people"], "Vera Drake"), None, "{stats}");
+    assert_eq!(named(&stats["orgs"], "PC"), None, "{stats}");
+    assert_eq!(named(&stats["people"], "Gordon Brown"), Some(10), "{stats}");
+    assert!(env.hits("people:\"Vera Drake\"", &[]).is_empty());
+    assert!(env.hits("orgs:PC", &[]).is_empty());
+    assert_eq!(env.hits("\"Vera Drake\"", &[]).len(), 10);
+}
