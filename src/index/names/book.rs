@@ -321,7 +321,7 @@ fn marked(searcher: &Searcher, tally: &Tally) -> Result<Marked> {
     let mut marked = Marked::new();
     for ((kind, name), &n) in tally {
         let marker = match kind {
-            _ if n < vote::MIN_JUDGED => continue,
+            _ if n < vote::MIN_VOTED => continue,
             Kind::People if name.contains(' ') => field::FULL_ONLY,
             Kind::Orgs if !name.chars().any(char::is_lowercase) => field::PLURAL,
             _ => continue,
@@ -498,6 +498,8 @@ pub(crate) struct NameDeltas {
     /// Per slot and position among the involved names of its kind, for triggers: the involved
     /// names, sorted, that can change what an article naming the trigger shows.
     bearing: Arc<Bearing>,
+    /// Per slot and position: hidden names that bear on no trigger.
+    alone: Arc<Vec<Vec<bool>>>,
 }
 
 type Bearing = Vec<Vec<Option<Vec<Involved>>>>;
@@ -531,10 +533,31 @@ impl NameDeltas {
                 }
             }
         }
+        // A hidden name that no trigger's resolving looks at only takes itself away: counted
+        // down article by article, with no resolving (the vote hides thousands on a large
+        // archive).
+        let borne: HashSet<Involved> = bearing
+            .iter()
+            .flatten()
+            .flatten()
+            .flatten()
+            .copied()
+            .collect();
+        let alone: Vec<Vec<bool>> = (slots.iter().enumerate())
+            .map(|(slot, kind)| {
+                (book.involved[kind].iter().enumerate())
+                    .map(|(at, name)| {
+                        matches!(book.aliases.apply(*kind, name), Outcome::Hidden)
+                            && !borne.contains(&(slot, at as u32))
+                    })
+                    .collect()
+            })
+            .collect();
         NameDeltas {
             book,
             slots,
             bearing: Arc::new(bearing),
+            alone: Arc::new(alone),
         }
     }
 }
@@ -543,6 +566,7 @@ pub(crate) struct SegmentNameDeltas {
     book: Arc<NameBook>,
     slots: Vec<Kind>,
     bearing: Arc<Bearing>,
+    alone: Arc<Vec<Vec<bool>>>,
     /// Per column: its kind's slot, and by ordinal 1 + the stored name's position among the
     /// involved names of the kind, or 0 when it takes no part in resolving.
     columns: Vec<(StrColumn, usize, Vec<u32>)>,
@@ -592,6 +616,7 @@ impl Collector for NameDeltas {
             book: self.book.clone(),
             slots: self.slots.clone(),
             bearing: self.bearing.clone(),
+            alone: self.alone.clone(),
             columns,
             changed: (self.slots.iter())
                 .map(|kind| vec![0; self.book.involved[kind].len()])
@@ -624,8 +649,12 @@ impl SegmentCollector for SegmentNameDeltas {
         self.special.clear();
         for (column, slot, positions) in &self.columns {
             for ord in column.term_ords(doc) {
-                if let Some(at) = positions[ord as usize].checked_sub(1) {
-                    self.special.push((*slot, at));
+                let Some(at) = positions[ord as usize].checked_sub(1) else {
+                    continue;
+                };
+                match self.alone[*slot][at as usize] {
+                    true => self.changed[*slot][at as usize] -= 1,
+                    false => self.special.push((*slot, at)),
                 }
             }
         }
