@@ -11,8 +11,7 @@ use crate::extract::gazetteer::EmbeddedLookup;
 
 /// A name is voted on only when it is stored in at least this many articles: rarer ones
 /// hardly reach a list a reader looks at, and each vote costs every facet count that meets the
-/// name an article resolved whole (on 100k articles, voting from 3 articles up doubled the
-/// time of a facet search).
+/// name a look-up (see BENCHMARKS.md, issue 13 item 4).
 pub(crate) const MIN_VOTED: u32 = 10;
 /// A name leaves its kind for another only with this many articles filing it there.
 const MIN_ELSEWHERE: u32 = 3;
