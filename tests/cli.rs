@@ -2,6 +2,8 @@
 
 #[path = "cli/orgs.rs"]
 mod orgs;
+#[path = "cli/precision.rs"]
+mod precision;
 #[path = "cli/ranking.rs"]
 mod ranking;
 
@@ -47,7 +49,7 @@ impl Env {
         env
     }
 
-    fn corpus(&self) -> PathBuf {
+    pub(crate) fn corpus(&self) -> PathBuf {
         self.dir.path().join("corpus")
     }
 
@@ -81,7 +83,7 @@ impl Env {
     }
 
     /// Runs and expects failure with one line on stderr; returns that line.
-    fn fails(&self, args: &[&str]) -> String {
+    pub(crate) fn fails(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert!(!out.status.success(), "gazette {args:?} should fail");
         let err = String::from_utf8(out.stderr).unwrap();

@@ -244,14 +244,38 @@ fn iso_code(cc: &str, valid: &BTreeSet<String>) -> Option<String> {
     valid.contains(cc).then(|| cc.to_string())
 }
 
-/// Adds the geotext demonyms (`american:US`).
+/// geotext demonyms that name another country than their own, checked against ISO 3166-1
+/// names by hand where countryinfo does not settle it: a Breton is from Brittany, in France.
+const NATIONALITY_FIXES: &[(&str, &str)] = &[("breton", "FR")];
+
+/// Adds the geotext demonyms (`american:US`), except where countryinfo, read first, gives the
+/// form to another country (geotext has `thai:TW`, `tuvaluan:TW`, `mauritian:MR`, `swiss:SZ`:
+/// the neighbouring row's code).
 fn nationalities(src: &Path, demonyms: &mut Demonyms, valid: &BTreeSet<String>) {
+    let mut countryinfo: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for (cc, forms) in demonyms.iter() {
+        for form in forms {
+            let owners = countryinfo.entry(form.to_lowercase()).or_default();
+            owners.insert(cc.clone());
+        }
+    }
     for line in read(&src.join("demonyms/nationalities.txt")).lines() {
         if let Some((d, cc)) = line.split_once(':')
             && !line.starts_with('#')
-            && let Some(cc) = iso_code(cc.trim(), valid)
         {
-            demonyms.entry(cc).or_default().insert(d.trim().to_string());
+            let d = d.trim();
+            let fixed = NATIONALITY_FIXES.iter().find(|(form, _)| *form == d);
+            let cc = fixed.map_or(cc.trim(), |(_, cc)| cc);
+            let Some(cc) = iso_code(cc, valid) else {
+                continue;
+            };
+            if countryinfo
+                .get(&d.to_lowercase())
+                .is_some_and(|owners| !owners.contains(&cc))
+            {
+                continue;
+            }
+            demonyms.entry(cc).or_default().insert(d.to_string());
         }
     }
 }
@@ -259,24 +283,33 @@ fn nationalities(src: &Path, demonyms: &mut Demonyms, valid: &BTreeSet<String>) 
 /// `demonyms.tsv`: per country, the forms (and people-nouns) that name it.
 fn demonym_lines(demonyms: &Demonyms, population: &BTreeMap<String, u64>) -> String {
     // A form claimed by several countries (`American`: the United States, but also the
-    // Northern Mariana Islands in countryinfo) names the most populous of them.
+    // Northern Mariana Islands in countryinfo) names the most populous of them. Forms are
+    // looked up whatever their case, so `dominican` (Dominica, in geotext) and `Dominican`
+    // (the Dominican Republic) are one form.
     let people = |cc: &str| population.get(cc).copied().unwrap_or(0);
     let mut owner: BTreeMap<String, String> = BTreeMap::new();
+    let mut spelt: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (cc, forms) in demonyms {
         for f in forms {
             // People-nouns (`North Koreans`, `Israelis`) name the country as much as the adjective does.
             let plural = (f.ends_with('n') || f.ends_with('i')).then(|| format!("{f}s"));
             for form in plural.into_iter().chain([f.clone()]) {
-                let keep = owner.get(&form).is_some_and(|o| people(o) >= people(cc));
+                let folded = form.to_lowercase();
+                let keep = owner.get(&folded).is_some_and(|o| people(o) >= people(cc));
                 if !keep {
-                    owner.insert(form, cc.clone());
+                    owner.insert(folded.clone(), cc.clone());
                 }
+                spelt.entry(folded).or_default().insert(form);
             }
         }
     }
     let mut by_country: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (form, cc) in &owner {
-        by_country.entry(cc).or_default().push(form);
+    for (folded, cc) in &owner {
+        let forms = spelt[folded].iter().map(String::as_str);
+        by_country.entry(cc).or_default().extend(forms);
+    }
+    for forms in by_country.values_mut() {
+        forms.sort_unstable();
     }
     let mut dem = String::new();
     for (cc, forms) in by_country {

@@ -37,6 +37,14 @@ pub(crate) mod field {
     /// Every stored name whole, as `kind:name` (`people:Tony Blair`): the exact look-ups that
     /// crediting a name across the archive rewrites queries into.
     pub(crate) const NAMES: &str = "names";
+    /// Also in `names`, as `people.full:Tony Blair`: a person of two words or more whom the
+    /// article never calls by a shorter name (`Blair`, `Mr Blair`). Films and firms the tagger
+    /// takes for people (`Vera Drake`, `Smith Barney`) are almost never shortened, people
+    /// mostly are: the name table weighs this across the archive.
+    pub(crate) const FULL_ONLY: &str = "people.full";
+    /// Also in `names`, as `orgs.plural:PC`: an organisation's acronym that the article also
+    /// writes as a plural (`PCs`, `MPs`, `DVDs`), as a common noun is and a body rarely is.
+    pub(crate) const PLURAL: &str = "orgs.plural";
     pub(crate) const PLACES: &str = "places";
     pub(crate) const ORGS: &str = "orgs";
     pub(crate) const COUNTRIES: &str = "countries";
@@ -174,12 +182,20 @@ impl Fields {
         };
         for person in &found.people {
             add_name(&mut doc, self.people, field::PEOPLE, &person.name);
+            if only_in_full(person) {
+                let marked = format!("{}:{}", field::FULL_ONLY, person.name);
+                doc.add_text(self.names, &marked);
+            }
         }
         for place in &found.places {
             add_name(&mut doc, self.places, field::PLACES, &place.name);
         }
         for org in &found.orgs {
             add_name(&mut doc, self.orgs, field::ORGS, &org.name);
+            if written_as_plural(&org.name, article.body()) {
+                let marked = format!("{}:{}", field::PLURAL, org.name);
+                doc.add_text(self.names, &marked);
+            }
         }
         for code in &found.countries {
             doc.add_text(self.countries, code);
@@ -221,6 +237,36 @@ impl Fields {
         doc.add_u64(self.hash, hash);
         doc
     }
+}
+
+/// Whether a person of two words or more is named only in full in an article: no mention is the
+/// surname alone or with fewer words before it (`Blair`, `Mr Blair`, `Febres Cordero`).
+fn only_in_full(person: &crate::extract::Person) -> bool {
+    let words = person.name.split(' ').count();
+    let Some(surname) = person.name.rsplit(' ').next().filter(|_| words > 1) else {
+        return false;
+    };
+    !person.mentions.iter().any(|m| {
+        let text = m.text.as_str();
+        text.split_whitespace().count() < words
+            && (text == surname || text.strip_suffix(surname).is_some_and(|t| t.ends_with(' ')))
+    })
+}
+
+/// Whether `text` writes the acronym `name` (capitals and digits) with a plural `s` as a word.
+fn written_as_plural(name: &str, text: &str) -> bool {
+    let acronym = name.len() >= 2
+        && (name.bytes()).all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && name.as_bytes()[0].is_ascii_uppercase();
+    if !acronym {
+        return false;
+    }
+    let plural = format!("{name}s");
+    let word = |b: Option<&u8>| b.is_none_or(|b| !b.is_ascii_alphanumeric());
+    let bytes = text.as_bytes();
+    text.match_indices(&plural).any(|(at, _)| {
+        word(at.checked_sub(1).and_then(|i| bytes.get(i))) && word(bytes.get(at + plural.len()))
+    })
 }
 
 /// Registers the analyzers the schema names; needed on every opened index.

@@ -19,7 +19,7 @@ use crate::index::names::book::{Deltas, NameDeltas};
 use crate::index::names::{Kind, NameBook};
 use crate::index::schema::field;
 
-const FACET_SIZE: usize = 10;
+pub(crate) const FACET_SIZE: usize = 10;
 /// Stored names of a kind counted before the corrections, so that a name they push out of the
 /// top ten has a known successor; when too few, the kind is counted again with more.
 const STORED_SIZE: usize = 10 * FACET_SIZE;
@@ -40,18 +40,26 @@ pub(super) fn collector(book: &Arc<NameBook>) -> Result<(StoredCounts, NameDelta
 }
 
 fn stored() -> StoredCounts {
+    stored_top(FACET_SIZE)
+}
+
+/// The stored counts asked for to show the `top` names of each kind.
+fn stored_top(top: usize) -> StoredCounts {
+    let stored = STORED_SIZE / FACET_SIZE * top;
     StoredCounts(vec![
-        (field::PEOPLE, STORED_SIZE),
-        (field::PLACES, STORED_SIZE),
-        (field::ORGS, STORED_SIZE),
-        (field::COUNTRIES, FACET_SIZE),
+        (field::PEOPLE, stored),
+        (field::PLACES, stored),
+        (field::ORGS, stored),
+        (field::COUNTRIES, top),
     ])
 }
 
-/// The facets of the whole archive, with the corrections the name book keeps for it.
-pub(super) fn archive(searcher: &Searcher, book: &Arc<NameBook>) -> Result<Facets> {
-    let counted = searcher.search(&AllQuery, &stored())?;
-    facets(searcher, &AllQuery, (&counted, book.archive(searcher)?))
+/// The `top` names of each kind over the whole archive, with the corrections the name book
+/// keeps for it.
+pub(super) fn archive(searcher: &Searcher, book: &Arc<NameBook>, top: usize) -> Result<Facets> {
+    let counted = searcher.search(&AllQuery, &stored_top(top))?;
+    let deltas = book.archive(searcher)?;
+    top_facets(searcher, &AllQuery, (&counted, deltas), top)
 }
 
 /// Counts the matches storing each value of some text columns, keeping the `size` most
@@ -173,11 +181,21 @@ fn most(mut counted: Vec<(String, u64)>, size: usize) -> Vec<(String, u64)> {
 pub(super) fn facets(
     searcher: &Searcher,
     query: &dyn Query,
+    counted: (&Stored, &Deltas),
+) -> Result<Facets> {
+    top_facets(searcher, query, counted, FACET_SIZE)
+}
+
+/// [`facets`] with the `top` names of each kind.
+fn top_facets(
+    searcher: &Searcher,
+    query: &dyn Query,
     (counted, deltas): (&Stored, &Deltas),
+    top: usize,
 ) -> Result<Facets> {
     let named = |kind: Kind| {
         let stored = buckets(counted, kind.word());
-        credited(searcher, query, (kind, stored), deltas)
+        credited(searcher, query, (kind, stored, top), deltas)
     };
     let counts = |found: Vec<(String, u64)>| {
         (found.into_iter())
@@ -204,13 +222,13 @@ fn buckets(counted: &Stored, name: &str) -> Vec<(String, u64)> {
 fn credited(
     searcher: &Searcher,
     query: &dyn Query,
-    (kind, mut stored): (Kind, Vec<(String, u64)>),
+    (kind, mut stored, top): (Kind, Vec<(String, u64)>, usize),
     deltas: &Deltas,
 ) -> Result<Vec<(String, u64)>> {
-    let mut size = STORED_SIZE;
+    let mut size = STORED_SIZE / FACET_SIZE * top;
     loop {
-        if let Some(top) = corrected(searcher, query, (kind, &stored, size), deltas)? {
-            return Ok(top);
+        if let Some(found) = corrected(searcher, query, (kind, &stored, size, top), deltas)? {
+            return Ok(found);
         }
         size *= 10;
         let counted = searcher.search(query, &StoredCounts(vec![(kind.word(), size)]))?;
@@ -223,7 +241,7 @@ fn credited(
 fn corrected(
     searcher: &Searcher,
     query: &dyn Query,
-    (kind, stored, size): (Kind, &[(String, u64)], usize),
+    (kind, stored, size, top): (Kind, &[(String, u64)], usize, usize),
     deltas: &Deltas,
 ) -> Result<Option<Vec<(String, u64)>>> {
     let complete = stored.len() < size;
@@ -246,7 +264,7 @@ fn corrected(
     }
     gaining.sort_unstable_by_key(|&(name, delta)| (Reverse(delta), name));
     for (name, delta) in gaining {
-        if least + delta < tenth(&known) {
+        if least + delta < nth(&known, top) {
             break;
         }
         let stored = match complete {
@@ -255,27 +273,28 @@ fn corrected(
         };
         known.insert(name, stored + delta);
     }
-    let mut top: Vec<(&str, i64)> = known.into_iter().filter(|(_, c)| *c > 0).collect();
-    top.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    if !complete && top.get(FACET_SIZE - 1).is_none_or(|t| t.1 <= least) {
+    let mut shown: Vec<(&str, i64)> = known.into_iter().filter(|(_, c)| *c > 0).collect();
+    shown.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    if !complete && shown.get(top - 1).is_none_or(|t| t.1 <= least) {
         return Ok(None);
     }
-    top.truncate(FACET_SIZE);
+    shown.truncate(top);
     Ok(Some(
-        top.into_iter()
+        shown
+            .into_iter()
             .map(|(name, count)| (name.to_string(), count as u64))
             .collect(),
     ))
 }
 
-/// The tenth highest count, or 0 while there are fewer.
-fn tenth(known: &HashMap<&str, i64>) -> i64 {
+/// The `n`th highest count, or 0 while there are fewer.
+fn nth(known: &HashMap<&str, i64>, n: usize) -> i64 {
     let mut counts: Vec<i64> = known.values().copied().collect();
-    if counts.len() < FACET_SIZE {
+    if counts.len() < n {
         return 0;
     }
-    let (_, tenth, _) = counts.select_nth_unstable_by_key(FACET_SIZE - 1, |&c| Reverse(c));
-    *tenth
+    let (_, nth, _) = counts.select_nth_unstable_by_key(n - 1, |&c| Reverse(c));
+    *nth
 }
 
 /// How many matches store `name` as a name of `kind`.
@@ -317,7 +336,7 @@ mod tests {
         let (counted, deltas) = searcher.search(query, &collector(&book).unwrap()).unwrap();
         let found = facets(searcher, query, (&counted, &deltas)).unwrap();
         if query.is::<AllQuery>() {
-            let archive = archive(searcher, &book).unwrap();
+            let archive = archive(searcher, &book, FACET_SIZE).unwrap();
             assert_eq!(format!("{archive:?}"), format!("{found:?}"));
         }
         found

@@ -19,6 +19,7 @@ mod dates;
 mod entities;
 mod explain;
 mod facets;
+pub(crate) use facets::FACET_SIZE;
 mod feedback;
 mod parse;
 
@@ -552,7 +553,8 @@ pub(crate) struct Stats {
     pub top: Facets,
 }
 
-pub(crate) fn stats(index: &GazetteIndex) -> Result<Stats> {
+/// The statistics of an index, with the `top` names of each kind.
+pub(crate) fn stats(index: &GazetteIndex, top: usize) -> Result<Stats> {
     let searcher = index.searcher()?;
     let dated = ExistsQuery::new(field::PUBLISHED.into(), false);
     let edge = |order| -> Result<Option<String>> {
@@ -576,7 +578,7 @@ pub(crate) fn stats(index: &GazetteIndex) -> Result<Stats> {
         undated: docs - dated_count,
         published,
         timeline: timeline(&searcher, &AllQuery, TimelineField::Published, None)?,
-        top: facets::archive(&searcher, &index.names()?)?,
+        top: facets::archive(&searcher, &index.names()?, top)?,
     })
 }
 

@@ -289,7 +289,7 @@ fn switched_on(value: Option<&str>) -> bool {
 
 pub(crate) async fn stats(State(served): State<Arc<Served>>) -> Reply {
     answer(&served, Keep::Stats, |index| {
-        Ok(serde_json::to_value(query::stats(index)?).map_err(Error::Json)?)
+        Ok(serde_json::to_value(query::stats(index, query::FACET_SIZE)?).map_err(Error::Json)?)
     })
     .await
 }

@@ -16,7 +16,7 @@ use crate::extract::{Extraction, Mention, Org, Person, Place};
 pub(crate) const FILE_NAME: &str = "aliases.toml";
 
 /// What one rule does to a name of its kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Action {
     /// Shown and counted as this name (`merge` and `rename` alike).
     Rename(String),
@@ -36,7 +36,8 @@ pub(crate) enum Outcome<'a> {
 /// so applying them is one look-up.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Aliases {
-    rules: HashMap<(Kind, String), Action>,
+    /// Per kind, so that a name is looked up without being copied.
+    rules: HashMap<Kind, HashMap<String, Action>>,
     /// The file as read, recorded in the index folder by `gazette index`.
     text: String,
 }
@@ -110,7 +111,7 @@ impl Aliases {
                 let name = name.get_ref().to_string();
                 check_name(&name).map_err(|message| at(rule.span(), message))?;
                 lines.insert((kind, name.clone()), line_of(text, rule.span().start));
-                aliases.rules.insert((kind, name), action);
+                aliases.rules.entry(kind).or_default().insert(name, action);
             }
         }
         aliases.check(&lines)?;
@@ -120,17 +121,17 @@ impl Aliases {
     /// Refuses a rule that names itself, and one leading to a name that has a rule too (which
     /// would make the outcome depend on the order rules are applied in).
     fn check(&self, lines: &HashMap<(Kind, String), usize>) -> Result<(), Malformed> {
-        let mut ruled: Vec<_> = self.rules.iter().collect();
-        ruled.sort_by_key(|(key, _)| lines[*key]);
-        for ((kind, name), action) in ruled {
-            let line = lines[&(*kind, name.clone())];
+        let mut ruled: Vec<_> = self.entries().collect();
+        ruled.sort_by_key(|(kind, name, _)| lines[&(*kind, name.to_string())]);
+        for (kind, name, action) in ruled {
+            let line = lines[&(kind, name.to_string())];
             let wrong = |message: String| Err(Malformed { line, message });
             let target = match action {
                 Action::Hide => continue,
-                Action::Rename(to) => (*kind, to.clone()),
-                Action::Move(to) => (*to, name.clone()),
+                Action::Rename(to) => (kind, to.clone()),
+                Action::Move(to) => (*to, name.to_string()),
             };
-            if target == (*kind, name.clone()) {
+            if target == (kind, name.to_string()) {
                 return wrong(format!("the rule for \"{name}\" names itself"));
             }
             if let Some(other) = lines.get(&target) {
@@ -157,7 +158,7 @@ impl Aliases {
         if self.rules.is_empty() {
             return Outcome::Name(kind, name);
         }
-        match self.rules.get(&(kind, name.to_string())) {
+        match self.rules.get(&kind).and_then(|rules| rules.get(name)) {
             None => Outcome::Name(kind, name),
             Some(Action::Hide) => Outcome::Hidden,
             Some(Action::Rename(to)) => Outcome::Name(kind, to),
@@ -210,13 +211,47 @@ impl Aliases {
         }
     }
 
+    /// These rules with the archive's votes added ([`super::vote`]), each where the user's
+    /// rules say nothing of the name, of the name it leads to, or lead to the name: the file
+    /// has the last word, and rules still never chain.
+    pub(crate) fn with_votes(&self, votes: &[(Kind, String, Action)]) -> Aliases {
+        let mut aliases = self.clone();
+        let targets: std::collections::HashSet<(Kind, &str)> = (self.entries())
+            .filter_map(|(kind, name, action)| match action {
+                Action::Hide => None,
+                Action::Rename(to) => Some((kind, to.as_str())),
+                Action::Move(to) => Some((*to, name)),
+            })
+            .collect();
+        let said =
+            |kind: Kind, name: &str| self.is_ruled(kind, name) || targets.contains(&(kind, name));
+        for (kind, name, action) in votes {
+            let leads_to = match action {
+                Action::Move(to) => Some(*to),
+                _ => None,
+            };
+            if said(*kind, name) || leads_to.is_some_and(|to| said(to, name)) {
+                continue;
+            }
+            let rules = aliases.rules.entry(*kind).or_default();
+            rules.insert(name.clone(), action.clone());
+        }
+        aliases
+    }
+
     pub(crate) fn is_ruled(&self, kind: Kind, name: &str) -> bool {
-        !self.rules.is_empty() && self.rules.contains_key(&(kind, name.to_string()))
+        (self.rules.get(&kind)).is_some_and(|rules| rules.contains_key(name))
     }
 
     /// Every name with a rule, and its kind.
     pub(crate) fn ruled(&self) -> impl Iterator<Item = (Kind, &str)> {
-        self.rules.keys().map(|(kind, name)| (*kind, name.as_str()))
+        self.entries().map(|(kind, name, _)| (kind, name))
+    }
+
+    fn entries(&self) -> impl Iterator<Item = (Kind, &str, &Action)> {
+        (self.rules.iter()).flat_map(|(kind, rules)| {
+            (rules.iter()).map(move |(name, action)| (*kind, name.as_str(), action))
+        })
     }
 }
 

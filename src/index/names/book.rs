@@ -5,20 +5,29 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
+use tantivy::collector::Count;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
-use tantivy::query::AllQuery;
-use tantivy::{DocId, Score, Searcher, SegmentReader};
+use tantivy::query::{AllQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
 use serde::{Deserialize, Serialize};
 
-use super::aliases::{Aliases, Outcome};
+use super::aliases::{Action, Aliases, Outcome};
 use super::kind::Kind;
-use super::link::{Counts, LinkRule, Links};
+use super::link::{self, Counts, LinkRule, Links};
+use super::vote::{self, Marked, Tally};
 use crate::error::{Error, Result};
+use crate::index::schema::field;
 
 pub(crate) struct NameBook {
+    /// The user's alias rules with the archive's votes added.
     aliases: Aliases,
+    /// The archive's votes on kinds, kept to be saved with the book.
+    votes: Vec<(Kind, String, Action)>,
+    /// Organisations' acronyms and the name they stand for across the archive.
+    expansions: HashMap<String, String>,
     links: HashMap<Kind, Links>,
     /// Names, as stored, whose article is resolved as a whole, sorted; any other name is shown
     /// as it is stored and needs no look-up.
@@ -34,16 +43,14 @@ impl NameBook {
     /// are read one by one only where that cannot be: for a kind whose short forms count only
     /// beside their full name, and for names with an alias rule.
     pub(crate) fn build(searcher: &Searcher, aliases: Aliases) -> Result<NameBook> {
+        let (stored, tally) = stored_counts(searcher)?;
+        let votes = vote::votes(&tally, &marked(searcher, &tally)?);
+        let aliases = aliases.with_votes(&votes);
         let mut counts: HashMap<Kind, Counts> = HashMap::new();
         let ruled: HashSet<(Kind, &str)> = aliases.ruled().collect();
-        for segment in searcher.segment_readers() {
-            for (kind, column) in columns_of(segment)? {
-                let mut per_ord = vec![0u32; column.num_terms()];
-                for doc in segment.doc_ids_alive() {
-                    for ord in column.term_ords(doc) {
-                        per_ord[ord as usize] += 1;
-                    }
-                }
+        for (segment, columns) in searcher.segment_readers().iter().zip(&stored) {
+            for (kind, column, per_ord) in columns {
+                let kind = *kind;
                 let mut stream = column
                     .dictionary()
                     .stream()
@@ -71,7 +78,7 @@ impl NameBook {
                 if !whole_articles.is_empty() {
                     count_articles(
                         &aliases,
-                        (segment, kind, &column),
+                        (segment, kind, column),
                         &whole_articles,
                         &mut counts,
                     )?;
@@ -82,7 +89,11 @@ impl NameBook {
             .into_iter()
             .filter_map(|(kind, counts)| Some((kind, Links::new(LinkRule::of(kind)?, counts))))
             .collect();
-        Ok(NameBook::new(aliases, links))
+        let orgs = (tally.iter()).filter(|((kind, _), _)| *kind == Kind::Orgs);
+        let mut book = NameBook::new(aliases, links);
+        book.expansions = link::expansions(orgs.map(|((_, name), n)| (name.as_str(), *n)));
+        book.votes = votes;
+        Ok(book)
     }
 
     fn new(aliases: Aliases, links: Vec<(Kind, Links)>) -> NameBook {
@@ -108,6 +119,8 @@ impl NameBook {
             .collect();
         NameBook {
             aliases,
+            votes: Vec::new(),
+            expansions: HashMap::new(),
             links,
             involved,
             archive: OnceLock::new(),
@@ -120,7 +133,10 @@ impl NameBook {
         if saved.stamp != stamp {
             return None;
         }
-        let book = NameBook::new(aliases, saved.links);
+        let aliases = aliases.with_votes(&saved.votes);
+        let mut book = NameBook::new(aliases, saved.links);
+        book.votes = saved.votes;
+        book.expansions = saved.expansions;
         let archive = saved.archive.into_iter();
         let _ = book
             .archive
@@ -137,6 +153,8 @@ impl NameBook {
             .collect();
         Ok(serde_json::to_vec(&Saved {
             stamp,
+            votes: self.votes.clone(),
+            expansions: self.expansions.clone(),
             links,
             archive,
         })?)
@@ -206,6 +224,9 @@ impl NameBook {
                 _ => {}
             }
         }
+        if kind == Kind::Orgs {
+            clauses.extend(self.spelled(value, &wanted).map(|name| exact(kind, name)));
+        }
         if let Some(links) = self.links.get(&kind) {
             let mut targets: Vec<&str> = self
                 .involved
@@ -233,6 +254,17 @@ impl NameBook {
         (!clauses.is_empty()).then(|| clauses.join(" OR "))
     }
 
+    /// The organisations' names that the query value `value` (its `wanted` words) stands for
+    /// or is stood for by: an acronym's spelled-out name, and a spelled-out name's acronym.
+    fn spelled<'a>(&'a self, value: &str, wanted: &[String]) -> impl Iterator<Item = &'a str> {
+        let acronym = value.trim().to_uppercase();
+        let full = self.expansions.get(&acronym).map(String::as_str);
+        let acronyms = (self.expansions.iter())
+            .filter(move |(_, name)| words(name) == wanted)
+            .map(|(acronym, _)| acronym.as_str());
+        full.into_iter().chain(acronyms.collect::<Vec<_>>())
+    }
+
     /// Stored names of `kind` that `value` names but that are no longer of that kind as shown:
     /// hidden, or moved to another kind.
     pub(crate) fn withdrawn<'a>(&'a self, kind: Kind, value: &str) -> Vec<&'a str> {
@@ -247,6 +279,59 @@ impl NameBook {
             .map(|(_, name)| name)
             .collect()
     }
+}
+
+/// Per segment, its name columns with the live articles storing each ordinal; and over all
+/// segments, the articles storing each name, for the vote on kinds.
+#[allow(clippy::type_complexity)]
+fn stored_counts(searcher: &Searcher) -> Result<(Vec<Vec<(Kind, StrColumn, Vec<u32>)>>, Tally)> {
+    let mut tally = Tally::new();
+    let mut stored = Vec::new();
+    for segment in searcher.segment_readers() {
+        let mut columns = Vec::new();
+        for (kind, column) in columns_of(segment)? {
+            let mut per_ord = vec![0u32; column.num_terms()];
+            for doc in segment.doc_ids_alive() {
+                for ord in column.term_ords(doc) {
+                    per_ord[ord as usize] += 1;
+                }
+            }
+            let mut stream = column
+                .dictionary()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                let n = per_ord[stream.term_ord() as usize];
+                if let (Ok(name), true) = (std::str::from_utf8(stream.key()), n > 0) {
+                    *tally.entry((kind, name.to_string())).or_default() += n;
+                }
+            }
+            columns.push((kind, column, per_ord));
+        }
+        stored.push(columns);
+    }
+    Ok((stored, tally))
+}
+
+/// For the names the vote judges by what their articles say (people of two words or more,
+/// organisations' acronyms), the live articles marked in `names`: naming the person only in
+/// full, writing the acronym as a plural.
+fn marked(searcher: &Searcher, tally: &Tally) -> Result<Marked> {
+    let names = searcher.schema().get_field(field::NAMES)?;
+    let mut marked = Marked::new();
+    for ((kind, name), &n) in tally {
+        let marker = match kind {
+            _ if n < vote::MIN_VOTED => continue,
+            Kind::People if name.contains(' ') => field::FULL_ONLY,
+            Kind::Orgs if !name.chars().any(char::is_lowercase) => field::PLURAL,
+            _ => continue,
+        };
+        let term = Term::from_field_text(names, &format!("{marker}:{name}"));
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        let count = searcher.search(&query, &Count)? as u32;
+        marked.insert((*kind, name.clone()), count);
+    }
+    Ok(marked)
 }
 
 /// Counts the articles of a segment that name one of `ords` in `column` (sorted), each read
@@ -310,14 +395,20 @@ fn all_terms(column: &StrColumn) -> Result<Vec<String>> {
     Ok(terms)
 }
 
-/// What the index folder keeps of a book: the links, the archive's corrections, and the stamp
+/// What the index folder keeps of a book: the votes, the links, the archive's corrections, and the stamp
 /// of what they were worked out from.
 #[derive(Serialize, Deserialize)]
 struct Saved {
     stamp: u64,
+    votes: Vec<(Kind, String, Action)>,
+    expansions: HashMap<String, String>,
     links: Vec<(Kind, Links)>,
     archive: Vec<(Kind, String, i64)>,
 }
+
+/// Changed with the rules a book is worked out by (the vote's, the links'), so that a book saved
+/// by an older gazette is worked out again rather than read.
+const RULES: &str = "names 2: votes on kinds, acronyms expanded";
 
 /// Tells apart every commit and alias file a book can be worked out from: the segments a
 /// searcher sees, with the deletes each has had (which only ever grow), and the rules' text.
@@ -334,7 +425,7 @@ pub(crate) fn stamp(searcher: &Searcher, aliases: &Aliases) -> u64 {
         })
         .collect();
     segments.sort();
-    let mut text = format!("{}\n", aliases.text());
+    let mut text = format!("{RULES}\n{}\n", aliases.text());
     for (id, deleted, opstamp) in segments {
         text.push_str(&format!("{id} {deleted} {opstamp:?}\n"));
     }
@@ -397,6 +488,8 @@ pub(crate) struct NameDeltas {
     /// Per slot and position among the involved names of its kind, for triggers: the involved
     /// names, sorted, that can change what an article naming the trigger shows.
     bearing: Arc<Bearing>,
+    /// Per slot and position: hidden names that bear on no trigger.
+    alone: Arc<Vec<Vec<bool>>>,
 }
 
 type Bearing = Vec<Vec<Option<Vec<Involved>>>>;
@@ -430,10 +523,31 @@ impl NameDeltas {
                 }
             }
         }
+        // A hidden name that no trigger's resolving looks at only takes itself away: counted
+        // down article by article, with no resolving (the vote hides thousands on a large
+        // archive).
+        let borne: HashSet<Involved> = bearing
+            .iter()
+            .flatten()
+            .flatten()
+            .flatten()
+            .copied()
+            .collect();
+        let alone: Vec<Vec<bool>> = (slots.iter().enumerate())
+            .map(|(slot, kind)| {
+                (book.involved[kind].iter().enumerate())
+                    .map(|(at, name)| {
+                        matches!(book.aliases.apply(*kind, name), Outcome::Hidden)
+                            && !borne.contains(&(slot, at as u32))
+                    })
+                    .collect()
+            })
+            .collect();
         NameDeltas {
             book,
             slots,
             bearing: Arc::new(bearing),
+            alone: Arc::new(alone),
         }
     }
 }
@@ -442,6 +556,7 @@ pub(crate) struct SegmentNameDeltas {
     book: Arc<NameBook>,
     slots: Vec<Kind>,
     bearing: Arc<Bearing>,
+    alone: Arc<Vec<Vec<bool>>>,
     /// Per column: its kind's slot, and by ordinal 1 + the stored name's position among the
     /// involved names of the kind, or 0 when it takes no part in resolving.
     columns: Vec<(StrColumn, usize, Vec<u32>)>,
@@ -491,6 +606,7 @@ impl Collector for NameDeltas {
             book: self.book.clone(),
             slots: self.slots.clone(),
             bearing: self.bearing.clone(),
+            alone: self.alone.clone(),
             columns,
             changed: (self.slots.iter())
                 .map(|kind| vec![0; self.book.involved[kind].len()])
@@ -523,8 +639,12 @@ impl SegmentCollector for SegmentNameDeltas {
         self.special.clear();
         for (column, slot, positions) in &self.columns {
             for ord in column.term_ords(doc) {
-                if let Some(at) = positions[ord as usize].checked_sub(1) {
-                    self.special.push((*slot, at));
+                let Some(at) = positions[ord as usize].checked_sub(1) else {
+                    continue;
+                };
+                match self.alone[*slot][at as usize] {
+                    true => self.changed[*slot][at as usize] -= 1,
+                    false => self.special.push((*slot, at)),
                 }
             }
         }

@@ -77,6 +77,30 @@ impl LinkRule {
     }
 }
 
+/// Each acronym's spelled-out name, where one organisation stored under a name of two words or
+/// more dominates those with the same initials (`IMF`: International Monetary Fund; `EC` stays
+/// unexpanded when European Community and European Commission are both frequent). `orgs` gives
+/// the articles storing each organisation's name.
+pub(crate) fn expansions<'a>(
+    orgs: impl Iterator<Item = (&'a str, u32)>,
+) -> HashMap<String, String> {
+    let mut by_acronym: HashMap<String, Vec<(&'a str, u32)>> = HashMap::new();
+    for (name, n) in orgs {
+        if let Some(acronym) = LinkRule::Acronym.short(name) {
+            by_acronym.entry(acronym).or_default().push((name, n));
+        }
+    }
+    by_acronym
+        .into_iter()
+        .filter_map(|(acronym, mut fulls)| {
+            fulls.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            let (best, count) = fulls[0];
+            let next = fulls.get(1).map_or(0, |f| f.1);
+            (count >= MIN_SUPPORT && count >= DOMINANCE * next).then(|| (acronym, best.to_string()))
+        })
+        .collect()
+}
+
 /// Articles counted per short form and full name.
 #[derive(Debug, Default)]
 pub(crate) struct Counts {
@@ -299,5 +323,24 @@ mod tests {
             Some("BE")
         );
         assert_eq!(LinkRule::Acronym.short("Opec"), None);
+    }
+
+    #[test]
+    fn an_acronym_expands_to_the_dominant_organisation_with_its_initials() {
+        let orgs = [
+            ("International Monetary Fund", 180),
+            ("Islamic Medical Foundation", 2),
+            ("European Community", 40),
+            ("European Commission", 30),
+            ("World Bank", 1),
+        ];
+        let expanded = expansions(orgs.into_iter());
+        assert_eq!(
+            expanded.get("IMF").map(String::as_str),
+            Some("International Monetary Fund")
+        );
+        // Two frequent names share the initials, and one sighting is not enough.
+        assert_eq!(expanded.get("EC"), None);
+        assert_eq!(expanded.get("WB"), None);
     }
 }

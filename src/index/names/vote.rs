@@ -1,0 +1,363 @@
+//! The archive's vote on what kind a name is: a name the tagger files under one kind in some
+//! articles and under another in most (`Chrysler` a person here, `Chrysler Corp` an
+//! organisation in five times as many) is shown as the majority's kind wherever it is counted.
+//! Decided from the articles per stored name alone, so it is a function of what the index holds.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::aliases::Action;
+use super::kind::Kind;
+use crate::extract::gazetteer::EmbeddedLookup;
+
+/// A name is voted on only when it is stored in at least this many articles: rarer ones
+/// hardly reach a list a reader looks at, and each vote costs every facet count that meets the
+/// name a look-up (see BENCHMARKS.md, issue 13 item 4).
+pub(crate) const MIN_VOTED: u32 = 10;
+/// A name leaves its kind for another only with this many articles filing it there.
+const MIN_ELSEWHERE: u32 = 3;
+/// A one-word person name voted on is believed to be a person only when full names using it as
+/// given name or surname are stored in this many articles (`George`, `Blair`); otherwise
+/// (`Oscar`, `Google`) it goes to the other kind the archive files it under, or is not shown as
+/// a person.
+const MIN_BACKING: u32 = 3;
+
+/// A person of two words or more voted on is believed to be a person only when at least one article in this many calls them by a
+/// shorter name (`Blair`, `Mr Blair`) somewhere: newspapers shorten people's names, not films',
+/// bands' or firms' (`Vera Drake`, `Franz Ferdinand`, `Smith Barney`).
+const SHORTENED_ONE_IN: u32 = 10;
+
+/// Articles per stored name, per kind, over the live articles of a commit.
+pub(crate) type Tally = HashMap<(Kind, String), u32>;
+
+/// An organisation's acronym voted on is a common noun
+/// (`PC`, `DVD`, `MP`) when at least one article in this many also writes it as a plural.
+const PLURAL_ONE_IN: u32 = 10;
+
+/// What the articles said of the names the vote judges, counted from the `names` field's
+/// markers: per person of two words or more, the articles naming them only in full; per
+/// organisation's acronym, the articles writing it as a plural.
+pub(crate) type Marked = HashMap<(Kind, String), u32>;
+
+/// The names the vote takes out of their stored kind: moved to another kind, or hidden.
+pub(crate) fn votes(tally: &Tally, marked: &Marked) -> Vec<(Kind, String, Action)> {
+    let archive = Archive::new(tally, marked);
+    let mut votes: Vec<(Kind, String, Action)> = tally
+        .iter()
+        .filter(|(_, n)| **n >= MIN_VOTED)
+        .filter_map(|((kind, name), &n)| {
+            let action = match kind {
+                Kind::People => archive.person(name, n)?,
+                Kind::Orgs if archive.common_noun(name, n) => Action::Hide,
+                Kind::Places | Kind::Orgs => archive.place_or_org(*kind, name)?,
+            };
+            Some((*kind, name.clone(), action))
+        })
+        .collect();
+    // A vote never leads to a name with a vote of its own, as alias rules never chain.
+    let voted: std::collections::HashSet<(Kind, String)> =
+        (votes.iter()).map(|(k, n, _)| (*k, n.clone())).collect();
+    votes.retain(|(_, name, action)| match action {
+        Action::Move(to) => !voted.contains(&(*to, name.clone())),
+        _ => true,
+    });
+    votes.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    votes
+}
+
+/// What the vote weighs, gathered once from the tally.
+struct Archive<'a> {
+    /// Articles per kind and name folded to lower case, so that a dateline's `NEW YORK` is
+    /// weighed with `New York`.
+    folded: HashMap<(Kind, String), u32>,
+    /// Articles of full names of people (two words or more) per first word and per last word.
+    given: HashMap<&'a str, u32>,
+    surname: HashMap<&'a str, u32>,
+    /// Organisations' names in order, to sum those beginning with a name (`Chrysler Corp`,
+    /// `Chrysler Financial Corp` for `Chrysler`).
+    orgs: BTreeMap<&'a str, u32>,
+    marked: &'a Marked,
+    stored: &'a Tally,
+    /// The gazetteer's places: a name moves to places only when it is one (`Christmas`, which
+    /// the tagger files under every kind, is not).
+    gazetteer: Option<EmbeddedLookup>,
+}
+
+impl<'a> Archive<'a> {
+    fn new(tally: &'a Tally, marked: &'a Marked) -> Archive<'a> {
+        let mut archive = Archive {
+            folded: HashMap::new(),
+            given: HashMap::new(),
+            surname: HashMap::new(),
+            orgs: BTreeMap::new(),
+            marked,
+            stored: tally,
+            gazetteer: EmbeddedLookup::new(),
+        };
+        for ((kind, name), &n) in tally {
+            *archive
+                .folded
+                .entry((*kind, name.to_lowercase()))
+                .or_default() += n;
+            match kind {
+                Kind::People => {
+                    let mut words = name.split(' ');
+                    if let (Some(first), Some(last)) = (words.next(), words.next_back()) {
+                        *archive.given.entry(first).or_default() += n;
+                        *archive.surname.entry(last).or_default() += n;
+                    }
+                }
+                Kind::Orgs => {
+                    archive.orgs.insert(name, n);
+                }
+                Kind::Places => {}
+            }
+        }
+        archive
+    }
+
+    fn folded(&self, kind: Kind, name: &str) -> u32 {
+        let key = (kind, name.to_lowercase());
+        self.folded.get(&key).copied().unwrap_or(0)
+    }
+
+    fn known_place(&self, name: &str) -> bool {
+        (self.gazetteer.as_ref()).is_some_and(|g| g.place(name).is_some())
+    }
+
+    /// Articles naming an organisation that begins with `name` and goes on.
+    fn org_prefix(&self, name: &str) -> u32 {
+        // Every name beginning with `name ` sorts between it and `name!` (' ' + 1).
+        let (from, to) = (format!("{name} "), format!("{name}!"));
+        self.orgs
+            .range(from.as_str()..to.as_str())
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// A person name stored in `n` articles: moved when the archive files it as an
+    /// organisation or place more often than as a person; when it does not look like a person
+    /// (a lone word naming no one else, `Oscar`; a full name never shortened), moved to the
+    /// other kind the archive files it under, or else hidden.
+    fn person(&self, name: &str, n: u32) -> Option<Action> {
+        let mut support = self.folded(Kind::People, name);
+        if !name.contains(' ') {
+            let get = |words: &HashMap<&str, u32>| words.get(name).copied().unwrap_or(0);
+            let backing = get(&self.given) + get(&self.surname);
+            let unbacked = backing < MIN_BACKING;
+            support = if unbacked { 0 } else { support + backing };
+        } else if let Some(&in_full) = self.marked.get(&(Kind::People, name.to_string())) {
+            let shortened = n.saturating_sub(in_full);
+            if shortened * SHORTENED_ONE_IN < n {
+                support = 0;
+            }
+        }
+        let orgs = self.folded(Kind::Orgs, name) + self.org_prefix(name);
+        let places = match self.known_place(name) {
+            true => self.folded(Kind::Places, name),
+            false => 0,
+        };
+        let (other, most) = match orgs >= places {
+            true => (Kind::Orgs, orgs),
+            false => (Kind::Places, places),
+        };
+        match support {
+            0 if most >= MIN_ELSEWHERE => Some(Action::Move(other)),
+            0 => Some(Action::Hide),
+            _ => (most > support).then_some(Action::Move(other)),
+        }
+    }
+
+    /// An organisation's acronym stored in `n` articles that too many of them write as a
+    /// plural.
+    fn common_noun(&self, name: &str, n: u32) -> bool {
+        let plural = self.marked.get(&(Kind::Orgs, name.to_string()));
+        plural.is_some_and(|p| p * PLURAL_ONE_IN >= n)
+    }
+
+    /// A place filed as an organisation more often than as a place, or the other way round. A
+    /// name in capitals (a dateline's `MONTREAL`) is weighed by its other spellings alone.
+    fn place_or_org(&self, kind: Kind, name: &str) -> Option<Action> {
+        let other = match kind {
+            Kind::Places => Kind::Orgs,
+            _ => Kind::Places,
+        };
+        if other == Kind::Places && !self.known_place(name) {
+            return None;
+        }
+        let (theirs, own) = (self.folded(other, name), self.folded(kind, name));
+        let mut moves = theirs > own;
+        if !name.chars().any(char::is_lowercase) {
+            let spelt = |kind: Kind| self.stored.get(&(kind, name.to_string())).copied();
+            let others = |kind: Kind, all: u32| all - spelt(kind).unwrap_or(0);
+            let elsewhere = others(other, theirs);
+            moves |= elsewhere >= MIN_ELSEWHERE && elsewhere > others(kind, own);
+        }
+        moves.then_some(Action::Move(other))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn votes(tally: &Tally) -> Vec<(Kind, String, Action)> {
+        super::votes(tally, &Marked::new())
+    }
+
+    fn tally(names: &[(Kind, &str, u32)]) -> Tally {
+        (names.iter())
+            .map(|&(kind, name, n)| ((kind, name.to_string()), n))
+            .collect()
+    }
+
+    fn vote_on(votes: &[(Kind, String, Action)], kind: Kind, name: &str) -> Option<Action> {
+        (votes.iter())
+            .find(|(k, n, _)| *k == kind && n == name)
+            .map(|(_, _, a)| a.clone())
+    }
+
+    #[test]
+    fn a_company_filed_as_a_person_goes_to_organisations() {
+        let votes = votes(&tally(&[
+            (Kind::People, "Chrysler", 50),
+            (Kind::Orgs, "Chrysler Corp", 80),
+            (Kind::Orgs, "Chrysler Financial Corp", 4),
+            (Kind::People, "Poor", 60),
+            (Kind::Orgs, "Poor", 150),
+            // Named as a person far more often than as an organisation: stays.
+            (Kind::People, "Tony Blair", 150),
+            (Kind::People, "Blair", 14),
+            (Kind::Orgs, "Blair", 4),
+        ]));
+        assert_eq!(
+            vote_on(&votes, Kind::People, "Chrysler"),
+            Some(Action::Move(Kind::Orgs))
+        );
+        assert_eq!(
+            vote_on(&votes, Kind::People, "Poor"),
+            Some(Action::Move(Kind::Orgs))
+        );
+        assert_eq!(vote_on(&votes, Kind::People, "Tony Blair"), None);
+        assert_eq!(vote_on(&votes, Kind::People, "Blair"), None);
+    }
+
+    #[test]
+    fn a_lone_word_naming_no_one_else_is_not_shown_as_a_person() {
+        let votes = votes(&tally(&[
+            (Kind::People, "Oscar", 50),
+            (Kind::People, "Oscar Wilde", 1),
+            (Kind::People, "Google", 27),
+            (Kind::Orgs, "Google", 6),
+            (Kind::Places, "Google", 5),
+            // A given name of many full names is a person, alone or not.
+            (Kind::People, "George", 20),
+            (Kind::People, "George Bush", 30),
+            // Too rare to be judged.
+            (Kind::People, "Zebedee", 4),
+        ]));
+        assert_eq!(vote_on(&votes, Kind::People, "Oscar"), Some(Action::Hide));
+        assert_eq!(
+            vote_on(&votes, Kind::People, "Google"),
+            Some(Action::Move(Kind::Orgs))
+        );
+        assert_eq!(vote_on(&votes, Kind::People, "George"), None);
+        assert_eq!(vote_on(&votes, Kind::People, "Zebedee"), None);
+    }
+
+    #[test]
+    fn a_full_name_never_shortened_is_not_a_person() {
+        let tally = tally(&[
+            (Kind::People, "Vera Drake", 22),
+            (Kind::People, "Smith Barney", 47),
+            (Kind::Orgs, "Smith Barney", 3),
+            (Kind::Orgs, "Smith Barney Harris Upham and Co", 4),
+            (Kind::People, "Kate Winslet", 17),
+            (Kind::People, "Imelda Staunton", 9),
+        ]);
+        let in_full: Marked = [
+            ("Vera Drake", 22),
+            ("Smith Barney", 45),
+            // Shortened in two articles of seventeen: a person.
+            ("Kate Winslet", 15),
+            // Too rare to be judged.
+            ("Imelda Staunton", 9),
+        ]
+        .into_iter()
+        .map(|(name, n)| ((Kind::People, name.to_string()), n))
+        .collect();
+        let votes = super::votes(&tally, &in_full);
+        assert_eq!(
+            vote_on(&votes, Kind::People, "Vera Drake"),
+            Some(Action::Hide)
+        );
+        assert_eq!(
+            vote_on(&votes, Kind::People, "Smith Barney"),
+            Some(Action::Move(Kind::Orgs))
+        );
+        assert_eq!(vote_on(&votes, Kind::People, "Kate Winslet"), None);
+        assert_eq!(vote_on(&votes, Kind::People, "Imelda Staunton"), None);
+    }
+
+    #[test]
+    fn an_acronym_written_as_a_plural_is_a_common_noun() {
+        let tally = tally(&[
+            (Kind::Orgs, "PC", 49),
+            (Kind::Orgs, "BBC", 171),
+            (Kind::Orgs, "TV", 28),
+        ]);
+        let plurals: Marked = [("PC", 26), ("BBC", 0), ("TV", 2)]
+            .into_iter()
+            .map(|(name, n)| ((Kind::Orgs, name.to_string()), n))
+            .collect();
+        let votes = super::votes(&tally, &plurals);
+        assert_eq!(vote_on(&votes, Kind::Orgs, "PC"), Some(Action::Hide));
+        assert_eq!(vote_on(&votes, Kind::Orgs, "BBC"), None);
+        assert_eq!(vote_on(&votes, Kind::Orgs, "TV"), None);
+    }
+
+    #[test]
+    fn places_and_organisations_go_to_the_majority_whatever_the_case() {
+        let votes = votes(&tally(&[
+            (Kind::Orgs, "NEW YORK", 250),
+            (Kind::Places, "New York", 2400),
+            (Kind::Orgs, "New York Stock Exchange", 300),
+            (Kind::Places, "Leicester", 20),
+            (Kind::Orgs, "Leicester", 12),
+            // Not a place the gazetteer knows, whatever the tagger says.
+            (Kind::Places, "Christmas", 20),
+            (Kind::Orgs, "Christmas", 16),
+            // A dateline in capitals, outnumbering the place's other spellings.
+            (Kind::Orgs, "MONTREAL", 114),
+            (Kind::Places, "Montreal", 80),
+            // Capitals for a place, and a stray other spelling filed as an organisation.
+            (Kind::Places, "N.Y.", 410),
+            (Kind::Orgs, "N.Y.", 12),
+            (Kind::Orgs, "N.y.", 1),
+            // An acronym some articles take for a place.
+            (Kind::Orgs, "OPEC", 120),
+            (Kind::Places, "OPEC", 10),
+        ]));
+        assert_eq!(
+            vote_on(&votes, Kind::Orgs, "MONTREAL"),
+            Some(Action::Move(Kind::Places))
+        );
+        assert_eq!(vote_on(&votes, Kind::Orgs, "OPEC"), None);
+        assert_eq!(vote_on(&votes, Kind::Orgs, "Christmas"), None);
+        assert_eq!(vote_on(&votes, Kind::Places, "N.Y."), None);
+        assert_eq!(
+            vote_on(&votes, Kind::Places, "OPEC"),
+            Some(Action::Move(Kind::Orgs))
+        );
+        assert_eq!(
+            vote_on(&votes, Kind::Orgs, "NEW YORK"),
+            Some(Action::Move(Kind::Places))
+        );
+        // Organisations beginning with a place's name are no evidence against it.
+        assert_eq!(vote_on(&votes, Kind::Places, "New York"), None);
+        assert_eq!(
+            vote_on(&votes, Kind::Orgs, "Leicester"),
+            Some(Action::Move(Kind::Places))
+        );
+        assert_eq!(vote_on(&votes, Kind::Places, "Leicester"), None);
+    }
+}
