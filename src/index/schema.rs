@@ -38,9 +38,9 @@ pub(crate) mod field {
     /// crediting a name across the archive rewrites queries into.
     pub(crate) const NAMES: &str = "names";
     /// Also in `names`, as `people.full:Tony Blair`: a person of two words or more whom the
-    /// article never calls by a shorter name (`Blair`, `Mr Blair`). Films and firms the tagger
-    /// takes for people (`Vera Drake`, `Smith Barney`) are almost never shortened, people
-    /// mostly are: the name table weighs this across the archive.
+    /// article never calls by a shorter name (`Blair`, `Mr Blair`). Firms the tagger takes for
+    /// people (`Smith Barney`) are almost never shortened, people mostly are: the name table
+    /// weighs this across the archive.
     pub(crate) const FULL_ONLY: &str = "people.full";
     /// Also in `names`, as `orgs.plural:PC`: an organisation's acronym that the article also
     /// writes as a plural (`PCs`, `MPs`, `DVDs`), as a common noun is and a body rarely is.

@@ -197,6 +197,17 @@ fn a_full_name_never_shortened_and_an_acronym_used_as_a_plural_are_not_counted()
             &format!("talks{n}.txt"),
             "Talks\n\nGordon Brown said on Monday that talks went well. Mr Brown spoke in London.\n",
         );
+        // Never shortened either, but other people share the given name: a person still.
+        env.write(
+            &format!("past{n}.txt"),
+            "Looking back\n\nThe reforms of Margaret Thatcher were recalled in London on Monday.\n",
+        );
+    }
+    for n in 0..3 {
+        env.write(
+            &format!("minister{n}.txt"),
+            "Minister\n\nMargaret Hodge said on Monday that the plan would work. Mrs Hodge spoke in London.\n",
+        );
     }
     env.ok(&["index"]);
     let film = env.ok(&["extract", "--json", "corpus/film0.txt"]);
@@ -207,6 +218,12 @@ fn a_full_name_never_shortened_and_an_acronym_used_as_a_plural_are_not_counted()
     assert_eq!(named(&stats["people"], "Vera Drake"), None, "{stats}");
     assert_eq!(named(&stats["orgs"], "PC"), None, "{stats}");
     assert_eq!(named(&stats["people"], "Gordon Brown"), Some(10), "{stats}");
+    assert_eq!(
+        named(&stats["people"], "Margaret Thatcher"),
+        Some(10),
+        "{stats}"
+    );
+    assert_eq!(env.hits("people:\"Margaret Thatcher\"", &[]).len(), 10);
     assert!(env.hits("people:\"Vera Drake\"", &[]).is_empty());
     assert!(env.hits("orgs:PC", &[]).is_empty());
     assert_eq!(env.hits("\"Vera Drake\"", &[]).len(), 10);

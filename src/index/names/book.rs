@@ -408,7 +408,7 @@ struct Saved {
 
 /// Changed with the rules a book is worked out by (the vote's, the links'), so that a book saved
 /// by an older gazette is worked out again rather than read.
-const RULES: &str = "names 2: votes on kinds, acronyms expanded";
+const RULES: &str = "names 3: votes on kinds (given names back full names), acronyms expanded";
 
 /// Tells apart every commit and alias file a book can be worked out from: the segments a
 /// searcher sees, with the deletes each has had (which only ever grow), and the rules' text.

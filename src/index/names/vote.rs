@@ -21,9 +21,12 @@ const MIN_ELSEWHERE: u32 = 3;
 /// a person.
 const MIN_BACKING: u32 = 3;
 
-/// A person of two words or more voted on is believed to be a person only when at least one article in this many calls them by a
-/// shorter name (`Blair`, `Mr Blair`) somewhere: newspapers shorten people's names, not films',
-/// bands' or firms' (`Vera Drake`, `Franz Ferdinand`, `Smith Barney`).
+/// A person of two words or more voted on whom fewer than one article in this many calls by a
+/// shorter name (`Blair`, `Mr Blair`) is open to the other kinds' claims: newspapers shorten
+/// people's names, not films' or firms' (`Vera Drake`, `Smith Barney`). It is hidden only when
+/// its first word is also no given name of other people in the archive ([`MIN_BACKING`]
+/// articles): people named in full only (`Margaret Thatcher` looking back) are many, mostly
+/// with a common given name, and a person hidden cannot be found by `people:` at all.
 const SHORTENED_ONE_IN: u32 = 10;
 
 /// Articles per stored name, per kind, over the live articles of a commit.
@@ -136,10 +139,12 @@ impl<'a> Archive<'a> {
 
     /// A person name stored in `n` articles: moved when the archive files it as an
     /// organisation or place more often than as a person; when it does not look like a person
-    /// (a lone word naming no one else, `Oscar`; a full name never shortened), moved to the
-    /// other kind the archive files it under, or else hidden.
+    /// (a lone word naming no one else, `Oscar`), moved to the other kind the archive files it
+    /// under, or else hidden; a full name never shortened is hidden only when its first word
+    /// is no one else's given name.
     fn person(&self, name: &str, n: u32) -> Option<Action> {
         let mut support = self.folded(Kind::People, name);
+        let mut hideable = true;
         if !name.contains(' ') {
             let get = |words: &HashMap<&str, u32>| words.get(name).copied().unwrap_or(0);
             let backing = get(&self.given) + get(&self.surname);
@@ -149,6 +154,9 @@ impl<'a> Archive<'a> {
             let shortened = n.saturating_sub(in_full);
             if shortened * SHORTENED_ONE_IN < n {
                 support = 0;
+                let first = name.split(' ').next().unwrap_or(name);
+                let others = self.given.get(first).map_or(0, |g| g.saturating_sub(n));
+                hideable = others < MIN_BACKING;
             }
         }
         let orgs = self.folded(Kind::Orgs, name) + self.org_prefix(name);
@@ -162,7 +170,7 @@ impl<'a> Archive<'a> {
         };
         match support {
             0 if most >= MIN_ELSEWHERE => Some(Action::Move(other)),
-            0 => Some(Action::Hide),
+            0 => hideable.then_some(Action::Hide),
             _ => (most > support).then_some(Action::Move(other)),
         }
     }
@@ -265,9 +273,11 @@ mod tests {
     }
 
     #[test]
-    fn a_full_name_never_shortened_is_not_a_person() {
+    fn a_full_name_never_shortened_is_moved_or_hidden_unless_its_given_name_is_common() {
         let tally = tally(&[
             (Kind::People, "Vera Drake", 22),
+            (Kind::People, "Margaret Thatcher", 11),
+            (Kind::People, "Margaret Beckett", 5),
             (Kind::People, "Smith Barney", 47),
             (Kind::Orgs, "Smith Barney", 3),
             (Kind::Orgs, "Smith Barney Harris Upham and Co", 4),
@@ -276,6 +286,7 @@ mod tests {
         ]);
         let in_full: Marked = [
             ("Vera Drake", 22),
+            ("Margaret Thatcher", 11),
             ("Smith Barney", 45),
             // Shortened in two articles of seventeen: a person.
             ("Kate Winslet", 15),
@@ -290,6 +301,8 @@ mod tests {
             vote_on(&votes, Kind::People, "Vera Drake"),
             Some(Action::Hide)
         );
+        // Other people are called Margaret: a person named in full, still found and shown.
+        assert_eq!(vote_on(&votes, Kind::People, "Margaret Thatcher"), None);
         assert_eq!(
             vote_on(&votes, Kind::People, "Smith Barney"),
             Some(Action::Move(Kind::Orgs))
