@@ -13,6 +13,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::aliases::{Action, Aliases, Outcome};
 use super::kind::Kind;
@@ -35,6 +36,9 @@ pub(crate) struct NameBook {
     /// The corrections to the stored names' counts over every live article, for `stats`:
     /// saved with the book, or worked out when first asked for.
     archive: OnceLock<Deltas>,
+    /// The saved corrections, read only when first asked for: most searches never need them,
+    /// and on a large archive they are the bulk of the saved book.
+    saved_archive: Option<Box<RawValue>>,
 }
 
 impl NameBook {
@@ -124,12 +128,13 @@ impl NameBook {
             links,
             involved,
             archive: OnceLock::new(),
+            saved_archive: None,
         }
     }
 
     /// The book saved by [`NameBook::saved`], when it was worked out for `stamp`.
     pub(crate) fn from_saved(bytes: &[u8], stamp: u64, aliases: Aliases) -> Option<NameBook> {
-        let saved: Saved = serde_json::from_slice(bytes).ok()?;
+        let saved: Saved<Box<RawValue>> = serde_json::from_slice(bytes).ok()?;
         if saved.stamp != stamp {
             return None;
         }
@@ -137,10 +142,7 @@ impl NameBook {
         let mut book = NameBook::new(aliases, saved.links);
         book.votes = saved.votes;
         book.expansions = saved.expansions;
-        let archive = saved.archive.into_iter();
-        let _ = book
-            .archive
-            .set(archive.map(|(k, n, d)| ((k, n), d)).collect());
+        book.saved_archive = Some(saved.archive);
         Some(book)
     }
 
@@ -148,7 +150,7 @@ impl NameBook {
     /// rules of `stamp`.
     pub(crate) fn saved(self: &Arc<Self>, searcher: &Searcher, stamp: u64) -> Result<Vec<u8>> {
         let links = self.links.iter().map(|(k, l)| (*k, l.clone())).collect();
-        let archive = (self.archive(searcher)?.iter())
+        let archive: SavedArchive = (self.archive(searcher)?.iter())
             .map(|((k, n), d)| (*k, n.clone(), *d))
             .collect();
         Ok(serde_json::to_vec(&Saved {
@@ -164,7 +166,12 @@ impl NameBook {
     /// commit the book is of.
     pub(crate) fn archive(self: &Arc<Self>, searcher: &Searcher) -> Result<&Deltas> {
         if self.archive.get().is_none() {
-            let deltas = searcher.search(&AllQuery, &NameDeltas::new(self.clone()))?;
+            let saved = (self.saved_archive.as_ref())
+                .and_then(|raw| serde_json::from_str::<SavedArchive>(raw.get()).ok());
+            let deltas = match saved {
+                Some(saved) => (saved.into_iter()).map(|(k, n, d)| ((k, n), d)).collect(),
+                None => searcher.search(&AllQuery, &NameDeltas::new(self.clone()))?,
+            };
             let _ = self.archive.set(deltas);
         }
         Ok(self.archive.get().expect("set above"))
@@ -398,13 +405,16 @@ fn all_terms(column: &StrColumn) -> Result<Vec<String>> {
 /// What the index folder keeps of a book: the votes, the links, the archive's corrections, and the stamp
 /// of what they were worked out from.
 #[derive(Serialize, Deserialize)]
-struct Saved {
+struct Saved<Archive> {
     stamp: u64,
     votes: Vec<(Kind, String, Action)>,
     expansions: HashMap<String, String>,
     links: Vec<(Kind, Links)>,
-    archive: Vec<(Kind, String, i64)>,
+    /// A [`SavedArchive`], left unread when the book is read.
+    archive: Archive,
 }
+
+type SavedArchive = Vec<(Kind, String, i64)>;
 
 /// Changed with the rules a book is worked out by (the vote's, the links'), so that a book saved
 /// by an older gazette is worked out again rather than read.
