@@ -105,7 +105,7 @@ async fn answer(
     keep: Keep,
     work: impl FnOnce(&GazetteIndex) -> Result<Value, ApiError> + Send + 'static,
 ) -> Reply {
-    let (index, at) = served.view()?;
+    let (_, at) = served.view()?;
     if let Some(body) = kept(served, &keep, at) {
         return Ok(json_bytes(body, "hit"));
     }
@@ -113,6 +113,8 @@ async fn answer(
         served.turns.acquire().await.map_err(|_| {
             ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
         })?;
+    // A commit may have landed while the request waited: it is answered on the newest.
+    let (index, at) = served.view()?;
     if let Some(body) = kept(served, &keep, at) {
         return Ok(json_bytes(body, "hit"));
     }

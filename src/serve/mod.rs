@@ -10,7 +10,6 @@ mod related;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use axum::Router;
 use axum::routing::get;
@@ -36,7 +35,7 @@ pub(crate) struct Served {
     index: GazetteIndex,
     reader: IndexReader,
     limits: Limits,
-    /// The alias rules as last read, reread only when their file changes.
+    /// The alias rules as last read, parsed again only when their file's text changes.
     aliases: std::sync::Mutex<AliasFile>,
     /// Responses already given for the commit served.
     cache: cache::Responses,
@@ -46,11 +45,13 @@ pub(crate) struct Served {
     turns: tokio::sync::Semaphore,
 }
 
-/// The alias rules recorded in the index folder, with the size and time of the file they were
-/// read from and a version that grows with each reading.
+/// The alias rules recorded in the index folder, with the text they were read from and a
+/// version that grows with each change. The text is compared, not the file's size and time: a
+/// rewrite of the same size within one tick of the clock would look unchanged, and the small
+/// file costs little to read.
 #[derive(Default)]
 struct AliasFile {
-    stamp: Option<(u64, Option<SystemTime>)>,
+    text: Option<Vec<u8>>,
     aliases: Aliases,
     version: u64,
 }
@@ -62,16 +63,14 @@ impl Served {
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
         let file = self.index.aliases_file();
-        let stamp = (file.as_ref())
-            .and_then(|path| std::fs::metadata(path).ok())
-            .map(|meta| (meta.len(), meta.modified().ok()));
+        let text = (file.as_ref()).and_then(|path| std::fs::read(path).ok());
         let mut known = self.aliases.lock().unwrap_or_else(|e| e.into_inner());
-        if known.stamp != stamp {
-            known.aliases = match (&file, stamp) {
+        if known.text != text {
+            known.aliases = match (&file, &text) {
                 (Some(path), Some(_)) => Aliases::read(path)?,
                 _ => Aliases::default(),
             };
-            known.stamp = stamp;
+            known.text = text;
             known.version += 1;
         }
         let at = (generation, known.version);

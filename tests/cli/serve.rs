@@ -620,6 +620,36 @@ fn repeated_requests_come_from_the_cache_until_a_commit_is_seen() {
 }
 
 #[test]
+fn a_new_alias_file_is_seen_through_the_cache_without_a_commit() {
+    let env = Env::indexed();
+    let server = Server::start(&env, &[]);
+    let stats = "/api/stats";
+    let person = server.ok(stats)["people"][0]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let listed = |answer: &Value| {
+        (answer["people"].as_array().unwrap().iter()).any(|p| p["name"] == person.as_str())
+    };
+    let search = "/api/search?q=energy&facets=1";
+    server.cached(search);
+    // `gazette index` records the new rules in the index folder; no article changed.
+    let rules = format!("[people]\n{person:?} = \"hide\"\n");
+    std::fs::write(env.dir.path().join("aliases.toml"), rules).unwrap();
+    env.ok(&["index"]);
+    let hidden = wait_for(Duration::from_secs(20), || !listed(&server.ok(stats)));
+    assert!(
+        hidden,
+        "{person} still listed after the alias file hid them"
+    );
+    let facets = server.ok(search)["facets"]["people"].clone();
+    assert!(
+        !listed(&serde_json::json!({ "people": facets })),
+        "{facets}"
+    );
+}
+
+#[test]
 fn a_cache_of_zero_megabytes_keeps_no_searches() {
     let env = Env::indexed();
     let server = Server::start(&env, &["--cache-mb", "0"]);

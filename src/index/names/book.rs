@@ -38,7 +38,7 @@ pub(crate) struct NameBook {
     archive: OnceLock<Deltas>,
     /// The saved corrections, read only when first asked for: most searches never need them,
     /// and on a large archive they are the bulk of the saved book.
-    saved_archive: Option<Box<RawValue>>,
+    saved_archive: std::sync::Mutex<Option<Box<RawValue>>>,
 }
 
 impl NameBook {
@@ -128,7 +128,7 @@ impl NameBook {
             links,
             involved,
             archive: OnceLock::new(),
-            saved_archive: None,
+            saved_archive: std::sync::Mutex::new(None),
         }
     }
 
@@ -142,7 +142,7 @@ impl NameBook {
         let mut book = NameBook::new(aliases, saved.links);
         book.votes = saved.votes;
         book.expansions = saved.expansions;
-        book.saved_archive = Some(saved.archive);
+        book.saved_archive = std::sync::Mutex::new(Some(saved.archive));
         Some(book)
     }
 
@@ -166,8 +166,10 @@ impl NameBook {
     /// commit the book is of.
     pub(crate) fn archive(self: &Arc<Self>, searcher: &Searcher) -> Result<&Deltas> {
         if self.archive.get().is_none() {
-            let saved = (self.saved_archive.as_ref())
-                .and_then(|raw| serde_json::from_str::<SavedArchive>(raw.get()).ok());
+            let raw = (self.saved_archive.lock())
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            let saved = raw.and_then(|raw| serde_json::from_str::<SavedArchive>(raw.get()).ok());
             let deltas = match saved {
                 Some(saved) => (saved.into_iter()).map(|(k, n, d)| ((k, n), d)).collect(),
                 None => searcher.search(&AllQuery, &NameDeltas::new(self.clone()))?,

@@ -372,6 +372,12 @@ function brushing(s, box, bars, buckets) {
     show();
     filterToPeriods(s, buckets, from, to);
   };
+  // A drag the browser takes over (a scroll on a touch screen) leaves no span chosen.
+  box.onpointercancel = () => {
+    if (!brush || !brush.pointer) return;
+    brush = null;
+    show();
+  };
   box.onkeydown = (event) => {
     const at = Number(event.target.dataset && event.target.dataset.at);
     if (Number.isNaN(at)) return;
@@ -396,8 +402,10 @@ function brushing(s, box, bars, buckets) {
   show();
   // Enter or Space on a bar: pointer clicks (detail 1 or more) were handled on release.
   box.onclick = (event) => {
-    const at = Number(event.target.closest(".tl-bar") && event.target.closest(".tl-bar").dataset.at);
-    if (event.detail !== 0 || Number.isNaN(at)) return;
+    const bar = event.target.closest(".tl-bar");
+    if (event.detail !== 0 || !bar) return;
+    const at = Number(bar.dataset.at);
+    if (Number.isNaN(at)) return;
     const [from, to] = brush ? [brush.from, brush.to] : [at, at];
     brush = null;
     filterToPeriods(s, buckets, from, to);
