@@ -31,8 +31,9 @@ pub(crate) struct NameBook {
     expansions: HashMap<String, String>,
     links: HashMap<Kind, Links>,
     /// Names, as stored, whose article is resolved as a whole, sorted; any other name is shown
-    /// as it is stored and needs no look-up.
-    involved: HashMap<Kind, Vec<String>>,
+    /// as it is stored and needs no look-up. Worked out when first asked for (facets, stats,
+    /// `kind:` queries): showing a page of hits does not need it.
+    involved: OnceLock<HashMap<Kind, Vec<String>>>,
     /// The corrections to the stored names' counts over every live article, for `stats`:
     /// saved with the book, or worked out when first asked for.
     archive: OnceLock<Deltas>,
@@ -101,35 +102,38 @@ impl NameBook {
     }
 
     fn new(aliases: Aliases, links: Vec<(Kind, Links)>) -> NameBook {
-        let links: HashMap<Kind, Links> = links.into_iter().collect();
-        let mut involved: HashMap<Kind, HashSet<String>> = HashMap::new();
-        for (kind, links) in &links {
-            let set = involved.entry(*kind).or_default();
-            set.extend(links.involved().map(str::to_string));
-        }
-        for (kind, name) in aliases.ruled() {
-            involved.entry(kind).or_default().insert(name.to_string());
-            if let Outcome::Name(to_kind, to) = aliases.apply(kind, name) {
-                involved.entry(to_kind).or_default().insert(to.to_string());
-            }
-        }
-        let involved = involved
-            .into_iter()
-            .map(|(kind, names)| {
-                let mut names: Vec<String> = names.into_iter().collect();
-                names.sort_unstable();
-                (kind, names)
-            })
-            .collect();
         NameBook {
             aliases,
             votes: Vec::new(),
             expansions: HashMap::new(),
-            links,
-            involved,
+            links: links.into_iter().collect(),
+            involved: OnceLock::new(),
             archive: OnceLock::new(),
             saved_archive: std::sync::Mutex::new(None),
         }
+    }
+
+    fn involved(&self) -> &HashMap<Kind, Vec<String>> {
+        self.involved.get_or_init(|| {
+            let mut involved: HashMap<Kind, HashSet<String>> = HashMap::new();
+            for (kind, links) in &self.links {
+                let set = involved.entry(*kind).or_default();
+                set.extend(links.involved().map(str::to_string));
+            }
+            for (kind, name) in self.aliases.ruled() {
+                involved.entry(kind).or_default().insert(name.to_string());
+                if let Outcome::Name(to_kind, to) = self.aliases.apply(kind, name) {
+                    involved.entry(to_kind).or_default().insert(to.to_string());
+                }
+            }
+            (involved.into_iter())
+                .map(|(kind, names)| {
+                    let mut names: Vec<String> = names.into_iter().collect();
+                    names.sort_unstable();
+                    (kind, names)
+                })
+                .collect()
+        })
     }
 
     /// The book saved by [`NameBook::saved`], when it was worked out for `stamp`.
@@ -238,7 +242,7 @@ impl NameBook {
         }
         if let Some(links) = self.links.get(&kind) {
             let mut targets: Vec<&str> = self
-                .involved
+                .involved()
                 .get(&kind)
                 .into_iter()
                 .flatten()
@@ -514,18 +518,18 @@ pub(crate) type Deltas = HashMap<(Kind, String), i64>;
 
 impl NameDeltas {
     pub(crate) fn new(book: Arc<NameBook>) -> NameDeltas {
-        let slots: Vec<Kind> = book.involved.keys().copied().collect();
+        let slots: Vec<Kind> = book.involved().keys().copied().collect();
         let at = |kind: Kind, name: &str| -> Option<Involved> {
             let slot = slots.iter().position(|k| *k == kind)?;
-            let names = &book.involved[&kind];
+            let names = &book.involved()[&kind];
             let at = names.binary_search_by(|n| n.as_str().cmp(name)).ok()?;
             Some((slot, at as u32))
         };
         let mut bearing: Bearing = (slots.iter())
-            .map(|kind| vec![None; book.involved[kind].len()])
+            .map(|kind| vec![None; book.involved()[kind].len()])
             .collect();
         for (slot, kind) in slots.iter().enumerate() {
-            for (name, on) in book.involved[kind].iter().zip(&mut bearing[slot]) {
+            for (name, on) in book.involved()[kind].iter().zip(&mut bearing[slot]) {
                 if book.triggers(*kind, name) {
                     let mut names: Vec<Involved> = (book.bearing_on(*kind, name).into_iter())
                         .filter_map(|(k, n)| at(k, n))
@@ -547,7 +551,7 @@ impl NameDeltas {
             .collect();
         let alone: Vec<Vec<bool>> = (slots.iter().enumerate())
             .map(|(slot, kind)| {
-                (book.involved[kind].iter().enumerate())
+                (book.involved()[kind].iter().enumerate())
                     .map(|(at, name)| {
                         matches!(book.aliases.apply(*kind, name), Outcome::Hidden)
                             && !borne.contains(&(slot, at as u32))
@@ -609,7 +613,7 @@ impl Collector for NameDeltas {
                 continue;
             };
             let mut positions = vec![0; column.num_terms()];
-            for (ord, at) in ords_of(&column, &self.book.involved[&kind])? {
+            for (ord, at) in ords_of(&column, &self.book.involved()[&kind])? {
                 positions[ord as usize] = at as u32 + 1;
             }
             columns.push((column, slot, positions));
@@ -621,7 +625,7 @@ impl Collector for NameDeltas {
             alone: self.alone.clone(),
             columns,
             changed: (self.slots.iter())
-                .map(|kind| vec![0; self.book.involved[kind].len()])
+                .map(|kind| vec![0; self.book.involved()[kind].len()])
                 .collect(),
             others: Deltas::new(),
             special: Vec::new(),
@@ -691,13 +695,13 @@ impl SegmentCollector for SegmentNameDeltas {
         let named = (self.key.iter()).map(|&(slot, at)| {
             (
                 slots[slot],
-                book.involved[&slots[slot]][at as usize].as_str(),
+                book.involved()[&slots[slot]][at as usize].as_str(),
             )
         });
         let mut complete = true;
         for (kind, name) in book.resolve(named) {
             let slot = slots.iter().position(|k| *k == kind);
-            let at = (book.involved.get(&kind))
+            let at = (book.involved().get(&kind))
                 .and_then(|names| names.binary_search_by(|n| n.as_str().cmp(name)).ok());
             match (slot, at) {
                 (Some(slot), Some(at)) => *changes.entry((slot, at as u32)).or_default() += 1,
@@ -722,7 +726,7 @@ impl SegmentCollector for SegmentNameDeltas {
     fn harvest(self) -> Deltas {
         let mut deltas = self.others;
         for (kind, changed) in self.slots.iter().zip(&self.changed) {
-            let names = &self.book.involved[kind];
+            let names = &self.book.involved()[kind];
             for (name, &n) in names.iter().zip(changed).filter(|(_, n)| **n != 0) {
                 *deltas.entry((*kind, name.clone())).or_default() += n;
             }
