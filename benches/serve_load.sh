@@ -36,25 +36,12 @@ for _ in $(seq 100); do grep -q serving "$work/addr" && break; sleep 0.1; done
 addr=$(sed 's|.*http://||' "$work/addr")
 
 # The query set: fixed forms, with the names and dates taken from the index itself.
-python3 - "$addr" "$work/urls" "${URLS:-}" <<'PY'
+PYTHONPATH="$(dirname "$0")" python3 - "$addr" "$work/urls" "${URLS:-}" <<'PY'
 import json, sys, urllib.parse, urllib.request
+import serve_queries
 addr, out, spellings = sys.argv[1], sys.argv[2], (2000 if sys.argv[3] == "distinct" else 1)
 stats = json.load(urllib.request.urlopen(f"http://{addr}/api/stats"))
-people = [p["name"] for p in stats["people"][:3]]
-places = [p["name"] for p in stats["places"][:3]]
-years = [b["period"] for b in stats["timeline"]["buckets"] if b["count"]][-4:]
-queries = [
-    ("election", {}), ("oil prices", {}), ("government", {"facets": "1"}),
-    ("bank", {"sort": "date"}), ('"prime minister"', {}), ('"central bank"', {"facets": "1"}),
-    ("trade -football", {}), ("company profit", {"sort": "date", "facets": "1"}),
-    (f"countries:{stats['countries'][0]['name']}", {"facets": "1"}),
-    (f"market published:{years[-1]}", {}),
-    (f"published:[{years[0]}-01 TO {years[1]}-06] shares", {"sort": "date"}),
-    (f"dates:{years[-2]} minister", {"facets": "1"}),
-    ("strike OR protest", {}), ("police", {"offset": "20"}),
-]
-queries += [(f'people:"{p}"', {"facets": "1"}) for p in people]
-queries += [(f'places:"{p}" economy', {}) for p in places]
+queries = serve_queries.searches(stats)
 urls = []
 for q, extra in queries:
     urls += [f"http://{addr}/api/search?"

@@ -20,6 +20,8 @@ import time
 import urllib.parse
 import urllib.request
 
+import serve_queries
+
 
 def start(command, index):
     argv = shlex.split(command)
@@ -46,21 +48,7 @@ def cpu_seconds(pid):
 
 def paths(addr):
     stats = json.loads(get(addr, "/api/stats")[1])
-    people = [p["name"] for p in stats["people"][:3]]
-    places = [p["name"] for p in stats["places"][:3]]
-    years = [b["period"] for b in stats["timeline"]["buckets"] if b["count"]][-4:]
-    queries = [
-        ("election", {}), ("oil prices", {}), ("government", {"facets": "1"}),
-        ("bank", {"sort": "date"}), ('"prime minister"', {}), ('"central bank"', {"facets": "1"}),
-        ("trade -football", {}), ("company profit", {"sort": "date", "facets": "1"}),
-        (f"countries:{stats['countries'][0]['name']}", {"facets": "1"}),
-        (f"market published:{years[-1]}", {}),
-        (f"published:[{years[0]}-01 TO {years[1]}-06] shares", {"sort": "date"}),
-        (f"dates:{years[-2]} minister", {"facets": "1"}),
-        ("strike OR protest", {}), ("police", {"offset": "20"}),
-    ]
-    queries += [(f'people:"{p}"', {"facets": "1"}) for p in people]
-    queries += [(f'places:"{p}" economy', {}) for p in places]
+    queries = serve_queries.searches(stats)
     found = ["/api/search?" + urllib.parse.urlencode({"q": q, **extra}) for q, extra in queries]
     first = json.loads(get(addr, found[0])[1])
     key = urllib.parse.quote(first["hits"][0]["key"], safe="")
