@@ -70,9 +70,14 @@ pub(crate) fn timeline(
     }
     // An article counts once per period, so periods are counted as such, not summed from days:
     // years and months in one pass when the span decides, days in a second when it is short.
-    let bys = by.map_or(vec![By::Year, By::Month], |by| vec![by]);
-    let found = searcher.search(query, &PeriodCounts(bys))?;
+    let found = searcher.search(query, &PeriodCounts(counted(by)))?;
     mentioned(searcher, query, by, found)
+}
+
+/// The periods counted in the pass over the matches: the one asked for, or years and months
+/// when the span decides.
+fn counted(by: Option<By>) -> Vec<By> {
+    by.map_or(vec![By::Year, By::Month], |by| vec![by])
 }
 
 /// What [`both`] collects: the publication days and the mentioned periods of the matches.
@@ -81,7 +86,7 @@ pub(crate) type Both = (DayCounts, PeriodCounts);
 /// Collects both timelines in the pass over the matches that ranks them, so that neither
 /// walks the matches again; [`timelines`] turns what it counted into the two charts.
 pub(crate) fn both() -> Both {
-    (DayCounts, PeriodCounts(vec![By::Year, By::Month]))
+    (DayCounts, PeriodCounts(counted(None)))
 }
 
 /// The published and mentioned timelines of the matches of `query` from what [`both`]
@@ -103,7 +108,7 @@ fn mentioned(
     by: Option<By>,
     mut found: PeriodTallies,
 ) -> Result<Timeline> {
-    let bys = by.map_or(vec![By::Year, By::Month], |by| vec![by]);
+    let bys = counted(by);
     let by = by.unwrap_or_else(|| suited(found.first, found.last));
     let tally = match bys.iter().position(|&b| b == by) {
         Some(at) => found.tallies.swap_remove(at),

@@ -77,13 +77,7 @@ impl<'a> SegmentSource<'a> {
         let mut document = Document::default();
         for &doc in docs {
             let stored: TantivyDocument = self.store.get(doc)?;
-            let text = |field| {
-                stored
-                    .get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string()
-            };
+            let text = |field| crate::query::first_str(&stored, field).to_string();
             document.path = paths.next().unwrap_or_default().pop().unwrap_or_default();
             document.title = text(self.fields.title);
             document.body = text(self.fields.body);

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, Scorer, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
 use super::explain::{Label, Labelled};
@@ -46,7 +46,7 @@ pub(crate) fn expansion(
     let mut found: HashMap<String, (f32, usize)> = HashMap::new();
     for &address in top.iter().take(FEEDBACK_DOCS) {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+        let text = |field: Field| super::first_str(&doc, field);
         let mut counts: HashMap<String, f32> = HashMap::new();
         let mut length = 0.0;
         for part in [text(fields.title), text(fields.body)] {

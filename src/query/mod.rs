@@ -376,7 +376,7 @@ fn widen(
     Ok((total, groups))
 }
 
-fn first_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> &str {
+pub(crate) fn first_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> &str {
     doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("")
 }
 

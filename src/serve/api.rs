@@ -105,7 +105,7 @@ async fn answer(
     keep: Keep,
     work: impl FnOnce(&GazetteIndex) -> Result<Value, ApiError> + Send + 'static,
 ) -> Reply {
-    let (_, at) = served.view()?;
+    let at = served.stamp()?;
     if let Some(body) = kept(served, &keep, at) {
         return Ok(json_bytes(body, "hit"));
     }

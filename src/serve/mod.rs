@@ -62,19 +62,32 @@ impl Served {
     fn view(&self) -> Result<(GazetteIndex, cache::Stamp)> {
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
+        let known = self.aliases_now()?;
+        let at = (generation, known.version);
+        Ok((self.index.seen_with(searcher, known.aliases.clone()), at))
+    }
+
+    /// The stamp [`Served::view`] would give, without making the view: enough to find a
+    /// kept answer.
+    fn stamp(&self) -> Result<cache::Stamp> {
+        let generation = self.reader.searcher().generation().generation_id();
+        Ok((generation, self.aliases_now()?.version))
+    }
+
+    /// The alias rules as the recorded file holds them now, read again when its text changed.
+    fn aliases_now(&self) -> Result<std::sync::MutexGuard<'_, AliasFile>> {
         let file = self.index.aliases_file();
         let text = (file.as_ref()).and_then(|path| std::fs::read(path).ok());
         let mut known = self.aliases.lock().unwrap_or_else(|e| e.into_inner());
         if known.text != text {
             known.aliases = match (&file, &text) {
-                (Some(path), Some(_)) => Aliases::read(path)?,
+                (Some(path), Some(bytes)) => Aliases::from_bytes(path, bytes.clone())?,
                 _ => Aliases::default(),
             };
             known.text = text;
             known.version += 1;
         }
-        let at = (generation, known.version);
-        Ok((self.index.seen_with(searcher, known.aliases.clone()), at))
+        Ok(known)
     }
 }
 

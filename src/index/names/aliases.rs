@@ -53,6 +53,11 @@ impl Aliases {
     /// Reads and checks an alias file.
     pub(crate) fn read(path: &Path) -> crate::Result<Aliases> {
         let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+        Aliases::from_bytes(path, bytes)
+    }
+
+    /// Checks the bytes of the alias file at `path`, already read.
+    pub(crate) fn from_bytes(path: &Path, bytes: Vec<u8>) -> crate::Result<Aliases> {
         let text = String::from_utf8(bytes).map_err(|_| crate::Error::Aliases {
             path: path.to_path_buf(),
             line: 1,
