@@ -567,14 +567,33 @@ impl Gazetteer {
     }
 }
 
-/// Bytes of one phrase and of one place in the embedded tables (see `Gazetteer::to_bytes`).
+/// Bytes of one word, one phrase and one place in the embedded tables (see
+/// `Gazetteer::to_bytes`).
+const WORD_BYTES: usize = 10;
 const PHRASE_BYTES: usize = 16;
 const PLACE_BYTES: usize = 8;
+
+/// The record of `key` in `table`, records of `size` bytes sorted by their leading u64 key.
+fn record_of(table: &'static [u8], size: usize, key: u64) -> Option<&'static [u8]> {
+    let record = |i: usize| &table[i * size..(i + 1) * size];
+    let (mut lo, mut hi) = (0, table.len() / size);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let r = record(mid);
+        match u64::from_le_bytes(r[..8].try_into().ok()?).cmp(&key) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return Some(r),
+        }
+    }
+    None
+}
 
 /// Lookups read straight from the embedded tables, for a process that makes only a few (a
 /// search): a binary search over the sorted phrases, where loading the `Gazetteer` builds hash
 /// tables of every word and phrase first, which takes milliseconds.
 pub(crate) struct EmbeddedLookup {
+    words: &'static [u8],
     phrases: &'static [u8],
     places: &'static [u8],
     text: &'static str,
@@ -584,8 +603,8 @@ impl EmbeddedLookup {
     /// None when the embedded tables are damaged.
     pub(crate) fn new() -> Option<EmbeddedLookup> {
         let mut r = Reader::after_magic(EMBEDDED_BIN, BIN_MAGIC)?;
-        let words = r.count(10)?;
-        r.bytes(words * 10)?;
+        let words = r.count(WORD_BYTES)?;
+        let words = r.bytes(words * WORD_BYTES)?;
         let phrases = r.count(PHRASE_BYTES)?;
         let phrases = r.bytes(phrases * PHRASE_BYTES)?;
         let places = r.count(PLACE_BYTES)?;
@@ -593,6 +612,7 @@ impl EmbeddedLookup {
         let len = r.u32()? as usize;
         let text = std::str::from_utf8(r.bytes(len)?).ok()?;
         Some(EmbeddedLookup {
+            words,
             phrases,
             places,
             text,
@@ -601,19 +621,13 @@ impl EmbeddedLookup {
 
     /// The stored record of an exact (case-insensitive) phrase.
     fn phrase(&self, text: &str) -> Option<&'static [u8]> {
-        let key = phrase_hash(text)?;
-        let record = |i: usize| &self.phrases[i * PHRASE_BYTES..(i + 1) * PHRASE_BYTES];
-        let (mut lo, mut hi) = (0, self.phrases.len() / PHRASE_BYTES);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let r = record(mid);
-            match u64::from_le_bytes(r[..8].try_into().ok()?).cmp(&key) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(r),
-            }
-        }
-        None
+        record_of(self.phrases, PHRASE_BYTES, phrase_hash(text)?)
+    }
+
+    /// As `Gazetteer::word_flags`, for one word given as text (any case).
+    pub(crate) fn word_flags(&self, word: &str) -> u16 {
+        record_of(self.words, WORD_BYTES, lower_hash(word))
+            .map_or(0, |r| u16::from_le_bytes([r[8], r[9]]))
     }
 
     /// As `Gazetteer::place`.
@@ -724,6 +738,12 @@ mod tests {
         }
         assert_eq!(lookup.demonym("British"), Some(*b"GB"));
         assert_eq!(lookup.place("Kuala Lumpur").unwrap().country, "MY");
+        for word in ["George", "margaret", "Smith", "Blair", "the", "zzqx", ""] {
+            let loaded = loaded.word_flags(lower_hash(word));
+            assert_eq!(lookup.word_flags(word), loaded, "{word}");
+        }
+        assert_ne!(lookup.word_flags("George") & GIVEN_COMMON, 0);
+        assert_ne!(lookup.word_flags("Smith") & SURNAME, 0);
     }
 
     #[test]

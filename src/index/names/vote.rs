@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::aliases::Action;
 use super::kind::Kind;
-use crate::extract::gazetteer::EmbeddedLookup;
+use crate::extract::gazetteer::{EmbeddedLookup, GIVEN, SURNAME};
 
 /// A name is voted on only when it is stored in at least this many articles: rarer ones
 /// hardly reach a list a reader looks at, and each vote costs every facet count that meets the
@@ -28,6 +28,16 @@ const MIN_BACKING: u32 = 3;
 /// articles): people named in full only (`Margaret Thatcher` looking back) are many, mostly
 /// with a common given name, and a person hidden cannot be found by `people:` at all.
 const SHORTENED_ONE_IN: u32 = 10;
+
+/// Articles naming an organisation that extends a person's name (`E.F. Hutton Group Inc` for
+/// `E.F. Hutton`) count this many times against the person: a firm named after someone is
+/// called by the bare name in most articles, which the tagger files under people, while people
+/// seldom have their name extended into an organisation's.
+const EXTENDED_WEIGHT: u32 = 2;
+
+/// An organisation's acronym that ends this many other organisations' names (`Court TV`,
+/// `CBS TV`, `Jungle TV`) is a common noun, a kind of thing the others are.
+const MIN_HEADED: u32 = 5;
 
 /// Articles per stored name, per kind, over the live articles of a commit.
 pub(crate) type Tally = HashMap<(Kind, String), u32>;
@@ -51,6 +61,7 @@ pub(crate) fn votes(tally: &Tally, marked: &Marked) -> Vec<(Kind, String, Action
             let action = match kind {
                 Kind::People => archive.person(name, n)?,
                 Kind::Orgs if archive.common_noun(name, n) => Action::Hide,
+                Kind::Orgs if archive.surname_of_people(name) => Action::Move(Kind::People),
                 Kind::Places | Kind::Orgs => archive.place_or_org(*kind, name)?,
             };
             Some((*kind, name.clone(), action))
@@ -67,6 +78,14 @@ pub(crate) fn votes(tally: &Tally, marked: &Marked) -> Vec<(Kind, String, Action
     votes
 }
 
+/// Whether a word of a name is an abbreviation of a common noun or unit (`Mths`, `Dlrs`): three
+/// letters or more without a vowel, which the tagger files as a name in tables of figures.
+fn abbreviation(word: &str) -> bool {
+    word.len() >= 3
+        && word.bytes().all(|b| b.is_ascii_alphabetic())
+        && !word.bytes().any(|b| b"aeiouyAEIOUY".contains(&b))
+}
+
 /// What the vote weighs, gathered once from the tally.
 struct Archive<'a> {
     /// Articles per kind and name folded to lower case, so that a dateline's `NEW YORK` is
@@ -75,6 +94,11 @@ struct Archive<'a> {
     /// Articles of full names of people (two words or more) per first word and per last word.
     given: HashMap<&'a str, u32>,
     surname: HashMap<&'a str, u32>,
+    /// Articles of full names of people whose first word is a given name in the name lists,
+    /// per last word: surnames of people, not of firms taken for people (`Kidder Peabody`).
+    named_surname: HashMap<&'a str, u32>,
+    /// Distinct organisations' names of two words or more, per last word.
+    heads: HashMap<&'a str, u32>,
     /// Organisations' names in order, to sum those beginning with a name (`Chrysler Corp`,
     /// `Chrysler Financial Corp` for `Chrysler`).
     orgs: BTreeMap<&'a str, u32>,
@@ -91,6 +115,8 @@ impl<'a> Archive<'a> {
             folded: HashMap::new(),
             given: HashMap::new(),
             surname: HashMap::new(),
+            named_surname: HashMap::new(),
+            heads: HashMap::new(),
             orgs: BTreeMap::new(),
             marked,
             stored: tally,
@@ -107,10 +133,16 @@ impl<'a> Archive<'a> {
                     if let (Some(first), Some(last)) = (words.next(), words.next_back()) {
                         *archive.given.entry(first).or_default() += n;
                         *archive.surname.entry(last).or_default() += n;
+                        if archive.word_flags(first) & GIVEN != 0 {
+                            *archive.named_surname.entry(last).or_default() += n;
+                        }
                     }
                 }
                 Kind::Orgs => {
                     archive.orgs.insert(name, n);
+                    if let Some((_, last)) = name.rsplit_once(' ') {
+                        *archive.heads.entry(last).or_default() += 1;
+                    }
                 }
                 Kind::Places => {}
             }
@@ -121,6 +153,17 @@ impl<'a> Archive<'a> {
     fn folded(&self, kind: Kind, name: &str) -> u32 {
         let key = (kind, name.to_lowercase());
         self.folded.get(&key).copied().unwrap_or(0)
+    }
+
+    fn word_flags(&self, word: &str) -> u16 {
+        (self.gazetteer.as_ref()).map_or(0, |g| g.word_flags(word))
+    }
+
+    /// Whether a word after the first of a name is a demonym (`Royal Dutch`): people are
+    /// sometimes surnamed so (`Dawn French`), but then shortened to it like anyone else.
+    fn has_demonym(&self, name: &str) -> bool {
+        let gazetteer = self.gazetteer.as_ref();
+        (name.split(' ').skip(1)).any(|w| gazetteer.is_some_and(|g| g.demonym(w).is_some()))
     }
 
     fn known_place(&self, name: &str) -> bool {
@@ -150,16 +193,18 @@ impl<'a> Archive<'a> {
             let backing = get(&self.given) + get(&self.surname);
             let unbacked = backing < MIN_BACKING;
             support = if unbacked { 0 } else { support + backing };
+        } else if name.split(' ').any(abbreviation) {
+            support = 0;
         } else if let Some(&in_full) = self.marked.get(&(Kind::People, name.to_string())) {
             let shortened = n.saturating_sub(in_full);
             if shortened * SHORTENED_ONE_IN < n {
                 support = 0;
                 let first = name.split(' ').next().unwrap_or(name);
                 let others = self.given.get(first).map_or(0, |g| g.saturating_sub(n));
-                hideable = others < MIN_BACKING;
+                hideable = others < MIN_BACKING || self.has_demonym(name);
             }
         }
-        let orgs = self.folded(Kind::Orgs, name) + self.org_prefix(name);
+        let orgs = self.folded(Kind::Orgs, name) + EXTENDED_WEIGHT * self.org_prefix(name);
         let places = match self.known_place(name) {
             true => self.folded(Kind::Places, name),
             false => 0,
@@ -176,10 +221,23 @@ impl<'a> Archive<'a> {
     }
 
     /// An organisation's acronym stored in `n` articles that too many of them write as a
-    /// plural.
+    /// plural, or that ends other organisations' names.
     fn common_noun(&self, name: &str, n: u32) -> bool {
         let plural = self.marked.get(&(Kind::Orgs, name.to_string()));
+        let acronym = !name.chars().any(char::is_lowercase);
         plural.is_some_and(|p| p * PLURAL_ONE_IN >= n)
+            || acronym && self.heads.get(name).is_some_and(|&h| h >= MIN_HEADED)
+    }
+
+    /// A one-word organisation that is a surname in the name lists and of people in
+    /// [`MIN_BACKING`] articles, and begins no organisation's name (`Bush`, filed as an
+    /// organisation in `the Bush administration`; not `Ford`, which `Ford Motor Co` extends).
+    fn surname_of_people(&self, name: &str) -> bool {
+        !name.contains(' ')
+            && name.chars().any(char::is_lowercase)
+            && self.word_flags(name) & SURNAME != 0
+            && self.named_surname.get(name).is_some_and(|&n| n >= MIN_BACKING)
+            && self.org_prefix(name) < MIN_ELSEWHERE
     }
 
     /// A place filed as an organisation more often than as a place, or the other way round. A
@@ -309,6 +367,98 @@ mod tests {
         );
         assert_eq!(vote_on(&votes, Kind::People, "Kate Winslet"), None);
         assert_eq!(vote_on(&votes, Kind::People, "Imelda Staunton"), None);
+    }
+
+    #[test]
+    fn abbreviations_and_demonyms_never_shortened_are_no_people() {
+        let tally = tally(&[
+            (Kind::People, "Nine Mths", 38),
+            (Kind::People, "Nine Mile Point", 5),
+            (Kind::People, "H.K. Dlrs", 32),
+            (Kind::People, "Royal Dutch", 31),
+            (Kind::People, "Royal Trust", 6),
+            (Kind::People, "Royal Dutch Shell", 4),
+            (Kind::People, "Dawn French", 12),
+            (Kind::People, "Dawn Primarolo", 4),
+            (Kind::People, "Robert De Niro", 10),
+            (Kind::People, "Robert Kilroy-Silk", 12),
+        ]);
+        let in_full: Marked = [
+            ("Nine Mths", 38),
+            ("H.K. Dlrs", 32),
+            ("Royal Dutch", 29),
+            ("Robert De Niro", 10),
+            // Shortened (`French said`): a person whatever her surname.
+            ("Dawn French", 4),
+            ("Robert Kilroy-Silk", 3),
+        ]
+        .into_iter()
+        .map(|(name, n)| ((Kind::People, name.to_string()), n))
+        .collect();
+        let votes = super::votes(&tally, &in_full);
+        for junk in ["Nine Mths", "H.K. Dlrs", "Royal Dutch"] {
+            assert_eq!(vote_on(&votes, Kind::People, junk), Some(Action::Hide), "{junk}");
+        }
+        for person in ["Dawn French", "Robert De Niro", "Robert Kilroy-Silk"] {
+            assert_eq!(vote_on(&votes, Kind::People, person), None, "{person}");
+        }
+    }
+
+    #[test]
+    fn a_firm_named_after_someone_goes_to_organisations() {
+        let votes = votes(&tally(&[
+            (Kind::People, "E.F. Hutton", 45),
+            (Kind::People, "E.F. HUTTON", 5),
+            (Kind::Orgs, "E.F. Hutton Group Inc", 18),
+            (Kind::Orgs, "E.F. Hutton Group", 9),
+            (Kind::Orgs, "E.F. Hutton", 2),
+            // A person after whom something is named now and then stays a person.
+            (Kind::People, "Ronald Reagan", 400),
+            (Kind::Orgs, "Ronald Reagan Library", 30),
+        ]));
+        assert_eq!(
+            vote_on(&votes, Kind::People, "E.F. Hutton"),
+            Some(Action::Move(Kind::Orgs))
+        );
+        assert_eq!(vote_on(&votes, Kind::People, "Ronald Reagan"), None);
+    }
+
+    #[test]
+    fn a_surname_of_people_filed_as_an_organisation_is_a_person() {
+        let votes = votes(&tally(&[
+            (Kind::Orgs, "Bush", 33),
+            (Kind::People, "George W Bush", 5),
+            (Kind::People, "George Bush", 5),
+            // Extended into organisations' names: the firm.
+            (Kind::Orgs, "Ford", 60),
+            (Kind::Orgs, "Ford Motor Co", 100),
+            (Kind::People, "Gerald Ford", 4),
+            // No given name before it: no one's surname.
+            (Kind::Orgs, "Peabody", 17),
+            (Kind::People, "Kidder Peabody", 12),
+        ]));
+        assert_eq!(
+            vote_on(&votes, Kind::Orgs, "Bush"),
+            Some(Action::Move(Kind::People))
+        );
+        assert_eq!(vote_on(&votes, Kind::Orgs, "Ford"), None);
+        assert_eq!(vote_on(&votes, Kind::Orgs, "Peabody"), None);
+    }
+
+    #[test]
+    fn an_acronym_ending_other_organisations_names_is_a_common_noun() {
+        let votes = votes(&tally(&[
+            (Kind::Orgs, "TV", 28),
+            (Kind::Orgs, "Court TV", 1),
+            (Kind::Orgs, "CBS TV", 2),
+            (Kind::Orgs, "Jungle TV", 1),
+            (Kind::Orgs, "Mersey TV", 1),
+            (Kind::Orgs, "Fox TV", 1),
+            (Kind::Orgs, "BBC", 171),
+            (Kind::Orgs, "Auntie BBC", 1),
+        ]));
+        assert_eq!(vote_on(&votes, Kind::Orgs, "TV"), Some(Action::Hide));
+        assert_eq!(vote_on(&votes, Kind::Orgs, "BBC"), None);
     }
 
     #[test]
