@@ -13,7 +13,6 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 
 use super::aliases::{Action, Aliases, Outcome};
 use super::kind::Kind;
@@ -23,13 +22,19 @@ use crate::error::{Error, Result};
 use crate::index::schema::field;
 
 pub(crate) struct NameBook {
+    /// The user's alias rules, to which the archive's votes are added when first needed.
+    given: Aliases,
+    /// The text of a saved book, whose sections are read when first asked for: a page of hits
+    /// needs the votes and the links, only `orgs:` queries the expansions, and only facets and
+    /// `stats` the corrections. Empty for a book worked out afresh.
+    saved: SavedText,
     /// The user's alias rules with the archive's votes added.
-    aliases: Aliases,
+    aliases: OnceLock<Aliases>,
     /// The archive's votes on kinds, kept to be saved with the book.
-    votes: Vec<(Kind, String, Action)>,
+    votes: OnceLock<Vec<(Kind, String, Action)>>,
     /// Organisations' acronyms and the name they stand for across the archive.
-    expansions: HashMap<String, String>,
-    links: HashMap<Kind, Links>,
+    expansions: OnceLock<HashMap<String, String>>,
+    links: OnceLock<HashMap<Kind, Links>>,
     /// Names, as stored, whose article is resolved as a whole, sorted; any other name is shown
     /// as it is stored and needs no look-up. Worked out when first asked for (facets, stats,
     /// `kind:` queries): showing a page of hits does not need it.
@@ -37,9 +42,6 @@ pub(crate) struct NameBook {
     /// The corrections to the stored names' counts over every live article, for `stats`:
     /// saved with the book, or worked out when first asked for.
     archive: OnceLock<Deltas>,
-    /// The saved corrections, read only when first asked for: most searches never need them,
-    /// and on a large archive they are the bulk of the saved book.
-    saved_archive: std::sync::Mutex<Option<Box<RawValue>>>,
 }
 
 impl NameBook {
@@ -95,34 +97,60 @@ impl NameBook {
             .filter_map(|(kind, counts)| Some((kind, Links::new(LinkRule::of(kind)?, counts))))
             .collect();
         let orgs = (tally.iter()).filter(|((kind, _), _)| *kind == Kind::Orgs);
-        let mut book = NameBook::new(aliases, links);
-        book.expansions = link::expansions(orgs.map(|((_, name), n)| (name.as_str(), *n)));
-        book.votes = votes;
+        let expansions = link::expansions(orgs.map(|((_, name), n)| (name.as_str(), *n)));
+        let book = NameBook::new(Aliases::default(), SavedText::default());
+        let _ = book.aliases.set(aliases);
+        let _ = book.votes.set(votes);
+        let _ = book.expansions.set(expansions);
+        let _ = book.links.set(links.into_iter().collect());
         Ok(book)
     }
 
-    fn new(aliases: Aliases, links: Vec<(Kind, Links)>) -> NameBook {
+    fn new(given: Aliases, saved: SavedText) -> NameBook {
         NameBook {
-            aliases,
-            votes: Vec::new(),
-            expansions: HashMap::new(),
-            links: links.into_iter().collect(),
+            given,
+            saved,
+            aliases: OnceLock::new(),
+            votes: OnceLock::new(),
+            expansions: OnceLock::new(),
+            links: OnceLock::new(),
             involved: OnceLock::new(),
             archive: OnceLock::new(),
-            saved_archive: std::sync::Mutex::new(None),
         }
+    }
+
+    /// The user's alias rules with the archive's votes added.
+    fn aliases(&self) -> &Aliases {
+        (self.aliases).get_or_init(|| self.given.with_votes(self.votes()))
+    }
+
+    fn votes(&self) -> &Vec<(Kind, String, Action)> {
+        (self.votes).get_or_init(|| self.saved.section(Section::Votes).unwrap_or_default())
+    }
+
+    fn expansions(&self) -> &HashMap<String, String> {
+        (self.expansions)
+            .get_or_init(|| (self.saved.section(Section::Expansions)).unwrap_or_default())
+    }
+
+    fn links(&self) -> &HashMap<Kind, Links> {
+        self.links.get_or_init(|| {
+            let links: Option<Vec<(Kind, Links)>> = self.saved.section(Section::Links);
+            links.unwrap_or_default().into_iter().collect()
+        })
     }
 
     fn involved(&self) -> &HashMap<Kind, Vec<String>> {
         self.involved.get_or_init(|| {
             let mut involved: HashMap<Kind, HashSet<String>> = HashMap::new();
-            for (kind, links) in &self.links {
+            for (kind, links) in self.links() {
                 let set = involved.entry(*kind).or_default();
                 set.extend(links.involved().map(str::to_string));
             }
-            for (kind, name) in self.aliases.ruled() {
+            let aliases = self.aliases();
+            for (kind, name) in aliases.ruled() {
                 involved.entry(kind).or_default().insert(name.to_string());
-                if let Outcome::Name(to_kind, to) = self.aliases.apply(kind, name) {
+                if let Outcome::Name(to_kind, to) = aliases.apply(kind, name) {
                     involved.entry(to_kind).or_default().insert(to.to_string());
                 }
             }
@@ -136,44 +164,34 @@ impl NameBook {
         })
     }
 
-    /// The book saved by [`NameBook::saved`], when it was worked out for `stamp`.
-    pub(crate) fn from_saved(bytes: &[u8], stamp: u64, aliases: Aliases) -> Option<NameBook> {
-        let saved: Saved<Box<RawValue>> = serde_json::from_slice(bytes).ok()?;
-        if saved.stamp != stamp {
-            return None;
-        }
-        let aliases = aliases.with_votes(&saved.votes);
-        let mut book = NameBook::new(aliases, saved.links);
-        book.votes = saved.votes;
-        book.expansions = saved.expansions;
-        book.saved_archive = std::sync::Mutex::new(Some(saved.archive));
-        Some(book)
+    /// The book saved by [`NameBook::saved`], when it was worked out for `stamp`. Only its
+    /// first line is read here.
+    pub(crate) fn from_saved(bytes: Vec<u8>, stamp: u64, aliases: Aliases) -> Option<NameBook> {
+        let saved = SavedText::read(bytes, stamp)?;
+        Some(NameBook::new(aliases, saved))
     }
 
     /// The book as saved in the index folder, for the commit (seen by `searcher`) and alias
     /// rules of `stamp`.
     pub(crate) fn saved(self: &Arc<Self>, searcher: &Searcher, stamp: u64) -> Result<Vec<u8>> {
-        let links = self.links.iter().map(|(k, l)| (*k, l.clone())).collect();
-        let archive: SavedArchive = (self.archive(searcher)?.iter())
-            .map(|((k, n), d)| (*k, n.clone(), *d))
+        let links: Vec<(Kind, &Links)> = self.links().iter().map(|(k, l)| (*k, l)).collect();
+        let archive: Vec<(Kind, &str, i64)> = (self.archive(searcher)?.iter())
+            .map(|((k, n), d)| (*k, n.as_str(), *d))
             .collect();
-        Ok(serde_json::to_vec(&Saved {
-            stamp,
-            votes: self.votes.clone(),
-            expansions: self.expansions.clone(),
-            links,
-            archive,
-        })?)
+        let sections = [
+            serde_json::to_vec(self.votes())?,
+            serde_json::to_vec(&links)?,
+            serde_json::to_vec(self.expansions())?,
+            serde_json::to_vec(&archive)?,
+        ];
+        Ok(SavedText::write(stamp, &sections)?)
     }
 
     /// The corrections to the stored names' counts over every live article of `searcher`, the
     /// commit the book is of.
     pub(crate) fn archive(self: &Arc<Self>, searcher: &Searcher) -> Result<&Deltas> {
         if self.archive.get().is_none() {
-            let raw = (self.saved_archive.lock())
-                .unwrap_or_else(|e| e.into_inner())
-                .take();
-            let saved = raw.and_then(|raw| serde_json::from_str::<SavedArchive>(raw.get()).ok());
+            let saved: Option<SavedArchive> = self.saved.section(Section::Archive);
             let deltas = match saved {
                 Some(saved) => (saved.into_iter()).map(|(k, n, d)| ((k, n), d)).collect(),
                 None => searcher.search(&AllQuery, &NameDeltas::new(self.clone()))?,
@@ -187,7 +205,8 @@ impl NameBook {
     /// short form tied to a full name, or has an alias rule. The other involved names matter
     /// only beside one of these.
     fn triggers(&self, kind: Kind, name: &str) -> bool {
-        self.links.get(&kind).is_some_and(|l| l.is_short(name)) || self.aliases.is_ruled(kind, name)
+        self.links().get(&kind).is_some_and(|l| l.is_short(name))
+            || self.aliases().is_ruled(kind, name)
     }
 
     /// One article's names as shown: (kind, name) in the order stored, each once.
@@ -196,9 +215,9 @@ impl NameBook {
         raw: impl IntoIterator<Item = (Kind, &'a str)>,
     ) -> Vec<(Kind, &'a str)> {
         let mut shown: Vec<(Kind, &'a str)> = Vec::new();
-        for (kind, all) in by_kind(&self.aliases, raw) {
+        for (kind, all) in by_kind(self.aliases(), raw) {
             for &name in &all {
-                let name = match self.links.get(&kind) {
+                let name = match self.links().get(&kind) {
                     Some(links) if !name.contains(' ') => links.resolve(name, &all).unwrap_or(name),
                     _ => name,
                 };
@@ -229,8 +248,9 @@ impl NameBook {
             name.windows(wanted.len()).any(|w| w == wanted.as_slice())
         };
         let mut clauses = Vec::new();
-        for (from_kind, from) in self.aliases.ruled() {
-            match self.aliases.apply(from_kind, from) {
+        let aliases = self.aliases();
+        for (from_kind, from) in aliases.ruled() {
+            match aliases.apply(from_kind, from) {
                 Outcome::Name(to_kind, to) if to_kind == kind && matches(to) => {
                     clauses.push(exact(from_kind, from));
                 }
@@ -240,26 +260,15 @@ impl NameBook {
         if kind == Kind::Orgs {
             clauses.extend(self.spelled(value, &wanted).map(|name| exact(kind, name)));
         }
-        if let Some(links) = self.links.get(&kind) {
-            let mut targets: Vec<&str> = self
-                .involved()
-                .get(&kind)
-                .into_iter()
-                .flatten()
-                .map(String::as_str)
-                .filter(|n| matches(n))
-                .collect();
-            targets.sort_unstable();
-            for target in targets {
-                for (short, against) in links.shorts_of(target) {
-                    let mut clause = format!("({}", exact(kind, short));
-                    for name in against {
-                        clause.push_str(" -");
-                        clause.push_str(&exact(kind, name));
-                    }
-                    clause.push(')');
-                    clauses.push(clause);
+        if let Some(links) = self.links().get(&kind) {
+            for (short, against) in links.shorts_matching(matches) {
+                let mut clause = format!("({}", exact(kind, short));
+                for name in against {
+                    clause.push_str(" -");
+                    clause.push_str(&exact(kind, name));
                 }
+                clause.push(')');
+                clauses.push(clause);
             }
         }
         clauses.sort();
@@ -271,8 +280,8 @@ impl NameBook {
     /// or is stood for by: an acronym's spelled-out name, and a spelled-out name's acronym.
     fn spelled<'a>(&'a self, value: &str, wanted: &[String]) -> impl Iterator<Item = &'a str> {
         let acronym = value.trim().to_uppercase();
-        let full = self.expansions.get(&acronym).map(String::as_str);
-        let acronyms = (self.expansions.iter())
+        let full = self.expansions().get(&acronym).map(String::as_str);
+        let acronyms = (self.expansions().iter())
             .filter(move |(_, name)| words(name) == wanted)
             .map(|(acronym, _)| acronym.as_str());
         full.into_iter().chain(acronyms.collect::<Vec<_>>())
@@ -282,12 +291,13 @@ impl NameBook {
     /// hidden, or moved to another kind.
     pub(crate) fn withdrawn<'a>(&'a self, kind: Kind, value: &str) -> Vec<&'a str> {
         let wanted = words(value);
-        self.aliases
+        let aliases = self.aliases();
+        aliases
             .ruled()
             .filter(|(k, name)| {
                 *k == kind
                     && words(name) == wanted
-                    && !matches!(self.aliases.apply(*k, name), Outcome::Name(to, _) if to == kind)
+                    && !matches!(aliases.apply(*k, name), Outcome::Name(to, _) if to == kind)
             })
             .map(|(_, name)| name)
             .collect()
@@ -408,23 +418,81 @@ fn all_terms(column: &StrColumn) -> Result<Vec<String>> {
     Ok(terms)
 }
 
-/// What the index folder keeps of a book: the votes, the links, the archive's corrections, and the stamp
-/// of what they were worked out from.
+/// The sections of a saved book, in the order they are written.
+#[derive(Clone, Copy)]
+enum Section {
+    Votes,
+    Links,
+    Expansions,
+    /// A [`SavedArchive`].
+    Archive,
+}
+
+/// The first line of a saved book: the stamp of what it was worked out from, and the length
+/// of each section that follows, each on a line of its own, with a hash of them all.
 #[derive(Serialize, Deserialize)]
-struct Saved<Archive> {
+#[serde(deny_unknown_fields)]
+struct Header {
     stamp: u64,
-    votes: Vec<(Kind, String, Action)>,
-    expansions: HashMap<String, String>,
-    links: Vec<(Kind, Links)>,
-    /// A [`SavedArchive`], left unread when the book is read.
-    archive: Archive,
+    hash: u64,
+    sections: [usize; 4],
+}
+
+/// A saved book as read from the index folder, its sections parsed only when asked for.
+#[derive(Default)]
+struct SavedText {
+    bytes: Vec<u8>,
+    sections: [std::ops::Range<usize>; 4],
+}
+
+impl SavedText {
+    /// The saved book in `bytes` when it is whole and was worked out for `stamp`.
+    fn read(bytes: Vec<u8>, stamp: u64) -> Option<SavedText> {
+        let end = bytes.iter().position(|&b| b == b'\n')?;
+        let header: Header = serde_json::from_slice(&bytes[..end]).ok()?;
+        if header.stamp != stamp || xxhash_rust::xxh3::xxh3_64(&bytes[end + 1..]) != header.hash {
+            return None;
+        }
+        let mut start = end + 1;
+        let sections = header.sections.map(|len| {
+            let range = start..start.saturating_add(len);
+            start = range.end.saturating_add(1);
+            range
+        });
+        (start == bytes.len() + 1).then_some(SavedText { bytes, sections })
+    }
+
+    /// The book's bytes as saved: the header, then each section on a line of its own.
+    fn write(stamp: u64, sections: &[Vec<u8>; 4]) -> serde_json::Result<Vec<u8>> {
+        let body = sections.join(&b'\n');
+        let header = Header {
+            stamp,
+            hash: xxhash_rust::xxh3::xxh3_64(&body),
+            sections: sections.each_ref().map(Vec::len),
+        };
+        let mut bytes = serde_json::to_vec(&header)?;
+        bytes.push(b'\n');
+        bytes.extend(body);
+        Ok(bytes)
+    }
+
+    /// A section of the book; None for a book worked out afresh. The hash checked when the
+    /// book was read makes a section that does not parse a bug rather than a damaged file.
+    fn section<T: serde::de::DeserializeOwned>(&self, section: Section) -> Option<T> {
+        if self.bytes.is_empty() {
+            return None;
+        }
+        let bytes = self.bytes.get(self.sections[section as usize].clone())?;
+        serde_json::from_slice(bytes).ok()
+    }
 }
 
 type SavedArchive = Vec<(Kind, String, i64)>;
 
 /// Changed with the rules a book is worked out by (the vote's, the links'), so that a book saved
 /// by an older gazette is worked out again rather than read.
-const RULES: &str = "names 3: votes on kinds (given names back full names), acronyms expanded";
+const RULES: &str =
+    "names 4: votes on kinds (given names back full names), acronyms expanded; saved in sections";
 
 /// Tells apart every commit and alias file a book can be worked out from: the segments a
 /// searcher sees, with the deletes each has had (which only ever grow), and the rules' text.
@@ -553,7 +621,7 @@ impl NameDeltas {
             .map(|(slot, kind)| {
                 (book.involved()[kind].iter().enumerate())
                     .map(|(at, name)| {
-                        matches!(book.aliases.apply(*kind, name), Outcome::Hidden)
+                        matches!(book.aliases().apply(*kind, name), Outcome::Hidden)
                             && !borne.contains(&(slot, at as u32))
                     })
                     .collect()
@@ -593,10 +661,10 @@ impl NameBook {
     /// the name the rules make of it and, when that is a short form, the names bearing on it.
     /// Any other name an article stores is shown as stored.
     fn bearing_on<'a>(&'a self, kind: Kind, name: &'a str) -> Vec<(Kind, &'a str)> {
-        let Outcome::Name(kind, shown) = self.aliases.apply(kind, name) else {
+        let Outcome::Name(kind, shown) = self.aliases().apply(kind, name) else {
             return Vec::new();
         };
-        let links = self.links.get(&kind).into_iter();
+        let links = self.links().get(&kind).into_iter();
         let linked = links.flat_map(|l| l.bearing_on(shown)).map(|n| (kind, n));
         std::iter::once((kind, shown)).chain(linked).collect()
     }

@@ -232,15 +232,15 @@ impl Links {
         (link.rivals.iter()).flat_map(|r| std::iter::once(r.as_str()).chain(self.rule.given(r)))
     }
 
-    /// The short forms credited to `target`, with the names that keep an article's short form
-    /// from it (rivals and their first names).
-    pub(crate) fn shorts_of<'a>(
+    /// The short forms credited to a full name that `target` accepts, with the names that keep
+    /// an article's short form from it (rivals and their first names).
+    pub(crate) fn shorts_matching<'a>(
         &'a self,
-        target: &'a str,
+        target: impl Fn(&str) -> bool + 'a,
     ) -> impl Iterator<Item = (&'a str, Vec<&'a str>)> + 'a {
         self.by_short
             .iter()
-            .filter(move |(_, link)| link.target == target)
+            .filter(move |(_, link)| target(&link.target))
             .map(|(short, link)| (short.as_str(), self.against(link).collect()))
     }
 }
@@ -281,7 +281,7 @@ mod tests {
         for name in ["Blair", "Tony Blair", "Cherie Blair", "Cherie"] {
             assert!(involved.contains(&name), "{name}: {involved:?}");
         }
-        let shorts: Vec<_> = l.shorts_of("Tony Blair").collect();
+        let shorts: Vec<_> = l.shorts_matching(|n| n == "Tony Blair").collect();
         assert_eq!(shorts, vec![("Blair", vec!["Cherie Blair", "Cherie"])]);
     }
 
