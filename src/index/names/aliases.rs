@@ -221,27 +221,34 @@ impl Aliases {
     /// has the last word, and rules still never chain.
     pub(crate) fn with_votes(&self, votes: &[(Kind, String, Action)]) -> Aliases {
         let mut aliases = self.clone();
-        let targets: std::collections::HashSet<(Kind, &str)> = (self.entries())
-            .filter_map(|(kind, name, action)| match action {
-                Action::Hide => None,
-                Action::Rename(to) => Some((kind, to.as_str())),
-                Action::Move(to) => Some((*to, name)),
-            })
-            .collect();
-        let said =
-            |kind: Kind, name: &str| self.is_ruled(kind, name) || targets.contains(&(kind, name));
         for (kind, name, action) in votes {
-            let leads_to = match action {
-                Action::Move(to) => Some(*to),
-                _ => None,
-            };
-            if said(*kind, name) || leads_to.is_some_and(|to| said(to, name)) {
-                continue;
+            if self.lets_vote(*kind, name, action) {
+                let rules = aliases.rules.entry(*kind).or_default();
+                rules.insert(name.clone(), action.clone());
             }
-            let rules = aliases.rules.entry(*kind).or_default();
-            rules.insert(name.clone(), action.clone());
         }
         aliases
+    }
+
+    /// Whether the archive's vote on `name` of `kind` stands beside these rules: a rule on the
+    /// name, or one leading to it or to where the vote moves it, has the last word.
+    pub(crate) fn lets_vote(&self, kind: Kind, name: &str, action: &Action) -> bool {
+        if self.rules.is_empty() {
+            return true;
+        }
+        let said = |kind: Kind, name: &str| {
+            self.is_ruled(kind, name)
+                || (self.entries()).any(|(from, ruled, action)| match action {
+                    Action::Hide => false,
+                    Action::Rename(to) => (from, to.as_str()) == (kind, name),
+                    Action::Move(to) => (*to, ruled) == (kind, name),
+                })
+        };
+        let leads_to = match action {
+            Action::Move(to) => Some(*to),
+            _ => None,
+        };
+        !(said(kind, name) || leads_to.is_some_and(|to| said(to, name)))
     }
 
     pub(crate) fn is_ruled(&self, kind: Kind, name: &str) -> bool {
