@@ -2,6 +2,8 @@
 //! to full names, worked out from the name columns of the commit being searched, so that an
 //! incremental index answers exactly as a rebuilt one.
 
+use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
@@ -12,11 +14,12 @@ use tantivy::query::{AllQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 use super::aliases::{Action, Aliases, Outcome};
 use super::kind::Kind;
-use super::link::{self, Counts, LinkRule, Links};
+use super::link::{self, Counts, Link, LinkRule, Links};
 use super::vote::{self, Marked, Tally};
 use crate::error::{Error, Result};
 use crate::index::schema::field;
@@ -135,8 +138,20 @@ impl NameBook {
 
     fn links(&self) -> &HashMap<Kind, Links> {
         self.links.get_or_init(|| {
-            let links: Option<Vec<(Kind, Links)>> = self.saved.section(Section::Links);
-            links.unwrap_or_default().into_iter().collect()
+            let lines: Vec<(Kind, String, Link)> =
+                (self.saved.lines(Section::Links)).unwrap_or_default();
+            let mut by_kind: HashMap<Kind, Vec<(String, Link)>> = HashMap::new();
+            for (kind, short, link) in lines {
+                by_kind.entry(kind).or_default().push((short, link));
+            }
+            (by_kind.into_iter())
+                .filter_map(|(kind, links)| {
+                    Some((
+                        kind,
+                        Links::from_entries(LinkRule::of(kind)?, links.into_iter()),
+                    ))
+                })
+                .collect()
         })
     }
 
@@ -174,18 +189,18 @@ impl NameBook {
     /// The book as saved in the index folder, for the commit (seen by `searcher`) and alias
     /// rules of `stamp`.
     pub(crate) fn saved(self: &Arc<Self>, searcher: &Searcher, stamp: u64) -> Result<Vec<u8>> {
-        let links: Vec<(Kind, &Links)> = self.links().iter().map(|(k, l)| (*k, l)).collect();
+        let mut links: Vec<(Kind, &str, &Link)> = (self.links().iter())
+            .flat_map(|(kind, links)| links.entries().map(|(short, link)| (*kind, short, link)))
+            .collect();
+        links.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let archive: Vec<(Kind, &str, i64)> = (self.archive(searcher)?.iter())
             .map(|((k, n), d)| (*k, n.as_str(), *d))
             .collect();
         let mut votes: Vec<&(Kind, String, Action)> = self.votes().iter().collect();
         votes.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        let votes: Vec<Vec<u8>> = (votes.into_iter())
-            .map(serde_json::to_vec)
-            .collect::<serde_json::Result<_>>()?;
         let sections = [
-            votes.join(&b'\n'),
-            serde_json::to_vec(&links)?,
+            lines(&votes)?,
+            lines(&links)?,
             serde_json::to_vec(self.expansions())?,
             serde_json::to_vec(&archive)?,
         ];
@@ -216,7 +231,7 @@ impl NameBook {
         if self.given.is_ruled(kind, name) {
             return self.given.apply(kind, name);
         }
-        match self.saved.vote(kind, name) {
+        match self.saved.find(Section::Votes, kind, name) {
             Some(Action::Hide) if self.given.lets_vote(kind, name, &Action::Hide) => {
                 Outcome::Hidden
             }
@@ -239,20 +254,32 @@ impl NameBook {
     pub(crate) fn resolve<'a>(
         &'a self,
         raw: impl IntoIterator<Item = (Kind, &'a str)>,
-    ) -> Vec<(Kind, &'a str)> {
-        let mut shown: Vec<(Kind, &'a str)> = Vec::new();
+    ) -> Vec<(Kind, Cow<'a, str>)> {
+        let mut shown: Vec<(Kind, Cow<'a, str>)> = Vec::new();
         for (kind, all) in by_kind(|kind, name| self.apply(kind, name), raw) {
             for &name in &all {
-                let name = match self.links().get(&kind) {
-                    Some(links) if !name.contains(' ') => links.resolve(name, &all).unwrap_or(name),
-                    _ => name,
+                let name = match name.contains(' ') {
+                    true => Cow::Borrowed(name),
+                    false => self.linked(kind, name, &all).unwrap_or(Cow::Borrowed(name)),
                 };
-                if !shown.contains(&(kind, name)) {
+                if !shown.iter().any(|(k, n)| (*k, n) == (kind, &name)) {
                     shown.push((kind, name));
                 }
             }
         }
         shown
+    }
+
+    /// The full name the short form `short` of `kind` stands for in an article naming `all`.
+    /// Until every link is read (facets, stats, `kind:` queries), the saved links are searched
+    /// in place, as the votes are.
+    fn linked<'a>(&'a self, kind: Kind, short: &str, all: &[&str]) -> Option<Cow<'a, str>> {
+        if let Some(links) = self.links.get() {
+            return links.get(&kind)?.resolve(short, all).map(Cow::Borrowed);
+        }
+        let link: Link = self.saved.find(Section::Links, kind, short)?;
+        let target = link.resolve(LinkRule::of(kind)?, short, all)?;
+        Some(Cow::Owned(target.to_string()))
     }
 
     /// Query text matching the articles credited with a name that `value` (a `kind:` query
@@ -451,6 +478,7 @@ fn all_terms(column: &StrColumn) -> Result<Vec<String>> {
 enum Section {
     /// One vote a line, sorted by kind and name, to be searched in place.
     Votes,
+    /// One short form a line with its link, sorted by kind and short form, likewise.
     Links,
     Expansions,
     /// A [`SavedArchive`].
@@ -512,11 +540,15 @@ impl SavedText {
         values.collect::<serde_json::Result<Vec<T>>>().ok()
     }
 
-    /// The saved vote on `name` of `kind`, found by bisecting the sorted lines of the votes.
-    fn vote(&self, kind: Kind, name: &str) -> Option<Action> {
-        let text = self
-            .bytes
-            .get(self.sections[Section::Votes as usize].clone())?;
+    /// The value saved for `name` of `kind` in a section written one `[kind, name, value]` a
+    /// line, sorted by kind and name: found by bisecting the bytes, with no table built first.
+    fn find<T: serde::de::DeserializeOwned>(
+        &self,
+        section: Section,
+        kind: Kind,
+        name: &str,
+    ) -> Option<T> {
+        let text = self.bytes.get(self.sections[section as usize].clone())?;
         let (mut low, mut high) = (0, text.len());
         while low < high {
             let middle = low + (high - low) / 2;
@@ -524,11 +556,16 @@ impl SavedText {
                 .map_or(low, |at| low + at + 1);
             let end = (text[start..].iter().position(|&b| b == b'\n'))
                 .map_or(text.len(), |at| start + at);
-            let SavedVote(k, n, action) = serde_json::from_slice(&text[start..end]).ok()?;
+            let line = &text[start..end];
+            let SavedLine(k, n, IgnoredAny) = serde_json::from_slice(line).ok()?;
             match (k, &*n).cmp(&(kind, name)) {
-                std::cmp::Ordering::Equal => return Some(action),
-                std::cmp::Ordering::Less => low = end + 1,
-                std::cmp::Ordering::Greater => high = start,
+                Ordering::Equal => {
+                    let SavedLine(_, _, value) =
+                        serde_json::from_slice::<SavedLine<T>>(line).ok()?;
+                    return Some(value);
+                }
+                Ordering::Less => low = end + 1,
+                Ordering::Greater => high = start,
             }
         }
         None
@@ -545,15 +582,25 @@ impl SavedText {
     }
 }
 
-/// A line of the saved votes, read without copying the name when it needs no unescaping.
+/// A line of a section searched in place, read without copying the name when it needs no
+/// unescaping.
 #[derive(Deserialize)]
-struct SavedVote<'a>(Kind, #[serde(borrow)] std::borrow::Cow<'a, str>, Action);
+struct SavedLine<'a, T>(Kind, #[serde(borrow)] Cow<'a, str>, T);
+
+/// Values written one a line, for [`SavedText::find`].
+fn lines<T: Serialize>(values: &[T]) -> serde_json::Result<Vec<u8>> {
+    let lines: Vec<Vec<u8>> = values
+        .iter()
+        .map(serde_json::to_vec)
+        .collect::<serde_json::Result<_>>()?;
+    Ok(lines.join(&b'\n'))
+}
 
 type SavedArchive = Vec<(Kind, String, i64)>;
 
 /// Changed with the rules a book is worked out by (the vote's, the links'), so that a book saved
 /// by an older gazette is worked out again rather than read.
-const RULES: &str = "names 4: votes on kinds (given names back full names), acronyms expanded; saved in sections, a vote a line";
+const RULES: &str = "names 4: votes on kinds (given names back full names), acronyms expanded; saved in sections, a vote and a link a line";
 
 /// Tells apart every commit and alias file a book can be worked out from: the segments a
 /// searcher sees, with the deletes each has had (which only ever grow), and the rules' text.
@@ -831,7 +878,7 @@ impl SegmentCollector for SegmentNameDeltas {
         for (kind, name) in book.resolve(named) {
             let slot = slots.iter().position(|k| *k == kind);
             let at = (book.involved().get(&kind))
-                .and_then(|names| names.binary_search_by(|n| n.as_str().cmp(name)).ok());
+                .and_then(|names| names.binary_search_by(|n| n.as_str().cmp(&name)).ok());
             match (slot, at) {
                 (Some(slot), Some(at)) => *changes.entry((slot, at as u32)).or_default() += 1,
                 _ => {
@@ -898,13 +945,26 @@ mod tests {
     use super::*;
 
     fn saved(stamp: u64, votes: &[(Kind, String, Action)]) -> Vec<u8> {
-        let lines: Vec<Vec<u8>> = votes
-            .iter()
-            .map(|v| serde_json::to_vec(v).unwrap())
+        let blairs: &[&str] = &[
+            "Tony Blair",
+            "Cherie Blair",
+            "Tony Blair",
+            "Tony Blair",
+            "Blair",
+        ];
+        let mut counts = Counts::default();
+        for name in blairs {
+            counts.add(LinkRule::Surname, name, 1);
+        }
+        counts.add(LinkRule::Surname, "Brown", 1);
+        let links = Links::new(LinkRule::Surname, counts);
+        let mut links: Vec<(Kind, &str, &Link)> = (links.entries())
+            .map(|(short, link)| (Kind::People, short, link))
             .collect();
+        links.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let sections = [
-            lines.join(&b'\n'),
-            b"[]".to_vec(),
+            lines(votes).unwrap(),
+            lines(&links).unwrap(),
             b"{}".to_vec(),
             b"[]".to_vec(),
         ];
@@ -984,5 +1044,30 @@ mod tests {
                 assert_eq!(book.apply(*kind, name), whole.apply(*kind, name), "{name}");
             }
         }
+    }
+
+    #[test]
+    fn links_looked_up_in_place_agree_with_the_links_read_whole() {
+        let articles: &[&[(Kind, &str)]] = &[
+            &[(Kind::People, "Blair")],
+            &[(Kind::People, "Blair"), (Kind::People, "Cherie")],
+            &[(Kind::People, "Blair"), (Kind::Places, "Blair")],
+            &[(Kind::People, "Brown"), (Kind::People, "A.B. Nobel")],
+            &[(Kind::Places, "Abu Dhabi"), (Kind::People, "Abu Dhabi")],
+        ];
+        let book = NameBook::from_saved(saved(1, &votes()), 1, Aliases::default()).unwrap();
+        let in_place: Vec<_> = articles
+            .iter()
+            .map(|a| book.resolve(a.iter().copied()))
+            .collect();
+        assert_eq!(in_place[0], [(Kind::People, Cow::Borrowed("Tony Blair"))]);
+        assert_eq!(in_place[1][0], (Kind::People, Cow::Borrowed("Blair")));
+        assert_eq!(in_place[4], [(Kind::Places, Cow::Borrowed("Abu Dhabi"))]);
+        assert!(book.links()[&Kind::People].is_short("Blair"));
+        let whole: Vec<_> = articles
+            .iter()
+            .map(|a| book.resolve(a.iter().copied()))
+            .collect();
+        assert_eq!(in_place, whole);
     }
 }
