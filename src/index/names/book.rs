@@ -189,15 +189,15 @@ impl NameBook {
     /// The book as saved in the index folder, for the commit (seen by `searcher`) and alias
     /// rules of `stamp`.
     pub(crate) fn saved(self: &Arc<Self>, searcher: &Searcher, stamp: u64) -> Result<Vec<u8>> {
-        let mut links: Vec<(Kind, &str, &Link)> = (self.links().iter())
+        let links: Vec<(Kind, &str, &Link)> = (self.links().iter())
             .flat_map(|(kind, links)| links.entries().map(|(short, link)| (*kind, short, link)))
             .collect();
-        links.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let archive: Vec<(Kind, &str, i64)> = (self.archive(searcher)?.iter())
             .map(|((k, n), d)| (*k, n.as_str(), *d))
             .collect();
-        let mut votes: Vec<&(Kind, String, Action)> = self.votes().iter().collect();
-        votes.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let votes: Vec<(Kind, &str, &Action)> = (self.votes().iter())
+            .map(|(k, n, a)| (*k, n.as_str(), a))
+            .collect();
         let sections = [
             lines(&votes)?,
             lines(&links)?,
@@ -540,8 +540,8 @@ impl SavedText {
         values.collect::<serde_json::Result<Vec<T>>>().ok()
     }
 
-    /// The value saved for `name` of `kind` in a section written one `[kind, name, value]` a
-    /// line, sorted by kind and name: found by bisecting the bytes, with no table built first.
+    /// The value saved for `name` of `kind` in a section written by [`lines`]: found by
+    /// bisecting the bytes, with no table built first.
     fn find<T: serde::de::DeserializeOwned>(
         &self,
         section: Section,
@@ -549,6 +549,10 @@ impl SavedText {
         name: &str,
     ) -> Option<T> {
         let text = self.bytes.get(self.sections[section as usize].clone())?;
+        // Lines start with their key as written, `["people","Blair",`; no key is the start of
+        // another, so bytes compare as the lines were sorted.
+        let mut key = serde_json::to_vec(&(kind, name)).ok()?;
+        *key.last_mut()? = b',';
         let (mut low, mut high) = (0, text.len());
         while low < high {
             let middle = low + (high - low) / 2;
@@ -557,11 +561,9 @@ impl SavedText {
             let end = (text[start..].iter().position(|&b| b == b'\n'))
                 .map_or(text.len(), |at| start + at);
             let line = &text[start..end];
-            let SavedLine(k, n, IgnoredAny) = serde_json::from_slice(line).ok()?;
-            match (k, &*n).cmp(&(kind, name)) {
+            match line[..line.len().min(key.len())].cmp(&key) {
                 Ordering::Equal => {
-                    let SavedLine(_, _, value) =
-                        serde_json::from_slice::<SavedLine<T>>(line).ok()?;
+                    let SavedLine(_, _, value) = serde_json::from_slice(line).ok()?;
                     return Some(value);
                 }
                 Ordering::Less => low = end + 1,
@@ -582,17 +584,18 @@ impl SavedText {
     }
 }
 
-/// A line of a section searched in place, read without copying the name when it needs no
-/// unescaping.
+/// A line of a section searched in place.
 #[derive(Deserialize)]
-struct SavedLine<'a, T>(Kind, #[serde(borrow)] Cow<'a, str>, T);
+struct SavedLine<T>(IgnoredAny, IgnoredAny, T);
 
-/// Values written one a line, for [`SavedText::find`].
-fn lines<T: Serialize>(values: &[T]) -> serde_json::Result<Vec<u8>> {
-    let lines: Vec<Vec<u8>> = values
+/// `[kind, name, value]` entries written one a line, sorted by their bytes, for
+/// [`SavedText::find`].
+fn lines<T: Serialize>(values: &[(Kind, &str, T)]) -> serde_json::Result<Vec<u8>> {
+    let mut lines: Vec<Vec<u8>> = values
         .iter()
         .map(serde_json::to_vec)
         .collect::<serde_json::Result<_>>()?;
+    lines.sort_unstable();
     Ok(lines.join(&b'\n'))
 }
 
@@ -600,7 +603,8 @@ type SavedArchive = Vec<(Kind, String, i64)>;
 
 /// Changed with the rules a book is worked out by (the vote's, the links'), so that a book saved
 /// by an older gazette is worked out again rather than read.
-const RULES: &str = "names 4: votes on kinds (given names back full names), acronyms expanded; saved in sections, a vote and a link a line";
+const RULES: &str =
+    "names 4: votes on kinds, acronyms expanded; saved in sections, votes and links a line each";
 
 /// Tells apart every commit and alias file a book can be worked out from: the segments a
 /// searcher sees, with the deletes each has had (which only ever grow), and the rules' text.
@@ -958,12 +962,13 @@ mod tests {
         }
         counts.add(LinkRule::Surname, "Brown", 1);
         let links = Links::new(LinkRule::Surname, counts);
-        let mut links: Vec<(Kind, &str, &Link)> = (links.entries())
+        let links: Vec<(Kind, &str, &Link)> = (links.entries())
             .map(|(short, link)| (Kind::People, short, link))
             .collect();
-        links.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let votes: Vec<(Kind, &str, &Action)> =
+            votes.iter().map(|(k, n, a)| (*k, n.as_str(), a)).collect();
         let sections = [
-            lines(votes).unwrap(),
+            lines(&votes).unwrap(),
             lines(&links).unwrap(),
             b"{}".to_vec(),
             b"[]".to_vec(),
@@ -1011,10 +1016,9 @@ mod tests {
         let old = br#"{"stamp":7,"votes":[],"expansions":{},"links":[],"archive":[]}"#;
         assert!(SavedText::read(old.to_vec(), 7).is_none());
         let read = SavedText::read(bytes, 7).unwrap();
-        assert_eq!(
-            read.lines::<(Kind, String, Action)>(Section::Votes),
-            Some(votes())
-        );
+        let mut lines: Vec<(Kind, String, Action)> = read.lines(Section::Votes).unwrap();
+        lines.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        assert_eq!(lines, votes());
     }
 
     #[test]
