@@ -476,9 +476,9 @@ fn all_terms(column: &StrColumn) -> Result<Vec<String>> {
 /// The sections of a saved book, in the order they are written.
 #[derive(Clone, Copy)]
 enum Section {
-    /// One vote a line, sorted by kind and name, to be searched in place.
+    /// One `[kind, name, action]` a line ([`lines`]), to be searched in place.
     Votes,
-    /// One short form a line with its link, sorted by kind and short form, likewise.
+    /// One `[kind, short form, link]` a line, likewise.
     Links,
     Expansions,
     /// A [`SavedArchive`].
