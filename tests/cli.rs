@@ -6,6 +6,8 @@ mod orgs;
 mod precision;
 #[path = "cli/ranking.rs"]
 mod ranking;
+#[path = "cli/saved_names.rs"]
+mod saved_names;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

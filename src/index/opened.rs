@@ -166,7 +166,7 @@ impl GazetteIndex {
             Some((seen, book)) if *seen == stamp => book.clone(),
             _ => {
                 let saved = folder::saved_names(&self.dir)
-                    .and_then(|bytes| NameBook::from_saved(&bytes, stamp, self.aliases.clone()));
+                    .and_then(|bytes| NameBook::from_saved(bytes, stamp, self.aliases.clone()));
                 let book = match saved {
                     Some(book) => book,
                     None => NameBook::build(&searcher, self.aliases.clone())?,
@@ -184,7 +184,7 @@ impl GazetteIndex {
         let searcher = self.reader()?.searcher();
         let stamp = book::stamp(&searcher, aliases);
         let saved = folder::saved_names(&self.dir);
-        if saved.is_some_and(|bytes| NameBook::from_saved(&bytes, stamp, aliases.clone()).is_some())
+        if saved.is_some_and(|bytes| NameBook::from_saved(bytes, stamp, aliases.clone()).is_some())
         {
             return Ok(());
         }

@@ -105,10 +105,9 @@ fn named(
         return Ok(candidates);
     }
     let words = text(name)?;
-    let containing = searcher.search(&*words, &Count)?;
-    if containing == 0 {
-        return Ok(Vec::new());
-    }
+    // Counting the articles with the words walks all of them (tens of thousands for a common
+    // word), so it waits until some article is tagged with one of the names.
+    let mut containing = None;
     let mut kept = Vec::new();
     for (label, clause) in candidates {
         let both = BooleanQuery::new(vec![
@@ -116,6 +115,13 @@ fn named(
             (Occur::Must, clause.box_clone()),
         ]);
         let tagged = searcher.search(&both, &Count)?;
+        if tagged == 0 {
+            continue;
+        }
+        let containing = match containing {
+            Some(n) => n,
+            None => *containing.insert(searcher.search(&*words, &Count)?),
+        };
         if tagged as f32 >= MIN_TAGGED_SHARE * containing as f32 {
             kept.push((label, clause));
         }

@@ -2,7 +2,7 @@
 //! can be merged into another or renamed (the same rule: it is shown and counted as the other
 //! name), hidden, or moved to another kind.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -221,27 +221,47 @@ impl Aliases {
     /// has the last word, and rules still never chain.
     pub(crate) fn with_votes(&self, votes: &[(Kind, String, Action)]) -> Aliases {
         let mut aliases = self.clone();
-        let targets: std::collections::HashSet<(Kind, &str)> = (self.entries())
+        let targets = self.targets();
+        for (kind, name, action) in votes {
+            if self.vote_stands(&targets, *kind, name, action) {
+                let rules = aliases.rules.entry(*kind).or_default();
+                rules.insert(name.clone(), action.clone());
+            }
+        }
+        aliases
+    }
+
+    /// Whether the archive's vote on `name` of `kind` stands beside these rules: a rule on the
+    /// name, or one leading to it or to where the vote moves it, has the last word.
+    pub(crate) fn lets_vote(&self, kind: Kind, name: &str, action: &Action) -> bool {
+        self.rules.is_empty() || self.vote_stands(&self.targets(), kind, name, action)
+    }
+
+    fn vote_stands(
+        &self,
+        targets: &HashSet<(Kind, &str)>,
+        kind: Kind,
+        name: &str,
+        action: &Action,
+    ) -> bool {
+        let said =
+            |kind: Kind, name: &str| self.is_ruled(kind, name) || targets.contains(&(kind, name));
+        let leads_to = match action {
+            Action::Move(to) => Some(*to),
+            _ => None,
+        };
+        !(said(kind, name) || leads_to.is_some_and(|to| said(to, name)))
+    }
+
+    /// The names the rules lead to.
+    fn targets(&self) -> HashSet<(Kind, &str)> {
+        (self.entries())
             .filter_map(|(kind, name, action)| match action {
                 Action::Hide => None,
                 Action::Rename(to) => Some((kind, to.as_str())),
                 Action::Move(to) => Some((*to, name)),
             })
-            .collect();
-        let said =
-            |kind: Kind, name: &str| self.is_ruled(kind, name) || targets.contains(&(kind, name));
-        for (kind, name, action) in votes {
-            let leads_to = match action {
-                Action::Move(to) => Some(*to),
-                _ => None,
-            };
-            if said(*kind, name) || leads_to.is_some_and(|to| said(to, name)) {
-                continue;
-            }
-            let rules = aliases.rules.entry(*kind).or_default();
-            rules.insert(name.clone(), action.clone());
-        }
-        aliases
+            .collect()
     }
 
     pub(crate) fn is_ruled(&self, kind: Kind, name: &str) -> bool {

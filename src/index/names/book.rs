@@ -2,6 +2,8 @@
 //! to full names, worked out from the name columns of the commit being searched, so that an
 //! incremental index answers exactly as a rebuilt one.
 
+use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
@@ -12,24 +14,30 @@ use tantivy::query::{AllQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 
 use super::aliases::{Action, Aliases, Outcome};
 use super::kind::Kind;
-use super::link::{self, Counts, LinkRule, Links};
+use super::link::{self, Counts, Link, LinkRule, Links};
 use super::vote::{self, Marked, Tally};
 use crate::error::{Error, Result};
 use crate::index::schema::field;
 
 pub(crate) struct NameBook {
+    /// The user's alias rules, to which the archive's votes are added when first needed.
+    given: Aliases,
+    /// The text of a saved book, whose sections are read when first asked for: a page of hits
+    /// needs the votes and the links, only `orgs:` queries the expansions, and only facets and
+    /// `stats` the corrections. Empty for a book worked out afresh.
+    saved: SavedText,
     /// The user's alias rules with the archive's votes added.
-    aliases: Aliases,
+    aliases: OnceLock<Aliases>,
     /// The archive's votes on kinds, kept to be saved with the book.
-    votes: Vec<(Kind, String, Action)>,
+    votes: OnceLock<Vec<(Kind, String, Action)>>,
     /// Organisations' acronyms and the name they stand for across the archive.
-    expansions: HashMap<String, String>,
-    links: HashMap<Kind, Links>,
+    expansions: OnceLock<HashMap<String, String>>,
+    links: OnceLock<HashMap<Kind, Links>>,
     /// Names, as stored, whose article is resolved as a whole, sorted; any other name is shown
     /// as it is stored and needs no look-up. Worked out when first asked for (facets, stats,
     /// `kind:` queries): showing a page of hits does not need it.
@@ -37,9 +45,6 @@ pub(crate) struct NameBook {
     /// The corrections to the stored names' counts over every live article, for `stats`:
     /// saved with the book, or worked out when first asked for.
     archive: OnceLock<Deltas>,
-    /// The saved corrections, read only when first asked for: most searches never need them,
-    /// and on a large archive they are the bulk of the saved book.
-    saved_archive: std::sync::Mutex<Option<Box<RawValue>>>,
 }
 
 impl NameBook {
@@ -95,34 +100,72 @@ impl NameBook {
             .filter_map(|(kind, counts)| Some((kind, Links::new(LinkRule::of(kind)?, counts))))
             .collect();
         let orgs = (tally.iter()).filter(|((kind, _), _)| *kind == Kind::Orgs);
-        let mut book = NameBook::new(aliases, links);
-        book.expansions = link::expansions(orgs.map(|((_, name), n)| (name.as_str(), *n)));
-        book.votes = votes;
+        let expansions = link::expansions(orgs.map(|((_, name), n)| (name.as_str(), *n)));
+        let book = NameBook::new(Aliases::default(), SavedText::default());
+        let _ = book.aliases.set(aliases);
+        let _ = book.votes.set(votes);
+        let _ = book.expansions.set(expansions);
+        let _ = book.links.set(links.into_iter().collect());
         Ok(book)
     }
 
-    fn new(aliases: Aliases, links: Vec<(Kind, Links)>) -> NameBook {
+    fn new(given: Aliases, saved: SavedText) -> NameBook {
         NameBook {
-            aliases,
-            votes: Vec::new(),
-            expansions: HashMap::new(),
-            links: links.into_iter().collect(),
+            given,
+            saved,
+            aliases: OnceLock::new(),
+            votes: OnceLock::new(),
+            expansions: OnceLock::new(),
+            links: OnceLock::new(),
             involved: OnceLock::new(),
             archive: OnceLock::new(),
-            saved_archive: std::sync::Mutex::new(None),
         }
+    }
+
+    /// The user's alias rules with the archive's votes added.
+    fn aliases(&self) -> &Aliases {
+        (self.aliases).get_or_init(|| self.given.with_votes(self.votes()))
+    }
+
+    fn votes(&self) -> &Vec<(Kind, String, Action)> {
+        (self.votes).get_or_init(|| self.saved.lines(Section::Votes).unwrap_or_default())
+    }
+
+    fn expansions(&self) -> &HashMap<String, String> {
+        (self.expansions)
+            .get_or_init(|| (self.saved.section(Section::Expansions)).unwrap_or_default())
+    }
+
+    fn links(&self) -> &HashMap<Kind, Links> {
+        self.links.get_or_init(|| {
+            let lines: Vec<(Kind, String, Link)> =
+                (self.saved.lines(Section::Links)).unwrap_or_default();
+            let mut by_kind: HashMap<Kind, Vec<(String, Link)>> = HashMap::new();
+            for (kind, short, link) in lines {
+                by_kind.entry(kind).or_default().push((short, link));
+            }
+            (by_kind.into_iter())
+                .filter_map(|(kind, links)| {
+                    Some((
+                        kind,
+                        Links::from_entries(LinkRule::of(kind)?, links.into_iter()),
+                    ))
+                })
+                .collect()
+        })
     }
 
     fn involved(&self) -> &HashMap<Kind, Vec<String>> {
         self.involved.get_or_init(|| {
             let mut involved: HashMap<Kind, HashSet<String>> = HashMap::new();
-            for (kind, links) in &self.links {
+            for (kind, links) in self.links() {
                 let set = involved.entry(*kind).or_default();
                 set.extend(links.involved().map(str::to_string));
             }
-            for (kind, name) in self.aliases.ruled() {
+            let aliases = self.aliases();
+            for (kind, name) in aliases.ruled() {
                 involved.entry(kind).or_default().insert(name.to_string());
-                if let Outcome::Name(to_kind, to) = self.aliases.apply(kind, name) {
+                if let Outcome::Name(to_kind, to) = aliases.apply(kind, name) {
                     involved.entry(to_kind).or_default().insert(to.to_string());
                 }
             }
@@ -136,44 +179,39 @@ impl NameBook {
         })
     }
 
-    /// The book saved by [`NameBook::saved`], when it was worked out for `stamp`.
-    pub(crate) fn from_saved(bytes: &[u8], stamp: u64, aliases: Aliases) -> Option<NameBook> {
-        let saved: Saved<Box<RawValue>> = serde_json::from_slice(bytes).ok()?;
-        if saved.stamp != stamp {
-            return None;
-        }
-        let aliases = aliases.with_votes(&saved.votes);
-        let mut book = NameBook::new(aliases, saved.links);
-        book.votes = saved.votes;
-        book.expansions = saved.expansions;
-        book.saved_archive = std::sync::Mutex::new(Some(saved.archive));
-        Some(book)
+    /// The book saved by [`NameBook::saved`], when it was worked out for `stamp`. Only its
+    /// first line is read here.
+    pub(crate) fn from_saved(bytes: Vec<u8>, stamp: u64, aliases: Aliases) -> Option<NameBook> {
+        let saved = SavedText::read(bytes, stamp)?;
+        Some(NameBook::new(aliases, saved))
     }
 
     /// The book as saved in the index folder, for the commit (seen by `searcher`) and alias
     /// rules of `stamp`.
     pub(crate) fn saved(self: &Arc<Self>, searcher: &Searcher, stamp: u64) -> Result<Vec<u8>> {
-        let links = self.links.iter().map(|(k, l)| (*k, l.clone())).collect();
-        let archive: SavedArchive = (self.archive(searcher)?.iter())
-            .map(|((k, n), d)| (*k, n.clone(), *d))
+        let links: Vec<(Kind, &str, &Link)> = (self.links().iter())
+            .flat_map(|(kind, links)| links.entries().map(|(short, link)| (*kind, short, link)))
             .collect();
-        Ok(serde_json::to_vec(&Saved {
-            stamp,
-            votes: self.votes.clone(),
-            expansions: self.expansions.clone(),
-            links,
-            archive,
-        })?)
+        let archive: Vec<(Kind, &str, i64)> = (self.archive(searcher)?.iter())
+            .map(|((k, n), d)| (*k, n.as_str(), *d))
+            .collect();
+        let votes: Vec<(Kind, &str, &Action)> = (self.votes().iter())
+            .map(|(k, n, a)| (*k, n.as_str(), a))
+            .collect();
+        let sections = [
+            lines(&votes)?,
+            lines(&links)?,
+            serde_json::to_vec(self.expansions())?,
+            serde_json::to_vec(&archive)?,
+        ];
+        Ok(SavedText::write(stamp, &sections)?)
     }
 
     /// The corrections to the stored names' counts over every live article of `searcher`, the
     /// commit the book is of.
     pub(crate) fn archive(self: &Arc<Self>, searcher: &Searcher) -> Result<&Deltas> {
         if self.archive.get().is_none() {
-            let raw = (self.saved_archive.lock())
-                .unwrap_or_else(|e| e.into_inner())
-                .take();
-            let saved = raw.and_then(|raw| serde_json::from_str::<SavedArchive>(raw.get()).ok());
+            let saved: Option<SavedArchive> = self.saved.section(Section::Archive);
             let deltas = match saved {
                 Some(saved) => (saved.into_iter()).map(|(k, n, d)| ((k, n), d)).collect(),
                 None => searcher.search(&AllQuery, &NameDeltas::new(self.clone()))?,
@@ -183,31 +221,65 @@ impl NameBook {
         Ok(self.archive.get().expect("set above"))
     }
 
+    /// Where the alias rules and the archive's votes put a stored name. Until every vote is
+    /// read (facets, stats, `kind:` queries), the saved votes are searched in place: a page of
+    /// hits looks up a few dozen names among thousands of votes.
+    fn apply<'a>(&'a self, kind: Kind, name: &'a str) -> Outcome<'a> {
+        if let Some(aliases) = self.aliases.get() {
+            return aliases.apply(kind, name);
+        }
+        if self.given.is_ruled(kind, name) {
+            return self.given.apply(kind, name);
+        }
+        match self.saved.find(Section::Votes, kind, name) {
+            Some(Action::Hide) if self.given.lets_vote(kind, name, &Action::Hide) => {
+                Outcome::Hidden
+            }
+            Some(Action::Move(to)) if self.given.lets_vote(kind, name, &Action::Move(to)) => {
+                Outcome::Name(to, name)
+            }
+            _ => Outcome::Name(kind, name),
+        }
+    }
+
     /// Whether an article naming `name` may show other names than it stores: the name is a
     /// short form tied to a full name, or has an alias rule. The other involved names matter
     /// only beside one of these.
     fn triggers(&self, kind: Kind, name: &str) -> bool {
-        self.links.get(&kind).is_some_and(|l| l.is_short(name)) || self.aliases.is_ruled(kind, name)
+        self.links().get(&kind).is_some_and(|l| l.is_short(name))
+            || self.aliases().is_ruled(kind, name)
     }
 
     /// One article's names as shown: (kind, name) in the order stored, each once.
     pub(crate) fn resolve<'a>(
         &'a self,
         raw: impl IntoIterator<Item = (Kind, &'a str)>,
-    ) -> Vec<(Kind, &'a str)> {
-        let mut shown: Vec<(Kind, &'a str)> = Vec::new();
-        for (kind, all) in by_kind(&self.aliases, raw) {
+    ) -> Vec<(Kind, Cow<'a, str>)> {
+        let mut shown: Vec<(Kind, Cow<'a, str>)> = Vec::new();
+        for (kind, all) in by_kind(|kind, name| self.apply(kind, name), raw) {
             for &name in &all {
-                let name = match self.links.get(&kind) {
-                    Some(links) if !name.contains(' ') => links.resolve(name, &all).unwrap_or(name),
-                    _ => name,
+                let name = match name.contains(' ') {
+                    true => Cow::Borrowed(name),
+                    false => self.linked(kind, name, &all).unwrap_or(Cow::Borrowed(name)),
                 };
-                if !shown.contains(&(kind, name)) {
+                if !shown.iter().any(|(k, n)| (*k, n) == (kind, &name)) {
                     shown.push((kind, name));
                 }
             }
         }
         shown
+    }
+
+    /// The full name the short form `short` of `kind` stands for in an article naming `all`.
+    /// Until every link is read (facets, stats, `kind:` queries), the saved links are searched
+    /// in place, as the votes are.
+    fn linked<'a>(&'a self, kind: Kind, short: &str, all: &[&str]) -> Option<Cow<'a, str>> {
+        if let Some(links) = self.links.get() {
+            return links.get(&kind)?.resolve(short, all).map(Cow::Borrowed);
+        }
+        let link: Link = self.saved.find(Section::Links, kind, short)?;
+        let target = link.resolve(LinkRule::of(kind)?, short, all)?;
+        Some(Cow::Owned(target.to_string()))
     }
 
     /// Query text matching the articles credited with a name that `value` (a `kind:` query
@@ -229,8 +301,9 @@ impl NameBook {
             name.windows(wanted.len()).any(|w| w == wanted.as_slice())
         };
         let mut clauses = Vec::new();
-        for (from_kind, from) in self.aliases.ruled() {
-            match self.aliases.apply(from_kind, from) {
+        let aliases = self.aliases();
+        for (from_kind, from) in aliases.ruled() {
+            match aliases.apply(from_kind, from) {
                 Outcome::Name(to_kind, to) if to_kind == kind && matches(to) => {
                     clauses.push(exact(from_kind, from));
                 }
@@ -240,26 +313,15 @@ impl NameBook {
         if kind == Kind::Orgs {
             clauses.extend(self.spelled(value, &wanted).map(|name| exact(kind, name)));
         }
-        if let Some(links) = self.links.get(&kind) {
-            let mut targets: Vec<&str> = self
-                .involved()
-                .get(&kind)
-                .into_iter()
-                .flatten()
-                .map(String::as_str)
-                .filter(|n| matches(n))
-                .collect();
-            targets.sort_unstable();
-            for target in targets {
-                for (short, against) in links.shorts_of(target) {
-                    let mut clause = format!("({}", exact(kind, short));
-                    for name in against {
-                        clause.push_str(" -");
-                        clause.push_str(&exact(kind, name));
-                    }
-                    clause.push(')');
-                    clauses.push(clause);
+        if let Some(links) = self.links().get(&kind) {
+            for (short, against) in links.shorts_matching(matches) {
+                let mut clause = format!("({}", exact(kind, short));
+                for name in against {
+                    clause.push_str(" -");
+                    clause.push_str(&exact(kind, name));
                 }
+                clause.push(')');
+                clauses.push(clause);
             }
         }
         clauses.sort();
@@ -271,8 +333,8 @@ impl NameBook {
     /// or is stood for by: an acronym's spelled-out name, and a spelled-out name's acronym.
     fn spelled<'a>(&'a self, value: &str, wanted: &[String]) -> impl Iterator<Item = &'a str> {
         let acronym = value.trim().to_uppercase();
-        let full = self.expansions.get(&acronym).map(String::as_str);
-        let acronyms = (self.expansions.iter())
+        let full = self.expansions().get(&acronym).map(String::as_str);
+        let acronyms = (self.expansions().iter())
             .filter(move |(_, name)| words(name) == wanted)
             .map(|(acronym, _)| acronym.as_str());
         full.into_iter().chain(acronyms.collect::<Vec<_>>())
@@ -282,12 +344,13 @@ impl NameBook {
     /// hidden, or moved to another kind.
     pub(crate) fn withdrawn<'a>(&'a self, kind: Kind, value: &str) -> Vec<&'a str> {
         let wanted = words(value);
-        self.aliases
+        let aliases = self.aliases();
+        aliases
             .ruled()
             .filter(|(k, name)| {
                 *k == kind
                     && words(name) == wanted
-                    && !matches!(self.aliases.apply(*k, name), Outcome::Name(to, _) if to == kind)
+                    && !matches!(aliases.apply(*k, name), Outcome::Name(to, _) if to == kind)
             })
             .map(|(_, name)| name)
             .collect()
@@ -382,7 +445,9 @@ fn count_articles(
         }
         let whole = LinkRule::of(kind).filter(|rule| !rule.counts_alone());
         if let Some(rule) = whole {
-            for (to_kind, shown) in by_kind(aliases, terms.iter().map(|&t| (kind, t))) {
+            for (to_kind, shown) in
+                by_kind(|k, n| aliases.apply(k, n), terms.iter().map(|&t| (kind, t)))
+            {
                 let shown: Vec<&str> = shown.iter().map(|n| n.as_ref()).collect();
                 if to_kind == kind {
                     counts.entry(kind).or_default().add_article(rule, &shown);
@@ -408,23 +473,138 @@ fn all_terms(column: &StrColumn) -> Result<Vec<String>> {
     Ok(terms)
 }
 
-/// What the index folder keeps of a book: the votes, the links, the archive's corrections, and the stamp
-/// of what they were worked out from.
+/// The sections of a saved book, in the order they are written.
+#[derive(Clone, Copy)]
+enum Section {
+    /// One `[kind, name, action]` a line ([`lines`]), to be searched in place.
+    Votes,
+    /// One `[kind, short form, link]` a line, likewise.
+    Links,
+    Expansions,
+    /// A [`SavedArchive`].
+    Archive,
+}
+
+/// The first line of a saved book: the stamp of what it was worked out from, and the length
+/// of each section that follows, each on a line of its own, with a hash of them all.
 #[derive(Serialize, Deserialize)]
-struct Saved<Archive> {
+#[serde(deny_unknown_fields)]
+struct Header {
     stamp: u64,
-    votes: Vec<(Kind, String, Action)>,
-    expansions: HashMap<String, String>,
-    links: Vec<(Kind, Links)>,
-    /// A [`SavedArchive`], left unread when the book is read.
-    archive: Archive,
+    hash: u64,
+    sections: [usize; 4],
+}
+
+/// A saved book as read from the index folder, its sections parsed only when asked for.
+#[derive(Default)]
+struct SavedText {
+    bytes: Vec<u8>,
+    sections: [std::ops::Range<usize>; 4],
+}
+
+impl SavedText {
+    /// The saved book in `bytes` when it is whole and was worked out for `stamp`.
+    fn read(bytes: Vec<u8>, stamp: u64) -> Option<SavedText> {
+        let end = bytes.iter().position(|&b| b == b'\n')?;
+        let header: Header = serde_json::from_slice(&bytes[..end]).ok()?;
+        if header.stamp != stamp || xxhash_rust::xxh3::xxh3_64(&bytes[end + 1..]) != header.hash {
+            return None;
+        }
+        let mut start = end + 1;
+        let sections = header.sections.map(|len| {
+            let range = start..start.saturating_add(len);
+            start = range.end.saturating_add(1);
+            range
+        });
+        (start == bytes.len() + 1).then_some(SavedText { bytes, sections })
+    }
+
+    /// The book's bytes as saved: the header, then each section on a line of its own.
+    fn write(stamp: u64, sections: &[Vec<u8>; 4]) -> serde_json::Result<Vec<u8>> {
+        let body = sections.join(&b'\n');
+        let header = Header {
+            stamp,
+            hash: xxhash_rust::xxh3::xxh3_64(&body),
+            sections: sections.each_ref().map(Vec::len),
+        };
+        let mut bytes = serde_json::to_vec(&header)?;
+        bytes.push(b'\n');
+        bytes.extend(body);
+        Ok(bytes)
+    }
+
+    /// A section of the book written one value a line.
+    fn lines<T: serde::de::DeserializeOwned>(&self, section: Section) -> Option<Vec<T>> {
+        let bytes = self.bytes.get(self.sections[section as usize].clone())?;
+        let values = serde_json::Deserializer::from_slice(bytes).into_iter::<T>();
+        values.collect::<serde_json::Result<Vec<T>>>().ok()
+    }
+
+    /// The value saved for `name` of `kind` in a section written by [`lines`]: found by
+    /// bisecting the bytes, with no table built first.
+    fn find<T: serde::de::DeserializeOwned>(
+        &self,
+        section: Section,
+        kind: Kind,
+        name: &str,
+    ) -> Option<T> {
+        let text = self.bytes.get(self.sections[section as usize].clone())?;
+        // Lines start with their key as written, `["people","Blair",`; no key is the start of
+        // another, so bytes compare as the lines were sorted.
+        let mut key = serde_json::to_vec(&(kind, name)).ok()?;
+        *key.last_mut()? = b',';
+        let (mut low, mut high) = (0, text.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let start = (text[low..middle].iter().rposition(|&b| b == b'\n'))
+                .map_or(low, |at| low + at + 1);
+            let end = (text[start..].iter().position(|&b| b == b'\n'))
+                .map_or(text.len(), |at| start + at);
+            let line = &text[start..end];
+            match line[..line.len().min(key.len())].cmp(&key) {
+                Ordering::Equal => {
+                    let SavedLine(_, _, value) = serde_json::from_slice(line).ok()?;
+                    return Some(value);
+                }
+                Ordering::Less => low = end + 1,
+                Ordering::Greater => high = start,
+            }
+        }
+        None
+    }
+
+    /// A section of the book; None for a book worked out afresh. The hash checked when the
+    /// book was read makes a section that does not parse a bug rather than a damaged file.
+    fn section<T: serde::de::DeserializeOwned>(&self, section: Section) -> Option<T> {
+        if self.bytes.is_empty() {
+            return None;
+        }
+        let bytes = self.bytes.get(self.sections[section as usize].clone())?;
+        serde_json::from_slice(bytes).ok()
+    }
+}
+
+/// A line of a section searched in place.
+#[derive(Deserialize)]
+struct SavedLine<T>(IgnoredAny, IgnoredAny, T);
+
+/// `[kind, name, value]` entries written one a line, sorted by their bytes, for
+/// [`SavedText::find`].
+fn lines<T: Serialize>(values: &[(Kind, &str, T)]) -> serde_json::Result<Vec<u8>> {
+    let mut lines: Vec<Vec<u8>> = values
+        .iter()
+        .map(serde_json::to_vec)
+        .collect::<serde_json::Result<_>>()?;
+    lines.sort_unstable();
+    Ok(lines.join(&b'\n'))
 }
 
 type SavedArchive = Vec<(Kind, String, i64)>;
 
 /// Changed with the rules a book is worked out by (the vote's, the links'), so that a book saved
 /// by an older gazette is worked out again rather than read.
-const RULES: &str = "names 3: votes on kinds (given names back full names), acronyms expanded";
+const RULES: &str =
+    "names 4: votes on kinds, acronyms expanded; saved in sections, votes and links a line each";
 
 /// Tells apart every commit and alias file a book can be worked out from: the segments a
 /// searcher sees, with the deletes each has had (which only ever grow), and the rules' text.
@@ -459,12 +639,12 @@ fn words(text: &str) -> Vec<String> {
 
 /// An article's names grouped by kind once the alias rules are applied, hidden ones left out.
 fn by_kind<'a>(
-    aliases: &'a Aliases,
+    apply: impl Fn(Kind, &'a str) -> Outcome<'a>,
     raw: impl IntoIterator<Item = (Kind, &'a str)>,
 ) -> Vec<(Kind, Vec<&'a str>)> {
     let mut groups: Vec<(Kind, Vec<&'a str>)> = Vec::new();
     for (kind, name) in raw {
-        let Outcome::Name(kind, name) = aliases.apply(kind, name) else {
+        let Outcome::Name(kind, name) = apply(kind, name) else {
             continue;
         };
         match groups.iter_mut().find(|(k, _)| *k == kind) {
@@ -553,7 +733,7 @@ impl NameDeltas {
             .map(|(slot, kind)| {
                 (book.involved()[kind].iter().enumerate())
                     .map(|(at, name)| {
-                        matches!(book.aliases.apply(*kind, name), Outcome::Hidden)
+                        matches!(book.aliases().apply(*kind, name), Outcome::Hidden)
                             && !borne.contains(&(slot, at as u32))
                     })
                     .collect()
@@ -593,10 +773,10 @@ impl NameBook {
     /// the name the rules make of it and, when that is a short form, the names bearing on it.
     /// Any other name an article stores is shown as stored.
     fn bearing_on<'a>(&'a self, kind: Kind, name: &'a str) -> Vec<(Kind, &'a str)> {
-        let Outcome::Name(kind, shown) = self.aliases.apply(kind, name) else {
+        let Outcome::Name(kind, shown) = self.aliases().apply(kind, name) else {
             return Vec::new();
         };
-        let links = self.links.get(&kind).into_iter();
+        let links = self.links().get(&kind).into_iter();
         let linked = links.flat_map(|l| l.bearing_on(shown)).map(|n| (kind, n));
         std::iter::once((kind, shown)).chain(linked).collect()
     }
@@ -702,7 +882,7 @@ impl SegmentCollector for SegmentNameDeltas {
         for (kind, name) in book.resolve(named) {
             let slot = slots.iter().position(|k| *k == kind);
             let at = (book.involved().get(&kind))
-                .and_then(|names| names.binary_search_by(|n| n.as_str().cmp(name)).ok());
+                .and_then(|names| names.binary_search_by(|n| n.as_str().cmp(&name)).ok());
             match (slot, at) {
                 (Some(slot), Some(at)) => *changes.entry((slot, at as u32)).or_default() += 1,
                 _ => {
@@ -761,5 +941,137 @@ fn into_tantivy(err: Error) -> tantivy::TantivyError {
     match err {
         Error::Index(e) => e,
         other => tantivy::TantivyError::InternalError(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn saved(stamp: u64, votes: &[(Kind, String, Action)]) -> Vec<u8> {
+        let blairs: &[&str] = &[
+            "Tony Blair",
+            "Cherie Blair",
+            "Tony Blair",
+            "Tony Blair",
+            "Blair",
+        ];
+        let mut counts = Counts::default();
+        for name in blairs {
+            counts.add(LinkRule::Surname, name, 1);
+        }
+        counts.add(LinkRule::Surname, "Brown", 1);
+        let links = Links::new(LinkRule::Surname, counts);
+        let links: Vec<(Kind, &str, &Link)> = (links.entries())
+            .map(|(short, link)| (Kind::People, short, link))
+            .collect();
+        let votes: Vec<(Kind, &str, &Action)> =
+            votes.iter().map(|(k, n, a)| (*k, n.as_str(), a)).collect();
+        let sections = [
+            lines(&votes).unwrap(),
+            lines(&links).unwrap(),
+            b"{}".to_vec(),
+            b"[]".to_vec(),
+        ];
+        SavedText::write(stamp, &sections).unwrap()
+    }
+
+    fn votes() -> Vec<(Kind, String, Action)> {
+        let mut votes = vec![
+            (Kind::People, "A.B. Nobel".to_string(), Action::Hide),
+            (
+                Kind::People,
+                "Abu Dhabi".to_string(),
+                Action::Move(Kind::Places),
+            ),
+            (Kind::People, "He said \"no\"".to_string(), Action::Hide),
+            (Kind::People, "back\\slash\nline".to_string(), Action::Hide),
+            (
+                Kind::People,
+                "Zürich".to_string(),
+                Action::Move(Kind::Places),
+            ),
+            (
+                Kind::Places,
+                "Amsouth".to_string(),
+                Action::Move(Kind::Orgs),
+            ),
+            (Kind::Orgs, "Senate".to_string(), Action::Hide),
+            (Kind::Orgs, "zz".to_string(), Action::Hide),
+        ];
+        votes.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        votes
+    }
+
+    #[test]
+    fn a_saved_book_is_read_only_whole_and_for_its_stamp() {
+        let bytes = saved(7, &votes());
+        assert!(SavedText::read(bytes.clone(), 7).is_some());
+        assert!(SavedText::read(bytes.clone(), 8).is_none());
+        let mut damaged = bytes.clone();
+        *damaged.last_mut().unwrap() = b'}';
+        assert!(SavedText::read(damaged, 7).is_none());
+        assert!(SavedText::read(bytes[..bytes.len() - 1].to_vec(), 7).is_none());
+        // A book saved whole as one JSON object, before sections, is worked out again.
+        let old = br#"{"stamp":7,"votes":[],"expansions":{},"links":[],"archive":[]}"#;
+        assert!(SavedText::read(old.to_vec(), 7).is_none());
+        let read = SavedText::read(bytes, 7).unwrap();
+        let mut lines: Vec<(Kind, String, Action)> = read.lines(Section::Votes).unwrap();
+        lines.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        assert_eq!(lines, votes());
+    }
+
+    #[test]
+    fn votes_looked_up_in_place_agree_with_the_votes_read_whole() {
+        let given = Aliases::parse(
+            "[people]\n\"Zürich\" = \"hide\"\n\"Tony\" = { merge = \"A.B. Nobel\" }\n\
+             [places]\n\"Abu\" = { rename = \"Abu Dhabi\" }\n",
+        )
+        .unwrap();
+        let mut names: Vec<(Kind, String)> = votes().into_iter().map(|(k, n, _)| (k, n)).collect();
+        for (kind, name) in [
+            (Kind::People, "A"),
+            (Kind::People, "Zz"),
+            (Kind::Orgs, "Senat"),
+        ] {
+            names.push((kind, name.to_string()));
+        }
+        for aliases in [Aliases::default(), given] {
+            let whole = aliases.with_votes(&votes());
+            let book = NameBook::from_saved(saved(1, &votes()), 1, aliases).unwrap();
+            for (kind, name) in &names {
+                assert_eq!(book.apply(*kind, name), whole.apply(*kind, name), "{name}");
+            }
+            // Read whole once asked for, with the same answers.
+            assert_eq!(book.aliases(), &whole);
+            for (kind, name) in &names {
+                assert_eq!(book.apply(*kind, name), whole.apply(*kind, name), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn links_looked_up_in_place_agree_with_the_links_read_whole() {
+        let articles: &[&[(Kind, &str)]] = &[
+            &[(Kind::People, "Blair")],
+            &[(Kind::People, "Blair"), (Kind::People, "Cherie")],
+            &[(Kind::People, "Blair"), (Kind::Places, "Blair")],
+            &[(Kind::People, "Brown"), (Kind::People, "A.B. Nobel")],
+            &[(Kind::Places, "Abu Dhabi"), (Kind::People, "Abu Dhabi")],
+        ];
+        let book = NameBook::from_saved(saved(1, &votes()), 1, Aliases::default()).unwrap();
+        let in_place: Vec<_> = articles
+            .iter()
+            .map(|a| book.resolve(a.iter().copied()))
+            .collect();
+        assert_eq!(in_place[0], [(Kind::People, Cow::Borrowed("Tony Blair"))]);
+        assert_eq!(in_place[1][0], (Kind::People, Cow::Borrowed("Blair")));
+        assert_eq!(in_place[4], [(Kind::Places, Cow::Borrowed("Abu Dhabi"))]);
+        assert!(book.links()[&Kind::People].is_short("Blair"));
+        let whole: Vec<_> = articles
+            .iter()
+            .map(|a| book.resolve(a.iter().copied()))
+            .collect();
+        assert_eq!(in_place, whole);
     }
 }

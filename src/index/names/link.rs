@@ -16,7 +16,7 @@ const MIN_SUPPORT: u32 = 2;
 const DOMINANCE: u32 = 3;
 
 /// How a full name yields the short form it can be referred to by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LinkRule {
     /// The last word of a name of two words or more: `Tony Blair` → `Blair`. Counted in every
     /// article that names the full name.
@@ -149,13 +149,26 @@ impl Counts {
 
 /// The full name a short form is credited to, and the other full names with that short form.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Link {
+pub(crate) struct Link {
     target: String,
     rivals: Vec<String>,
 }
 
+impl Link {
+    /// The full name `short` stands for, by `rule`, in an article naming `article` (its names
+    /// of the same kind), or None when the article points elsewhere: it names another full name
+    /// with that short form, or another holder's first name.
+    pub(crate) fn resolve(&self, rule: LinkRule, short: &str, article: &[&str]) -> Option<&str> {
+        let elsewhere = article.iter().any(|name| {
+            *name != self.target && rule.is_short_of(short, name)
+                || (self.rivals.iter()).any(|rival| rule.given(rival) == Some(name))
+        });
+        (!elsewhere).then_some(self.target.as_str())
+    }
+}
+
 /// The short forms of one kind that the archive ties to a full name.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub(crate) struct Links {
     rule: LinkRule,
     by_short: HashMap<String, Link>,
@@ -189,19 +202,28 @@ impl Links {
         Links { rule, by_short }
     }
 
+    /// The links of a kind, from [`Links::entries`].
+    pub(crate) fn from_entries(
+        rule: LinkRule,
+        entries: impl Iterator<Item = (String, Link)>,
+    ) -> Links {
+        Links {
+            rule,
+            by_short: entries.collect(),
+        }
+    }
+
+    /// Each short form with its link.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&str, &Link)> {
+        self.by_short
+            .iter()
+            .map(|(short, link)| (short.as_str(), link))
+    }
+
     /// The full name `short` stands for in an article naming `article` (its names of the same
-    /// kind), or None: when the archive ties `short` to no one, or the article points elsewhere
-    /// (it names another full name with that short form, or another holder's first name).
+    /// kind), or None: when the archive ties `short` to no one, or the article points elsewhere.
     pub(crate) fn resolve(&self, short: &str, article: &[&str]) -> Option<&str> {
-        let link = self.by_short.get(short)?;
-        let elsewhere = article.iter().any(|name| {
-            *name != link.target && self.rule.is_short_of(short, name)
-                || link
-                    .rivals
-                    .iter()
-                    .any(|rival| self.rule.given(rival) == Some(name))
-        });
-        (!elsewhere).then_some(link.target.as_str())
+        self.by_short.get(short)?.resolve(self.rule, short, article)
     }
 
     /// Whether the archive ties `name`, as a short form, to a full name.
@@ -232,15 +254,15 @@ impl Links {
         (link.rivals.iter()).flat_map(|r| std::iter::once(r.as_str()).chain(self.rule.given(r)))
     }
 
-    /// The short forms credited to `target`, with the names that keep an article's short form
-    /// from it (rivals and their first names).
-    pub(crate) fn shorts_of<'a>(
+    /// The short forms credited to a full name that `target` accepts, with the names that keep
+    /// an article's short form from it (rivals and their first names).
+    pub(crate) fn shorts_matching<'a>(
         &'a self,
-        target: &'a str,
+        target: impl Fn(&str) -> bool + 'a,
     ) -> impl Iterator<Item = (&'a str, Vec<&'a str>)> + 'a {
         self.by_short
             .iter()
-            .filter(move |(_, link)| link.target == target)
+            .filter(move |(_, link)| target(&link.target))
             .map(|(short, link)| (short.as_str(), self.against(link).collect()))
     }
 }
@@ -281,7 +303,7 @@ mod tests {
         for name in ["Blair", "Tony Blair", "Cherie Blair", "Cherie"] {
             assert!(involved.contains(&name), "{name}: {involved:?}");
         }
-        let shorts: Vec<_> = l.shorts_of("Tony Blair").collect();
+        let shorts: Vec<_> = l.shorts_matching(|n| n == "Tony Blair").collect();
         assert_eq!(shorts, vec![("Blair", vec!["Cherie Blair", "Cherie"])]);
     }
 
