@@ -15,7 +15,7 @@ use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::{FacetCount, Facets};
 use crate::error::Result;
-use crate::index::names::book::{Deltas, NameDeltas};
+use crate::index::names::book::{Changes, Deltas, NameDeltas};
 use crate::index::names::{Kind, NameBook};
 use crate::index::schema::field;
 
@@ -29,7 +29,28 @@ const STORED_SIZE: usize = 10 * FACET_SIZE;
 const SEGMENT_SIZE: usize = 100 * FACET_SIZE;
 
 /// The stored names counted, and how the names shown differ from them.
-pub(super) type Counted = (Stored, Deltas);
+pub(super) type Counted = (Stored, Changes);
+
+/// How the names shown differ from the names stored: over the matches, or over the whole
+/// archive as the name book keeps it.
+enum Corrections<'a> {
+    Matches(&'a Changes),
+    Archive(&'a Deltas),
+}
+
+impl Corrections<'_> {
+    /// The names of `kind` credited to more or fewer articles than store them, with the
+    /// difference.
+    fn of(&self, kind: Kind) -> Vec<(&str, i64)> {
+        match self {
+            Corrections::Matches(changes) => changes.of(kind).collect(),
+            Corrections::Archive(deltas) => (deltas.iter())
+                .filter(|((k, _), _)| *k == kind)
+                .map(|((_, name), &n)| (name.as_str(), n))
+                .collect(),
+        }
+    }
+}
 
 /// Per column counted: its name and its most stored values with their counts, most first.
 pub(super) type Stored = Vec<(&'static str, Vec<(String, u64)>)>;
@@ -59,7 +80,12 @@ fn stored_top(top: usize) -> StoredCounts {
 pub(super) fn archive(searcher: &Searcher, book: &Arc<NameBook>, top: usize) -> Result<Facets> {
     let counted = searcher.search(&AllQuery, &stored_top(top))?;
     let deltas = book.archive(searcher)?;
-    top_facets(searcher, &AllQuery, (&counted, deltas), top)
+    top_facets(
+        searcher,
+        &AllQuery,
+        (&counted, Corrections::Archive(deltas)),
+        top,
+    )
 }
 
 /// Counts the matches storing each value of some text columns, keeping the `size` most
@@ -181,21 +207,22 @@ fn most(mut counted: Vec<(String, u64)>, size: usize) -> Vec<(String, u64)> {
 pub(super) fn facets(
     searcher: &Searcher,
     query: &dyn Query,
-    counted: (&Stored, &Deltas),
+    (counted, changes): (&Stored, &Changes),
 ) -> Result<Facets> {
-    top_facets(searcher, query, counted, FACET_SIZE)
+    let corrections = Corrections::Matches(changes);
+    top_facets(searcher, query, (counted, corrections), FACET_SIZE)
 }
 
 /// [`facets`] with the `top` names of each kind.
 fn top_facets(
     searcher: &Searcher,
     query: &dyn Query,
-    (counted, deltas): (&Stored, &Deltas),
+    (counted, corrections): (&Stored, Corrections),
     top: usize,
 ) -> Result<Facets> {
     let named = |kind: Kind| {
         let stored = buckets(counted, kind.word());
-        credited(searcher, query, (kind, stored, top), deltas)
+        credited(searcher, query, (kind, stored, top), &corrections.of(kind))
     };
     let counts = |found: Vec<(String, u64)>| {
         (found.into_iter())
@@ -223,7 +250,7 @@ fn credited(
     searcher: &Searcher,
     query: &dyn Query,
     (kind, mut stored, top): (Kind, Vec<(String, u64)>, usize),
-    deltas: &Deltas,
+    deltas: &[(&str, i64)],
 ) -> Result<Vec<(String, u64)>> {
     let mut size = STORED_SIZE / FACET_SIZE * top;
     loop {
@@ -242,7 +269,7 @@ fn corrected(
     searcher: &Searcher,
     query: &dyn Query,
     (kind, stored, size, top): (Kind, &[(String, u64)], usize, usize),
-    deltas: &Deltas,
+    deltas: &[(&str, i64)],
 ) -> Result<Option<Vec<(String, u64)>>> {
     let complete = stored.len() < size;
     // Any name outside the buckets is stored by at most as many matches as the last bucket.
@@ -255,10 +282,10 @@ fn corrected(
         .map(|(n, c)| (n.as_str(), *c as i64))
         .collect();
     let mut gaining = Vec::new();
-    for ((_, name), &delta) in deltas.iter().filter(|((k, _), _)| *k == kind) {
-        match known.get_mut(name.as_str()) {
+    for &(name, delta) in deltas {
+        match known.get_mut(name) {
             Some(count) => *count += delta,
-            None if delta > 0 => gaining.push((name.as_str(), delta)),
+            None if delta > 0 => gaining.push((name, delta)),
             None => {}
         }
     }
@@ -311,6 +338,8 @@ mod tests {
     use super::*;
     use crate::index::Fields;
     use crate::index::names::Aliases;
+    use std::collections::BTreeMap;
+    use tantivy::collector::DocSetCollector;
     use tantivy::{Index, TantivyDocument};
 
     /// A searcher over articles that store the people given, one list per article.
@@ -394,5 +423,141 @@ mod tests {
         assert_eq!(people[0], ("Ada Lovelace".to_string(), 7), "{people:?}");
         assert_eq!(people.len(), FACET_SIZE);
         assert!(people[1..].iter().all(|(_, n)| *n == 3), "{people:?}");
+    }
+
+    /// A searcher over articles storing the (people, places, orgs) given.
+    fn searcher_of(articles: &[[&[&str]; 3]]) -> Searcher {
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        crate::index::schema::register_tokenizers(&index);
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for article in articles {
+            let mut doc = TantivyDocument::default();
+            for (kind, names) in Kind::ALL.into_iter().zip(article) {
+                let column = match kind {
+                    Kind::People => fields.people,
+                    Kind::Places => fields.places,
+                    Kind::Orgs => fields.orgs,
+                };
+                for name in *names {
+                    doc.add_text(column, name);
+                    doc.add_text(fields.names, format!("{}:{name}", kind.word()));
+                }
+            }
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        index.reader().unwrap().searcher()
+    }
+
+    /// Per kind and name, the matches of `query` credited with it: each article's stored
+    /// names resolved whole by the book, as a hit shows them.
+    fn shown_by_article(
+        searcher: &Searcher,
+        book: &NameBook,
+        query: &dyn Query,
+    ) -> BTreeMap<(Kind, String), i64> {
+        let mut shown = BTreeMap::new();
+        let found = searcher.search(query, &DocSetCollector).unwrap();
+        for address in found {
+            let segment = searcher.segment_reader(address.segment_ord);
+            let mut stored = Vec::new();
+            for kind in Kind::ALL {
+                if let Some(column) = segment.fast_fields().str(kind.word()).unwrap() {
+                    let names = crate::query::column_values(&column, &[address.doc_id]).unwrap();
+                    stored.extend(names.concat().into_iter().map(|n| (kind, n)));
+                }
+            }
+            let stored = stored.iter().map(|(k, n)| (*k, n.as_str()));
+            for (kind, name) in book.resolve(stored) {
+                *shown.entry((kind, name.to_string())).or_default() += 1;
+            }
+        }
+        shown
+    }
+
+    /// The same counts from the stored names counted by ordinal plus the name book's changes.
+    fn shown_by_changes(
+        searcher: &Searcher,
+        book: &Arc<NameBook>,
+        query: &dyn Query,
+    ) -> BTreeMap<(Kind, String), i64> {
+        let all = Kind::ALL.map(|kind| (kind.word(), 1000)).to_vec();
+        let (stored, changes) = searcher
+            .search(query, &(StoredCounts(all), NameDeltas::new(book.clone())))
+            .unwrap();
+        let mut shown = BTreeMap::new();
+        for kind in Kind::ALL {
+            for (name, n) in buckets(&stored, kind.word()) {
+                *shown.entry((kind, name)).or_default() += n as i64;
+            }
+            for (name, n) in changes.of(kind) {
+                *shown.entry((kind, name.to_string())).or_default() += n;
+            }
+        }
+        shown.retain(|_, n| *n != 0);
+        shown
+    }
+
+    #[test]
+    fn the_changes_counted_by_position_match_each_article_resolved_whole() {
+        let aliases = Aliases::parse(
+            r#"
+[people]
+"Oscar" = "hide"
+"Anthony Blair" = { merge = "Tony Blair" }
+"Blare" = { rename = "Tony Blair" }
+"Downing Street" = { move = "places" }
+[places]
+"Brent" = { move = "orgs" }
+"#,
+        )
+        .unwrap();
+        let imf = "International Monetary Fund";
+        let articles: &[[&[&str]; 3]] = &[
+            [&["Tony Blair"], &["London"], &[]],
+            [&["Tony Blair", "Oscar"], &[], &[]],
+            [&["Tony Blair", "Blair"], &["Brent"], &[imf, "IMF"]],
+            [&["Blair"], &["London"], &["IMF"]],
+            [&["Blair", "Cherie Blair"], &[], &[]],
+            [&["Blair", "Cherie"], &["Downing Street"], &[]],
+            [&["Anthony Blair", "Blair"], &[], &[imf, "IMF"]],
+            [
+                &["Blare", "Downing Street"],
+                &["Downing Street"],
+                &["Brent"],
+            ],
+            [&["Oscar"], &["Brent"], &["IMF"]],
+            [&["Gordon Brown"], &[], &[]],
+            [&["Gordon Brown", "Brown"], &[], &[]],
+            [&["Brown", "Oscar"], &["London"], &[]],
+        ];
+        let searcher = searcher_of(articles);
+        let book = Arc::new(NameBook::build(&searcher, aliases).unwrap());
+        let names = searcher.schema().get_field(field::NAMES).unwrap();
+        let queries: Vec<Box<dyn Query>> = vec![
+            Box::new(AllQuery),
+            Box::new(TermQuery::new(
+                Term::from_field_text(names, "people:Blair"),
+                IndexRecordOption::Basic,
+            )),
+            Box::new(TermQuery::new(
+                Term::from_field_text(names, "places:London"),
+                IndexRecordOption::Basic,
+            )),
+        ];
+        for query in &queries {
+            let by_article = shown_by_article(&searcher, &book, &**query);
+            assert_eq!(by_article, shown_by_changes(&searcher, &book, &**query));
+            // Each rule and link changes what is shown.
+            assert!(!by_article.contains_key(&(Kind::People, "Oscar".to_string())));
+        }
+        let all = shown_by_article(&searcher, &book, &AllQuery);
+        let count = |kind: Kind, name: &str| all.get(&(kind, name.to_string())).copied();
+        assert_eq!(count(Kind::People, "Tony Blair"), Some(6));
+        assert_eq!(count(Kind::People, "Blair"), Some(2));
+        assert_eq!(count(Kind::Places, "Downing Street"), Some(2));
+        assert_eq!(count(Kind::Orgs, "Brent"), Some(3));
+        assert_eq!(count(Kind::Orgs, imf), Some(4));
     }
 }
