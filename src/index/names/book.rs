@@ -3,12 +3,13 @@
 //! incremental index answers exactly as a rebuilt one.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use rustc_hash::FxHashMap;
 use tantivy::collector::Count;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
+use tantivy::index::SegmentId;
 use tantivy::query::{AllQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
@@ -507,7 +508,12 @@ pub(crate) struct NameDeltas {
 /// Per kind (in [`Kind::ALL`] order) and position among the book's involved names of the
 /// kind, what the name does in an article: worked out once per book, so that an article is
 /// resolved by position, without looking names up as text.
-pub(crate) struct Roles(Vec<Vec<Role>>);
+pub(crate) struct Roles {
+    roles: Vec<Vec<Role>>,
+    /// The codes of each segment's name columns seen so far, by segment and slot: a server
+    /// answers many searches with one book.
+    codes: Mutex<FxHashMap<(SegmentId, usize), Arc<Codes>>>,
+}
 
 struct Role {
     /// Hidden and bearing on no trigger: an article storing it only loses it (the vote hides
@@ -541,17 +547,20 @@ impl Roles {
     fn new(book: &NameBook) -> Roles {
         let involved = book.involved();
         let names = |kind: Kind| involved.get(&kind).map_or(&[][..], Vec::as_slice);
+        let positions: Vec<FxHashMap<&str, u32>> = (Kind::ALL.iter())
+            .map(|&kind| (names(kind).iter().map(String::as_str)).zip(0..).collect())
+            .collect();
         let at = |kind: Kind, name: &str| -> Option<Involved> {
-            let found = names(kind)
-                .binary_search_by(|n| n.as_str().cmp(name))
-                .ok()?;
-            Some((slot(kind), found as u32))
+            let slot = slot(kind);
+            Some((slot, *positions[slot].get(name)?))
         };
-        let role = |kind: Kind, name: &str| {
-            let hidden = matches!(book.aliases.apply(kind, name), Outcome::Hidden);
-            let applied = match book.aliases.apply(kind, name) {
-                Outcome::Name(to, shown) => at(to, shown),
-                Outcome::Hidden => None,
+        let role = |(kind, name, own): (Kind, &str, u32)| {
+            let (alone, applied) = match book.aliases.apply(kind, name) {
+                Outcome::Name(to, shown) if (to, shown) == (kind, name) => {
+                    (false, Some((slot(kind), own)))
+                }
+                Outcome::Name(to, shown) => (false, at(to, shown)),
+                Outcome::Hidden => (true, None),
             };
             let target = (book.links.get(&kind))
                 .filter(|_| !name.contains(' '))
@@ -565,14 +574,18 @@ impl Roles {
                 on
             });
             Role {
-                alone: hidden,
+                alone,
                 bearing,
                 applied,
                 target: target.map(|(_, at)| at),
             }
         };
         let mut roles: Vec<Vec<Role>> = (Kind::ALL.iter())
-            .map(|&kind| names(kind).iter().map(|name| role(kind, name)).collect())
+            .map(|&kind| {
+                (names(kind).iter().zip(0..))
+                    .map(|(name, at)| role((kind, name, at)))
+                    .collect()
+            })
             .collect();
         // A hidden name that a trigger's resolving looks at is resolved with it.
         let borne: HashSet<Involved> = (roles.iter().flatten())
@@ -585,11 +598,18 @@ impl Roles {
                 role.alone &= !borne.contains(&(slot, at as u32));
             }
         }
-        Roles(roles)
+        Roles {
+            roles,
+            codes: Mutex::default(),
+        }
+    }
+
+    fn kept_codes(&self) -> MutexGuard<'_, FxHashMap<(SegmentId, usize), Arc<Codes>>> {
+        self.codes.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn of(&self, (slot, at): Involved) -> &Role {
-        &self.0[slot][at as usize]
+        &self.roles[slot][at as usize]
     }
 }
 
@@ -642,7 +662,7 @@ pub(crate) struct Changes {
 
 impl Changes {
     fn new(book: &Arc<NameBook>) -> Changes {
-        let roles = book.roles().0.iter();
+        let roles = book.roles().roles.iter();
         Changes {
             book: book.clone(),
             changed: roles.map(|roles| vec![0; roles.len()]).collect(),
@@ -710,22 +730,25 @@ impl Articles {
         }
     }
 
-    /// The slot of a segment's column of `kind` and the codes of its ordinals; None when no
+    /// The slot of `segment`'s column of `kind` and the codes of its ordinals; None when no
     /// name of the kind takes part in resolving.
     pub(crate) fn codes(
         &self,
-        kind: Kind,
-        column: &StrColumn,
-    ) -> tantivy::Result<Option<(usize, Codes)>> {
+        segment: SegmentId,
+        (kind, column): (Kind, &StrColumn),
+    ) -> tantivy::Result<Option<(usize, Arc<Codes>)>> {
         let book = &self.changes.book;
         let Some(names) = book.involved().get(&kind) else {
             return Ok(None);
         };
         let slot = slot(kind);
-        let roles = &book.roles().0[slot];
+        let roles = book.roles();
+        if let Some(codes) = roles.kept_codes().get(&(segment, slot)) {
+            return Ok(Some((slot, codes.clone())));
+        }
         let mut codes = vec![0; column.num_terms()];
         for (ord, at) in ords_of(column, names)? {
-            let role = &roles[at];
+            let role = &roles.roles[slot][at];
             let flags = match (role.alone, role.bearing.is_some()) {
                 (true, _) => ALONE,
                 (false, true) => TRIGGER,
@@ -733,6 +756,8 @@ impl Articles {
             };
             codes[ord as usize] = (at as u32 + 1) | flags;
         }
+        let codes = Arc::new(codes);
+        roles.kept_codes().insert((segment, slot), codes.clone());
         Ok(Some((slot, codes)))
     }
 
@@ -826,7 +851,7 @@ fn kept_from(
 
 pub(crate) struct SegmentNameDeltas {
     /// Per name column: its kind's slot and codes.
-    columns: Vec<(StrColumn, usize, Codes)>,
+    columns: Vec<(StrColumn, usize, Arc<Codes>)>,
     articles: Articles,
 }
 
@@ -838,7 +863,7 @@ impl Collector for NameDeltas {
         let articles = Articles::new(&self.book);
         let mut columns = Vec::new();
         for (kind, column) in columns_of(segment).map_err(into_tantivy)? {
-            if let Some((slot, codes)) = articles.codes(kind, &column)? {
+            if let Some((slot, codes)) = articles.codes(segment.segment_id(), (kind, &column))? {
                 columns.push((column, slot, codes));
             }
         }
