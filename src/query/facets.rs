@@ -15,7 +15,7 @@ use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::{FacetCount, Facets};
 use crate::error::Result;
-use crate::index::names::book::{Changes, Deltas, NameDeltas};
+use crate::index::names::book::{Articles, Changes, Codes, Deltas};
 use crate::index::names::{Kind, NameBook};
 use crate::index::schema::field;
 
@@ -28,13 +28,14 @@ const STORED_SIZE: usize = 10 * FACET_SIZE;
 /// on a many-segment index this keeps the top ten exact, at no measurable cost.
 const SEGMENT_SIZE: usize = 100 * FACET_SIZE;
 
-/// The stored names counted, and how the names shown differ from them.
-pub(super) type Counted = (Stored, Changes);
+/// The stored names counted, and how the names shown differ from them (when a name book was
+/// given).
+pub(super) type Counted = (Stored, Option<Changes>);
 
 /// How the names shown differ from the names stored: over the matches, or over the whole
 /// archive as the name book keeps it.
 enum Corrections<'a> {
-    Matches(&'a Changes),
+    Matches(Option<&'a Changes>),
     Archive(&'a Deltas),
 }
 
@@ -43,7 +44,7 @@ impl Corrections<'_> {
     /// difference.
     fn of(&self, kind: Kind) -> Vec<(&str, i64)> {
         match self {
-            Corrections::Matches(changes) => changes.of(kind).collect(),
+            Corrections::Matches(changes) => changes.iter().flat_map(|c| c.of(kind)).collect(),
             Corrections::Archive(deltas) => (deltas.iter())
                 .filter(|((k, _), _)| *k == kind)
                 .map(|((_, name), &n)| (name.as_str(), n))
@@ -55,19 +56,19 @@ impl Corrections<'_> {
 /// Per column counted: its name and its most stored values with their counts, most first.
 pub(super) type Stored = Vec<(&'static str, Vec<(String, u64)>)>;
 
-/// Collects what [`facets`] turns into the facets of the same query.
-pub(super) fn collector(book: &Arc<NameBook>) -> Result<(StoredCounts, NameDeltas)> {
-    Ok((stored(), NameDeltas::new(book.clone())))
-}
-
-fn stored() -> StoredCounts {
-    stored_top(FACET_SIZE)
+/// Collects what [`facets`] turns into the facets of the same query: the stored names, and
+/// in the same reading of each article's names, the name book's changes to them.
+pub(super) fn collector(book: &Arc<NameBook>) -> Result<StoredCounts> {
+    Ok(StoredCounts {
+        book: Some(book.clone()),
+        ..stored_top(FACET_SIZE)
+    })
 }
 
 /// The stored counts asked for to show the `top` names of each kind.
 fn stored_top(top: usize) -> StoredCounts {
     let stored = STORED_SIZE / FACET_SIZE * top;
-    StoredCounts(vec![
+    StoredCounts::of(vec![
         (field::PEOPLE, stored),
         (field::PLACES, stored),
         (field::ORGS, stored),
@@ -78,7 +79,7 @@ fn stored_top(top: usize) -> StoredCounts {
 /// The `top` names of each kind over the whole archive, with the corrections the name book
 /// keeps for it.
 pub(super) fn archive(searcher: &Searcher, book: &Arc<NameBook>, top: usize) -> Result<Facets> {
-    let counted = searcher.search(&AllQuery, &stored_top(top))?;
+    let (counted, _) = searcher.search(&AllQuery, &stored_top(top))?;
     let deltas = book.archive(searcher)?;
     top_facets(
         searcher,
@@ -92,20 +93,40 @@ pub(super) fn archive(searcher: &Searcher, book: &Arc<NameBook>, top: usize) -> 
 /// stored values of each column. Each segment counts by term ordinal into an array, each
 /// value once per article, and looks up the text of only its [`SEGMENT_SIZE`] most counted:
 /// tantivy's terms aggregation did the same work through sorted (document, value) pairs,
-/// several times slower.
-pub(super) struct StoredCounts(Vec<(&'static str, usize)>);
+/// several times slower. Given a name book, the same reading of an article's names also
+/// counts the book's changes to them ([`Articles`]).
+pub(super) struct StoredCounts {
+    columns: Vec<(&'static str, usize)>,
+    book: Option<Arc<NameBook>>,
+}
+
+impl StoredCounts {
+    /// Per column, its name and how many of its most stored values to report.
+    fn of(columns: Vec<(&'static str, usize)>) -> StoredCounts {
+        StoredCounts {
+            columns,
+            book: None,
+        }
+    }
+}
 
 pub(super) struct SegmentStoredCounts {
     /// Per column asked for, when the segment has it.
     columns: Vec<Option<ColumnCounts>>,
+    articles: Option<Articles>,
 }
 
-/// A column, per ordinal the count and the last document counted, and how many values to
-/// report.
-type ColumnCounts = (StrColumn, Vec<(u32, DocId)>, usize);
+/// A column, per ordinal the count and the last document counted, how many values to report,
+/// and when the name book resolves names of its kind, the kind's slot and the ordinals' codes.
+type ColumnCounts = (
+    StrColumn,
+    Vec<(u32, DocId)>,
+    usize,
+    Option<(usize, Arc<Codes>)>,
+);
 
 impl Collector for StoredCounts {
-    type Fruit = Stored;
+    type Fruit = Counted;
     type Child = SegmentStoredCounts;
 
     fn for_segment(
@@ -114,61 +135,87 @@ impl Collector for StoredCounts {
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
         let fast = segment.fast_fields();
-        let mut columns = Vec::with_capacity(self.0.len());
-        for &(name, size) in &self.0 {
+        let articles = self.book.as_ref().map(Articles::new);
+        let mut columns = Vec::with_capacity(self.columns.len());
+        for &(name, size) in &self.columns {
             // A segment in which no article had a value may lack the column.
-            columns.push(fast.str(name)?.map(|column| {
-                let terms = column.dictionary().num_terms();
-                (column, vec![(0, DocId::MAX); terms], size.max(SEGMENT_SIZE))
-            }));
+            let Some(column) = fast.str(name)? else {
+                columns.push(None);
+                continue;
+            };
+            let codes = match (&articles, Kind::parse(name)) {
+                (Some(articles), Some(kind)) => {
+                    articles.codes(segment.segment_id(), (kind, &column))?
+                }
+                _ => None,
+            };
+            let terms = column.dictionary().num_terms();
+            let counts = vec![(0, DocId::MAX); terms];
+            columns.push(Some((column, counts, size.max(SEGMENT_SIZE), codes)));
         }
-        Ok(SegmentStoredCounts { columns })
+        Ok(SegmentStoredCounts { columns, articles })
     }
 
     fn requires_scoring(&self) -> bool {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<Vec<(String, u64)>>>) -> tantivy::Result<Stored> {
-        let mut merged: Vec<HashMap<String, u64>> = vec![HashMap::new(); self.0.len()];
-        for fruit in fruits {
+    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Counted> {
+        let mut merged: Vec<HashMap<String, u64>> = vec![HashMap::new(); self.columns.len()];
+        let mut changes: Option<Changes> = None;
+        for (fruit, more) in fruits {
             for (all, top) in merged.iter_mut().zip(fruit) {
                 for (name, count) in top {
                     *all.entry(name).or_default() += count;
                 }
             }
+            match (&mut changes, more) {
+                (Some(all), Some(more)) => all.add(&more),
+                (None, more) => changes = more,
+                (Some(_), None) => {}
+            }
         }
-        Ok((self.0.iter().zip(merged))
+        let stored = (self.columns.iter().zip(merged))
             .map(|(&(name, size), counts)| (name, most(counts.into_iter().collect(), size)))
-            .collect())
+            .collect();
+        Ok((stored, changes))
     }
 }
 
+/// Per column asked for, a segment's most stored values; and the name book's changes.
+type SegmentFruit = (Vec<Vec<(String, u64)>>, Option<Changes>);
+
 impl SegmentCollector for SegmentStoredCounts {
-    /// Per column asked for, the segment's most stored values.
-    type Fruit = Vec<Vec<(String, u64)>>;
+    type Fruit = SegmentFruit;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for (column, counts, _) in self.columns.iter_mut().flatten() {
+        for (column, counts, _, codes) in self.columns.iter_mut().flatten() {
             for ord in column.term_ords(doc) {
                 if let Some(slot) = counts.get_mut(ord as usize)
                     && slot.1 != doc
                 {
                     *slot = (slot.0 + 1, doc);
                 }
+                if let (Some(articles), Some((slot, codes))) = (&mut self.articles, &codes) {
+                    articles.note(*slot, codes[ord as usize]);
+                }
             }
+        }
+        if let Some(articles) = &mut self.articles {
+            articles.end_article();
         }
     }
 
     fn harvest(self) -> Self::Fruit {
-        (self.columns.into_iter())
+        let stored = (self.columns.into_iter())
             .map(|column| column.map_or_else(Vec::new, segment_top))
-            .collect()
+            .collect();
+        (stored, self.articles.map(Articles::harvest))
     }
 }
 
 /// A segment's `size` most counted values of a column, with their text.
-fn segment_top((column, counts, size): ColumnCounts) -> Vec<(String, u64)> {
+fn segment_top((column, counts, size, _): ColumnCounts) -> Vec<(String, u64)> {
     let mut counted: Vec<(u64, u64)> = (counts.into_iter().zip(0u64..))
         .filter(|((count, _), _)| *count > 0)
         .map(|((count, _), ord)| (u64::from(count), ord))
@@ -207,9 +254,9 @@ fn most(mut counted: Vec<(String, u64)>, size: usize) -> Vec<(String, u64)> {
 pub(super) fn facets(
     searcher: &Searcher,
     query: &dyn Query,
-    (counted, changes): (&Stored, &Changes),
+    (counted, changes): (&Stored, &Option<Changes>),
 ) -> Result<Facets> {
-    let corrections = Corrections::Matches(changes);
+    let corrections = Corrections::Matches(changes.as_ref());
     top_facets(searcher, query, (counted, corrections), FACET_SIZE)
 }
 
@@ -258,7 +305,7 @@ fn credited(
             return Ok(found);
         }
         size *= 10;
-        let counted = searcher.search(query, &StoredCounts(vec![(kind.word(), size)]))?;
+        let (counted, _) = searcher.search(query, &StoredCounts::of(vec![(kind.word(), size)]))?;
         stored = buckets(&counted, kind.word());
     }
 }
@@ -362,8 +409,8 @@ mod tests {
 
     fn people(searcher: &Searcher, query: &dyn Query) -> Vec<(String, u64)> {
         let book = Arc::new(NameBook::build(searcher, Aliases::default()).unwrap());
-        let (counted, deltas) = searcher.search(query, &collector(&book).unwrap()).unwrap();
-        let found = facets(searcher, query, (&counted, &deltas)).unwrap();
+        let (counted, changes) = searcher.search(query, &collector(&book).unwrap()).unwrap();
+        let found = facets(searcher, query, (&counted, &changes)).unwrap();
         if query.is::<AllQuery>() {
             let archive = archive(searcher, &book, FACET_SIZE).unwrap();
             assert_eq!(format!("{archive:?}"), format!("{found:?}"));
@@ -482,10 +529,12 @@ mod tests {
         book: &Arc<NameBook>,
         query: &dyn Query,
     ) -> BTreeMap<(Kind, String), i64> {
-        let all = Kind::ALL.map(|kind| (kind.word(), 1000)).to_vec();
-        let (stored, changes) = searcher
-            .search(query, &(StoredCounts(all), NameDeltas::new(book.clone())))
-            .unwrap();
+        let counts = StoredCounts {
+            columns: Kind::ALL.map(|kind| (kind.word(), 1000)).to_vec(),
+            book: Some(book.clone()),
+        };
+        let (stored, changes) = searcher.search(query, &counts).unwrap();
+        let changes = changes.unwrap();
         let mut shown = BTreeMap::new();
         for kind in Kind::ALL {
             for (name, n) in buckets(&stored, kind.word()) {

@@ -682,7 +682,7 @@ impl Changes {
             .filter(|(_, n)| *n != 0)
     }
 
-    fn add(&mut self, other: &Changes) {
+    pub(crate) fn add(&mut self, other: &Changes) {
         for (all, more) in self.changed.iter_mut().zip(&other.changed) {
             for (n, m) in all.iter_mut().zip(more) {
                 *n += m;
