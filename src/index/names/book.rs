@@ -498,9 +498,10 @@ fn columns_of(segment: &SegmentReader) -> Result<Vec<(Kind, StrColumn)>> {
 }
 
 /// How far the names shown differ from the names stored, over the matching articles: per kind
-/// and name, articles credited with it as shown less those storing it. Facets count stored
-/// names by ordinal and add these. Only an article naming a trigger (a linked short form or an
-/// alias-ruled name) can differ, and only its names bearing on the triggers are resolved.
+/// and name, articles credited with it as shown less those storing it. Only an article naming
+/// a trigger (a linked short form or an alias-ruled name) can differ, and only its names
+/// bearing on the triggers are resolved. Collected alone for the archive's corrections; facets
+/// count the same [`Articles`] in their own reading of the name columns.
 pub(crate) struct NameDeltas {
     book: Arc<NameBook>,
 }
@@ -508,7 +509,7 @@ pub(crate) struct NameDeltas {
 /// Per kind (in [`Kind::ALL`] order) and position among the book's involved names of the
 /// kind, what the name does in an article: worked out once per book, so that an article is
 /// resolved by position, without looking names up as text.
-pub(crate) struct Roles {
+struct Roles {
     roles: Vec<Vec<Role>>,
     /// The codes of each segment's name columns seen so far, by segment and slot: a server
     /// answers many searches with one book.
@@ -615,7 +616,6 @@ impl Roles {
 
 impl NameDeltas {
     pub(crate) fn new(book: Arc<NameBook>) -> NameDeltas {
-        book.roles();
         NameDeltas { book }
     }
 }
