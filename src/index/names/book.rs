@@ -620,6 +620,19 @@ impl NameDeltas {
     }
 }
 
+/// Works out ahead what facet counts will need of `book` for the segments of `searcher` (the
+/// roles of the involved names, the codes of each name column), so that the first facet search
+/// of a server does not wait for them.
+pub(crate) fn prepare_facets(book: &Arc<NameBook>, searcher: &Searcher) -> Result<()> {
+    let articles = Articles::new(book);
+    for segment in searcher.segment_readers() {
+        for (kind, column) in columns_of(segment)? {
+            articles.codes(segment.segment_id(), (kind, &column))?;
+        }
+    }
+    Ok(())
+}
+
 impl NameBook {
     /// The names whose presence beside the trigger `name` can change what an article shows:
     /// the name the rules make of it and, when that is a short form, the names bearing on it.
