@@ -15,7 +15,7 @@ use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::{FacetCount, Facets};
 use crate::error::Result;
-use crate::index::names::book::{Deltas, NameDeltas};
+use crate::index::names::book::{Articles, Changes, Codes, Deltas};
 use crate::index::names::{Kind, NameBook};
 use crate::index::schema::field;
 
@@ -28,25 +28,47 @@ const STORED_SIZE: usize = 10 * FACET_SIZE;
 /// on a many-segment index this keeps the top ten exact, at no measurable cost.
 const SEGMENT_SIZE: usize = 100 * FACET_SIZE;
 
-/// The stored names counted, and how the names shown differ from them.
-pub(super) type Counted = (Stored, Deltas);
+/// The stored names counted, and how the names shown differ from them (when a name book was
+/// given).
+pub(super) type Counted = (Stored, Option<Changes>);
+
+/// How the names shown differ from the names stored: over the matches, or over the whole
+/// archive as the name book keeps it.
+enum Corrections<'a> {
+    Matches(Option<&'a Changes>),
+    Archive(&'a Deltas),
+}
+
+impl Corrections<'_> {
+    /// The names of `kind` credited to more or fewer articles than store them, with the
+    /// difference.
+    fn of(&self, kind: Kind) -> Vec<(&str, i64)> {
+        match self {
+            Corrections::Matches(changes) => changes.iter().flat_map(|c| c.of(kind)).collect(),
+            Corrections::Archive(deltas) => (deltas.iter())
+                .filter(|((k, _), _)| *k == kind)
+                .map(|((_, name), &n)| (name.as_str(), n))
+                .collect(),
+        }
+    }
+}
 
 /// Per column counted: its name and its most stored values with their counts, most first.
 pub(super) type Stored = Vec<(&'static str, Vec<(String, u64)>)>;
 
-/// Collects what [`facets`] turns into the facets of the same query.
-pub(super) fn collector(book: &Arc<NameBook>) -> Result<(StoredCounts, NameDeltas)> {
-    Ok((stored(), NameDeltas::new(book.clone())))
-}
-
-fn stored() -> StoredCounts {
-    stored_top(FACET_SIZE)
+/// Collects what [`facets`] turns into the facets of the same query: the stored names, and
+/// in the same reading of each article's names, the name book's changes to them.
+pub(super) fn collector(book: &Arc<NameBook>) -> Result<StoredCounts> {
+    Ok(StoredCounts {
+        book: Some(book.clone()),
+        ..stored_top(FACET_SIZE)
+    })
 }
 
 /// The stored counts asked for to show the `top` names of each kind.
 fn stored_top(top: usize) -> StoredCounts {
     let stored = STORED_SIZE / FACET_SIZE * top;
-    StoredCounts(vec![
+    StoredCounts::of(vec![
         (field::PEOPLE, stored),
         (field::PLACES, stored),
         (field::ORGS, stored),
@@ -57,29 +79,54 @@ fn stored_top(top: usize) -> StoredCounts {
 /// The `top` names of each kind over the whole archive, with the corrections the name book
 /// keeps for it.
 pub(super) fn archive(searcher: &Searcher, book: &Arc<NameBook>, top: usize) -> Result<Facets> {
-    let counted = searcher.search(&AllQuery, &stored_top(top))?;
+    let (counted, _) = searcher.search(&AllQuery, &stored_top(top))?;
     let deltas = book.archive(searcher)?;
-    top_facets(searcher, &AllQuery, (&counted, deltas), top)
+    top_facets(
+        searcher,
+        &AllQuery,
+        (&counted, Corrections::Archive(deltas)),
+        top,
+    )
 }
 
 /// Counts the matches storing each value of some text columns, keeping the `size` most
 /// stored values of each column. Each segment counts by term ordinal into an array, each
 /// value once per article, and looks up the text of only its [`SEGMENT_SIZE`] most counted:
 /// tantivy's terms aggregation did the same work through sorted (document, value) pairs,
-/// several times slower.
-pub(super) struct StoredCounts(Vec<(&'static str, usize)>);
+/// several times slower. Given a name book, the same reading of an article's names also
+/// counts the book's changes to them ([`Articles`]).
+pub(super) struct StoredCounts {
+    columns: Vec<(&'static str, usize)>,
+    book: Option<Arc<NameBook>>,
+}
+
+impl StoredCounts {
+    /// Per column, its name and how many of its most stored values to report.
+    fn of(columns: Vec<(&'static str, usize)>) -> StoredCounts {
+        StoredCounts {
+            columns,
+            book: None,
+        }
+    }
+}
 
 pub(super) struct SegmentStoredCounts {
     /// Per column asked for, when the segment has it.
     columns: Vec<Option<ColumnCounts>>,
+    articles: Option<Articles>,
 }
 
-/// A column, per ordinal the count and the last document counted, and how many values to
-/// report.
-type ColumnCounts = (StrColumn, Vec<(u32, DocId)>, usize);
+/// A column, per ordinal the count and the last document counted, how many values to report,
+/// and when the name book resolves names of its kind, the kind's slot and the ordinals' codes.
+type ColumnCounts = (
+    StrColumn,
+    Vec<(u32, DocId)>,
+    usize,
+    Option<(usize, Arc<Codes>)>,
+);
 
 impl Collector for StoredCounts {
-    type Fruit = Stored;
+    type Fruit = Counted;
     type Child = SegmentStoredCounts;
 
     fn for_segment(
@@ -88,61 +135,87 @@ impl Collector for StoredCounts {
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
         let fast = segment.fast_fields();
-        let mut columns = Vec::with_capacity(self.0.len());
-        for &(name, size) in &self.0 {
+        let articles = self.book.as_ref().map(Articles::new);
+        let mut columns = Vec::with_capacity(self.columns.len());
+        for &(name, size) in &self.columns {
             // A segment in which no article had a value may lack the column.
-            columns.push(fast.str(name)?.map(|column| {
-                let terms = column.dictionary().num_terms();
-                (column, vec![(0, DocId::MAX); terms], size.max(SEGMENT_SIZE))
-            }));
+            let Some(column) = fast.str(name)? else {
+                columns.push(None);
+                continue;
+            };
+            let codes = match (&articles, Kind::parse(name)) {
+                (Some(articles), Some(kind)) => {
+                    articles.codes(segment.segment_id(), (kind, &column))?
+                }
+                _ => None,
+            };
+            let terms = column.dictionary().num_terms();
+            let counts = vec![(0, DocId::MAX); terms];
+            columns.push(Some((column, counts, size.max(SEGMENT_SIZE), codes)));
         }
-        Ok(SegmentStoredCounts { columns })
+        Ok(SegmentStoredCounts { columns, articles })
     }
 
     fn requires_scoring(&self) -> bool {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<Vec<(String, u64)>>>) -> tantivy::Result<Stored> {
-        let mut merged: Vec<HashMap<String, u64>> = vec![HashMap::new(); self.0.len()];
-        for fruit in fruits {
+    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Counted> {
+        let mut merged: Vec<HashMap<String, u64>> = vec![HashMap::new(); self.columns.len()];
+        let mut changes: Option<Changes> = None;
+        for (fruit, more) in fruits {
             for (all, top) in merged.iter_mut().zip(fruit) {
                 for (name, count) in top {
                     *all.entry(name).or_default() += count;
                 }
             }
+            match (&mut changes, more) {
+                (Some(all), Some(more)) => all.add(&more),
+                (None, more) => changes = more,
+                (Some(_), None) => {}
+            }
         }
-        Ok((self.0.iter().zip(merged))
+        let stored = (self.columns.iter().zip(merged))
             .map(|(&(name, size), counts)| (name, most(counts.into_iter().collect(), size)))
-            .collect())
+            .collect();
+        Ok((stored, changes))
     }
 }
 
+/// Per column asked for, a segment's most stored values; and the name book's changes.
+type SegmentFruit = (Vec<Vec<(String, u64)>>, Option<Changes>);
+
 impl SegmentCollector for SegmentStoredCounts {
-    /// Per column asked for, the segment's most stored values.
-    type Fruit = Vec<Vec<(String, u64)>>;
+    type Fruit = SegmentFruit;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for (column, counts, _) in self.columns.iter_mut().flatten() {
+        for (column, counts, _, codes) in self.columns.iter_mut().flatten() {
             for ord in column.term_ords(doc) {
                 if let Some(slot) = counts.get_mut(ord as usize)
                     && slot.1 != doc
                 {
                     *slot = (slot.0 + 1, doc);
                 }
+                if let (Some(articles), Some((slot, codes))) = (&mut self.articles, &codes) {
+                    articles.note(*slot, codes[ord as usize]);
+                }
             }
+        }
+        if let Some(articles) = &mut self.articles {
+            articles.end_article();
         }
     }
 
     fn harvest(self) -> Self::Fruit {
-        (self.columns.into_iter())
+        let stored = (self.columns.into_iter())
             .map(|column| column.map_or_else(Vec::new, segment_top))
-            .collect()
+            .collect();
+        (stored, self.articles.map(Articles::harvest))
     }
 }
 
 /// A segment's `size` most counted values of a column, with their text.
-fn segment_top((column, counts, size): ColumnCounts) -> Vec<(String, u64)> {
+fn segment_top((column, counts, size, _): ColumnCounts) -> Vec<(String, u64)> {
     let mut counted: Vec<(u64, u64)> = (counts.into_iter().zip(0u64..))
         .filter(|((count, _), _)| *count > 0)
         .map(|((count, _), ord)| (u64::from(count), ord))
@@ -181,21 +254,22 @@ fn most(mut counted: Vec<(String, u64)>, size: usize) -> Vec<(String, u64)> {
 pub(super) fn facets(
     searcher: &Searcher,
     query: &dyn Query,
-    counted: (&Stored, &Deltas),
+    (counted, changes): (&Stored, &Option<Changes>),
 ) -> Result<Facets> {
-    top_facets(searcher, query, counted, FACET_SIZE)
+    let corrections = Corrections::Matches(changes.as_ref());
+    top_facets(searcher, query, (counted, corrections), FACET_SIZE)
 }
 
 /// [`facets`] with the `top` names of each kind.
 fn top_facets(
     searcher: &Searcher,
     query: &dyn Query,
-    (counted, deltas): (&Stored, &Deltas),
+    (counted, corrections): (&Stored, Corrections),
     top: usize,
 ) -> Result<Facets> {
     let named = |kind: Kind| {
         let stored = buckets(counted, kind.word());
-        credited(searcher, query, (kind, stored, top), deltas)
+        credited(searcher, query, (kind, stored, top), &corrections.of(kind))
     };
     let counts = |found: Vec<(String, u64)>| {
         (found.into_iter())
@@ -223,7 +297,7 @@ fn credited(
     searcher: &Searcher,
     query: &dyn Query,
     (kind, mut stored, top): (Kind, Vec<(String, u64)>, usize),
-    deltas: &Deltas,
+    deltas: &[(&str, i64)],
 ) -> Result<Vec<(String, u64)>> {
     let mut size = STORED_SIZE / FACET_SIZE * top;
     loop {
@@ -231,7 +305,7 @@ fn credited(
             return Ok(found);
         }
         size *= 10;
-        let counted = searcher.search(query, &StoredCounts(vec![(kind.word(), size)]))?;
+        let (counted, _) = searcher.search(query, &StoredCounts::of(vec![(kind.word(), size)]))?;
         stored = buckets(&counted, kind.word());
     }
 }
@@ -242,7 +316,7 @@ fn corrected(
     searcher: &Searcher,
     query: &dyn Query,
     (kind, stored, size, top): (Kind, &[(String, u64)], usize, usize),
-    deltas: &Deltas,
+    deltas: &[(&str, i64)],
 ) -> Result<Option<Vec<(String, u64)>>> {
     let complete = stored.len() < size;
     // Any name outside the buckets is stored by at most as many matches as the last bucket.
@@ -255,10 +329,10 @@ fn corrected(
         .map(|(n, c)| (n.as_str(), *c as i64))
         .collect();
     let mut gaining = Vec::new();
-    for ((_, name), &delta) in deltas.iter().filter(|((k, _), _)| *k == kind) {
-        match known.get_mut(name.as_str()) {
+    for &(name, delta) in deltas {
+        match known.get_mut(name) {
             Some(count) => *count += delta,
-            None if delta > 0 => gaining.push((name.as_str(), delta)),
+            None if delta > 0 => gaining.push((name, delta)),
             None => {}
         }
     }
@@ -311,6 +385,8 @@ mod tests {
     use super::*;
     use crate::index::Fields;
     use crate::index::names::Aliases;
+    use std::collections::BTreeMap;
+    use tantivy::collector::DocSetCollector;
     use tantivy::{Index, TantivyDocument};
 
     /// A searcher over articles that store the people given, one list per article.
@@ -333,8 +409,8 @@ mod tests {
 
     fn people(searcher: &Searcher, query: &dyn Query) -> Vec<(String, u64)> {
         let book = Arc::new(NameBook::build(searcher, Aliases::default()).unwrap());
-        let (counted, deltas) = searcher.search(query, &collector(&book).unwrap()).unwrap();
-        let found = facets(searcher, query, (&counted, &deltas)).unwrap();
+        let (counted, changes) = searcher.search(query, &collector(&book).unwrap()).unwrap();
+        let found = facets(searcher, query, (&counted, &changes)).unwrap();
         if query.is::<AllQuery>() {
             let archive = archive(searcher, &book, FACET_SIZE).unwrap();
             assert_eq!(format!("{archive:?}"), format!("{found:?}"));
@@ -394,5 +470,143 @@ mod tests {
         assert_eq!(people[0], ("Ada Lovelace".to_string(), 7), "{people:?}");
         assert_eq!(people.len(), FACET_SIZE);
         assert!(people[1..].iter().all(|(_, n)| *n == 3), "{people:?}");
+    }
+
+    /// A searcher over articles storing the (people, places, orgs) given.
+    fn searcher_of(articles: &[[&[&str]; 3]]) -> Searcher {
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        crate::index::schema::register_tokenizers(&index);
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for article in articles {
+            let mut doc = TantivyDocument::default();
+            for (kind, names) in Kind::ALL.into_iter().zip(article) {
+                let column = match kind {
+                    Kind::People => fields.people,
+                    Kind::Places => fields.places,
+                    Kind::Orgs => fields.orgs,
+                };
+                for name in *names {
+                    doc.add_text(column, name);
+                    doc.add_text(fields.names, format!("{}:{name}", kind.word()));
+                }
+            }
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        index.reader().unwrap().searcher()
+    }
+
+    /// Per kind and name, the matches of `query` credited with it: each article's stored
+    /// names resolved whole by the book, as a hit shows them.
+    fn shown_by_article(
+        searcher: &Searcher,
+        book: &NameBook,
+        query: &dyn Query,
+    ) -> BTreeMap<(Kind, String), i64> {
+        let mut shown = BTreeMap::new();
+        let found = searcher.search(query, &DocSetCollector).unwrap();
+        for address in found {
+            let segment = searcher.segment_reader(address.segment_ord);
+            let mut stored = Vec::new();
+            for kind in Kind::ALL {
+                if let Some(column) = segment.fast_fields().str(kind.word()).unwrap() {
+                    let names = crate::query::column_values(&column, &[address.doc_id]).unwrap();
+                    stored.extend(names.concat().into_iter().map(|n| (kind, n)));
+                }
+            }
+            let stored = stored.iter().map(|(k, n)| (*k, n.as_str()));
+            for (kind, name) in book.resolve(stored) {
+                *shown.entry((kind, name.to_string())).or_default() += 1;
+            }
+        }
+        shown
+    }
+
+    /// The same counts from the stored names counted by ordinal plus the name book's changes.
+    fn shown_by_changes(
+        searcher: &Searcher,
+        book: &Arc<NameBook>,
+        query: &dyn Query,
+    ) -> BTreeMap<(Kind, String), i64> {
+        let counts = StoredCounts {
+            columns: Kind::ALL.map(|kind| (kind.word(), 1000)).to_vec(),
+            book: Some(book.clone()),
+        };
+        let (stored, changes) = searcher.search(query, &counts).unwrap();
+        let changes = changes.unwrap();
+        let mut shown = BTreeMap::new();
+        for kind in Kind::ALL {
+            for (name, n) in buckets(&stored, kind.word()) {
+                *shown.entry((kind, name)).or_default() += n as i64;
+            }
+            for (name, n) in changes.of(kind) {
+                *shown.entry((kind, name.to_string())).or_default() += n;
+            }
+        }
+        shown.retain(|_, n| *n != 0);
+        shown
+    }
+
+    #[test]
+    fn the_changes_counted_by_position_match_each_article_resolved_whole() {
+        let aliases = Aliases::parse(
+            r#"
+[people]
+"Oscar" = "hide"
+"Anthony Blair" = { merge = "Tony Blair" }
+"Blare" = { rename = "Tony Blair" }
+"Downing Street" = { move = "places" }
+[places]
+"Brent" = { move = "orgs" }
+"#,
+        )
+        .unwrap();
+        let imf = "International Monetary Fund";
+        let articles: &[[&[&str]; 3]] = &[
+            [&["Tony Blair"], &["London"], &[]],
+            [&["Tony Blair", "Oscar"], &[], &[]],
+            [&["Tony Blair", "Blair"], &["Brent"], &[imf, "IMF"]],
+            [&["Blair"], &["London"], &["IMF"]],
+            [&["Blair", "Cherie Blair"], &[], &[]],
+            [&["Blair", "Cherie"], &["Downing Street"], &[]],
+            [&["Anthony Blair", "Blair"], &[], &[imf, "IMF"]],
+            [
+                &["Blare", "Downing Street"],
+                &["Downing Street"],
+                &["Brent"],
+            ],
+            [&["Oscar"], &["Brent"], &["IMF"]],
+            [&["Gordon Brown"], &[], &[]],
+            [&["Gordon Brown", "Brown"], &[], &[]],
+            [&["Brown", "Oscar"], &["London"], &[]],
+        ];
+        let searcher = searcher_of(articles);
+        let book = Arc::new(NameBook::build(&searcher, aliases).unwrap());
+        let names = searcher.schema().get_field(field::NAMES).unwrap();
+        let queries: Vec<Box<dyn Query>> = vec![
+            Box::new(AllQuery),
+            Box::new(TermQuery::new(
+                Term::from_field_text(names, "people:Blair"),
+                IndexRecordOption::Basic,
+            )),
+            Box::new(TermQuery::new(
+                Term::from_field_text(names, "places:London"),
+                IndexRecordOption::Basic,
+            )),
+        ];
+        for query in &queries {
+            let by_article = shown_by_article(&searcher, &book, &**query);
+            assert_eq!(by_article, shown_by_changes(&searcher, &book, &**query));
+            // Each rule and link changes what is shown.
+            assert!(!by_article.contains_key(&(Kind::People, "Oscar".to_string())));
+        }
+        let all = shown_by_article(&searcher, &book, &AllQuery);
+        let count = |kind: Kind, name: &str| all.get(&(kind, name.to_string())).copied();
+        assert_eq!(count(Kind::People, "Tony Blair"), Some(6));
+        assert_eq!(count(Kind::People, "Blair"), Some(2));
+        assert_eq!(count(Kind::Places, "Downing Street"), Some(2));
+        assert_eq!(count(Kind::Orgs, "Brent"), Some(3));
+        assert_eq!(count(Kind::Orgs, imf), Some(4));
     }
 }

@@ -18,7 +18,7 @@ use tokio::sync::Notify;
 
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
-use crate::index::names::Aliases;
+use crate::index::names::{Aliases, book};
 
 /// The largest `limit` and `offset` a search may ask for (the CLI's bounds), and the bytes of
 /// responses kept for repeated requests.
@@ -72,6 +72,13 @@ impl Served {
     fn stamp(&self) -> Result<cache::Stamp> {
         let generation = self.reader.searcher().generation().generation_id();
         Ok((generation, self.aliases_now()?.version))
+    }
+
+    /// Works out the name book of the commit served and what its facet counts need, which
+    /// the first search would otherwise wait for.
+    fn prepare(&self) -> Result<()> {
+        let (index, _) = self.view()?;
+        book::prepare_facets(&index.names()?, &index.searcher()?)
     }
 
     /// The alias rules as the recorded file holds them now, read again when its text changed.
@@ -164,6 +171,10 @@ impl Server {
             stop,
         } = self;
         runtime.block_on(async move {
+            // Only a head start: a request that comes first works the same out itself, and
+            // fails the same way if it cannot.
+            let early = served.clone();
+            tokio::task::spawn_blocking(move || early.prepare().ok());
             let listener = tokio::net::TcpListener::from_std(listener)
                 .map_err(|e| Error::Serve(e.to_string()))?;
             axum::serve(listener, router(served))

@@ -5,11 +5,13 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
+use rustc_hash::FxHashMap;
 use tantivy::collector::Count;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
+use tantivy::index::SegmentId;
 use tantivy::query::{AllQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
@@ -45,6 +47,8 @@ pub(crate) struct NameBook {
     /// The corrections to the stored names' counts over every live article, for `stats`:
     /// saved with the book, or worked out when first asked for.
     archive: OnceLock<Deltas>,
+    /// What each involved name does in an article, for [`NameDeltas`].
+    roles: OnceLock<Roles>,
 }
 
 impl NameBook {
@@ -119,6 +123,7 @@ impl NameBook {
             links: OnceLock::new(),
             involved: OnceLock::new(),
             archive: OnceLock::new(),
+            roles: OnceLock::new(),
         }
     }
 
@@ -214,7 +219,7 @@ impl NameBook {
             let saved: Option<SavedArchive> = self.saved.section(Section::Archive);
             let deltas = match saved {
                 Some(saved) => (saved.into_iter()).map(|(k, n, d)| ((k, n), d)).collect(),
-                None => searcher.search(&AllQuery, &NameDeltas::new(self.clone()))?,
+                None => (searcher.search(&AllQuery, &NameDeltas::new(self.clone()))?).deltas(),
             };
             let _ = self.archive.set(deltas);
         }
@@ -673,22 +678,36 @@ fn columns_of(segment: &SegmentReader) -> Result<Vec<(Kind, StrColumn)>> {
 }
 
 /// How far the names shown differ from the names stored, over the matching articles: per kind
-/// and name, articles credited with it as shown less those storing it. Facets count stored
-/// names with tantivy's terms aggregation and add these. Only an article naming a trigger (a
-/// linked short form or an alias-ruled name) can differ, and only its names bearing on the
-/// triggers are resolved, once per distinct set of them in a segment.
+/// and name, articles credited with it as shown less those storing it. Only an article naming
+/// a trigger (a linked short form or an alias-ruled name) can differ, and only its names
+/// bearing on the triggers are resolved. Collected alone for the archive's corrections; facets
+/// count the same [`Articles`] in their own reading of the name columns.
 pub(crate) struct NameDeltas {
     book: Arc<NameBook>,
-    /// The kinds with involved names, in the order of the slots below.
-    slots: Vec<Kind>,
-    /// Per slot and position among the involved names of its kind, for triggers: the involved
-    /// names, sorted, that can change what an article naming the trigger shows.
-    bearing: Arc<Bearing>,
-    /// Per slot and position: hidden names that bear on no trigger.
-    alone: Arc<Vec<Vec<bool>>>,
 }
 
-type Bearing = Vec<Vec<Option<Vec<Involved>>>>;
+/// Per kind (in [`Kind::ALL`] order) and position among the book's involved names of the
+/// kind, what the name does in an article: worked out once per book, so that an article is
+/// resolved by position, without looking names up as text.
+struct Roles {
+    roles: Vec<Vec<Role>>,
+    /// The codes of each segment's name columns seen so far, by segment and slot: a server
+    /// answers many searches with one book.
+    codes: Mutex<FxHashMap<(SegmentId, usize), Arc<Codes>>>,
+}
+
+struct Role {
+    /// Hidden and bearing on no trigger: an article storing it only loses it (the vote hides
+    /// thousands of names on a large archive).
+    alone: bool,
+    /// For a trigger, the involved names, sorted, that can change what an article naming it
+    /// shows.
+    bearing: Option<Vec<Involved>>,
+    /// The name the alias rules make of it; None when hidden.
+    applied: Option<Involved>,
+    /// For a short form the archive ties to a full name, the full name's position.
+    target: Option<u32>,
+}
 
 /// An involved name: (kind slot, position among the book's involved names of that kind).
 type Involved = (usize, u32);
@@ -696,76 +715,102 @@ type Involved = (usize, u32);
 /// Per kind and name, the change in articles counted.
 pub(crate) type Deltas = HashMap<(Kind, String), i64>;
 
-impl NameDeltas {
-    pub(crate) fn new(book: Arc<NameBook>) -> NameDeltas {
-        let slots: Vec<Kind> = book.involved().keys().copied().collect();
+fn slot(kind: Kind) -> usize {
+    Kind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or_default()
+}
+
+impl Roles {
+    /// [`NameBook::involved`] holds every name a rule or a link leads to, so each name below
+    /// is found among them.
+    fn new(book: &NameBook) -> Roles {
+        let involved = book.involved();
+        let names = |kind: Kind| involved.get(&kind).map_or(&[][..], Vec::as_slice);
+        let positions: Vec<FxHashMap<&str, u32>> = (Kind::ALL.iter())
+            .map(|&kind| (names(kind).iter().map(String::as_str)).zip(0..).collect())
+            .collect();
         let at = |kind: Kind, name: &str| -> Option<Involved> {
-            let slot = slots.iter().position(|k| *k == kind)?;
-            let names = &book.involved()[&kind];
-            let at = names.binary_search_by(|n| n.as_str().cmp(name)).ok()?;
-            Some((slot, at as u32))
+            let slot = slot(kind);
+            Some((slot, *positions[slot].get(name)?))
         };
-        let mut bearing: Bearing = (slots.iter())
-            .map(|kind| vec![None; book.involved()[kind].len()])
-            .collect();
-        for (slot, kind) in slots.iter().enumerate() {
-            for (name, on) in book.involved()[kind].iter().zip(&mut bearing[slot]) {
-                if book.triggers(*kind, name) {
-                    let mut names: Vec<Involved> = (book.bearing_on(*kind, name).into_iter())
-                        .filter_map(|(k, n)| at(k, n))
-                        .collect();
-                    names.sort_unstable();
-                    *on = Some(names);
+        let role = |(kind, name, own): (Kind, &str, u32)| {
+            let (alone, applied) = match book.aliases().apply(kind, name) {
+                Outcome::Name(to, shown) if (to, shown) == (kind, name) => {
+                    (false, Some((slot(kind), own)))
                 }
+                Outcome::Name(to, shown) => (false, at(to, shown)),
+                Outcome::Hidden => (true, None),
+            };
+            let target = (book.links().get(&kind))
+                .filter(|_| !name.contains(' '))
+                .and_then(|links| links.resolve(name, &[]))
+                .and_then(|full| at(kind, full));
+            let bearing = book.triggers(kind, name).then(|| {
+                let mut on: Vec<Involved> = (book.bearing_on(kind, name).into_iter())
+                    .filter_map(|(k, n)| at(k, n))
+                    .collect();
+                on.sort_unstable();
+                on
+            });
+            Role {
+                alone,
+                bearing,
+                applied,
+                target: target.map(|(_, at)| at),
             }
-        }
-        // A hidden name that no trigger's resolving looks at only takes itself away: counted
-        // down article by article, with no resolving (the vote hides thousands on a large
-        // archive).
-        let borne: HashSet<Involved> = bearing
-            .iter()
-            .flatten()
-            .flatten()
-            .flatten()
-            .copied()
-            .collect();
-        let alone: Vec<Vec<bool>> = (slots.iter().enumerate())
-            .map(|(slot, kind)| {
-                (book.involved()[kind].iter().enumerate())
-                    .map(|(at, name)| {
-                        matches!(book.aliases().apply(*kind, name), Outcome::Hidden)
-                            && !borne.contains(&(slot, at as u32))
-                    })
+        };
+        let mut roles: Vec<Vec<Role>> = (Kind::ALL.iter())
+            .map(|&kind| {
+                (names(kind).iter().zip(0..))
+                    .map(|(name, at)| role((kind, name, at)))
                     .collect()
             })
             .collect();
-        NameDeltas {
-            book,
-            slots,
-            bearing: Arc::new(bearing),
-            alone: Arc::new(alone),
+        // A hidden name that a trigger's resolving looks at is resolved with it.
+        let borne: HashSet<Involved> = (roles.iter().flatten())
+            .filter_map(|role| role.bearing.as_ref())
+            .flatten()
+            .copied()
+            .collect();
+        for (slot, roles) in roles.iter_mut().enumerate() {
+            for (at, role) in roles.iter_mut().enumerate() {
+                role.alone &= !borne.contains(&(slot, at as u32));
+            }
         }
+        Roles {
+            roles,
+            codes: Mutex::default(),
+        }
+    }
+
+    fn kept_codes(&self) -> MutexGuard<'_, FxHashMap<(SegmentId, usize), Arc<Codes>>> {
+        self.codes.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn of(&self, (slot, at): Involved) -> &Role {
+        &self.roles[slot][at as usize]
     }
 }
 
-pub(crate) struct SegmentNameDeltas {
-    book: Arc<NameBook>,
-    slots: Vec<Kind>,
-    bearing: Arc<Bearing>,
-    alone: Arc<Vec<Vec<bool>>>,
-    /// Per column: its kind's slot, and by ordinal 1 + the stored name's position among the
-    /// involved names of the kind, or 0 when it takes no part in resolving.
-    columns: Vec<(StrColumn, usize, Vec<u32>)>,
-    /// Per slot, by position: the change in articles counted.
-    changed: Vec<Vec<i64>>,
-    /// Names credited that are not involved (none, as the book is built).
-    others: Deltas,
-    /// The involved names of the article being counted.
-    special: Vec<Involved>,
-    /// Those of them that bear on what it shows: triggers and the names that bear on them.
-    key: Vec<Involved>,
-    /// What articles naming the same key names change: (slot, position, change).
-    memo: HashMap<Vec<Involved>, Vec<(usize, u32, i64)>>,
+impl NameDeltas {
+    pub(crate) fn new(book: Arc<NameBook>) -> NameDeltas {
+        NameDeltas { book }
+    }
+}
+
+/// Works out ahead what facet counts will need of `book` for the segments of `searcher` (the
+/// roles of the involved names, the codes of each name column), so that the first facet search
+/// of a server does not wait for them.
+pub(crate) fn prepare_facets(book: &Arc<NameBook>, searcher: &Searcher) -> Result<()> {
+    let articles = Articles::new(book);
+    for segment in searcher.segment_readers() {
+        for (kind, column) in columns_of(segment)? {
+            articles.codes(segment.segment_id(), (kind, &column))?;
+        }
+    }
+    Ok(())
 }
 
 impl NameBook {
@@ -780,138 +825,271 @@ impl NameBook {
         let linked = links.flat_map(|l| l.bearing_on(shown)).map(|n| (kind, n));
         std::iter::once((kind, shown)).chain(linked).collect()
     }
+
+    fn roles(&self) -> &Roles {
+        self.roles.get_or_init(|| Roles::new(self))
+    }
+
+    /// The involved name at `at`.
+    fn involved_at(&self, (slot, at): Involved) -> &str {
+        let names = self.involved().get(&Kind::ALL[slot]);
+        names.map_or("", |names| names[at as usize].as_str())
+    }
+}
+
+/// A name column's ordinals as [`Articles::note`] takes them: 0 for a name that takes no part
+/// in resolving, else its position among the involved names of its kind plus one, with
+/// [`ALONE`] or [`TRIGGER`] set when the name is one.
+pub(crate) type Codes = Vec<u32>;
+
+const ALONE: u32 = 1 << 31;
+const TRIGGER: u32 = 1 << 30;
+const POSITION: u32 = TRIGGER - 1;
+
+/// Per kind slot and position among the book's involved names of the kind, the change in
+/// articles counted: added up by position across segments, and named only when read.
+pub(crate) struct Changes {
+    book: Arc<NameBook>,
+    changed: Vec<Vec<i64>>,
+}
+
+impl Changes {
+    fn new(book: &Arc<NameBook>) -> Changes {
+        let roles = book.roles().roles.iter();
+        Changes {
+            book: book.clone(),
+            changed: roles.map(|roles| vec![0; roles.len()]).collect(),
+        }
+    }
+
+    /// The names of `kind` credited to more or fewer articles than store them, with the
+    /// difference.
+    pub(crate) fn of(&self, kind: Kind) -> impl Iterator<Item = (&str, i64)> {
+        let names = self
+            .book
+            .involved()
+            .get(&kind)
+            .map_or(&[][..], Vec::as_slice);
+        (names.iter().map(String::as_str))
+            .zip(self.changed[slot(kind)].iter().copied())
+            .filter(|(_, n)| *n != 0)
+    }
+
+    pub(crate) fn add(&mut self, other: &Changes) {
+        for (all, more) in self.changed.iter_mut().zip(&other.changed) {
+            for (n, m) in all.iter_mut().zip(more) {
+                *n += m;
+            }
+        }
+    }
+
+    /// The changes by kind and name.
+    fn deltas(&self) -> Deltas {
+        (Kind::ALL.iter())
+            .flat_map(|&kind| {
+                self.of(kind)
+                    .map(move |(name, n)| ((kind, name.to_string()), n))
+            })
+            .collect()
+    }
+}
+
+/// The corrections over the articles of a segment, given their names article by article.
+pub(crate) struct Articles {
+    changes: Changes,
+    /// The article being counted: its involved names that are not alone, each with whether it
+    /// is a trigger, and how many are.
+    special: Vec<(Involved, bool)>,
+    triggers: usize,
+    /// Those that bear on what it shows (triggers and the names bearing on them), what the
+    /// rules make of those, and the names it shows for them.
+    key: Vec<Involved>,
+    applied: Vec<Involved>,
+    shown: Vec<Involved>,
+    /// Whether a name beside a short form keeps it from its full name: by (slot, short, name).
+    blocks: FxHashMap<(usize, u32, u32), bool>,
+}
+
+impl Articles {
+    pub(crate) fn new(book: &Arc<NameBook>) -> Articles {
+        Articles {
+            changes: Changes::new(book),
+            special: Vec::new(),
+            triggers: 0,
+            key: Vec::new(),
+            applied: Vec::new(),
+            shown: Vec::new(),
+            blocks: FxHashMap::default(),
+        }
+    }
+
+    /// The slot of `segment`'s column of `kind` and the codes of its ordinals; None when no
+    /// name of the kind takes part in resolving.
+    pub(crate) fn codes(
+        &self,
+        segment: SegmentId,
+        (kind, column): (Kind, &StrColumn),
+    ) -> tantivy::Result<Option<(usize, Arc<Codes>)>> {
+        let book = &self.changes.book;
+        let Some(names) = book.involved().get(&kind) else {
+            return Ok(None);
+        };
+        let slot = slot(kind);
+        let roles = book.roles();
+        if let Some(codes) = roles.kept_codes().get(&(segment, slot)) {
+            return Ok(Some((slot, codes.clone())));
+        }
+        let mut codes = vec![0; column.num_terms()];
+        for (ord, at) in ords_of(column, names)? {
+            let role = &roles.roles[slot][at];
+            let flags = match (role.alone, role.bearing.is_some()) {
+                (true, _) => ALONE,
+                (false, true) => TRIGGER,
+                (false, false) => 0,
+            };
+            codes[ord as usize] = (at as u32 + 1) | flags;
+        }
+        let codes = Arc::new(codes);
+        roles.kept_codes().insert((segment, slot), codes.clone());
+        Ok(Some((slot, codes)))
+    }
+
+    /// Notes a name of the article being counted, by the code of its ordinal in the column of
+    /// `slot`.
+    #[inline]
+    pub(crate) fn note(&mut self, slot: usize, code: u32) {
+        if code == 0 {
+            return;
+        }
+        let at = (code & POSITION) - 1;
+        if code & ALONE != 0 {
+            self.changes.changed[slot][at as usize] -= 1;
+        } else {
+            let trigger = code & TRIGGER != 0;
+            self.triggers += usize::from(trigger);
+            self.special.push(((slot, at), trigger));
+        }
+    }
+
+    /// Counts the article whose names were noted, and makes ready for the next.
+    pub(crate) fn end_article(&mut self) {
+        if self.triggers > 0 {
+            self.resolve();
+        }
+        self.special.clear();
+        self.triggers = 0;
+    }
+
+    /// The changes of an article naming a trigger, as `NameBook::resolve` makes them of its
+    /// names that bear on a trigger: each as the rules make it, a short form as its full name
+    /// unless another name of its kind keeps it from it, each shown name once.
+    fn resolve(&mut self) {
+        let book = &self.changes.book;
+        let roles = book.roles();
+        self.key.clear();
+        let triggers = self.special.iter().filter(|s| s.1).map(|s| s.0);
+        self.key.extend(triggers);
+        for &(trigger, _) in self.special.iter().filter(|s| s.1) {
+            for on in roles.of(trigger).bearing.iter().flatten() {
+                if !self.key.contains(on) && self.special.iter().any(|s| s.0 == *on) {
+                    self.key.push(*on);
+                }
+            }
+        }
+        self.applied.clear();
+        for &name in &self.key {
+            self.changes.changed[name.0][name.1 as usize] -= 1;
+            self.applied.extend(roles.of(name).applied);
+        }
+        self.shown.clear();
+        for &name in &self.applied {
+            let shown = match roles.of(name).target {
+                Some(target) if !kept_from(book, &mut self.blocks, &self.applied, name) => {
+                    (name.0, target)
+                }
+                _ => name,
+            };
+            if !self.shown.contains(&shown) {
+                self.shown.push(shown);
+            }
+        }
+        for &(slot, at) in &self.shown {
+            self.changes.changed[slot][at as usize] += 1;
+        }
+    }
+
+    pub(crate) fn harvest(self) -> Changes {
+        self.changes
+    }
+}
+
+/// Whether a name of `shown` (an article's names as the rules make them) keeps the short form
+/// `short` from its full name; each pair is asked of the links once per segment (`blocks`).
+fn kept_from(
+    book: &NameBook,
+    blocks: &mut FxHashMap<(usize, u32, u32), bool>,
+    shown: &[Involved],
+    short: Involved,
+) -> bool {
+    (shown.iter())
+        .filter(|name| name.0 == short.0)
+        .any(|&name| {
+            *blocks.entry((short.0, short.1, name.1)).or_insert_with(|| {
+                let links = book.links().get(&Kind::ALL[short.0]);
+                let text = book.involved_at(name);
+                links.is_some_and(|l| l.resolve(book.involved_at(short), &[text]).is_none())
+            })
+        })
+}
+
+pub(crate) struct SegmentNameDeltas {
+    /// Per name column: its kind's slot and codes.
+    columns: Vec<(StrColumn, usize, Arc<Codes>)>,
+    articles: Articles,
 }
 
 impl Collector for NameDeltas {
-    type Fruit = Deltas;
+    type Fruit = Changes;
     type Child = SegmentNameDeltas;
 
     fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+        let articles = Articles::new(&self.book);
         let mut columns = Vec::new();
         for (kind, column) in columns_of(segment).map_err(into_tantivy)? {
-            let Some(slot) = self.slots.iter().position(|k| *k == kind) else {
-                continue;
-            };
-            let mut positions = vec![0; column.num_terms()];
-            for (ord, at) in ords_of(&column, &self.book.involved()[&kind])? {
-                positions[ord as usize] = at as u32 + 1;
+            if let Some((slot, codes)) = articles.codes(segment.segment_id(), (kind, &column))? {
+                columns.push((column, slot, codes));
             }
-            columns.push((column, slot, positions));
         }
-        Ok(SegmentNameDeltas {
-            book: self.book.clone(),
-            slots: self.slots.clone(),
-            bearing: self.bearing.clone(),
-            alone: self.alone.clone(),
-            columns,
-            changed: (self.slots.iter())
-                .map(|kind| vec![0; self.book.involved()[kind].len()])
-                .collect(),
-            others: Deltas::new(),
-            special: Vec::new(),
-            key: Vec::new(),
-            memo: HashMap::new(),
-        })
+        Ok(SegmentNameDeltas { columns, articles })
     }
 
     fn requires_scoring(&self) -> bool {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Deltas>) -> tantivy::Result<Deltas> {
-        let mut all = Deltas::new();
-        for (key, n) in fruits.into_iter().flatten() {
-            *all.entry(key).or_default() += n;
+    fn merge_fruits(&self, fruits: Vec<Changes>) -> tantivy::Result<Changes> {
+        let mut all = Changes::new(&self.book);
+        for fruit in &fruits {
+            all.add(fruit);
         }
-        all.retain(|_, n| *n != 0);
         Ok(all)
     }
 }
 
 impl SegmentCollector for SegmentNameDeltas {
-    type Fruit = Deltas;
+    type Fruit = Changes;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        self.special.clear();
-        for (column, slot, positions) in &self.columns {
+        for (column, slot, codes) in &self.columns {
             for ord in column.term_ords(doc) {
-                let Some(at) = positions[ord as usize].checked_sub(1) else {
-                    continue;
-                };
-                match self.alone[*slot][at as usize] {
-                    true => self.changed[*slot][at as usize] -= 1,
-                    false => self.special.push((*slot, at)),
-                }
+                self.articles.note(*slot, codes[ord as usize]);
             }
         }
-        if self.special.is_empty() {
-            return;
-        }
-        let bearing = |&(slot, at): &Involved| self.bearing[slot][at as usize].as_deref();
-        self.key.clear();
-        for name in &self.special {
-            let bears = |on: &Involved| bearing(on).is_some_and(|b| b.binary_search(name).is_ok());
-            if bearing(name).is_some() || self.special.iter().any(bears) {
-                self.key.push(*name);
-            }
-        }
-        // No trigger: the article shows what it stores.
-        if self.key.is_empty() {
-            return;
-        }
-        // Articles naming the same key names change the counts alike: resolved once.
-        if let Some(changes) = self.memo.get(&self.key) {
-            for &(slot, at, n) in changes {
-                self.changed[slot][at as usize] += n;
-            }
-            return;
-        }
-        let mut changes: HashMap<Involved, i64> = HashMap::new();
-        for name in &self.key {
-            *changes.entry(*name).or_default() -= 1;
-        }
-        let book = &self.book;
-        let slots = &self.slots;
-        let named = (self.key.iter()).map(|&(slot, at)| {
-            (
-                slots[slot],
-                book.involved()[&slots[slot]][at as usize].as_str(),
-            )
-        });
-        let mut complete = true;
-        for (kind, name) in book.resolve(named) {
-            let slot = slots.iter().position(|k| *k == kind);
-            let at = (book.involved().get(&kind))
-                .and_then(|names| names.binary_search_by(|n| n.as_str().cmp(&name)).ok());
-            match (slot, at) {
-                (Some(slot), Some(at)) => *changes.entry((slot, at as u32)).or_default() += 1,
-                _ => {
-                    *self.others.entry((kind, name.to_string())).or_default() += 1;
-                    complete = false;
-                }
-            }
-        }
-        let changes: Vec<(usize, u32, i64)> = (changes.into_iter())
-            .filter(|(_, n)| *n != 0)
-            .map(|((slot, at), n)| (slot, at, n))
-            .collect();
-        for &(slot, at, n) in &changes {
-            self.changed[slot][at as usize] += n;
-        }
-        if complete {
-            self.memo.insert(self.key.clone(), changes);
-        }
+        self.articles.end_article();
     }
 
-    fn harvest(self) -> Deltas {
-        let mut deltas = self.others;
-        for (kind, changed) in self.slots.iter().zip(&self.changed) {
-            let names = &self.book.involved()[kind];
-            for (name, &n) in names.iter().zip(changed).filter(|(_, n)| **n != 0) {
-                *deltas.entry((*kind, name.clone())).or_default() += n;
-            }
-        }
-        deltas
+    fn harvest(self) -> Changes {
+        self.articles.harvest()
     }
 }
 

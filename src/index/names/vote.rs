@@ -236,7 +236,10 @@ impl<'a> Archive<'a> {
         !name.contains(' ')
             && name.chars().any(char::is_lowercase)
             && self.word_flags(name) & SURNAME != 0
-            && self.named_surname.get(name).is_some_and(|&n| n >= MIN_BACKING)
+            && self
+                .named_surname
+                .get(name)
+                .is_some_and(|&n| n >= MIN_BACKING)
             && self.org_prefix(name) < MIN_ELSEWHERE
     }
 
@@ -397,7 +400,11 @@ mod tests {
         .collect();
         let votes = super::votes(&tally, &in_full);
         for junk in ["Nine Mths", "H.K. Dlrs", "Royal Dutch"] {
-            assert_eq!(vote_on(&votes, Kind::People, junk), Some(Action::Hide), "{junk}");
+            assert_eq!(
+                vote_on(&votes, Kind::People, junk),
+                Some(Action::Hide),
+                "{junk}"
+            );
         }
         for person in ["Dawn French", "Robert De Niro", "Robert Kilroy-Silk"] {
             assert_eq!(vote_on(&votes, Kind::People, person), None, "{person}");
