@@ -16,6 +16,7 @@ use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 use super::{FacetCount, Facets};
 use crate::error::Result;
 use crate::index::names::book::{Articles, Changes, Codes, Deltas};
+use crate::index::names::terms::ColumnTerms;
 use crate::index::names::{Kind, NameBook};
 use crate::index::schema::field;
 
@@ -117,9 +118,10 @@ pub(super) struct SegmentStoredCounts {
 }
 
 /// A column, per ordinal the count and the last document counted, how many values to report,
-/// and when the name book resolves names of its kind, the kind's slot and the ordinals' codes.
+/// and when the name book resolves names of its kind, the kind's slot and the ordinals' codes;
+/// with the column's values, to name the counts.
 type ColumnCounts = (
-    StrColumn,
+    (StrColumn, Option<Arc<ColumnTerms>>),
     Vec<(u32, DocId)>,
     usize,
     Option<(usize, Arc<Codes>)>,
@@ -149,9 +151,15 @@ impl Collector for StoredCounts {
                 }
                 _ => None,
             };
-            let terms = column.dictionary().num_terms();
-            let counts = vec![(0, DocId::MAX); terms];
-            columns.push(Some((column, counts, size.max(SEGMENT_SIZE), codes)));
+            let terms = (self.book.as_ref())
+                .and_then(|book| book.column_terms().of(segment.segment_id(), name));
+            let counts = vec![(0, DocId::MAX); column.dictionary().num_terms()];
+            columns.push(Some((
+                (column, terms),
+                counts,
+                size.max(SEGMENT_SIZE),
+                codes,
+            )));
         }
         Ok(SegmentStoredCounts { columns, articles })
     }
@@ -189,7 +197,7 @@ impl SegmentCollector for SegmentStoredCounts {
     type Fruit = SegmentFruit;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for (column, counts, _, codes) in self.columns.iter_mut().flatten() {
+        for ((column, _), counts, _, codes) in self.columns.iter_mut().flatten() {
             for ord in column.term_ords(doc) {
                 if let Some(slot) = counts.get_mut(ord as usize)
                     && slot.1 != doc
@@ -215,7 +223,7 @@ impl SegmentCollector for SegmentStoredCounts {
 }
 
 /// A segment's `size` most counted values of a column, with their text.
-fn segment_top((column, counts, size, _): ColumnCounts) -> Vec<(String, u64)> {
+fn segment_top(((column, terms), counts, size, _): ColumnCounts) -> Vec<(String, u64)> {
     let mut counted: Vec<(u64, u64)> = (counts.into_iter().zip(0u64..))
         .filter(|((count, _), _)| *count > 0)
         .map(|((count, _), ord)| (u64::from(count), ord))
@@ -224,14 +232,19 @@ fn segment_top((column, counts, size, _): ColumnCounts) -> Vec<(String, u64)> {
         counted.select_nth_unstable_by_key(size - 1, |&(count, _)| Reverse(count));
         counted.truncate(size);
     }
+    // An ordinal is read from the column's own dictionary; were one missing, its count is lost
+    // rather than the whole search.
+    if let Some(terms) = terms {
+        return (counted.into_iter())
+            .filter_map(|(count, ord)| Some((terms.get(ord)?.to_string(), count)))
+            .collect();
+    }
     counted.sort_unstable_by_key(|&(_, ord)| ord);
     let ords: Vec<u64> = counted.iter().map(|&(_, ord)| ord).collect();
     let mut terms = Vec::with_capacity(ords.len());
     let found = column.dictionary().sorted_ords_to_term_cb(&ords, |term| {
         terms.push(String::from_utf8_lossy(term).into_owned())
     });
-    // An ordinal is read from the column's own dictionary; were one missing, its count is lost
-    // rather than the whole search.
     if !matches!(found, Ok(true)) {
         return Vec::new();
     }
@@ -385,6 +398,7 @@ mod tests {
     use super::*;
     use crate::index::Fields;
     use crate::index::names::Aliases;
+    use crate::index::names::book::prepare_facets;
     use std::collections::BTreeMap;
     use tantivy::collector::DocSetCollector;
     use tantivy::{Index, TantivyDocument};
@@ -411,6 +425,22 @@ mod tests {
         let book = Arc::new(NameBook::build(searcher, Aliases::default()).unwrap());
         let (counted, changes) = searcher.search(query, &collector(&book).unwrap()).unwrap();
         let found = facets(searcher, query, (&counted, &changes)).unwrap();
+        // Named from the values a server reads ahead, the counts are the same.
+        prepare_facets(&book, searcher).unwrap();
+        for segment in searcher.segment_readers() {
+            let column = segment.fast_fields().str("people").unwrap().unwrap();
+            let kept = book.column_terms().of(segment.segment_id(), "people");
+            let kept = kept.expect("read ahead");
+            for ord in 0..column.num_terms() as u64 {
+                let mut term = Vec::new();
+                assert!(column.dictionary().ord_to_term(ord, &mut term).unwrap());
+                assert_eq!(kept.get(ord), Some(std::str::from_utf8(&term).unwrap()));
+            }
+            assert_eq!(kept.get(column.num_terms() as u64), None);
+        }
+        let (counted, changes) = searcher.search(query, &collector(&book).unwrap()).unwrap();
+        let read_ahead = facets(searcher, query, (&counted, &changes)).unwrap();
+        assert_eq!(format!("{read_ahead:?}"), format!("{found:?}"));
         if query.is::<AllQuery>() {
             let archive = archive(searcher, &book, FACET_SIZE).unwrap();
             assert_eq!(format!("{archive:?}"), format!("{found:?}"));

@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use super::{Served, article, cache, related};
 use crate::error::Error;
 use crate::index::GazetteIndex;
+use crate::index::names::book;
 use crate::query::{self, SearchRequest, Sort};
 use crate::timeline;
 
@@ -241,6 +242,9 @@ pub(crate) async fn search(
 
 fn run_search(index: &GazetteIndex, request: &SearchRequest) -> Result<Value, ApiError> {
     let started = Instant::now();
+    if request.facets {
+        book::prepare_facets(&index.names()?, &index.searcher()?)?;
+    }
     // Paths are shown as the corpus knows them, not as this server's working folder would.
     // Both timelines are counted in the pass over the matches that ranks them.
     let (mut results, counted, query) =

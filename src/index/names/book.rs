@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::aliases::{Action, Aliases, Outcome};
 use super::kind::Kind;
 use super::link::{self, Counts, Link, LinkRule, Links};
+use super::terms::KeptTerms;
 use super::vote::{self, Marked, Tally};
 use crate::error::{Error, Result};
 use crate::index::schema::field;
@@ -49,6 +50,8 @@ pub(crate) struct NameBook {
     archive: OnceLock<Deltas>,
     /// What each involved name does in an article, for [`NameDeltas`].
     roles: OnceLock<Roles>,
+    /// The values of the segments' name columns, for naming facet counts.
+    terms: KeptTerms,
 }
 
 impl NameBook {
@@ -124,10 +127,16 @@ impl NameBook {
             involved: OnceLock::new(),
             archive: OnceLock::new(),
             roles: OnceLock::new(),
+            terms: KeptTerms::default(),
         }
     }
 
     /// The user's alias rules with the archive's votes added.
+    /// The values of the segments' name columns read so far for this commit.
+    pub(crate) fn column_terms(&self) -> &KeptTerms {
+        &self.terms
+    }
+
     fn aliases(&self) -> &Aliases {
         (self.aliases).get_or_init(|| self.given.with_votes(self.votes()))
     }
@@ -801,13 +810,15 @@ impl NameDeltas {
 }
 
 /// Works out ahead what facet counts will need of `book` for the segments of `searcher` (the
-/// roles of the involved names, the codes of each name column), so that the first facet search
-/// of a server does not wait for them.
+/// roles of the involved names, the codes and values of each name column), so that the first facet
+/// search of a server does not wait for them.
 pub(crate) fn prepare_facets(book: &Arc<NameBook>, searcher: &Searcher) -> Result<()> {
     let articles = Articles::new(book);
     for segment in searcher.segment_readers() {
         for (kind, column) in columns_of(segment)? {
             articles.codes(segment.segment_id(), (kind, &column))?;
+            (book.terms.read(segment.segment_id(), kind.word(), &column))
+                .map_err(tantivy::TantivyError::from)?;
         }
     }
     Ok(())

@@ -6,6 +6,7 @@ pub(crate) mod aliases;
 pub(crate) mod book;
 pub(crate) mod kind;
 mod link;
+pub(crate) mod terms;
 mod vote;
 
 pub(crate) use aliases::Aliases;
