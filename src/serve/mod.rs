@@ -170,7 +170,7 @@ impl Server {
             served,
             stop,
         } = self;
-        runtime.block_on(async move {
+        let served = runtime.block_on(async move {
             // Only a head start: a request that comes first works the same out itself, and
             // fails the same way if it cannot.
             let early = served.clone();
@@ -181,7 +181,10 @@ impl Server {
                 .with_graceful_shutdown(stopped(stop))
                 .await
                 .map_err(|e| Error::Serve(e.to_string()))
-        })
+        });
+        // The answers under way are finished; the head start is not waited for.
+        runtime.shutdown_background();
+        served
     }
 }
 

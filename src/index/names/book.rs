@@ -131,12 +131,12 @@ impl NameBook {
         }
     }
 
-    /// The user's alias rules with the archive's votes added.
     /// The values of the segments' name columns read so far for this commit.
     pub(crate) fn column_terms(&self) -> &KeptTerms {
         &self.terms
     }
 
+    /// The user's alias rules with the archive's votes added.
     fn aliases(&self) -> &Aliases {
         (self.aliases).get_or_init(|| self.given.with_votes(self.votes()))
     }
@@ -509,6 +509,15 @@ struct Header {
     sections: [usize; 4],
 }
 
+/// The hash of a saved book's sections and of where each ends: lines moved from one section to
+/// the next keep the bytes, not the hash.
+fn checksum(lengths: &[usize; 4], body: &[u8]) -> u64 {
+    let lengths: Vec<u8> = (lengths.iter())
+        .flat_map(|&n| (n as u64).to_le_bytes())
+        .collect();
+    xxhash_rust::xxh3::xxh3_64_with_seed(body, xxhash_rust::xxh3::xxh3_64(&lengths))
+}
+
 /// A saved book as read from the index folder, its sections parsed only when asked for.
 #[derive(Default)]
 struct SavedText {
@@ -521,7 +530,7 @@ impl SavedText {
     fn read(bytes: Vec<u8>, stamp: u64) -> Option<SavedText> {
         let end = bytes.iter().position(|&b| b == b'\n')?;
         let header: Header = serde_json::from_slice(&bytes[..end]).ok()?;
-        if header.stamp != stamp || xxhash_rust::xxh3::xxh3_64(&bytes[end + 1..]) != header.hash {
+        if header.stamp != stamp || checksum(&header.sections, &bytes[end + 1..]) != header.hash {
             return None;
         }
         let mut start = end + 1;
@@ -538,7 +547,7 @@ impl SavedText {
         let body = sections.join(&b'\n');
         let header = Header {
             stamp,
-            hash: xxhash_rust::xxh3::xxh3_64(&body),
+            hash: checksum(&sections.each_ref().map(Vec::len), &body),
             sections: sections.each_ref().map(Vec::len),
         };
         let mut bytes = serde_json::to_vec(&header)?;
@@ -813,8 +822,13 @@ impl NameDeltas {
 /// roles of the involved names, the codes and values of each name column), so that the first facet
 /// search of a server does not wait for them.
 pub(crate) fn prepare_facets(book: &Arc<NameBook>, searcher: &Searcher) -> Result<()> {
-    let articles = Articles::new(book);
+    let mut articles = None;
     for segment in searcher.segment_readers() {
+        // Done for this segment already: each facet search of a server asks.
+        if book.terms.has_segment(segment.segment_id()) {
+            continue;
+        }
+        let articles = articles.get_or_insert_with(|| Articles::new(book));
         for (kind, column) in columns_of(segment)? {
             articles.codes(segment.segment_id(), (kind, &column))?;
             (book.terms.read(segment.segment_id(), kind.word(), &column))
@@ -1201,6 +1215,15 @@ mod tests {
         *damaged.last_mut().unwrap() = b'}';
         assert!(SavedText::read(damaged, 7).is_none());
         assert!(SavedText::read(bytes[..bytes.len() - 1].to_vec(), 7).is_none());
+        // Sections whose lengths were changed but not their sum, nor the bytes, are damaged too.
+        let end = bytes.iter().position(|&b| b == b'\n').unwrap();
+        let mut header: Header = serde_json::from_slice(&bytes[..end]).unwrap();
+        assert!(header.sections[0] > 0);
+        header.sections[0] -= 1;
+        header.sections[1] += 1;
+        let mut moved = serde_json::to_vec(&header).unwrap();
+        moved.extend(&bytes[end..]);
+        assert!(SavedText::read(moved, 7).is_none());
         // A book saved whole as one JSON object, before sections, is worked out again.
         let old = br#"{"stamp":7,"votes":[],"expansions":{},"links":[],"archive":[]}"#;
         assert!(SavedText::read(old.to_vec(), 7).is_none());

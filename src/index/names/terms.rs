@@ -51,6 +51,12 @@ impl KeptTerms {
         map.get(&(segment, name)).cloned()
     }
 
+    /// Whether some column of `segment` was read.
+    pub(crate) fn has_segment(&self, segment: SegmentId) -> bool {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.keys().any(|(read, _)| *read == segment)
+    }
+
     /// Reads the values of `column` (named `name`) of `segment`, unless they were before.
     pub(crate) fn read(
         &self,

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::aliases::Action;
 use super::kind::Kind;
 use crate::extract::gazetteer::{EmbeddedLookup, GIVEN, SURNAME};
+use crate::extract::words::is_courtesy_title;
 
 /// A name is voted on only when it is stored in at least this many articles: rarer ones
 /// hardly reach a list a reader looks at, and each vote costs every facet count that meets the
@@ -78,12 +79,20 @@ pub(crate) fn votes(tally: &Tally, marked: &Marked) -> Vec<(Kind, String, Action
     votes
 }
 
+/// Abbreviations without a vowel that are part of people's names (`Ken Griffey Jnr`).
+const NAME_ABBREVIATIONS: &[&str] = &["jnr", "snr"];
+
 /// Whether a word of a name is an abbreviation of a common noun or unit (`Mths`, `Dlrs`): three
-/// letters or more without a vowel, which the tagger files as a name in tables of figures.
+/// letters or more without a vowel, which the tagger files as a name in tables of figures; not
+/// a title or suffix people's names carry.
 fn abbreviation(word: &str) -> bool {
     word.len() >= 3
         && word.bytes().all(|b| b.is_ascii_alphabetic())
         && !word.bytes().any(|b| b"aeiouyAEIOUY".contains(&b))
+        && !is_courtesy_title(word)
+        && !NAME_ABBREVIATIONS
+            .iter()
+            .any(|a| word.eq_ignore_ascii_case(a))
 }
 
 /// What the vote weighs, gathered once from the tally.
@@ -385,6 +394,8 @@ mod tests {
             (Kind::People, "Dawn Primarolo", 4),
             (Kind::People, "Robert De Niro", 10),
             (Kind::People, "Robert Kilroy-Silk", 12),
+            (Kind::People, "Ken Griffey Jnr", 12),
+            (Kind::People, "Mrs Thatcher", 12),
         ]);
         let in_full: Marked = [
             ("Nine Mths", 38),
@@ -394,6 +405,8 @@ mod tests {
             // Shortened (`French said`): a person whatever her surname.
             ("Dawn French", 4),
             ("Robert Kilroy-Silk", 3),
+            ("Ken Griffey Jnr", 3),
+            ("Mrs Thatcher", 3),
         ]
         .into_iter()
         .map(|(name, n)| ((Kind::People, name.to_string()), n))
@@ -406,7 +419,14 @@ mod tests {
                 "{junk}"
             );
         }
-        for person in ["Dawn French", "Robert De Niro", "Robert Kilroy-Silk"] {
+        let people = [
+            "Dawn French",
+            "Robert De Niro",
+            "Robert Kilroy-Silk",
+            "Ken Griffey Jnr",
+            "Mrs Thatcher",
+        ];
+        for person in people {
             assert_eq!(vote_on(&votes, Kind::People, person), None, "{person}");
         }
     }
