@@ -262,8 +262,8 @@ fn most(mut counted: Vec<(String, u64)>, size: usize) -> Vec<(String, u64)> {
     counted
 }
 
-/// The most frequent people, places, organisations and countries among the articles `query` matches, from
-/// the counts [`collector`] gathered over them: names as the archive credits them.
+/// The most frequent people, places, organisations and countries among the articles `query`
+/// matches, from the counts [`collector`] gathered over them: names as the archive credits them.
 pub(super) fn facets(
     searcher: &Searcher,
     query: &dyn Query,
