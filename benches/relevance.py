@@ -11,17 +11,13 @@ while tuning. Without ../shared (a user's clone) it says so and exits 0."""
 import json, subprocess, sys, tempfile
 from pathlib import Path
 
+import relevance_options
+
 here = Path(__file__).resolve().parent
 args = sys.argv[1:]
 extra = args[args.index("--") + 1:] if "--" in args else []
 args = args[:args.index("--")] if "--" in args else args
-heldout = "--heldout" in args
-args = [a for a in args if a != "--heldout"]
-shared = here.parent.parent / "shared"
-if "--shared" in args:
-    at = args.index("--shared")
-    shared = Path(args[at + 1])
-    del args[at:at + 2]
+args, shared, heldout = relevance_options.parse(args)
 if len(args) != 2:
     sys.exit(__doc__)
 gazette, index = args

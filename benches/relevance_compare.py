@@ -13,15 +13,11 @@ is relevant when Reuters tagged it with all the query's topics and places, as in
 import json, math, subprocess, sys, tempfile
 from pathlib import Path
 
+import relevance_options
+
 here = Path(__file__).resolve().parent
 args = sys.argv[1:]
-heldout = "--heldout" in args
-args = [a for a in args if a != "--heldout"]
-shared = here.parent.parent / "shared"
-if "--shared" in args:
-    at = args.index("--shared")
-    shared = Path(args[at + 1])
-    del args[at:at + 2]
+args, shared, heldout = relevance_options.parse(args)
 if len(args) != 3:
     sys.exit(__doc__)
 bin_a, bin_b, index = args
