@@ -2,7 +2,7 @@
 //! can be merged into another or renamed (the same rule: it is shown and counted as the other
 //! name), hidden, or moved to another kind.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -37,7 +37,7 @@ pub(crate) enum Outcome<'a> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Aliases {
     /// Per kind, so that a name is looked up without being copied.
-    rules: HashMap<Kind, HashMap<String, Action>>,
+    rules: FxHashMap<Kind, FxHashMap<String, Action>>,
     /// The file as read, recorded in the index folder by `gazette index`.
     text: String,
 }
@@ -91,10 +91,10 @@ impl Aliases {
             )
         })?;
         let mut aliases = Aliases {
-            rules: HashMap::new(),
+            rules: FxHashMap::default(),
             text: text.to_string(),
         };
-        let mut lines: HashMap<(Kind, String), usize> = HashMap::new();
+        let mut lines: FxHashMap<(Kind, String), usize> = FxHashMap::default();
         for (kind_name, section) in table.get_ref() {
             let kind = Kind::parse(kind_name.get_ref()).ok_or_else(|| {
                 at(
@@ -125,7 +125,7 @@ impl Aliases {
 
     /// Refuses a rule that names itself, and one leading to a name that has a rule too (which
     /// would make the outcome depend on the order rules are applied in).
-    fn check(&self, lines: &HashMap<(Kind, String), usize>) -> Result<(), Malformed> {
+    fn check(&self, lines: &FxHashMap<(Kind, String), usize>) -> Result<(), Malformed> {
         let mut ruled: Vec<_> = self.entries().collect();
         ruled.sort_by_key(|(kind, name, _)| lines[&(*kind, name.to_string())]);
         for (kind, name, action) in ruled {
@@ -239,7 +239,7 @@ impl Aliases {
 
     fn vote_stands(
         &self,
-        targets: &HashSet<(Kind, &str)>,
+        targets: &FxHashSet<(Kind, &str)>,
         kind: Kind,
         name: &str,
         action: &Action,
@@ -254,7 +254,7 @@ impl Aliases {
     }
 
     /// The names the rules lead to.
-    fn targets(&self) -> HashSet<(Kind, &str)> {
+    fn targets(&self) -> FxHashSet<(Kind, &str)> {
         (self.entries())
             .filter_map(|(kind, name, action)| match action {
                 Action::Hide => None,

@@ -4,10 +4,9 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::collector::Count;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
@@ -39,12 +38,12 @@ pub(crate) struct NameBook {
     /// The archive's votes on kinds, kept to be saved with the book.
     votes: OnceLock<Vec<(Kind, String, Action)>>,
     /// Organisations' acronyms and the name they stand for across the archive.
-    expansions: OnceLock<HashMap<String, String>>,
-    links: OnceLock<HashMap<Kind, Links>>,
+    expansions: OnceLock<FxHashMap<String, String>>,
+    links: OnceLock<FxHashMap<Kind, Links>>,
     /// Names, as stored, whose article is resolved as a whole, sorted; any other name is shown
     /// as it is stored and needs no look-up. Worked out when first asked for (facets, stats,
     /// `kind:` queries): showing a page of hits does not need it.
-    involved: OnceLock<HashMap<Kind, Vec<String>>>,
+    involved: OnceLock<FxHashMap<Kind, Vec<String>>>,
     /// The corrections to the stored names' counts over every live article, for `stats`:
     /// saved with the book, or worked out when first asked for.
     archive: OnceLock<Deltas>,
@@ -63,8 +62,8 @@ impl NameBook {
         let (stored, tally) = stored_counts(searcher)?;
         let votes = vote::votes(&tally, &marked(searcher, &tally)?);
         let aliases = aliases.with_votes(&votes);
-        let mut counts: HashMap<Kind, Counts> = HashMap::new();
-        let ruled: HashSet<(Kind, &str)> = aliases.ruled().collect();
+        let mut counts: FxHashMap<Kind, Counts> = FxHashMap::default();
+        let ruled: FxHashSet<(Kind, &str)> = aliases.ruled().collect();
         for (segment, columns) in searcher.segment_readers().iter().zip(&stored) {
             for (kind, column, per_ord) in columns {
                 let kind = *kind;
@@ -145,16 +144,16 @@ impl NameBook {
         (self.votes).get_or_init(|| self.saved.lines(Section::Votes).unwrap_or_default())
     }
 
-    fn expansions(&self) -> &HashMap<String, String> {
+    fn expansions(&self) -> &FxHashMap<String, String> {
         (self.expansions)
             .get_or_init(|| (self.saved.section(Section::Expansions)).unwrap_or_default())
     }
 
-    fn links(&self) -> &HashMap<Kind, Links> {
+    fn links(&self) -> &FxHashMap<Kind, Links> {
         self.links.get_or_init(|| {
             let lines: Vec<(Kind, String, Link)> =
                 (self.saved.lines(Section::Links)).unwrap_or_default();
-            let mut by_kind: HashMap<Kind, Vec<(String, Link)>> = HashMap::new();
+            let mut by_kind: FxHashMap<Kind, Vec<(String, Link)>> = FxHashMap::default();
             for (kind, short, link) in lines {
                 by_kind.entry(kind).or_default().push((short, link));
             }
@@ -169,9 +168,9 @@ impl NameBook {
         })
     }
 
-    fn involved(&self) -> &HashMap<Kind, Vec<String>> {
+    fn involved(&self) -> &FxHashMap<Kind, Vec<String>> {
         self.involved.get_or_init(|| {
-            let mut involved: HashMap<Kind, HashSet<String>> = HashMap::new();
+            let mut involved: FxHashMap<Kind, FxHashSet<String>> = FxHashMap::default();
             for (kind, links) in self.links() {
                 let set = involved.entry(*kind).or_default();
                 set.extend(links.involved().map(str::to_string));
@@ -375,7 +374,7 @@ impl NameBook {
 /// segments, the articles storing each name, for the vote on kinds.
 #[allow(clippy::type_complexity)]
 fn stored_counts(searcher: &Searcher) -> Result<(Vec<Vec<(Kind, StrColumn, Vec<u32>)>>, Tally)> {
-    let mut tally = Tally::new();
+    let mut tally = Tally::default();
     let mut stored = Vec::new();
     for segment in searcher.segment_readers() {
         let mut columns = Vec::new();
@@ -408,7 +407,7 @@ fn stored_counts(searcher: &Searcher) -> Result<(Vec<Vec<(Kind, StrColumn, Vec<u
 /// full, writing the acronym as a plural.
 fn marked(searcher: &Searcher, tally: &Tally) -> Result<Marked> {
     let names = searcher.schema().get_field(field::NAMES)?;
-    let mut marked = Marked::new();
+    let mut marked = Marked::default();
     for ((kind, name), &n) in tally {
         let marker = match kind {
             _ if n < vote::MIN_VOTED => continue,
@@ -430,9 +429,9 @@ fn count_articles(
     aliases: &Aliases,
     (segment, kind, column): (&SegmentReader, Kind, &StrColumn),
     ords: &[u64],
-    counts: &mut HashMap<Kind, Counts>,
+    counts: &mut FxHashMap<Kind, Counts>,
 ) -> Result<()> {
-    let names: HashSet<u64> = ords.iter().copied().collect();
+    let names: FxHashSet<u64> = ords.iter().copied().collect();
     let all = all_terms(column)?;
     let mut article: Vec<u64> = Vec::new();
     for doc in segment.doc_ids_alive() {
@@ -731,7 +730,7 @@ struct Role {
 type Involved = (usize, u32);
 
 /// Per kind and name, the change in articles counted.
-pub(crate) type Deltas = HashMap<(Kind, String), i64>;
+pub(crate) type Deltas = FxHashMap<(Kind, String), i64>;
 
 fn slot(kind: Kind) -> usize {
     Kind::ALL
@@ -787,7 +786,7 @@ impl Roles {
             })
             .collect();
         // A hidden name that a trigger's resolving looks at is resolved with it.
-        let borne: HashSet<Involved> = (roles.iter().flatten())
+        let borne: FxHashSet<Involved> = (roles.iter().flatten())
             .filter_map(|role| role.bearing.as_ref())
             .flatten()
             .copied()

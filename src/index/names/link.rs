@@ -3,7 +3,7 @@
 //! Fund` when the articles that spell it out mostly agree. Built from each article's names, so
 //! the table is a function of what the index holds.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -83,8 +83,8 @@ impl LinkRule {
 /// the articles storing each organisation's name.
 pub(crate) fn expansions<'a>(
     orgs: impl Iterator<Item = (&'a str, u32)>,
-) -> HashMap<String, String> {
-    let mut by_acronym: HashMap<String, Vec<(&'a str, u32)>> = HashMap::new();
+) -> FxHashMap<String, String> {
+    let mut by_acronym: FxHashMap<String, Vec<(&'a str, u32)>> = FxHashMap::default();
     for (name, n) in orgs {
         if let Some(acronym) = LinkRule::Acronym.short(name) {
             by_acronym.entry(acronym).or_default().push((name, n));
@@ -104,9 +104,9 @@ pub(crate) fn expansions<'a>(
 /// Articles counted per short form and full name.
 #[derive(Debug, Default)]
 pub(crate) struct Counts {
-    by_short: HashMap<String, HashMap<String, u32>>,
+    by_short: FxHashMap<String, FxHashMap<String, u32>>,
     /// Names of one word seen on their own: the only short forms worth a link.
-    alone: HashSet<String>,
+    alone: FxHashSet<String>,
 }
 
 impl Counts {
@@ -171,7 +171,7 @@ impl Link {
 #[derive(Debug, Clone)]
 pub(crate) struct Links {
     rule: LinkRule,
-    by_short: HashMap<String, Link>,
+    by_short: FxHashMap<String, Link>,
 }
 
 impl Links {

@@ -3,7 +3,9 @@
 //! organisation in five times as many) is shown as the majority's kind wherever it is counted.
 //! Decided from the articles per stored name alone, so it is a function of what the index holds.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::aliases::Action;
 use super::kind::Kind;
@@ -41,7 +43,7 @@ const EXTENDED_WEIGHT: u32 = 2;
 const MIN_HEADED: u32 = 5;
 
 /// Articles per stored name, per kind, over the live articles of a commit.
-pub(crate) type Tally = HashMap<(Kind, String), u32>;
+pub(crate) type Tally = FxHashMap<(Kind, String), u32>;
 
 /// An organisation's acronym voted on is a common noun
 /// (`PC`, `DVD`, `MP`) when at least one article in this many also writes it as a plural.
@@ -50,7 +52,7 @@ const PLURAL_ONE_IN: u32 = 10;
 /// What the articles said of the names the vote judges, counted from the `names` field's
 /// markers: per person of two words or more, the articles naming them only in full; per
 /// organisation's acronym, the articles writing it as a plural.
-pub(crate) type Marked = HashMap<(Kind, String), u32>;
+pub(crate) type Marked = FxHashMap<(Kind, String), u32>;
 
 /// The names the vote takes out of their stored kind: moved to another kind, or hidden.
 pub(crate) fn votes(tally: &Tally, marked: &Marked) -> Vec<(Kind, String, Action)> {
@@ -69,7 +71,7 @@ pub(crate) fn votes(tally: &Tally, marked: &Marked) -> Vec<(Kind, String, Action
         })
         .collect();
     // A vote never leads to a name with a vote of its own, as alias rules never chain.
-    let voted: std::collections::HashSet<(Kind, String)> =
+    let voted: FxHashSet<(Kind, String)> =
         (votes.iter()).map(|(k, n, _)| (*k, n.clone())).collect();
     votes.retain(|(_, name, action)| match action {
         Action::Move(to) => !voted.contains(&(*to, name.clone())),
@@ -99,15 +101,15 @@ fn abbreviation(word: &str) -> bool {
 struct Archive<'a> {
     /// Articles per kind and name folded to lower case, so that a dateline's `NEW YORK` is
     /// weighed with `New York`.
-    folded: HashMap<(Kind, String), u32>,
+    folded: FxHashMap<(Kind, String), u32>,
     /// Articles of full names of people (two words or more) per first word and per last word.
-    given: HashMap<&'a str, u32>,
-    surname: HashMap<&'a str, u32>,
+    given: FxHashMap<&'a str, u32>,
+    surname: FxHashMap<&'a str, u32>,
     /// Articles of full names of people whose first word is a given name in the name lists,
     /// per last word: surnames of people, not of firms taken for people (`Kidder Peabody`).
-    named_surname: HashMap<&'a str, u32>,
+    named_surname: FxHashMap<&'a str, u32>,
     /// Distinct organisations' names of two words or more, per last word.
-    heads: HashMap<&'a str, u32>,
+    heads: FxHashMap<&'a str, u32>,
     /// Organisations' names in order, to sum those beginning with a name (`Chrysler Corp`,
     /// `Chrysler Financial Corp` for `Chrysler`).
     orgs: BTreeMap<&'a str, u32>,
@@ -121,11 +123,11 @@ struct Archive<'a> {
 impl<'a> Archive<'a> {
     fn new(tally: &'a Tally, marked: &'a Marked) -> Archive<'a> {
         let mut archive = Archive {
-            folded: HashMap::new(),
-            given: HashMap::new(),
-            surname: HashMap::new(),
-            named_surname: HashMap::new(),
-            heads: HashMap::new(),
+            folded: FxHashMap::default(),
+            given: FxHashMap::default(),
+            surname: FxHashMap::default(),
+            named_surname: FxHashMap::default(),
+            heads: FxHashMap::default(),
             orgs: BTreeMap::new(),
             marked,
             stored: tally,
@@ -198,7 +200,7 @@ impl<'a> Archive<'a> {
         let mut support = self.folded(Kind::People, name);
         let mut hideable = true;
         if !name.contains(' ') {
-            let get = |words: &HashMap<&str, u32>| words.get(name).copied().unwrap_or(0);
+            let get = |words: &FxHashMap<&str, u32>| words.get(name).copied().unwrap_or(0);
             let backing = get(&self.given) + get(&self.surname);
             let unbacked = backing < MIN_BACKING;
             support = if unbacked { 0 } else { support + backing };
