@@ -630,6 +630,13 @@ impl EmbeddedLookup {
             .map_or(0, |r| u16::from_le_bytes([r[8], r[9]]))
     }
 
+    /// Whether a phrase (any case) is a place, without finding its text: that walks every
+    /// place before it.
+    pub(crate) fn is_place(&self, text: &str) -> bool {
+        self.phrase(text)
+            .is_some_and(|r| r[12..16] != NO_PLACE.to_le_bytes())
+    }
+
     /// As `Gazetteer::place`.
     pub(crate) fn place(&self, text: &str) -> Option<PlaceEntry<'static>> {
         let record = self.phrase(text)?;
@@ -734,8 +741,14 @@ mod tests {
             "",
         ] {
             assert_eq!(lookup.place(name), loaded.place(name), "{name}");
+            assert_eq!(
+                lookup.is_place(name),
+                loaded.place(name).is_some(),
+                "{name}"
+            );
             assert_eq!(lookup.demonym(name), loaded.demonym(name), "{name}");
         }
+        assert!(lookup.is_place("Seoul") && !lookup.is_place("British"));
         assert_eq!(lookup.demonym("British"), Some(*b"GB"));
         assert_eq!(lookup.place("Kuala Lumpur").unwrap().country, "MY");
         for word in ["George", "margaret", "Smith", "Blair", "the", "zzqx", ""] {

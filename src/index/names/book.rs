@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::collector::Count;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -60,53 +61,31 @@ impl NameBook {
     /// beside their full name, and for names with an alias rule.
     pub(crate) fn build(searcher: &Searcher, aliases: Aliases) -> Result<NameBook> {
         let (stored, tally) = stored_counts(searcher)?;
-        let votes = vote::votes(&tally, &marked(searcher, &tally)?);
+        // The marks and the expansions both read the tally only; the vote needs the marks.
+        let orgs = (tally.iter()).filter(|((kind, _), _)| *kind == Kind::Orgs);
+        let (marked, expansions) = rayon::join(
+            || marked(searcher, &tally),
+            || link::expansions(orgs.map(|((_, name), n)| (name.as_str(), *n))),
+        );
+        let votes = vote::votes(&tally, &marked?);
         let aliases = aliases.with_votes(&votes);
-        let mut counts: FxHashMap<Kind, Counts> = FxHashMap::default();
         let ruled: FxHashSet<(Kind, &str)> = aliases.ruled().collect();
-        for (segment, columns) in searcher.segment_readers().iter().zip(&stored) {
-            for (kind, column, per_ord) in columns {
-                let kind = *kind;
-                let mut stream = column
-                    .dictionary()
-                    .stream()
-                    .map_err(tantivy::TantivyError::from)?;
-                let mut whole_articles = Vec::new();
-                while stream.advance() {
-                    let n = per_ord[stream.term_ord() as usize];
-                    let Ok(name) = std::str::from_utf8(stream.key()) else {
-                        continue;
-                    };
-                    if n == 0 {
-                        continue;
-                    }
-                    match LinkRule::of(kind) {
-                        _ if ruled.contains(&(kind, name)) => {
-                            whole_articles.push(stream.term_ord())
-                        }
-                        Some(rule) if rule.counts_alone() => {
-                            counts.entry(kind).or_default().add(rule, name, n)
-                        }
-                        Some(_) => whole_articles.push(stream.term_ord()),
-                        None => {}
-                    }
-                }
-                if !whole_articles.is_empty() {
-                    count_articles(
-                        &aliases,
-                        (segment, kind, column),
-                        &whole_articles,
-                        &mut counts,
-                    )?;
-                }
+        // Each segment counts apart, on its own thread; counts only add up.
+        let per_segment: Vec<Result<FxHashMap<Kind, Counts>>> = (searcher.segment_readers())
+            .par_iter()
+            .zip(&stored)
+            .map(|(segment, columns)| segment_counts(&aliases, &ruled, segment, columns))
+            .collect();
+        let mut counts: FxHashMap<Kind, Counts> = FxHashMap::default();
+        for segment in per_segment {
+            for (kind, more) in segment? {
+                counts.entry(kind).or_default().merge(more);
             }
         }
         let links: Vec<(Kind, Links)> = counts
             .into_iter()
             .filter_map(|(kind, counts)| Some((kind, Links::new(LinkRule::of(kind)?, counts))))
             .collect();
-        let orgs = (tally.iter()).filter(|((kind, _), _)| *kind == Kind::Orgs);
-        let expansions = link::expansions(orgs.map(|((_, name), n)| (name.as_str(), *n)));
         let book = NameBook::new(Aliases::default(), SavedText::default());
         let _ = book.aliases.set(aliases);
         let _ = book.votes.set(votes);
@@ -372,34 +351,97 @@ impl NameBook {
 
 /// Per segment, its name columns with the live articles storing each ordinal; and over all
 /// segments, the articles storing each name, for the vote on kinds.
-#[allow(clippy::type_complexity)]
-fn stored_counts(searcher: &Searcher) -> Result<(Vec<Vec<(Kind, StrColumn, Vec<u32>)>>, Tally)> {
+fn stored_counts(searcher: &Searcher) -> Result<(Vec<StoredColumns>, Tally)> {
+    let per_segment: Vec<Result<(StoredColumns, Vec<(Kind, String, u32)>)>> =
+        (searcher.segment_readers().par_iter())
+            .map(segment_stored)
+            .collect();
     let mut tally = Tally::default();
     let mut stored = Vec::new();
-    for segment in searcher.segment_readers() {
-        let mut columns = Vec::new();
-        for (kind, column) in columns_of(segment)? {
-            let mut per_ord = vec![0u32; column.num_terms()];
-            for doc in segment.doc_ids_alive() {
-                for ord in column.term_ords(doc) {
-                    per_ord[ord as usize] += 1;
-                }
-            }
-            let mut stream = column
-                .dictionary()
-                .stream()
-                .map_err(tantivy::TantivyError::from)?;
-            while stream.advance() {
-                let n = per_ord[stream.term_ord() as usize];
-                if let (Ok(name), true) = (std::str::from_utf8(stream.key()), n > 0) {
-                    *tally.entry((kind, name.to_string())).or_default() += n;
-                }
-            }
-            columns.push((kind, column, per_ord));
+    for segment in per_segment {
+        let (columns, names) = segment?;
+        for (kind, name, n) in names {
+            *tally.entry((kind, name)).or_default() += n;
         }
         stored.push(columns);
     }
     Ok((stored, tally))
+}
+
+/// A segment's name columns, each with the live articles storing each ordinal.
+type StoredColumns = Vec<(Kind, StrColumn, Vec<u32>)>;
+
+/// The name columns of one segment with their counts per ordinal, and each name stored in a
+/// live article with the number of those articles.
+fn segment_stored(segment: &SegmentReader) -> Result<(StoredColumns, Vec<(Kind, String, u32)>)> {
+    let mut columns = Vec::new();
+    let mut names = Vec::new();
+    for (kind, column) in columns_of(segment)? {
+        let mut per_ord = vec![0u32; column.num_terms()];
+        for doc in segment.doc_ids_alive() {
+            for ord in column.term_ords(doc) {
+                per_ord[ord as usize] += 1;
+            }
+        }
+        let mut stream = column
+            .dictionary()
+            .stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while stream.advance() {
+            let n = per_ord[stream.term_ord() as usize];
+            if let (Ok(name), true) = (std::str::from_utf8(stream.key()), n > 0) {
+                names.push((kind, name.to_string(), n));
+            }
+        }
+        columns.push((kind, column, per_ord));
+    }
+    Ok((columns, names))
+}
+
+/// Counts one segment's full names for the links: per stored name from the columns'
+/// ordinals, and article by article where that cannot be (a kind whose short forms count only
+/// beside their full name, names with an alias rule).
+fn segment_counts(
+    aliases: &Aliases,
+    ruled: &FxHashSet<(Kind, &str)>,
+    segment: &SegmentReader,
+    columns: &StoredColumns,
+) -> Result<FxHashMap<Kind, Counts>> {
+    let mut counts: FxHashMap<Kind, Counts> = FxHashMap::default();
+    for (kind, column, per_ord) in columns {
+        let kind = *kind;
+        let mut stream = column
+            .dictionary()
+            .stream()
+            .map_err(tantivy::TantivyError::from)?;
+        let mut whole_articles = Vec::new();
+        while stream.advance() {
+            let n = per_ord[stream.term_ord() as usize];
+            let Ok(name) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            if n == 0 {
+                continue;
+            }
+            match LinkRule::of(kind) {
+                _ if ruled.contains(&(kind, name)) => whole_articles.push(stream.term_ord()),
+                Some(rule) if rule.counts_alone() => {
+                    counts.entry(kind).or_default().add(rule, name, n)
+                }
+                Some(_) => whole_articles.push(stream.term_ord()),
+                None => {}
+            }
+        }
+        if !whole_articles.is_empty() {
+            count_articles(
+                aliases,
+                (segment, kind, column),
+                &whole_articles,
+                &mut counts,
+            )?;
+        }
+    }
+    Ok(counts)
 }
 
 /// For the names the vote judges by what their articles say (people of two words or more,

@@ -125,6 +125,17 @@ impl Counts {
         }
     }
 
+    /// Adds the counts of `other`, taken over other articles.
+    pub(crate) fn merge(&mut self, other: Counts) {
+        self.alone.extend(other.alone);
+        for (short, fulls) in other.by_short {
+            let mine = self.by_short.entry(short).or_default();
+            for (full, n) in fulls {
+                *mine.entry(full).or_default() += n;
+            }
+        }
+    }
+
     /// Counts one article's names of a kind, each name once.
     pub(crate) fn add_article(&mut self, rule: LinkRule, names: &[&str]) {
         for full in names {

@@ -178,7 +178,7 @@ impl<'a> Archive<'a> {
     }
 
     fn known_place(&self, name: &str) -> bool {
-        (self.gazetteer.as_ref()).is_some_and(|g| g.place(name).is_some())
+        (self.gazetteer.as_ref()).is_some_and(|g| g.is_place(name))
     }
 
     /// Articles naming an organisation that begins with `name` and goes on.
