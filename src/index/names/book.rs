@@ -352,7 +352,7 @@ impl NameBook {
 /// Per segment, its name columns with the live articles storing each ordinal; and over all
 /// segments, the articles storing each name, for the vote on kinds.
 fn stored_counts(searcher: &Searcher) -> Result<(Vec<StoredColumns>, Tally)> {
-    let per_segment: Vec<Result<(StoredColumns, Vec<(Kind, String, u32)>)>> =
+    let per_segment: Vec<Result<(StoredColumns, SegmentNames)>> =
         (searcher.segment_readers().par_iter())
             .map(segment_stored)
             .collect();
@@ -371,9 +371,12 @@ fn stored_counts(searcher: &Searcher) -> Result<(Vec<StoredColumns>, Tally)> {
 /// A segment's name columns, each with the live articles storing each ordinal.
 type StoredColumns = Vec<(Kind, StrColumn, Vec<u32>)>;
 
+/// A segment's names stored in live articles, each with the number of those articles.
+type SegmentNames = Vec<(Kind, String, u32)>;
+
 /// The name columns of one segment with their counts per ordinal, and each name stored in a
 /// live article with the number of those articles.
-fn segment_stored(segment: &SegmentReader) -> Result<(StoredColumns, Vec<(Kind, String, u32)>)> {
+fn segment_stored(segment: &SegmentReader) -> Result<(StoredColumns, SegmentNames)> {
     let mut columns = Vec::new();
     let mut names = Vec::new();
     for (kind, column) in columns_of(segment)? {

@@ -281,7 +281,7 @@ mod tests {
     use super::*;
 
     fn votes(tally: &Tally) -> Vec<(Kind, String, Action)> {
-        super::votes(tally, &Marked::new())
+        super::votes(tally, &Marked::default())
     }
 
     fn tally(names: &[(Kind, &str, u32)]) -> Tally {
