@@ -172,8 +172,7 @@ impl Fields {
         doc.add_text(self.title, &article.title);
         doc.add_text(self.body, article.body());
         let mut whole = String::new();
-        let mut add_name = |doc: &mut TantivyDocument, field, kind: &str, name: &str| {
-            doc.add_text(field, name);
+        let mut add_whole = |doc: &mut TantivyDocument, kind: &str, name: &str| {
             whole.clear();
             whole.push_str(kind);
             whole.push(':');
@@ -181,20 +180,21 @@ impl Fields {
             doc.add_text(self.names, &whole);
         };
         for person in &found.people {
-            add_name(&mut doc, self.people, field::PEOPLE, &person.name);
+            doc.add_text(self.people, &person.name);
+            add_whole(&mut doc, field::PEOPLE, &person.name);
             if only_in_full(person) {
-                let marked = format!("{}:{}", field::FULL_ONLY, person.name);
-                doc.add_text(self.names, &marked);
+                add_whole(&mut doc, field::FULL_ONLY, &person.name);
             }
         }
         for place in &found.places {
-            add_name(&mut doc, self.places, field::PLACES, &place.name);
+            doc.add_text(self.places, &place.name);
+            add_whole(&mut doc, field::PLACES, &place.name);
         }
         for org in &found.orgs {
-            add_name(&mut doc, self.orgs, field::ORGS, &org.name);
+            doc.add_text(self.orgs, &org.name);
+            add_whole(&mut doc, field::ORGS, &org.name);
             if written_as_plural(&org.name, article.body()) {
-                let marked = format!("{}:{}", field::PLURAL, org.name);
-                doc.add_text(self.names, &marked);
+                add_whole(&mut doc, field::PLURAL, &org.name);
             }
         }
         for code in &found.countries {
@@ -261,11 +261,13 @@ fn written_as_plural(name: &str, text: &str) -> bool {
     if !acronym {
         return false;
     }
-    let plural = format!("{name}s");
     let word = |b: Option<&u8>| b.is_none_or(|b| !b.is_ascii_alphanumeric());
     let bytes = text.as_bytes();
-    text.match_indices(&plural).any(|(at, _)| {
-        word(at.checked_sub(1).and_then(|i| bytes.get(i))) && word(bytes.get(at + plural.len()))
+    text.match_indices(name).any(|(at, _)| {
+        let end = at + name.len();
+        bytes.get(end) == Some(&b's')
+            && word(at.checked_sub(1).and_then(|i| bytes.get(i)))
+            && word(bytes.get(end + 1))
     })
 }
 
@@ -458,6 +460,18 @@ mod tests {
         assert!(code("1970") < code("1970-01-02"));
         assert_eq!(Span::from_code(3), None);
         assert_eq!(Span::parse("2023-13"), None);
+    }
+
+    #[test]
+    fn an_acronym_is_written_as_a_plural_only_as_a_word_of_its_own() {
+        assert!(written_as_plural("PC", "Sales of PCs rose."));
+        assert!(written_as_plural("PC", "PC makers, and PCs."));
+        assert!(written_as_plural("MP", "MPs' pay"));
+        assert!(!written_as_plural("PC", "The PC maker's PCS unit."));
+        assert!(!written_as_plural("PC", "ePCs and PCsx"));
+        assert!(!written_as_plural("PC", "One PC."));
+        assert!(!written_as_plural("Pc", "Pcs"));
+        assert!(!written_as_plural("P", "Ps"));
     }
 
     #[test]

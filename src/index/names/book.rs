@@ -12,7 +12,7 @@ use tantivy::collector::Count;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
-use tantivy::query::{AllQuery, TermQuery};
+use tantivy::query::{AllQuery, EnableScoring, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
@@ -206,11 +206,21 @@ impl NameBook {
             let saved: Option<SavedArchive> = self.saved.section(Section::Archive);
             let deltas = match saved {
                 Some(saved) => (saved.into_iter()).map(|(k, n, d)| ((k, n), d)).collect(),
-                None => (searcher.search(&AllQuery, &NameDeltas::new(self.clone()))?).deltas(),
+                None => self.count_archive(searcher)?,
             };
             let _ = self.archive.set(deltas);
         }
         Ok(self.archive.get().expect("set above"))
+    }
+
+    /// The corrections over every live article, each segment counted on a thread of its own.
+    fn count_archive(self: &Arc<Self>, searcher: &Searcher) -> Result<Deltas> {
+        let collector = NameDeltas::new(self.clone());
+        let weight = AllQuery.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        let fruits = (searcher.segment_readers().par_iter().enumerate())
+            .map(|(ord, segment)| collector.collect_segment(weight.as_ref(), ord as u32, segment))
+            .collect::<tantivy::Result<Vec<Changes>>>()?;
+        Ok(collector.merge_fruits(fruits)?.deltas())
     }
 
     /// Where the alias rules and the archive's votes put a stored name. Until every vote is
