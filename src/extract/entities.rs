@@ -593,8 +593,9 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         let known =
             class != Class::Per && is_known_name(&full_names, &form.words, || entry().is_some());
         let country = || entry().is_some_and(|e| e.kind == KIND_COUNTRY);
-        // (An organisation span needs no lookup of the well-known organisations: it is one.)
-        let class = if class == Class::Org && country() {
+        // (An organisation span needs no lookup of the well-known organisations: it is one;
+        // nor of the places, when one of its words is in no place name.)
+        let class = if class == Class::Org && doc.may_be_place(a, b) && country() {
             // A country's name is the place, also where it stands for its government or team.
             Class::Loc
         } else if class != Class::Org && (form.agency || is_known_org(&form.name)) {

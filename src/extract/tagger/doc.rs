@@ -3,7 +3,7 @@
 
 use super::labels::{ROW, class_of, is_inside};
 use super::shape::shape_hash;
-use crate::extract::gazetteer::{Gazetteer, N_KINDS, ORG_AHEAD, ORG_WORD, PhraseMatch};
+use crate::extract::gazetteer::{Gazetteer, N_KINDS, ORG_AHEAD, ORG_WORD, PLACE_WORD, PhraseMatch};
 use crate::extract::hash::{lower_hash_in, slot};
 use crate::extract::tokens::{self, ALLCAPS, DIGIT, PUNCT, Token, UPPER};
 
@@ -94,6 +94,12 @@ impl<'a> Doc<'a> {
     /// Whether token `i` is a word that ends organisations' names (`Corp`, `Party`).
     pub(crate) fn is_org_word(&self, i: usize) -> bool {
         self.gaz[i] & ORG_WORD != 0
+    }
+
+    /// Whether tokens `a..b` can be a gazetteer place: every capitalised word of them is a
+    /// word of some place name (lower-case words carry no flags, so they are not asked).
+    pub(crate) fn may_be_place(&self, a: usize, b: usize) -> bool {
+        (a..b).all(|i| self.toks[i].flags & UPPER == 0 || self.gaz[i] & PLACE_WORD != 0)
     }
 
     /// Gives back the document's memory for reuse.
