@@ -1,10 +1,12 @@
 //! The tantivy schema, defined once: its fields, its tokenizers, and how an extracted article
 //! becomes a document. Indexing and querying both take their field handles from here.
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 use tantivy::schema::{
-    FAST, Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions,
+    FAST, Field, IndexRecordOption, NumericOptions, OwnedValue, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
@@ -218,19 +220,14 @@ impl Fields {
         for span in spans {
             doc.add_i64(self.date_spans, span.code());
         }
-        let meta: serde_json::Map<String, serde_json::Value> = article
+        let meta: BTreeMap<String, OwnedValue> = article
             .front_matter
             .iter()
             .filter(|(k, _)| !matches!(k.as_str(), "title" | "date" | "published"))
-            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .map(|(k, v)| (k.clone(), OwnedValue::Str(v.clone())))
             .collect();
         if !meta.is_empty() {
-            doc.add_object(
-                self.meta,
-                meta.into_iter()
-                    .map(|(k, v)| (k, tantivy::schema::OwnedValue::from(v)))
-                    .collect(),
-            );
+            doc.add_object(self.meta, meta);
         }
         doc.add_u64(self.size, file.size);
         doc.add_i64(self.mtime, file.mtime);
