@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, Scorer, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
 use super::explain::{Label, Labelled};
@@ -30,7 +31,7 @@ const FEEDBACK_WEIGHT: f32 = 2.0;
 /// their titles and bodies, other than the query's own, each weighted by how much of those
 /// articles it makes up times its inverse document frequency. None when no word qualifies.
 pub(crate) fn expansion(
-    searcher: &Searcher,
+    (searcher, analyzer): (&Searcher, &mut TextAnalyzer),
     fields: &Fields,
     query: &dyn Query,
     top: &[DocAddress],
@@ -41,7 +42,6 @@ pub(crate) fn expansion(
             own.insert(text.to_string());
         }
     });
-    let mut analyzer = searcher.index().tokenizer_for_field(fields.body)?;
     // Per word: its summed share of each article, and in how many articles it occurs.
     let mut found: HashMap<String, (f32, usize)> = HashMap::new();
     for &address in top.iter().take(FEEDBACK_DOCS) {

@@ -11,7 +11,7 @@ use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, ExistsQuery, Occur, Query};
 use tantivy::schema::Value;
-use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, DocId, Order, Searcher, TantivyDocument};
 
 mod credit;
@@ -22,9 +22,11 @@ mod facets;
 pub(crate) use facets::FACET_SIZE;
 mod feedback;
 mod parse;
+mod snippets;
 
 pub(crate) use explain::Contribution;
 pub(crate) use parse::parse;
+use snippets::Snippets;
 
 use crate::error::{Error, Result};
 use crate::index::names::{Kind, NameBook};
@@ -167,8 +169,16 @@ pub(crate) fn search_with<C: Collector>(
         }
         None => (total_all, vec![ranked], aggregated, query.box_clone()),
     };
+    // One analyzer reads the feedback articles and the page's bodies, so that each word is
+    // stemmed once.
+    let mut analyzer = index.index.tokenizer_for_field(index.fields.body)?;
     let (total, ranked, shown) = match feedback {
-        true => with_feedback(index, &searcher, (total, groups, shown), wanted)?,
+        true => with_feedback(
+            index,
+            (&searcher, &mut analyzer),
+            (total, groups, shown),
+            wanted,
+        )?,
         false => (total, groups.concat(), shown),
     };
     let ranked: Vec<Ranked> = match request.limit {
@@ -182,9 +192,15 @@ pub(crate) fn search_with<C: Collector>(
     } else {
         Matched::All
     };
+    let snippets = Snippets::new(
+        &searcher,
+        &*shown,
+        (index.fields.body, analyzer),
+        SNIPPET_CHARS,
+    )?;
     let hits = hits(
         index,
-        (&searcher, &book),
+        (&searcher, &book, snippets),
         (&*query, &*shown),
         request,
         ranked,
@@ -223,7 +239,7 @@ fn pool(request: &SearchRequest, wanted: usize, feedback: bool) -> SearchRequest
 /// how many articles match in all, and the query that gives each its new score.
 fn with_feedback(
     index: &GazetteIndex,
-    searcher: &Searcher,
+    (searcher, analyzer): (&Searcher, &mut TextAnalyzer),
     (mut total, mut groups, shown): (usize, Vec<Vec<Ranked>>, Box<dyn Query>),
     wanted: usize,
 ) -> Result<(usize, Vec<Ranked>, Box<dyn Query>)> {
@@ -233,7 +249,8 @@ fn with_feedback(
         .take(feedback::FEEDBACK_DOCS)
         .map(|(_, address)| *address)
         .collect();
-    let Some(expansion) = feedback::expansion(searcher, &index.fields, &*shown, &top)? else {
+    let Some(expansion) = feedback::expansion((searcher, analyzer), &index.fields, &*shown, &top)?
+    else {
         return Ok((total, groups.concat(), shown));
     };
     // Articles with more of the query's words still come first: each group is reordered. Only
@@ -298,16 +315,12 @@ fn rank<C: Collector>(
 /// explains the scores, which it gives as `query` does to the articles matching both.
 fn hits(
     index: &GazetteIndex,
-    (searcher, book): (&Searcher, &NameBook),
+    (searcher, book, mut snippets): (&Searcher, &NameBook, Snippets),
     (query, shown): (&dyn Query, &dyn Query),
     request: &SearchRequest,
     ranked: Vec<Ranked>,
     cwd: Option<&Path>,
 ) -> Result<Vec<Hit>> {
-    let snippets = SnippetGenerator::create(searcher, shown, index.fields.body).map(|mut g| {
-        g.set_max_num_chars(SNIPPET_CHARS);
-        g
-    })?;
     // Hits ordered by date have no score yet; BM25 is computed for just those shown.
     let weight = match request.sort {
         Sort::Relevance => None,
@@ -327,7 +340,7 @@ fn hits(
             (None, None) => 0.0,
         };
         let path = display_path(&index.corpus, &fast.key, cwd);
-        let mut hit = hit(&doc, fast, &index.fields, path, score, &snippets);
+        let mut hit = hit(&doc, fast, &index.fields, path, score, &mut snippets);
         if request.explain {
             hit.explanation = Some(explain::explain(searcher, shown, address)?);
         }
@@ -484,19 +497,15 @@ fn hit(
     fields: &Fields,
     path: String,
     score: f32,
-    snippets: &SnippetGenerator,
+    snippets: &mut Snippets,
 ) -> Hit {
     let first = |field| first_str(doc, field);
-    let snippet = snippets.snippet_from_doc(doc);
-    let (snippet, highlights) = if snippet.is_empty() {
-        (lead(first(fields.body), SNIPPET_CHARS), Vec::new())
-    } else {
-        let ranges = snippet
-            .highlighted()
-            .iter()
-            .map(|r| [r.start, r.end])
-            .collect();
-        (snippet.fragment().to_string(), ranges)
+    let (snippet, highlights) = match snippets.of(doc) {
+        None => (lead(first(fields.body), SNIPPET_CHARS), Vec::new()),
+        Some((passage, ranges)) => {
+            let ranges = ranges.iter().map(|r| [r.start, r.end]).collect();
+            (passage, ranges)
+        }
     };
     Hit {
         key: fast.key,
