@@ -11,7 +11,6 @@ use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, ExistsQuery, Occur, Query};
 use tantivy::schema::Value;
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, DocId, Order, Searcher, TantivyDocument};
 
 mod credit;
@@ -169,16 +168,8 @@ pub(crate) fn search_with<C: Collector>(
         }
         None => (total_all, vec![ranked], aggregated, query.box_clone()),
     };
-    // One analyzer reads the feedback articles and the page's bodies, so that each word is
-    // stemmed once.
-    let mut analyzer = index.index.tokenizer_for_field(index.fields.body)?;
     let (total, ranked, shown) = match feedback {
-        true => with_feedback(
-            index,
-            (&searcher, &mut analyzer),
-            (total, groups, shown),
-            wanted,
-        )?,
+        true => with_feedback(index, &searcher, (total, groups, shown), wanted)?,
         false => (total, groups.concat(), shown),
     };
     let ranked: Vec<Ranked> = match request.limit {
@@ -192,12 +183,7 @@ pub(crate) fn search_with<C: Collector>(
     } else {
         Matched::All
     };
-    let snippets = Snippets::new(
-        &searcher,
-        &*shown,
-        (index.fields.body, analyzer),
-        SNIPPET_CHARS,
-    )?;
+    let snippets = Snippets::new(&searcher, &*shown, index.fields.body, SNIPPET_CHARS)?;
     let hits = hits(
         index,
         (&searcher, &book, snippets),
@@ -239,7 +225,7 @@ fn pool(request: &SearchRequest, wanted: usize, feedback: bool) -> SearchRequest
 /// how many articles match in all, and the query that gives each its new score.
 fn with_feedback(
     index: &GazetteIndex,
-    (searcher, analyzer): (&Searcher, &mut TextAnalyzer),
+    searcher: &Searcher,
     (mut total, mut groups, shown): (usize, Vec<Vec<Ranked>>, Box<dyn Query>),
     wanted: usize,
 ) -> Result<(usize, Vec<Ranked>, Box<dyn Query>)> {
@@ -249,8 +235,7 @@ fn with_feedback(
         .take(feedback::FEEDBACK_DOCS)
         .map(|(_, address)| *address)
         .collect();
-    let Some(expansion) = feedback::expansion((searcher, analyzer), &index.fields, &*shown, &top)?
-    else {
+    let Some(expansion) = feedback::expansion(searcher, &index.fields, &*shown, &top)? else {
         return Ok((total, groups.concat(), shown));
     };
     // Articles with more of the query's words still come first: each group is reordered. Only
