@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
+use std::ops::Deref;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use rustc_hash::FxHashMap;
@@ -195,7 +196,11 @@ impl NameBook {
 
     /// The book saved by [`NameBook::saved`], when it was worked out for `stamp`. Only its
     /// first line is read here.
-    pub(crate) fn from_saved(bytes: Vec<u8>, stamp: u64, aliases: Aliases) -> Option<NameBook> {
+    pub(crate) fn from_saved(
+        bytes: impl Deref<Target = [u8]> + Send + Sync + 'static,
+        stamp: u64,
+        aliases: Aliases,
+    ) -> Option<NameBook> {
         let saved = SavedText::read(bytes, stamp)?;
         Some(NameBook::new(aliases, saved))
     }
@@ -519,15 +524,27 @@ fn checksum(lengths: &[usize; 4], body: &[u8]) -> u64 {
 }
 
 /// A saved book as read from the index folder, its sections parsed only when asked for.
-#[derive(Default)]
 struct SavedText {
-    bytes: Vec<u8>,
+    /// The file mapped in memory (or read), so that a search copies none of it.
+    bytes: Box<dyn Deref<Target = [u8]> + Send + Sync>,
     sections: [std::ops::Range<usize>; 4],
+}
+
+impl Default for SavedText {
+    fn default() -> SavedText {
+        SavedText {
+            bytes: Box::new(Vec::new()),
+            sections: Default::default(),
+        }
+    }
 }
 
 impl SavedText {
     /// The saved book in `bytes` when it is whole and was worked out for `stamp`.
-    fn read(bytes: Vec<u8>, stamp: u64) -> Option<SavedText> {
+    fn read(
+        bytes: impl Deref<Target = [u8]> + Send + Sync + 'static,
+        stamp: u64,
+    ) -> Option<SavedText> {
         let end = bytes.iter().position(|&b| b == b'\n')?;
         let header: Header = serde_json::from_slice(&bytes[..end]).ok()?;
         if header.stamp != stamp || checksum(&header.sections, &bytes[end + 1..]) != header.hash {
@@ -539,7 +556,10 @@ impl SavedText {
             start = range.end.saturating_add(1);
             range
         });
-        (start == bytes.len() + 1).then_some(SavedText { bytes, sections })
+        (start == bytes.len() + 1).then(|| SavedText {
+            bytes: Box::new(bytes),
+            sections,
+        })
     }
 
     /// The book's bytes as saved: the header, then each section on a line of its own.
