@@ -1365,7 +1365,10 @@ mod tests {
             let answers = |book: &NameBook| -> Vec<_> {
                 (asked.iter())
                     .map(|&(kind, value)| {
-                        (book.credited_to(kind, value, exact), book.withdrawn(kind, value))
+                        (
+                            book.credited_to(kind, value, exact),
+                            book.withdrawn(kind, value),
+                        )
                     })
                     .collect()
             };
