@@ -10,6 +10,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    TextAnalyzerBuilder, Tokenizer,
 };
 use tantivy::{Index, TantivyDocument};
 
@@ -268,16 +269,20 @@ fn written_as_plural(name: &str, text: &str) -> bool {
     })
 }
 
+/// The words of the title and body as their analyzer has them before stemming: snippets stem
+/// only those that may be a query word.
+pub(crate) fn unstemmed_words() -> TextAnalyzerBuilder<impl Tokenizer> {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+}
+
 /// Registers the analyzers the schema names; needed on every opened index.
 pub(crate) fn register_tokenizers(index: &Index) {
     // Replaces tantivy's own `en_stem` by one producing identical tokens, faster.
     index.tokenizers().register(
         STEM_TOKENIZER,
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(super::stem::CachedStemmer)
-            .build(),
+        unstemmed_words().filter(super::stem::CachedStemmer).build(),
     );
     index.tokenizers().register(
         NAMES_TOKENIZER,

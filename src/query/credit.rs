@@ -41,7 +41,7 @@ pub(super) fn credit_names(index: &GazetteIndex, query: &str) -> Result<String> 
         );
         let mut clause = asked.clone();
         for name in book.withdrawn(kind, &named) {
-            clause = format!("({clause} -{})", exact_name(kind, name));
+            clause = format!("({clause} -{})", exact_name(kind, &name));
         }
         if let Some(credited) = book.credited_to(kind, &named, exact_name) {
             clause = format!("({clause} OR {credited})");

@@ -2,8 +2,9 @@
 //! plain words finds reorder the articles it found, and find articles on the same topic that
 //! lack the query's words when too few have them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
+use rustc_hash::FxHashMap;
 use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, Scorer, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
@@ -42,23 +43,29 @@ pub(crate) fn expansion(
         }
     });
     let mut analyzer = searcher.index().tokenizer_for_field(fields.body)?;
-    // Per word: its summed share of each article, and in how many articles it occurs.
-    let mut found: HashMap<String, (f32, usize)> = HashMap::new();
+    // Per word: its summed share of each article, and in how many articles it occurs. The
+    // sums do not depend on the maps' order, so a fast hash does.
+    let mut found: FxHashMap<String, (f32, usize)> = FxHashMap::default();
+    let mut counts: FxHashMap<String, f32> = FxHashMap::default();
     for &address in top.iter().take(FEEDBACK_DOCS) {
         let doc: TantivyDocument = searcher.doc(address)?;
         let text = |field: Field| super::first_str(&doc, field);
-        let mut counts: HashMap<String, f32> = HashMap::new();
         let mut length = 0.0;
         for part in [text(fields.title), text(fields.body)] {
             let mut stream = analyzer.token_stream(part);
             while let Some(token) = stream.next() {
                 length += 1.0;
                 if token.text.len() > 2 && !token.text.bytes().all(|b| b.is_ascii_digit()) {
-                    *counts.entry(token.text.clone()).or_default() += 1.0;
+                    match counts.get_mut(token.text.as_str()) {
+                        Some(count) => *count += 1.0,
+                        None => {
+                            counts.insert(token.text.clone(), 1.0);
+                        }
+                    }
                 }
             }
         }
-        for (word, count) in counts {
+        for (word, count) in counts.drain() {
             let entry = found.entry(word).or_default();
             entry.0 += count / length;
             entry.1 += 1;

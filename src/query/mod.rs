@@ -11,7 +11,6 @@ use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, ExistsQuery, Occur, Query};
 use tantivy::schema::Value;
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, Order, Searcher, TantivyDocument};
 
 mod credit;
@@ -22,9 +21,11 @@ mod facets;
 pub(crate) use facets::FACET_SIZE;
 mod feedback;
 mod parse;
+mod snippets;
 
 pub(crate) use explain::Contribution;
 pub(crate) use parse::parse;
+use snippets::Snippets;
 
 use crate::error::{Error, Result};
 use crate::index::names::{Kind, NameBook};
@@ -182,9 +183,10 @@ pub(crate) fn search_with<C: Collector>(
     } else {
         Matched::All
     };
+    let snippets = Snippets::new(&searcher, &*shown, index.fields.body, SNIPPET_CHARS)?;
     let hits = hits(
         index,
-        (&searcher, &book),
+        (&searcher, &book, snippets),
         (&*query, &*shown),
         request,
         ranked,
@@ -298,16 +300,12 @@ fn rank<C: Collector>(
 /// explains the scores, which it gives as `query` does to the articles matching both.
 fn hits(
     index: &GazetteIndex,
-    (searcher, book): (&Searcher, &NameBook),
+    (searcher, book, mut snippets): (&Searcher, &NameBook, Snippets),
     (query, shown): (&dyn Query, &dyn Query),
     request: &SearchRequest,
     ranked: Vec<Ranked>,
     cwd: Option<&Path>,
 ) -> Result<Vec<Hit>> {
-    let snippets = SnippetGenerator::create(searcher, shown, index.fields.body).map(|mut g| {
-        g.set_max_num_chars(SNIPPET_CHARS);
-        g
-    })?;
     // Hits ordered by date have no score yet; BM25 is computed for just those shown.
     let weight = match request.sort {
         Sort::Relevance => None,
@@ -327,7 +325,7 @@ fn hits(
             (None, None) => 0.0,
         };
         let path = display_path(&index.corpus, &fast.key, cwd);
-        let mut hit = hit(&doc, fast, &index.fields, path, score, &snippets);
+        let mut hit = hit(&doc, fast, &index.fields, path, score, &mut snippets);
         if request.explain {
             hit.explanation = Some(explain::explain(searcher, shown, address)?);
         }
@@ -484,19 +482,15 @@ fn hit(
     fields: &Fields,
     path: String,
     score: f32,
-    snippets: &SnippetGenerator,
+    snippets: &mut Snippets,
 ) -> Hit {
     let first = |field| first_str(doc, field);
-    let snippet = snippets.snippet_from_doc(doc);
-    let (snippet, highlights) = if snippet.is_empty() {
-        (lead(first(fields.body), SNIPPET_CHARS), Vec::new())
-    } else {
-        let ranges = snippet
-            .highlighted()
-            .iter()
-            .map(|r| [r.start, r.end])
-            .collect();
-        (snippet.fragment().to_string(), ranges)
+    let (snippet, highlights) = match snippets.of(doc) {
+        None => (lead(first(fields.body), SNIPPET_CHARS), Vec::new()),
+        Some((passage, ranges)) => {
+            let ranges = ranges.iter().map(|r| [r.start, r.end]).collect();
+            (passage, ranges)
+        }
     };
     Hit {
         key: fast.key,

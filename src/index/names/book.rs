@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::ops::Deref;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use rayon::prelude::*;
@@ -173,7 +174,11 @@ impl NameBook {
 
     /// The book saved by [`NameBook::saved`], when it was worked out for `stamp`. Only its
     /// first line is read here.
-    pub(crate) fn from_saved(bytes: Vec<u8>, stamp: u64, aliases: Aliases) -> Option<NameBook> {
+    pub(crate) fn from_saved(
+        bytes: impl Deref<Target = [u8]> + Send + Sync + 'static,
+        stamp: u64,
+        aliases: Aliases,
+    ) -> Option<NameBook> {
         let saved = SavedText::read(bytes, stamp)?;
         Some(NameBook::new(aliases, saved))
     }
@@ -303,7 +308,7 @@ impl NameBook {
             name.windows(wanted.len()).any(|w| w == wanted.as_slice())
         };
         let mut clauses = Vec::new();
-        let aliases = self.aliases();
+        let aliases = self.aliases_mentioning(&wanted);
         for (from_kind, from) in aliases.ruled() {
             match aliases.apply(from_kind, from) {
                 Outcome::Name(to_kind, to) if to_kind == kind && matches(to) => {
@@ -315,7 +320,7 @@ impl NameBook {
         if kind == Kind::Orgs {
             clauses.extend(self.spelled(value, &wanted).map(|name| exact(kind, name)));
         }
-        if let Some(links) = self.links().get(&kind) {
+        if let Some(links) = self.links_mentioning(kind, &wanted).as_deref() {
             for (short, against) in links.shorts_matching(matches) {
                 let mut clause = format!("({}", exact(kind, short));
                 for name in against {
@@ -344,9 +349,9 @@ impl NameBook {
 
     /// Stored names of `kind` that `value` names but that are no longer of that kind as shown:
     /// hidden, or moved to another kind.
-    pub(crate) fn withdrawn<'a>(&'a self, kind: Kind, value: &str) -> Vec<&'a str> {
+    pub(crate) fn withdrawn(&self, kind: Kind, value: &str) -> Vec<String> {
         let wanted = words(value);
-        let aliases = self.aliases();
+        let aliases = self.aliases_mentioning(&wanted);
         aliases
             .ruled()
             .filter(|(k, name)| {
@@ -354,8 +359,38 @@ impl NameBook {
                     && words(name) == wanted
                     && !matches!(aliases.apply(*k, name), Outcome::Name(to, _) if to == kind)
             })
-            .map(|(_, name)| name)
+            .map(|(_, name)| name.to_string())
             .collect()
+    }
+
+    /// The alias rules with the archive's votes on the names that may hold every word of
+    /// `wanted`: all of them once read, otherwise only those whose saved lines spell out the
+    /// words, so that a `people:` or `places:` query parses a few votes rather than thousands.
+    fn aliases_mentioning(&self, wanted: &[String]) -> Cow<'_, Aliases> {
+        if self.aliases.get().is_some() || self.votes.get().is_some() {
+            return Cow::Borrowed(self.aliases());
+        }
+        let votes = (self.saved)
+            .lines_mentioning(Section::Votes, wanted)
+            .unwrap_or_default();
+        Cow::Owned(self.given.with_votes(&votes))
+    }
+
+    /// The links of `kind` whose lines may hold every word of `wanted`, as
+    /// [`NameBook::aliases_mentioning`] has the votes.
+    fn links_mentioning(&self, kind: Kind, wanted: &[String]) -> Option<Cow<'_, Links>> {
+        if let Some(links) = self.links.get() {
+            return links.get(&kind).map(Cow::Borrowed);
+        }
+        let lines: Vec<(Kind, String, Link)> = (self.saved)
+            .lines_mentioning(Section::Links, wanted)
+            .unwrap_or_default();
+        let of_kind =
+            (lines.into_iter()).filter_map(|(k, short, link)| (k == kind).then_some((short, link)));
+        Some(Cow::Owned(Links::from_entries(
+            LinkRule::of(kind)?,
+            of_kind,
+        )))
     }
 }
 
@@ -573,15 +608,27 @@ fn checksum(lengths: &[usize; 4], body: &[u8]) -> u64 {
 }
 
 /// A saved book as read from the index folder, its sections parsed only when asked for.
-#[derive(Default)]
 struct SavedText {
-    bytes: Vec<u8>,
+    /// The file mapped in memory (or read), so that a search copies none of it.
+    bytes: Box<dyn Deref<Target = [u8]> + Send + Sync>,
     sections: [std::ops::Range<usize>; 4],
+}
+
+impl Default for SavedText {
+    fn default() -> SavedText {
+        SavedText {
+            bytes: Box::new(Vec::new()),
+            sections: Default::default(),
+        }
+    }
 }
 
 impl SavedText {
     /// The saved book in `bytes` when it is whole and was worked out for `stamp`.
-    fn read(bytes: Vec<u8>, stamp: u64) -> Option<SavedText> {
+    fn read(
+        bytes: impl Deref<Target = [u8]> + Send + Sync + 'static,
+        stamp: u64,
+    ) -> Option<SavedText> {
         let end = bytes.iter().position(|&b| b == b'\n')?;
         let header: Header = serde_json::from_slice(&bytes[..end]).ok()?;
         if header.stamp != stamp || checksum(&header.sections, &bytes[end + 1..]) != header.hash {
@@ -593,7 +640,10 @@ impl SavedText {
             start = range.end.saturating_add(1);
             range
         });
-        (start == bytes.len() + 1).then_some(SavedText { bytes, sections })
+        (start == bytes.len() + 1).then(|| SavedText {
+            bytes: Box::new(bytes),
+            sections,
+        })
     }
 
     /// The book's bytes as saved: the header, then each section on a line of its own.
@@ -615,6 +665,35 @@ impl SavedText {
         let bytes = self.bytes.get(self.sections[section as usize].clone())?;
         let values = serde_json::Deserializer::from_slice(bytes).into_iter::<T>();
         values.collect::<serde_json::Result<Vec<T>>>().ok()
+    }
+
+    /// The lines of a section written by [`lines`] that may name every word of `wanted`: those
+    /// spelling each word out, ASCII case aside, and those with other characters, whose lower
+    /// case may differ from their bytes'.
+    fn lines_mentioning<T: serde::de::DeserializeOwned>(
+        &self,
+        section: Section,
+        wanted: &[String],
+    ) -> Option<Vec<T>> {
+        let text = self.bytes.get(self.sections[section as usize].clone())?;
+        let lower = text.to_ascii_lowercase();
+        let finders: Vec<memchr::memmem::Finder> = (wanted.iter())
+            .filter(|w| w.is_ascii())
+            .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+            .collect();
+        let mut found = Vec::new();
+        let mut start = 0;
+        while start < text.len() {
+            let end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |at| start + at);
+            let line = &text[start..end];
+            let spelled =
+                |finder: &memchr::memmem::Finder| finder.find(&lower[start..end]).is_some();
+            if !line.is_empty() && (!line.is_ascii() || finders.iter().all(spelled)) {
+                found.push(serde_json::from_slice(line).ok()?);
+            }
+            start = end + 1;
+        }
+        Some(found)
     }
 
     /// The value saved for `name` of `kind` in a section written by [`lines`]: found by
@@ -1313,6 +1392,47 @@ mod tests {
             for (kind, name) in &names {
                 assert_eq!(book.apply(*kind, name), whole.apply(*kind, name), "{name}");
             }
+        }
+    }
+
+    #[test]
+    fn credits_from_the_lines_spelling_a_name_agree_with_the_tables_read_whole() {
+        let given = Aliases::parse(
+            "[people]\n\"Tony\" = { merge = \"Tony Blair\" }\n\"ABU DHABI\" = \"hide\"\n\
+             [places]\n\"Abu\" = { rename = \"Abu Dhabi\" }\n",
+        )
+        .unwrap();
+        let exact = |kind: Kind, name: &str| format!("{}:{name}", kind.word());
+        let asked = [
+            (Kind::People, "Tony Blair"),
+            (Kind::People, "blair"),
+            (Kind::People, "Abu Dhabi"),
+            (Kind::Places, "abu dhabi"),
+            (Kind::Places, "Zürich"),
+            (Kind::Places, "ZÜRICH"),
+            (Kind::People, "He said no"),
+            (Kind::Orgs, "Amsouth"),
+            (Kind::People, "Nobody"),
+        ];
+        for aliases in [Aliases::default(), given] {
+            let book = NameBook::from_saved(saved(1, &votes()), 1, aliases.clone()).unwrap();
+            let answers = |book: &NameBook| -> Vec<_> {
+                (asked.iter())
+                    .map(|&(kind, value)| {
+                        (
+                            book.credited_to(kind, value, exact),
+                            book.withdrawn(kind, value),
+                        )
+                    })
+                    .collect()
+            };
+            let in_place = answers(&book);
+            assert!(book.aliases.get().is_none() && book.links.get().is_none());
+            book.aliases();
+            book.links();
+            assert_eq!(in_place, answers(&book));
+            assert!(in_place.iter().any(|(credited, _)| credited.is_some()));
+            assert!(in_place.iter().any(|(_, withdrawn)| !withdrawn.is_empty()));
         }
     }
 
