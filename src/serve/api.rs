@@ -132,12 +132,7 @@ async fn answer(
     match keep {
         Keep::No => {}
         Keep::Cached(key) => served.cache.put(at, key, body.clone()),
-        Keep::Stats => {
-            let mut slot = served.stats.lock().unwrap_or_else(|e| e.into_inner());
-            if slot.as_ref().is_none_or(|(stamp, _)| *stamp < at) {
-                *slot = Some((at, body.clone()));
-            }
-        }
+        Keep::Stats => served.keep_stats(at, body.clone()),
     }
     Ok(json_bytes(body, "miss"))
 }
@@ -294,10 +289,18 @@ fn switched_on(value: Option<&str>) -> bool {
 }
 
 pub(crate) async fn stats(State(served): State<Arc<Served>>) -> Reply {
-    answer(&served, Keep::Stats, |index| {
-        Ok(serde_json::to_value(query::stats(index, query::FACET_SIZE)?).map_err(Error::Json)?)
-    })
-    .await
+    answer(&served, Keep::Stats, |index| Ok(stats_value(index)?)).await
+}
+
+fn stats_value(index: &GazetteIndex) -> Result<Value, Error> {
+    serde_json::to_value(query::stats(index, query::FACET_SIZE)?).map_err(Error::Json)
+}
+
+/// The statistics as `/api/stats` sends them, for a server to keep before they are asked for.
+pub(super) fn stats_body(index: &GazetteIndex) -> Result<Bytes, Error> {
+    Ok(Bytes::from(
+        serde_json::to_vec(&stats_value(index)?).map_err(Error::Json)?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
