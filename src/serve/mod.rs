@@ -89,10 +89,11 @@ impl Served {
     fn warm(&self, searcher: Searcher, stats: bool) -> Result<()> {
         let (index, at) = self.view_of(searcher)?;
         book::prepare_facets(&index.names()?, &index.searcher()?)?;
-        self.read_ahead.read(&index.dir, &index.searcher()?);
+        // The statistics first: the page asks for them as soon as it opens.
         if stats {
             self.keep_stats(at, api::stats_body(&index)?);
         }
+        self.read_ahead.read(&index.dir, &index.searcher()?);
         Ok(())
     }
 
