@@ -40,8 +40,10 @@ pub(crate) struct Served {
     aliases: std::sync::Mutex<AliasFile>,
     /// Responses already given for the commit served.
     cache: cache::Responses,
-    /// The statistics of the last commit they were counted on.
-    stats: std::sync::Mutex<Option<(cache::Stamp, axum::body::Bytes)>>,
+    /// The statistics of the last commit they were counted on, by its segments and alias
+    /// rules ([`book::stamp`]) rather than the reader's generation, which also changes when
+    /// tantivy reloads the same commit, as it does once just after the server starts.
+    stats: std::sync::Mutex<Option<(u64, axum::body::Bytes)>>,
     /// One permit per core: the queries that may run at once.
     turns: tokio::sync::Semaphore,
     /// Called by the reader with each commit before it is served; kept here because the
@@ -87,22 +89,37 @@ impl Served {
     /// what its facet counts need, and its segments' files in the file system's cache. With
     /// `stats`, the statistics too, which the page asks for when it opens.
     fn warm(&self, searcher: Searcher, stats: bool) -> Result<()> {
-        let (index, at) = self.view_of(searcher)?;
+        let (index, _) = self.view_of(searcher)?;
         book::prepare_facets(&index.names()?, &index.searcher()?)?;
         // The statistics first: the page asks for them as soon as it opens.
         if stats {
-            self.keep_stats(at, api::stats_body(&index)?);
+            let commit = self.commit_of(&index.searcher()?)?;
+            self.keep_stats(commit, api::stats_body(&index)?);
         }
         self.read_ahead.read(&index.dir, &index.searcher()?);
         Ok(())
     }
 
-    /// Keeps `body` as the statistics of stamp `at`, unless those of a later one are kept.
-    fn keep_stats(&self, at: cache::Stamp, body: axum::body::Bytes) {
-        let mut slot = self.stats.lock().unwrap_or_else(|e| e.into_inner());
-        if slot.as_ref().is_none_or(|(stamp, _)| *stamp < at) {
-            *slot = Some((at, body));
-        }
+    /// What the commit `searcher` sees holds, with the alias rules: the same for every
+    /// reload of one commit.
+    fn commit_of(&self, searcher: &Searcher) -> Result<u64> {
+        Ok(book::stamp(searcher, &self.aliases_now()?.aliases))
+    }
+
+    /// Keeps `body` as the statistics of `commit` (a [`Served::commit_of`]). Commits follow
+    /// one another, so the last counted replaces any other.
+    fn keep_stats(&self, commit: u64, body: axum::body::Bytes) {
+        *self.stats.lock().unwrap_or_else(|e| e.into_inner()) = Some((commit, body));
+    }
+
+    /// The statistics kept for the commit served now, if any.
+    fn kept_stats(&self) -> Result<Option<axum::body::Bytes>> {
+        let now = self.commit_of(&self.reader.searcher())?;
+        let slot = self.stats.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(slot
+            .as_ref()
+            .filter(|(commit, _)| *commit == now)
+            .map(|(_, b)| b.clone()))
     }
 
     /// The alias rules as the recorded file holds them now, read again when its text changed.
