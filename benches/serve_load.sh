@@ -32,7 +32,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-for _ in $(seq 100); do grep -q serving "$work/addr" && break; sleep 0.1; done
+for _ in $(seq 100); do grep -qs serving "$work/addr" && break; sleep 0.1; done
 addr=$(sed 's|.*http://||' "$work/addr")
 
 # The query set: fixed forms, with the names and dates taken from the index itself.

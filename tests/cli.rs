@@ -22,6 +22,8 @@ mod export;
 mod names;
 #[path = "cli/serve.rs"]
 mod serve;
+#[path = "cli/warm.rs"]
+mod warm;
 
 /// A temporary corpus and index, and a way to run gazette on them.
 pub(crate) struct Env {

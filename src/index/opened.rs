@@ -16,6 +16,8 @@ use crate::error::{Error, Result};
 
 /// Names worked out for one commit and alias file, with their [`book::stamp`].
 type StampedNames = (u64, Arc<NameBook>);
+/// The name books a server keeps: the commit it serves and the one it is readying.
+const KEPT_NAMES: usize = 2;
 
 /// An opened gazette index.
 pub struct GazetteIndex {
@@ -30,9 +32,11 @@ pub struct GazetteIndex {
     aliases: Aliases,
     /// The names of the searched commit as shown, worked out on first use.
     names: OnceLock<Arc<NameBook>>,
-    /// The last names worked out, with their stamp, shared with the views of later commits
-    /// ([`GazetteIndex::seen_with`]) so that a server works them out once per commit.
-    last_names: Arc<Mutex<Option<StampedNames>>>,
+    /// The names last worked out, newest first, with their stamps, shared with the views of
+    /// later commits ([`GazetteIndex::seen_with`]) so that a server works them out once per
+    /// commit. Two are kept: a server readies a new commit's names while requests still
+    /// arrive for the one it serves.
+    last_names: Arc<Mutex<Vec<StampedNames>>>,
 }
 
 impl GazetteIndex {
@@ -162,9 +166,9 @@ impl GazetteIndex {
         let searcher = self.searcher()?;
         let stamp = book::stamp(&searcher, &self.aliases);
         let mut last = self.last_names.lock().unwrap_or_else(|e| e.into_inner());
-        let book = match &*last {
-            Some((seen, book)) if *seen == stamp => book.clone(),
-            _ => {
+        let book = match last.iter().find(|(seen, _)| *seen == stamp) {
+            Some((_, book)) => book.clone(),
+            None => {
                 let saved = folder::saved_names(&self.dir)
                     .and_then(|bytes| NameBook::from_saved(bytes, stamp, self.aliases.clone()));
                 let book = match saved {
@@ -174,7 +178,9 @@ impl GazetteIndex {
                 Arc::new(book)
             }
         };
-        *last = Some((stamp, book.clone()));
+        last.retain(|(seen, _)| *seen != stamp);
+        last.insert(0, (stamp, book.clone()));
+        last.truncate(KEPT_NAMES);
         Ok(self.names.get_or_init(|| book).clone())
     }
 

@@ -115,6 +115,8 @@ pub(super) struct SegmentStoredCounts {
     /// Per column asked for, when the segment has it.
     columns: Vec<Option<ColumnCounts>>,
     articles: Option<Articles>,
+    /// The ordinals of one document in one column, read at once rather than one by one.
+    ords: Vec<u64>,
 }
 
 /// A column, per ordinal the count and the last document counted, how many values to report,
@@ -161,7 +163,11 @@ impl Collector for StoredCounts {
                 codes,
             )));
         }
-        Ok(SegmentStoredCounts { columns, articles })
+        Ok(SegmentStoredCounts {
+            columns,
+            articles,
+            ords: Vec::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -198,7 +204,10 @@ impl SegmentCollector for SegmentStoredCounts {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         for ((column, _), counts, _, codes) in self.columns.iter_mut().flatten() {
-            for ord in column.term_ords(doc) {
+            let rows = column.ords().index.value_row_ids(doc);
+            self.ords.resize(rows.len(), 0);
+            (column.ords().values).get_range(u64::from(rows.start), &mut self.ords);
+            for &ord in &self.ords {
                 if let Some(slot) = counts.get_mut(ord as usize)
                     && slot.1 != doc
                 {

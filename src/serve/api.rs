@@ -107,7 +107,7 @@ async fn answer(
     work: impl FnOnce(&GazetteIndex) -> Result<Value, ApiError> + Send + 'static,
 ) -> Reply {
     let at = served.stamp()?;
-    if let Some(body) = kept(served, &keep, at) {
+    if let Some(body) = kept(served, &keep, at)? {
         return Ok(json_bytes(body, "hit"));
     }
     let _turn =
@@ -116,9 +116,14 @@ async fn answer(
         })?;
     // A commit may have landed while the request waited: it is answered on the newest.
     let (index, at) = served.view()?;
-    if let Some(body) = kept(served, &keep, at) {
+    if let Some(body) = kept(served, &keep, at)? {
         return Ok(json_bytes(body, "hit"));
     }
+    // Only the statistics are kept by commit; the stamp of any other answer is `at`.
+    let commit = match keep {
+        Keep::Stats => served.commit_of(&index.searcher()?)?,
+        _ => 0,
+    };
     let value = match tokio::task::spawn_blocking(move || work(&index)).await {
         Ok(result) => result?,
         Err(_) => {
@@ -132,26 +137,18 @@ async fn answer(
     match keep {
         Keep::No => {}
         Keep::Cached(key) => served.cache.put(at, key, body.clone()),
-        Keep::Stats => {
-            let mut slot = served.stats.lock().unwrap_or_else(|e| e.into_inner());
-            if slot.as_ref().is_none_or(|(stamp, _)| *stamp < at) {
-                *slot = Some((at, body.clone()));
-            }
-        }
+        Keep::Stats => served.keep_stats(commit, body.clone()),
     }
     Ok(json_bytes(body, "miss"))
 }
 
-/// The answer kept for `keep` at stamp `at`, if any.
-fn kept(served: &Served, keep: &Keep, at: cache::Stamp) -> Option<Bytes> {
-    match keep {
+/// The answer kept for `keep` at stamp `at` (the statistics: for the commit served), if any.
+fn kept(served: &Served, keep: &Keep, at: cache::Stamp) -> Result<Option<Bytes>, ApiError> {
+    Ok(match keep {
         Keep::No => None,
         Keep::Cached(key) => served.cache.get(at, key),
-        Keep::Stats => match &*served.stats.lock().unwrap_or_else(|e| e.into_inner()) {
-            Some((stamp, body)) if *stamp == at => Some(body.clone()),
-            _ => None,
-        },
-    }
+        Keep::Stats => served.kept_stats()?,
+    })
 }
 
 fn json_bytes(body: Bytes, cache: &'static str) -> Response {
@@ -294,10 +291,18 @@ fn switched_on(value: Option<&str>) -> bool {
 }
 
 pub(crate) async fn stats(State(served): State<Arc<Served>>) -> Reply {
-    answer(&served, Keep::Stats, |index| {
-        Ok(serde_json::to_value(query::stats(index, query::FACET_SIZE)?).map_err(Error::Json)?)
-    })
-    .await
+    answer(&served, Keep::Stats, |index| Ok(stats_value(index)?)).await
+}
+
+fn stats_value(index: &GazetteIndex) -> Result<Value, Error> {
+    serde_json::to_value(query::stats(index, query::FACET_SIZE)?).map_err(Error::Json)
+}
+
+/// The statistics as `/api/stats` sends them, for a server to keep before they are asked for.
+pub(super) fn stats_body(index: &GazetteIndex) -> Result<Bytes, Error> {
+    Ok(Bytes::from(
+        serde_json::to_vec(&stats_value(index)?).map_err(Error::Json)?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,6 +6,7 @@ mod article;
 mod cache;
 mod page;
 mod related;
+mod warm;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -13,7 +14,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::get;
-use tantivy::{IndexReader, ReloadPolicy};
+use tantivy::{IndexReader, ReloadPolicy, Searcher};
 use tokio::sync::Notify;
 
 use crate::error::{Error, Result};
@@ -39,10 +40,16 @@ pub(crate) struct Served {
     aliases: std::sync::Mutex<AliasFile>,
     /// Responses already given for the commit served.
     cache: cache::Responses,
-    /// The statistics of the last commit they were counted on.
-    stats: std::sync::Mutex<Option<(cache::Stamp, axum::body::Bytes)>>,
+    /// The statistics of the last commit they were counted on, by its segments and alias
+    /// rules ([`book::stamp`]) rather than the reader's generation, which also changes when
+    /// tantivy reloads the same commit, as it does once just after the server starts.
+    stats: std::sync::Mutex<Option<(u64, axum::body::Bytes)>>,
     /// One permit per core: the queries that may run at once.
     turns: tokio::sync::Semaphore,
+    /// Called by the reader with each commit before it is served; kept here because the
+    /// reader holds it weakly.
+    _warmer: Arc<warm::Warmer>,
+    read_ahead: warm::ReadAhead,
 }
 
 /// The alias rules recorded in the index folder, with the text they were read from and a
@@ -60,7 +67,11 @@ impl Served {
     /// The index at its latest loaded commit, with the stamp of what it answers from; one
     /// request sees one commit throughout.
     fn view(&self) -> Result<(GazetteIndex, cache::Stamp)> {
-        let searcher = self.reader.searcher();
+        self.view_of(self.reader.searcher())
+    }
+
+    /// The index seen through `searcher`, which may be a commit not yet served.
+    fn view_of(&self, searcher: Searcher) -> Result<(GazetteIndex, cache::Stamp)> {
         let generation = searcher.generation().generation_id();
         let known = self.aliases_now()?;
         let at = (generation, known.version);
@@ -74,11 +85,41 @@ impl Served {
         Ok((generation, self.aliases_now()?.version))
     }
 
-    /// Works out the name book of the commit served and what its facet counts need, which
-    /// the first search would otherwise wait for.
-    fn prepare(&self) -> Result<()> {
-        let (index, _) = self.view()?;
-        book::prepare_facets(&index.names()?, &index.searcher()?)
+    /// Readies the commit `searcher` sees for the searches of the page: its name book and
+    /// what its facet counts need, and its segments' files in the file system's cache. With
+    /// `stats`, the statistics too, which the page asks for when it opens.
+    fn warm(&self, searcher: Searcher, stats: bool) -> Result<()> {
+        let (index, _) = self.view_of(searcher)?;
+        book::prepare_facets(&index.names()?, &index.searcher()?)?;
+        // The statistics first: the page asks for them as soon as it opens.
+        if stats {
+            let commit = self.commit_of(&index.searcher()?)?;
+            self.keep_stats(commit, api::stats_body(&index)?);
+        }
+        self.read_ahead.read(&index.dir, &index.searcher()?);
+        Ok(())
+    }
+
+    /// What the commit `searcher` sees holds, with the alias rules: the same for every
+    /// reload of one commit.
+    fn commit_of(&self, searcher: &Searcher) -> Result<u64> {
+        Ok(book::stamp(searcher, &self.aliases_now()?.aliases))
+    }
+
+    /// Keeps `body` as the statistics of `commit` (a [`Served::commit_of`]). Commits follow
+    /// one another, so the last counted replaces any other.
+    fn keep_stats(&self, commit: u64, body: axum::body::Bytes) {
+        *self.stats.lock().unwrap_or_else(|e| e.into_inner()) = Some((commit, body));
+    }
+
+    /// The statistics kept for the commit served now, if any.
+    fn kept_stats(&self) -> Result<Option<axum::body::Bytes>> {
+        let now = self.commit_of(&self.reader.searcher())?;
+        let slot = self.stats.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(slot
+            .as_ref()
+            .filter(|(commit, _)| *commit == now)
+            .map(|(_, b)| b.clone()))
     }
 
     /// The alias rules as the recorded file holds them now, read again when its text changed.
@@ -121,10 +162,14 @@ impl Server {
     /// Opens the index read-only and binds `addr`.
     pub fn start(dir: &Path, addr: SocketAddr, limits: Limits) -> Result<Server> {
         let index = GazetteIndex::open(dir)?;
+        let warmer = Arc::new(warm::Warmer::default());
         let reader = index
             .index
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .warmers(vec![
+                Arc::downgrade(&warmer) as std::sync::Weak<dyn tantivy::Warmer>
+            ])
             .try_into()?;
         let listener = std::net::TcpListener::bind(addr)
             .and_then(|l| l.set_nonblocking(true).map(|()| l))
@@ -134,20 +179,33 @@ impl Server {
             .thread_name("gazette-serve")
             .build()
             .map_err(|e| Error::Serve(format!("cannot start the runtime: {e}")))?;
+        let served = Arc::new(Served {
+            index,
+            reader,
+            limits,
+            aliases: std::sync::Mutex::default(),
+            cache: cache::Responses::new(limits.cache_bytes),
+            stats: std::sync::Mutex::default(),
+            turns: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
+            _warmer: warmer.clone(),
+            read_ahead: warm::ReadAhead::default(),
+        });
+        // Weak, so that the reader's hook does not keep the server alive.
+        let weak = Arc::downgrade(&served);
+        warmer.set(Box::new(move |searcher: &Searcher| {
+            if let Some(served) = weak.upgrade() {
+                // A reload warms no statistics: the page asks for them when it opens, not
+                // after every commit. Warming fails only where the request would, which
+                // then reports it.
+                let _ = served.warm(searcher.clone(), false);
+            }
+        }));
         Ok(Server {
             runtime,
             listener,
-            served: Arc::new(Served {
-                index,
-                reader,
-                limits,
-                aliases: std::sync::Mutex::default(),
-                cache: cache::Responses::new(limits.cache_bytes),
-                stats: std::sync::Mutex::default(),
-                turns: tokio::sync::Semaphore::new(
-                    std::thread::available_parallelism().map_or(2, |n| n.get()),
-                ),
-            }),
+            served,
             stop: Arc::new(Notify::new()),
         })
     }
@@ -174,7 +232,7 @@ impl Server {
             // Only a head start: a request that comes first works the same out itself, and
             // fails the same way if it cannot.
             let early = served.clone();
-            tokio::task::spawn_blocking(move || early.prepare().ok());
+            tokio::task::spawn_blocking(move || early.warm(early.reader.searcher(), true).ok());
             let listener = tokio::net::TcpListener::from_std(listener)
                 .map_err(|e| Error::Serve(e.to_string()))?;
             axum::serve(listener, router(served))

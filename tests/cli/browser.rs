@@ -692,6 +692,10 @@ fn query_to_results_time_in_the_browser() {
         browser.wait("window.gazetteTimings.length > 0");
         times.push(browser.eval("window.gazetteTimings[0]").as_f64().unwrap());
     }
+    let each: Vec<String> = (queries.iter().zip(&times))
+        .map(|(query, ms)| format!("{query} {ms:.0}"))
+        .collect();
+    eprintln!("each, in the order typed (ms): {}", each.join(", "));
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
     let worst = times[times.len() - 1];

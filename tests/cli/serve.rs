@@ -79,7 +79,7 @@ impl Server {
     }
 
     /// GET that must succeed, and whether the response cache answered it.
-    fn cached(&self, path: &str) -> (bool, Value) {
+    pub(crate) fn cached(&self, path: &str) -> (bool, Value) {
         let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         let (status, head, body) = self.exchange(request.as_bytes());
         assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
