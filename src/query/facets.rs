@@ -3,8 +3,9 @@
 //! credited to a full name, a name under an alias rule) correct those counts, each name once
 //! per article.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, Count, SegmentCollector};
@@ -24,9 +25,9 @@ pub(crate) const FACET_SIZE: usize = 10;
 /// Stored names of a kind counted before the corrections, so that a name they push out of the
 /// top ten has a known successor; when too few, the kind is counted again with more.
 const STORED_SIZE: usize = 10 * FACET_SIZE;
-/// Names each segment reports before counts are merged. A name among the top overall but
-/// not in some segment's own short list loses that segment's count, so the lists are long:
-/// on a many-segment index this keeps the top ten exact, at no measurable cost.
+/// Names each segment reports before counts are merged, at least. A name among the top
+/// overall but not in some segment's own short list is counted again ([`settled`]), so long
+/// lists keep that rare.
 const SEGMENT_SIZE: usize = 100 * FACET_SIZE;
 
 /// The stored names counted, and how the names shown differ from them (when a name book was
@@ -54,8 +55,24 @@ impl Corrections<'_> {
     }
 }
 
-/// Per column counted: its name and its most stored values with their counts, most first.
-pub(super) type Stored = Vec<(&'static str, Vec<(String, u64)>)>;
+/// Per column counted: its name and its most stored values.
+pub(super) type Stored = Vec<(&'static str, Bucketed)>;
+
+/// A column's most stored values as the segments' short lists add up, and what those lists
+/// leave unknown.
+#[derive(Clone, Default)]
+pub(super) struct Bucketed {
+    /// The values with their counts, most first and then in name order: the `size` most
+    /// counted, then those after them that a list left out may lift among them.
+    top: Vec<(String, u64)>,
+    /// Values of `top` that some segment left out of its list: their counts may be low.
+    partial: HashSet<String>,
+    /// The most that a value in no list may count, when some list left values out.
+    unseen: Option<u64>,
+    /// How many values were asked for, and how many each segment listed.
+    size: usize,
+    reach: usize,
+}
 
 /// Collects what [`facets`] turns into the facets of the same query: the stored names, and
 /// in the same reading of each article's names, the name book's changes to them.
@@ -97,7 +114,9 @@ pub(super) fn archive(searcher: &Searcher, book: &Arc<NameBook>, top: usize) -> 
 /// several times slower. Given a name book, the same reading of an article's names also
 /// counts the book's changes to them ([`Articles`]).
 pub(super) struct StoredCounts {
-    columns: Vec<(&'static str, usize)>,
+    /// Per column, its name, how many of its most stored values to report, and how many
+    /// each segment lists.
+    columns: Vec<(&'static str, usize, usize)>,
     book: Option<Arc<NameBook>>,
 }
 
@@ -105,7 +124,9 @@ impl StoredCounts {
     /// Per column, its name and how many of its most stored values to report.
     fn of(columns: Vec<(&'static str, usize)>) -> StoredCounts {
         StoredCounts {
-            columns,
+            columns: (columns.into_iter())
+                .map(|(name, size)| (name, size, size.max(SEGMENT_SIZE)))
+                .collect(),
             book: None,
         }
     }
@@ -141,7 +162,7 @@ impl Collector for StoredCounts {
         let fast = segment.fast_fields();
         let articles = self.book.as_ref().map(Articles::new);
         let mut columns = Vec::with_capacity(self.columns.len());
-        for &(name, size) in &self.columns {
+        for &(name, _, reach) in &self.columns {
             // A segment in which no article had a value may lack the column.
             let Some(column) = fast.str(name)? else {
                 columns.push(None);
@@ -156,12 +177,7 @@ impl Collector for StoredCounts {
             let terms = (self.book.as_ref())
                 .and_then(|book| book.column_terms().of(segment.segment_id(), name));
             let counts = vec![(0, DocId::MAX); column.dictionary().num_terms()];
-            columns.push(Some((
-                (column, terms),
-                counts,
-                size.max(SEGMENT_SIZE),
-                codes,
-            )));
+            columns.push(Some(((column, terms), counts, reach, codes)));
         }
         Ok(SegmentStoredCounts {
             columns,
@@ -175,13 +191,11 @@ impl Collector for StoredCounts {
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Counted> {
-        let mut merged: Vec<HashMap<String, u64>> = vec![HashMap::new(); self.columns.len()];
+        let mut merged = vec![Merged::default(); self.columns.len()];
         let mut changes: Option<Changes> = None;
         for (fruit, more) in fruits {
-            for (all, top) in merged.iter_mut().zip(fruit) {
-                for (name, count) in top {
-                    *all.entry(name).or_default() += count;
-                }
+            for (all, listed) in merged.iter_mut().zip(fruit) {
+                all.add(listed);
             }
             match (&mut changes, more) {
                 (Some(all), Some(more)) => all.add(&more),
@@ -190,14 +204,64 @@ impl Collector for StoredCounts {
             }
         }
         let stored = (self.columns.iter().zip(merged))
-            .map(|(&(name, size), counts)| (name, most(counts.into_iter().collect(), size)))
+            .map(|(&(name, size, reach), merged)| (name, merged.bucketed(size, reach)))
             .collect();
         Ok((stored, changes))
     }
 }
 
-/// Per column asked for, a segment's most stored values; and the name book's changes.
-type SegmentFruit = (Vec<Vec<(String, u64)>>, Option<Changes>);
+/// A segment's list of its most stored values of a column, and the most that a value left
+/// out of the list counts there (0 when none was).
+type Listed = (Vec<(String, u64)>, u64);
+
+/// Per column asked for, a segment's list; and the name book's changes.
+type SegmentFruit = (Vec<Listed>, Option<Changes>);
+
+/// The segments' lists of a column added up: per value its count and the sum of what the
+/// lists it is in left out, and the sum of what all lists left out.
+#[derive(Clone, Default)]
+struct Merged {
+    counts: HashMap<String, (u64, u64)>,
+    left_out: u64,
+}
+
+impl Merged {
+    fn add(&mut self, (list, left_out): Listed) {
+        self.left_out += left_out;
+        for (name, count) in list {
+            let entry = self.counts.entry(name).or_default();
+            *entry = (entry.0 + count, entry.1 + left_out);
+        }
+    }
+
+    /// The `size` most counted, and what the lists leave unknown about them and the rest. A
+    /// value's count may miss, from each list it is not in, as much as that list left out.
+    fn bucketed(self, size: usize, reach: usize) -> Bucketed {
+        let left_out = self.left_out;
+        let mut counted: Vec<(String, u64, u64)> = (self.counts.into_iter())
+            .map(|(name, (count, listed_left_out))| (name, count, left_out - listed_left_out))
+            .collect();
+        counted.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let rest = counted.split_off(size.min(counted.len()));
+        let least = counted.last().map_or(0, |(_, count, _)| *count);
+        counted.extend(
+            (rest.into_iter())
+                .filter(|(_, count, missing)| *missing > 0 && count + missing > least),
+        );
+        Bucketed {
+            partial: (counted.iter())
+                .filter(|(_, _, missing)| *missing > 0)
+                .map(|(name, _, _)| name.clone())
+                .collect(),
+            top: (counted.into_iter())
+                .map(|(name, count, _)| (name, count))
+                .collect(),
+            unseen: (left_out > 0).then_some(left_out),
+            size,
+            reach,
+        }
+    }
+}
 
 impl SegmentCollector for SegmentStoredCounts {
     type Fruit = SegmentFruit;
@@ -225,22 +289,35 @@ impl SegmentCollector for SegmentStoredCounts {
 
     fn harvest(self) -> Self::Fruit {
         let stored = (self.columns.into_iter())
-            .map(|column| column.map_or_else(Vec::new, segment_top))
+            .map(|column| column.map_or_else(Listed::default, segment_top))
             .collect();
         (stored, self.articles.map(Articles::harvest))
     }
 }
 
 /// A segment's `size` most counted values of a column, with their text.
-fn segment_top(((column, terms), counts, size, _): ColumnCounts) -> Vec<(String, u64)> {
+fn segment_top(((column, terms), counts, size, _): ColumnCounts) -> Listed {
     let mut counted: Vec<(u64, u64)> = (counts.into_iter().zip(0u64..))
         .filter(|((count, _), _)| *count > 0)
         .map(|((count, _), ord)| (u64::from(count), ord))
         .collect();
+    let mut left_out = 0;
     if counted.len() > size {
         counted.select_nth_unstable_by_key(size - 1, |&(count, _)| Reverse(count));
+        left_out = (counted[size..].iter().map(|&(count, _)| count))
+            .max()
+            .unwrap_or(0);
         counted.truncate(size);
     }
+    (with_text(&column, terms, counted), left_out)
+}
+
+/// Counts by ordinal with the values' text.
+fn with_text(
+    column: &StrColumn,
+    terms: Option<Arc<ColumnTerms>>,
+    mut counted: Vec<(u64, u64)>,
+) -> Vec<(String, u64)> {
     // An ordinal is read from the column's own dictionary; were one missing, its count is lost
     // rather than the whole search.
     if let Some(terms) = terms {
@@ -264,11 +341,60 @@ fn segment_top(((column, terms), counts, size, _): ColumnCounts) -> Vec<(String,
         .collect()
 }
 
-/// The `size` most counted, most first and then in name order.
-fn most(mut counted: Vec<(String, u64)>, size: usize) -> Vec<(String, u64)> {
-    counted.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    counted.truncate(size);
-    counted
+/// The values of a column as counted, most first, once exact where the segments' lists left
+/// them unsure: every count exact, and no value outside counting more than the last one kept.
+fn settled(
+    searcher: &Searcher,
+    query: &dyn Query,
+    counted: &Stored,
+    column: &'static str,
+) -> Result<Vec<(String, u64)>> {
+    let Some((_, first)) = counted.iter().find(|(name, _)| *name == column) else {
+        return Ok(Vec::new());
+    };
+    let mut bucketed = Cow::Borrowed(first);
+    loop {
+        if let Some(exact) = exact(searcher, query, column, &bucketed)? {
+            return Ok(exact);
+        }
+        let longer = StoredCounts {
+            columns: vec![(column, bucketed.size, bucketed.reach * 10)],
+            book: None,
+        };
+        let (mut recounted, _) = searcher.search(query, &longer)?;
+        bucketed = Cow::Owned(recounted.pop().map(|(_, b)| b).unwrap_or_default());
+    }
+}
+
+/// Partial values counted again one at a time, at most; with more, the whole column is
+/// counted again with longer lists.
+const RECOUNTED: usize = 2 * FACET_SIZE;
+
+/// The values of `bucketed` with exact counts, most first, or None when the column must be
+/// counted again with longer lists.
+fn exact(
+    searcher: &Searcher,
+    query: &dyn Query,
+    column: &'static str,
+    bucketed: &Bucketed,
+) -> Result<Option<Vec<(String, u64)>>> {
+    let kind = Kind::parse(column);
+    let partial = &bucketed.partial;
+    if partial.len() > RECOUNTED || (kind.is_none() && !partial.is_empty()) {
+        return Ok(None);
+    }
+    let mut top = bucketed.top.clone();
+    if let Some(kind) = kind.filter(|_| !partial.is_empty()) {
+        for (name, count) in top.iter_mut().filter(|(name, _)| partial.contains(name)) {
+            *count = stored_count(searcher, query, kind, name)? as u64;
+        }
+        top.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    }
+    top.truncate(bucketed.size);
+    let least = top.last().map_or(0, |t| t.1);
+    Ok((bucketed.unseen)
+        .is_none_or(|unseen| unseen <= least)
+        .then_some(top))
 }
 
 /// The most frequent people, places, organisations and countries among the articles `query`
@@ -290,7 +416,7 @@ fn top_facets(
     top: usize,
 ) -> Result<Facets> {
     let named = |kind: Kind| {
-        let stored = buckets(counted, kind.word());
+        let stored = settled(searcher, query, counted, kind.word())?;
         credited(searcher, query, (kind, stored, top), &corrections.of(kind))
     };
     let counts = |found: Vec<(String, u64)>| {
@@ -302,16 +428,8 @@ fn top_facets(
         people: counts(named(Kind::People)?),
         places: counts(named(Kind::Places)?),
         orgs: counts(named(Kind::Orgs)?),
-        countries: counts(buckets(counted, field::COUNTRIES)),
+        countries: counts(settled(searcher, query, counted, field::COUNTRIES)?),
     })
-}
-
-/// The stored names of a column as counted, most first.
-fn buckets(counted: &Stored, name: &str) -> Vec<(String, u64)> {
-    (counted.iter())
-        .find(|(column, _)| *column == name)
-        .map(|(_, top)| top.clone())
-        .unwrap_or_default()
 }
 
 /// The top names of a kind once corrected, from the `stored` top counts of the kind.
@@ -328,7 +446,7 @@ fn credited(
         }
         size *= 10;
         let (counted, _) = searcher.search(query, &StoredCounts::of(vec![(kind.word(), size)]))?;
-        stored = buckets(&counted, kind.word());
+        stored = settled(searcher, query, &counted, kind.word())?;
     }
 }
 
@@ -414,20 +532,61 @@ mod tests {
 
     /// A searcher over articles that store the people given, one list per article.
     fn searcher(articles: &[&[&str]]) -> Searcher {
+        segmented(&[articles])
+    }
+
+    /// A searcher over one segment per list of articles.
+    fn segmented(segments: &[&[&[&str]]]) -> Searcher {
         let (schema, fields) = Fields::schema();
         let index = Index::create_in_ram(schema);
         crate::index::schema::register_tokenizers(&index);
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        for people in articles {
-            let mut doc = TantivyDocument::default();
-            for name in *people {
-                doc.add_text(fields.people, name);
-                doc.add_text(fields.names, format!("people:{name}"));
+        for articles in segments {
+            for people in *articles {
+                let mut doc = TantivyDocument::default();
+                for name in *people {
+                    doc.add_text(fields.people, name);
+                    doc.add_text(fields.names, format!("people:{name}"));
+                }
+                writer.add_document(doc).unwrap();
             }
-            writer.add_document(doc).unwrap();
+            writer.commit().unwrap();
         }
-        writer.commit().unwrap();
-        index.reader().unwrap().searcher()
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), segments.len());
+        searcher
+    }
+
+    #[test]
+    fn names_left_out_of_a_segments_list_are_counted_exactly() {
+        let (a, b, c, d): (&[&str], &[&str], &[&str], &[&str]) =
+            (&["Alice"], &["Bob"], &["Carol"], &["Dave"]);
+        // Each segment lists its two most stored people: the first leaves out Carol's article,
+        // the second Alice's.
+        let first = [a, a, a, a, a, b, b, b, b, c];
+        let second = [c, c, c, d, d, d, a];
+        let searcher = segmented(&[&first, &second]);
+        let lists = StoredCounts {
+            columns: vec![(field::PEOPLE, 2, 2)],
+            book: None,
+        };
+        let (counted, _) = searcher.search(&AllQuery, &lists).unwrap();
+        let summed = [("Alice".to_string(), 5), ("Bob".to_string(), 4)];
+        assert_eq!(counted[0].1.top, summed);
+        let exact = settled(&searcher, &AllQuery, &counted, field::PEOPLE).unwrap();
+        assert_eq!(exact, [("Alice".to_string(), 6), ("Bob".to_string(), 4)]);
+
+        // Eve, left out of both lists, may count more than any name listed but Alice: the
+        // lists are made longer.
+        let e: &[&str] = &["Eve"];
+        let first = [a, a, a, a, a, b, b, b, e, e];
+        let second = [c, c, c, d, d, d, e, e];
+        let searcher = segmented(&[&first, &second]);
+        let (counted, _) = searcher.search(&AllQuery, &lists).unwrap();
+        let summed = [("Alice".to_string(), 5), ("Bob".to_string(), 3)];
+        assert_eq!(counted[0].1.top[..2], summed);
+        let exact = settled(&searcher, &AllQuery, &counted, field::PEOPLE).unwrap();
+        assert_eq!(exact, [("Alice".to_string(), 5), ("Eve".to_string(), 4)]);
     }
 
     fn people(searcher: &Searcher, query: &dyn Query) -> Vec<(String, u64)> {
@@ -569,14 +728,14 @@ mod tests {
         query: &dyn Query,
     ) -> BTreeMap<(Kind, String), i64> {
         let counts = StoredCounts {
-            columns: Kind::ALL.map(|kind| (kind.word(), 1000)).to_vec(),
+            columns: Kind::ALL.map(|kind| (kind.word(), 1000, 1000)).to_vec(),
             book: Some(book.clone()),
         };
         let (stored, changes) = searcher.search(query, &counts).unwrap();
         let changes = changes.unwrap();
         let mut shown = BTreeMap::new();
         for kind in Kind::ALL {
-            for (name, n) in buckets(&stored, kind.word()) {
+            for (name, n) in settled(searcher, query, &stored, kind.word()).unwrap() {
                 *shown.entry((kind, name)).or_default() += n as i64;
             }
             for (name, n) in changes.of(kind) {

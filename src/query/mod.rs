@@ -168,6 +168,9 @@ pub(crate) fn search_with<C: Collector>(
         }
         None => (total_all, vec![ranked], aggregated, query.box_clone()),
     };
+    // Facets are finished over the articles they were counted over, not over those that
+    // feedback adds.
+    let aggregated = aggregated.map(|counted| (counted, shown.box_clone()));
     let (total, ranked, shown) = match feedback {
         true => with_feedback(index, &searcher, (total, groups, shown), wanted)?,
         false => (total, groups.concat(), shown),
@@ -200,7 +203,7 @@ pub(crate) fn search_with<C: Collector>(
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         hits,
         facets: aggregated
-            .map(|(counted, deltas)| facets::facets(&searcher, &*shown, (&counted, &deltas)))
+            .map(|(counted, over)| facets::facets(&searcher, &*over, (&counted.0, &counted.1)))
             .transpose()?,
         timeline: None,
     };
