@@ -1,0 +1,401 @@
+//! The first articles of a ranking, with ties in a stable order: articles of equal score (or of
+//! the same publication day) follow each other in the order of their keys, so the same articles
+//! give the same answer however a build split them into segments, and pages never overlap.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::Weight;
+use tantivy::{DocAddress, DocId, Score, SegmentReader};
+
+use crate::error::{Error, Result};
+use crate::index::schema::field;
+
+/// What comes first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum By {
+    /// The best score.
+    Score,
+    /// The newest publication day; undated articles last.
+    Newest,
+}
+
+/// Collects the articles from `offset` to `offset + limit` in the order `by`, then by key: each
+/// as its score (when ranked by score) and its address.
+pub(crate) struct Top {
+    by: By,
+    offset: usize,
+    limit: usize,
+}
+
+impl Top {
+    pub(crate) fn new(by: By, offset: usize, limit: usize) -> Top {
+        Top { by, offset, limit }
+    }
+
+    fn wanted(&self) -> usize {
+        self.offset.saturating_add(self.limit)
+    }
+}
+
+/// An article's place: its score or day as one number, higher first, then its key's ordinal in
+/// the segment's key column (lower first), which follows the keys' order within the segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry {
+    rank: u64,
+    ord: Reverse<u64>,
+    doc: Reverse<DocId>,
+}
+
+/// The ordinal of an article without a key, after every key.
+const NO_KEY: u64 = u64::MAX;
+
+/// A score as a number in the same order (the sign bit flipped, negatives mirrored).
+fn score_rank(score: Score) -> u64 {
+    let bits = score.to_bits();
+    u64::from(match bits >> 31 {
+        0 => bits | 1 << 31,
+        _ => !bits,
+    })
+}
+
+fn rank_score(rank: u64) -> Score {
+    let bits = rank as u32;
+    Score::from_bits(match bits >> 31 {
+        1 => bits & !(1 << 31),
+        _ => !bits,
+    })
+}
+
+/// A day as a number in the same order; undated articles get 0, below every day (days are
+/// those of years 1 to 9999, far from `i64::MIN`).
+fn day_rank(day: Option<i64>) -> u64 {
+    day.map_or(0, |d| (d as u64) ^ 1 << 63)
+}
+
+/// The best `k` articles of one segment so far.
+pub(crate) struct SegmentTop {
+    segment: u32,
+    by: By,
+    k: usize,
+    /// The worst kept article on top.
+    heap: BinaryHeap<Reverse<Entry>>,
+    keys: Option<StrColumn>,
+    days: Option<Column<i64>>,
+}
+
+impl SegmentTop {
+    fn push(&mut self, doc: DocId, score: Score) {
+        let rank = match self.by {
+            By::Score => score_rank(score),
+            By::Newest => day_rank(self.days.as_ref().and_then(|days| days.first(doc))),
+        };
+        let worst = match self.heap.peek() {
+            Some(Reverse(worst)) if self.heap.len() >= self.k => Some(*worst),
+            _ => None,
+        };
+        // The key is read only for articles that can still enter.
+        if worst.is_some_and(|w| rank < w.rank) {
+            return;
+        }
+        let ord = (self.keys.as_ref()).and_then(|keys| keys.ords().first(doc));
+        let entry = Entry {
+            rank,
+            ord: Reverse(ord.unwrap_or(NO_KEY)),
+            doc: Reverse(doc),
+        };
+        match worst {
+            None => self.heap.push(Reverse(entry)),
+            Some(worst) if entry > worst => {
+                if let Some(mut top) = self.heap.peek_mut() {
+                    *top = Reverse(entry);
+                }
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// The score below which no article can enter any more; articles of the same score as the
+    /// worst kept one still can, by their key.
+    fn threshold(&self) -> Score {
+        match self.heap.peek() {
+            Some(Reverse(worst)) if self.heap.len() >= self.k => rank_score(worst.rank).next_down(),
+            _ => Score::MIN,
+        }
+    }
+}
+
+impl SegmentCollector for SegmentTop {
+    type Fruit = SegmentFruit;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.push(doc, score);
+    }
+
+    fn harvest(self) -> SegmentFruit {
+        SegmentFruit {
+            segment: self.segment,
+            entries: self.heap.into_iter().map(|Reverse(e)| e).collect(),
+            keys: self.keys,
+        }
+    }
+}
+
+/// One segment's best articles, with its key column to order them among other segments'.
+pub(crate) struct SegmentFruit {
+    segment: u32,
+    entries: Vec<Entry>,
+    keys: Option<StrColumn>,
+}
+
+impl Collector for Top {
+    type Fruit = Vec<(Option<Score>, DocAddress)>;
+    type Child = SegmentTop;
+
+    fn for_segment(&self, segment: u32, reader: &SegmentReader) -> tantivy::Result<SegmentTop> {
+        let fast = reader.fast_fields();
+        Ok(SegmentTop {
+            segment,
+            by: self.by,
+            k: self.wanted().max(1),
+            heap: BinaryHeap::new(),
+            keys: fast.str(field::PATH)?,
+            days: match self.by {
+                By::Score => None,
+                By::Newest => fast.column_opt(field::PUBLISHED)?,
+            },
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.by == By::Score
+    }
+
+    /// By score alone, the query may skip the articles that cannot beat the worst kept one
+    /// (block-max WAND), as tantivy's own top-docs collector lets it.
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentFruit> {
+        let mut top = self.for_segment(segment, reader)?;
+        let alive = reader.alive_bitset();
+        let alive = |doc| alive.is_none_or(|a| a.is_alive(doc));
+        match self.by {
+            By::Score => weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                if alive(doc) {
+                    top.push(doc, score);
+                }
+                top.threshold()
+            })?,
+            By::Newest => weight.for_each_no_score(reader, &mut |docs| {
+                for &doc in docs.iter().filter(|&&d| alive(d)) {
+                    top.push(doc, 0.0);
+                }
+            })?,
+        }
+        Ok(top.harvest())
+    }
+
+    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Self::Fruit> {
+        let ordered = merge(fruits, self.wanted()).map_err(|e| match e {
+            Error::Index(e) => e,
+            other => tantivy::TantivyError::InternalError(other.to_string()),
+        })?;
+        Ok((ordered.into_iter().skip(self.offset))
+            .map(|(entry, segment)| {
+                let score = (self.by == By::Score).then(|| rank_score(entry.rank));
+                (score, DocAddress::new(segment, entry.doc.0))
+            })
+            .collect())
+    }
+}
+
+/// The first `wanted` of all segments' articles. Ordinals order keys within a segment only, so
+/// where articles of different segments tie, their keys are read, in one ordered pass over
+/// each segment's dictionary.
+fn merge(fruits: Vec<SegmentFruit>, wanted: usize) -> Result<Vec<(Entry, u32)>> {
+    let mut all: Vec<(Entry, u32)> = (fruits.iter())
+        .flat_map(|f| f.entries.iter().map(move |&e| (e, f.segment)))
+        .collect();
+    all.sort_unstable_by_key(|&(entry, segment)| (Reverse(entry.rank), segment, Reverse(entry)));
+    let mut tied = Vec::new();
+    let mut start = 0;
+    while start < all.len().min(wanted) {
+        let rank = all[start].0.rank;
+        let end = start + all[start..].partition_point(|(e, _)| e.rank == rank);
+        if all[start..end].iter().any(|&(_, s)| s != all[start].1) {
+            tied.push(start..end);
+        }
+        start = end;
+    }
+    if !tied.is_empty() {
+        let keys = tied_keys(&fruits, tied.iter().flat_map(|r| &all[r.clone()]))?;
+        for range in tied {
+            all[range].sort_by(|a, b| keys[&(a.1, a.0.ord.0)].cmp(&keys[&(b.1, b.0.ord.0)]));
+        }
+    }
+    all.truncate(wanted);
+    Ok(all)
+}
+
+/// The keys of `entries`, by segment and ordinal.
+fn tied_keys<'a>(
+    fruits: &[SegmentFruit],
+    entries: impl Iterator<Item = &'a (Entry, u32)>,
+) -> Result<HashMap<(u32, u64), String>> {
+    let mut ords: HashMap<u32, Vec<u64>> = HashMap::new();
+    for &(entry, segment) in entries {
+        ords.entry(segment).or_default().push(entry.ord.0);
+    }
+    let mut keys = HashMap::new();
+    for fruit in fruits {
+        let Some(mut wanted) = ords.remove(&fruit.segment) else {
+            continue;
+        };
+        wanted.sort_unstable();
+        wanted.dedup();
+        // An article without a key (never written by gazette) sorts after every key.
+        let keyless = wanted.len() - wanted.partition_point(|&o| o < NO_KEY);
+        let mut terms = match &fruit.keys {
+            Some(column) => sorted_terms(column, &wanted[..wanted.len() - keyless])?,
+            None => Vec::new(),
+        };
+        terms.resize(wanted.len(), String::from(char::MAX));
+        keys.extend(wanted.into_iter().map(|o| (fruit.segment, o)).zip(terms));
+    }
+    Ok(keys)
+}
+
+/// The values of a text column's dictionary at `sorted` ordinals (ascending, no repeats), read
+/// in one ordered pass: looking them up one by one would decode a dictionary block each.
+pub(crate) fn sorted_terms(column: &StrColumn, sorted: &[u64]) -> Result<Vec<String>> {
+    let mut terms = Vec::with_capacity(sorted.len());
+    let found = column
+        .dictionary()
+        .sorted_ords_to_term_cb(sorted, |term| {
+            terms.push(String::from_utf8_lossy(term).into_owned())
+        })
+        .map_err(|e| Error::Index(e.into()))?;
+    match found {
+        true => Ok(terms),
+        false => Err(Error::Index(tantivy::TantivyError::InternalError(
+            "a fast column names a value missing from its dictionary".into(),
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::Count;
+    use tantivy::query::{AllQuery, Query, TermQuery};
+    use tantivy::schema::{FAST, IndexRecordOption, STORED, STRING, Schema, TEXT, Value};
+    use tantivy::{Index, Searcher, Term, doc};
+
+    /// Articles `(key, body, day)` added in `order`, committed into a new segment after each
+    /// index in `cuts`.
+    fn index(articles: &[(&str, &str, i64)], order: &[usize], cuts: &[usize]) -> Searcher {
+        let mut schema = Schema::builder();
+        let path = schema.add_text_field(field::PATH, STRING | FAST | STORED);
+        let body = schema.add_text_field("body", TEXT);
+        let day = schema.add_i64_field(field::PUBLISHED, FAST);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for (at, &i) in order.iter().enumerate() {
+            let (key, text, published) = articles[i];
+            writer
+                .add_document(doc!(path => key, body => text, day => published))
+                .unwrap();
+            if cuts.contains(&at) {
+                writer.commit().unwrap();
+            }
+        }
+        writer.commit().unwrap();
+        index.reader().unwrap().searcher()
+    }
+
+    /// The keys `Top::new(by, offset, limit)` finds, checked to be the same whether the query
+    /// may skip articles (the top alone) or must visit them all (beside a count).
+    fn keys(
+        searcher: &Searcher,
+        query: &dyn Query,
+        (by, offset, limit): (By, usize, usize),
+    ) -> Vec<String> {
+        let alone = searcher
+            .search(query, &Top::new(by, offset, limit))
+            .unwrap();
+        let (visited, _) = (searcher.search(query, &(Top::new(by, offset, limit), Count))).unwrap();
+        assert_eq!(alone, visited);
+        (alone.into_iter())
+            .map(|(_, address)| {
+                let doc: tantivy::TantivyDocument = searcher.doc(address).unwrap();
+                let path = searcher.schema().get_field(field::PATH).unwrap();
+                doc.get_first(path)
+                    .and_then(|v| v.as_str())
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    const ARTICLES: &[(&str, &str, i64)] = &[
+        ("e.txt", "cocoa prices", 5),
+        ("a.txt", "cocoa prices", 7),
+        ("d.txt", "cocoa cocoa cocoa", 5),
+        ("c.txt", "cocoa prices", 5),
+        ("b.txt", "cocoa prices", 9),
+        ("f.txt", "coffee prices", 5),
+        ("g.txt", "cocoa prices", 7),
+    ];
+
+    #[test]
+    fn equal_scores_and_days_fall_by_key_however_the_articles_were_segmented() {
+        let builds = [
+            index(ARTICLES, &[0, 1, 2, 3, 4, 5, 6], &[]),
+            index(ARTICLES, &[6, 5, 4, 3, 2, 1, 0], &[2, 4]),
+            index(ARTICLES, &[3, 0, 6, 1, 5, 2, 4], &[0, 3]),
+        ];
+        for searcher in &builds {
+            let body = searcher.schema().get_field("body").unwrap();
+            let cocoa = TermQuery::new(
+                Term::from_field_text(body, "cocoa"),
+                IndexRecordOption::WithFreqs,
+            );
+            let by_score = keys(searcher, &cocoa, (By::Score, 0, 10));
+            assert_eq!(
+                by_score,
+                ["d.txt", "a.txt", "b.txt", "c.txt", "e.txt", "g.txt"]
+            );
+            // A page never repeats or skips an article of the whole list.
+            for (offset, limit) in [(0, 2), (1, 3), (2, 2), (4, 5)] {
+                let page = keys(searcher, &cocoa, (By::Score, offset, limit));
+                let whole = &by_score[offset.min(6)..(offset + limit).min(6)];
+                assert_eq!(page, whole, "offset {offset}, limit {limit}");
+            }
+            let newest = keys(searcher, &AllQuery, (By::Newest, 0, 10));
+            let expected = [
+                "b.txt", "a.txt", "g.txt", "c.txt", "d.txt", "e.txt", "f.txt",
+            ];
+            assert_eq!(newest, expected);
+            let page = keys(searcher, &AllQuery, (By::Newest, 3, 2));
+            assert_eq!(page, ["c.txt", "d.txt"]);
+        }
+    }
+
+    #[test]
+    fn scores_keep_their_order_and_value_as_ranks() {
+        let scores = [-3.5, -0.0, 0.0, 1e-30, 0.25, 7.0, 7.000001, f32::MAX];
+        for pair in scores.windows(2) {
+            assert!(score_rank(pair[0]) <= score_rank(pair[1]), "{pair:?}");
+        }
+        for score in scores {
+            assert_eq!(rank_score(score_rank(score)).to_bits(), score.to_bits());
+        }
+        assert!(day_rank(None) < day_rank(Some(-719_162)));
+        assert!(day_rank(Some(-1)) < day_rank(Some(0)));
+    }
+}
