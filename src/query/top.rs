@@ -1,12 +1,14 @@
 //! The first articles of a ranking, with ties in a stable order: articles of equal score (or of
-//! the same publication day) follow each other in the order of their keys, so the same articles
-//! give the same answer however a build split them into segments, and pages never overlap.
+//! the same publication day) follow each other in an order drawn from their content, then their
+//! keys, so the same articles give the same answer however a build split them into segments,
+//! and pages never overlap.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::{Column, ColumnIndex, ColumnValues, StrColumn};
 use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, Score, SegmentReader};
 
@@ -22,8 +24,8 @@ pub(crate) enum By {
     Newest,
 }
 
-/// Collects the articles from `offset` to `offset + limit` in the order `by`, then by key: each
-/// as its score (when ranked by score) and its address.
+/// Collects the articles from `offset` to `offset + limit` in the order `by`, then by content
+/// hash, then by key: each as its score (when ranked by score) and its address.
 pub(crate) struct Top {
     by: By,
     offset: usize,
@@ -40,29 +42,41 @@ impl Top {
     }
 }
 
-/// An article's place: its score or day as one number, higher first, then its key's ordinal in
-/// the segment's key column (lower first), which follows the keys' order within the segment.
+/// An article's place: its score or day as one number, higher first; then the hash of its
+/// content, which any build gives the same article and which seldom repeats; then, for copies,
+/// its key's ordinal in the segment's key column, which follows the keys' order within the
+/// segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Entry {
     rank: u64,
+    hash: Reverse<u64>,
     ord: Reverse<u64>,
     doc: Reverse<DocId>,
+    /// The score itself, when ranked by score: never compared, as `doc` differs.
+    score: u32,
 }
 
 /// The ordinal of an article without a key, after every key.
 const NO_KEY: u64 = u64::MAX;
 
-/// A score as a number in the same order (the sign bit flipped, negatives mirrored).
-fn score_rank(score: Score) -> u64 {
+/// Low bits of a score left out when comparing: a sum of floating-point terms is exact to a
+/// few units in its last place only, and the order the terms are added in follows where the
+/// articles lie in the index, so scores that differ there alone are ties (2⁻¹⁵, 0.003 %).
+const NOISE_BITS: u32 = 8;
+
+/// A score as a number in the same order (the sign bit flipped, negatives mirrored), without
+/// its last [`NOISE_BITS`].
+pub(crate) fn score_rank(score: Score) -> u64 {
     let bits = score.to_bits();
     u64::from(match bits >> 31 {
         0 => bits | 1 << 31,
         _ => !bits,
-    })
+    }) >> NOISE_BITS
 }
 
-fn rank_score(rank: u64) -> Score {
-    let bits = rank as u32;
+/// The lowest score of a rank.
+fn lowest_score(rank: u64) -> Score {
+    let bits = (rank << NOISE_BITS) as u32;
     Score::from_bits(match bits >> 31 {
         1 => bits & !(1 << 31),
         _ => !bits,
@@ -82,47 +96,63 @@ pub(crate) struct SegmentTop {
     k: usize,
     /// The worst kept article on top.
     heap: BinaryHeap<Reverse<Entry>>,
+    /// The rank below which no article enters: the worst kept one's once there are `k`.
+    floor: u64,
+    /// Each article's content hash, read for every article tied with the worst kept one: read
+    /// straight from the values where every article has one, as every article gazette writes.
+    hashes: Option<Arc<dyn ColumnValues<u64>>>,
     keys: Option<StrColumn>,
     days: Option<Column<i64>>,
 }
 
 impl SegmentTop {
+    #[inline]
     fn push(&mut self, doc: DocId, score: Score) {
         let rank = match self.by {
             By::Score => score_rank(score),
             By::Newest => day_rank(self.days.as_ref().and_then(|days| days.first(doc))),
         };
-        let worst = match self.heap.peek() {
-            Some(Reverse(worst)) if self.heap.len() >= self.k => Some(*worst),
-            _ => None,
-        };
-        // The key is read only for articles that can still enter.
-        if worst.is_some_and(|w| rank < w.rank) {
+        if rank >= self.floor {
+            self.enter(doc, rank, score);
+        }
+    }
+
+    /// Keeps the article if it beats the worst kept one; its hash is read only for articles of
+    /// the worst one's rank or better, and its key's ordinal only for those that enter.
+    fn enter(&mut self, doc: DocId, rank: u64, score: Score) {
+        let hash = self.hashes.as_ref().map_or(0, |h| h.get_val(doc));
+        let full = self.heap.len() >= self.k;
+        if let Some(Reverse(worst)) = self.heap.peek().filter(|_| full)
+            && (rank, Reverse(hash)) < (worst.rank, worst.hash)
+        {
             return;
         }
         let ord = (self.keys.as_ref()).and_then(|keys| keys.ords().first(doc));
         let entry = Entry {
             rank,
+            hash: Reverse(hash),
             ord: Reverse(ord.unwrap_or(NO_KEY)),
             doc: Reverse(doc),
+            score: score.to_bits(),
         };
-        match worst {
-            None => self.heap.push(Reverse(entry)),
-            Some(worst) if entry > worst => {
-                if let Some(mut top) = self.heap.peek_mut() {
-                    *top = Reverse(entry);
-                }
-            }
-            Some(_) => {}
+        if !full {
+            self.heap.push(Reverse(entry));
+        } else if let Some(mut worst) = self.heap.peek_mut()
+            && entry > worst.0
+        {
+            *worst = Reverse(entry);
+        }
+        if self.heap.len() >= self.k {
+            self.floor = self.heap.peek().map_or(0, |Reverse(worst)| worst.rank);
         }
     }
 
-    /// The score below which no article can enter any more; articles of the same score as the
-    /// worst kept one still can, by their key.
+    /// The score at or below which no article can enter any more; articles of the worst kept
+    /// one's rank still can, by their hash.
     fn threshold(&self) -> Score {
-        match self.heap.peek() {
-            Some(Reverse(worst)) if self.heap.len() >= self.k => rank_score(worst.rank).next_down(),
-            _ => Score::MIN,
+        match self.heap.len() >= self.k {
+            true => lowest_score(self.floor).next_down(),
+            false => Score::MIN,
         }
     }
 }
@@ -143,7 +173,7 @@ impl SegmentCollector for SegmentTop {
     }
 }
 
-/// One segment's best articles, with its key column to order them among other segments'.
+/// One segment's best articles, with its key column to order copies among other segments'.
 pub(crate) struct SegmentFruit {
     segment: u32,
     entries: Vec<Entry>,
@@ -161,6 +191,11 @@ impl Collector for Top {
             by: self.by,
             k: self.wanted().max(1),
             heap: BinaryHeap::new(),
+            floor: 0,
+            hashes: fast.column_opt(field::HASH)?.map(|c| match c.index {
+                ColumnIndex::Full => c.values,
+                _ => c.first_or_default_col(0),
+            }),
             keys: fast.str(field::PATH)?,
             days: match self.by {
                 By::Score => None,
@@ -207,7 +242,7 @@ impl Collector for Top {
         })?;
         Ok((ordered.into_iter().skip(self.offset))
             .map(|(entry, segment)| {
-                let score = (self.by == By::Score).then(|| rank_score(entry.rank));
+                let score = (self.by == By::Score).then(|| Score::from_bits(entry.score));
                 (score, DocAddress::new(segment, entry.doc.0))
             })
             .collect())
@@ -215,18 +250,19 @@ impl Collector for Top {
 }
 
 /// The first `wanted` of all segments' articles. Ordinals order keys within a segment only, so
-/// where articles of different segments tie, their keys are read, in one ordered pass over
-/// each segment's dictionary.
+/// where copies of an article in different segments tie, their keys are read, in one ordered
+/// pass over each segment's dictionary.
 fn merge(fruits: Vec<SegmentFruit>, wanted: usize) -> Result<Vec<(Entry, u32)>> {
     let mut all: Vec<(Entry, u32)> = (fruits.iter())
         .flat_map(|f| f.entries.iter().map(move |&e| (e, f.segment)))
         .collect();
-    all.sort_unstable_by_key(|&(entry, segment)| (Reverse(entry.rank), segment, Reverse(entry)));
+    let tie = |e: &Entry| (Reverse(e.rank), e.hash.0);
+    all.sort_unstable_by_key(|&(entry, segment)| (tie(&entry), segment, Reverse(entry)));
     let mut tied = Vec::new();
     let mut start = 0;
     while start < all.len().min(wanted) {
-        let rank = all[start].0.rank;
-        let end = start + all[start..].partition_point(|(e, _)| e.rank == rank);
+        let first = tie(&all[start].0);
+        let end = start + all[start..].partition_point(|(e, _)| tie(e) == first);
         if all[start..end].iter().any(|&(_, s)| s != all[start].1) {
             tied.push(start..end);
         }
@@ -296,20 +332,20 @@ mod tests {
     use tantivy::schema::{FAST, IndexRecordOption, STORED, STRING, Schema, TEXT, Value};
     use tantivy::{Index, Searcher, Term, doc};
 
-    /// Articles `(key, body, day)` added in `order`, committed into a new segment after each
-    /// index in `cuts`.
-    fn index(articles: &[(&str, &str, i64)], order: &[usize], cuts: &[usize]) -> Searcher {
+    /// Articles `(key, body, day, hash)` added in `order`, committed into a new segment after
+    /// each index in `cuts`.
+    fn index(articles: &[(&str, &str, i64, u64)], order: &[usize], cuts: &[usize]) -> Searcher {
         let mut schema = Schema::builder();
         let path = schema.add_text_field(field::PATH, STRING | FAST | STORED);
         let body = schema.add_text_field("body", TEXT);
         let day = schema.add_i64_field(field::PUBLISHED, FAST);
+        let hash = schema.add_u64_field(field::HASH, FAST);
         let index = Index::create_in_ram(schema.build());
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
         for (at, &i) in order.iter().enumerate() {
-            let (key, text, published) = articles[i];
-            writer
-                .add_document(doc!(path => key, body => text, day => published))
-                .unwrap();
+            let (key, text, published, content) = articles[i];
+            let article = doc!(path => key, body => text, day => published, hash => content);
+            writer.add_document(article).unwrap();
             if cuts.contains(&at) {
                 writer.commit().unwrap();
             }
@@ -320,16 +356,13 @@ mod tests {
 
     /// The keys `Top::new(by, offset, limit)` finds, checked to be the same whether the query
     /// may skip articles (the top alone) or must visit them all (beside a count).
-    fn keys(
-        searcher: &Searcher,
-        query: &dyn Query,
-        (by, offset, limit): (By, usize, usize),
-    ) -> Vec<String> {
+    fn keys(searcher: &Searcher, query: &dyn Query, page: (By, usize, usize)) -> Vec<String> {
+        let (by, offset, limit) = page;
         let alone = searcher
             .search(query, &Top::new(by, offset, limit))
             .unwrap();
-        let (visited, _) = (searcher.search(query, &(Top::new(by, offset, limit), Count))).unwrap();
-        assert_eq!(alone, visited);
+        let visited = searcher.search(query, &(Top::new(by, offset, limit), Count));
+        assert_eq!(alone, visited.unwrap().0);
         (alone.into_iter())
             .map(|(_, address)| {
                 let doc: tantivy::TantivyDocument = searcher.doc(address).unwrap();
@@ -342,18 +375,19 @@ mod tests {
             .collect()
     }
 
-    const ARTICLES: &[(&str, &str, i64)] = &[
-        ("e.txt", "cocoa prices", 5),
-        ("a.txt", "cocoa prices", 7),
-        ("d.txt", "cocoa cocoa cocoa", 5),
-        ("c.txt", "cocoa prices", 5),
-        ("b.txt", "cocoa prices", 9),
-        ("f.txt", "coffee prices", 5),
-        ("g.txt", "cocoa prices", 7),
+    /// `a.txt` and `c.txt` are copies (the same hash).
+    const ARTICLES: &[(&str, &str, i64, u64)] = &[
+        ("e.txt", "cocoa prices", 5, 30),
+        ("a.txt", "cocoa prices", 7, 20),
+        ("d.txt", "cocoa cocoa cocoa", 5, 10),
+        ("c.txt", "cocoa prices", 5, 20),
+        ("b.txt", "cocoa prices", 9, 40),
+        ("f.txt", "coffee prices", 5, 50),
+        ("g.txt", "cocoa prices", 7, 10),
     ];
 
     #[test]
-    fn equal_scores_and_days_fall_by_key_however_the_articles_were_segmented() {
+    fn ties_fall_by_hash_then_key_however_the_articles_were_segmented() {
         let builds = [
             index(ARTICLES, &[0, 1, 2, 3, 4, 5, 6], &[]),
             index(ARTICLES, &[6, 5, 4, 3, 2, 1, 0], &[2, 4]),
@@ -361,14 +395,12 @@ mod tests {
         ];
         for searcher in &builds {
             let body = searcher.schema().get_field("body").unwrap();
-            let cocoa = TermQuery::new(
-                Term::from_field_text(body, "cocoa"),
-                IndexRecordOption::WithFreqs,
-            );
+            let term = Term::from_field_text(body, "cocoa");
+            let cocoa = TermQuery::new(term, IndexRecordOption::WithFreqs);
             let by_score = keys(searcher, &cocoa, (By::Score, 0, 10));
             assert_eq!(
                 by_score,
-                ["d.txt", "a.txt", "b.txt", "c.txt", "e.txt", "g.txt"]
+                ["d.txt", "g.txt", "a.txt", "c.txt", "e.txt", "b.txt"]
             );
             // A page never repeats or skips an article of the whole list.
             for (offset, limit) in [(0, 2), (1, 3), (2, 2), (4, 5)] {
@@ -378,23 +410,29 @@ mod tests {
             }
             let newest = keys(searcher, &AllQuery, (By::Newest, 0, 10));
             let expected = [
-                "b.txt", "a.txt", "g.txt", "c.txt", "d.txt", "e.txt", "f.txt",
+                "b.txt", "g.txt", "a.txt", "d.txt", "c.txt", "e.txt", "f.txt",
             ];
             assert_eq!(newest, expected);
             let page = keys(searcher, &AllQuery, (By::Newest, 3, 2));
-            assert_eq!(page, ["c.txt", "d.txt"]);
+            assert_eq!(page, ["d.txt", "c.txt"]);
         }
     }
 
     #[test]
-    fn scores_keep_their_order_and_value_as_ranks() {
-        let scores = [-3.5, -0.0, 0.0, 1e-30, 0.25, 7.0, 7.000001, f32::MAX];
+    fn scores_keep_their_order_as_ranks_and_last_bits_do_not_count() {
+        let scores = [-3.5, -0.0, 0.0, 1e-30, 0.25, 7.0, 7.01, f32::MAX];
         for pair in scores.windows(2) {
             assert!(score_rank(pair[0]) <= score_rank(pair[1]), "{pair:?}");
         }
-        for score in scores {
-            assert_eq!(rank_score(score_rank(score)).to_bits(), score.to_bits());
+        for score in [0.25f32, 7.0, 24.005463] {
+            let rank = score_rank(score);
+            let lowest = lowest_score(rank);
+            assert!(lowest <= score && score_rank(lowest) == rank, "{score}");
+            assert!(score_rank(lowest.next_down()) < rank, "{score}");
+            // A sum added in another order, a unit in the last place apart, ties.
+            assert_eq!(score_rank(lowest.next_up()), rank);
         }
+        assert!(score_rank(7.0) < score_rank(7.001));
         assert!(day_rank(None) < day_rank(Some(-719_162)));
         assert!(day_rank(Some(-1)) < day_rank(Some(0)));
     }
