@@ -4,10 +4,11 @@
 //! and pages never overlap.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::collector::sort_key::NaturalComparator;
+use tantivy::collector::{Collector, SegmentCollector, TopNComputer};
 use tantivy::columnar::{Column, ColumnIndex, ColumnValues, StrColumn};
 use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, Score, SegmentReader};
@@ -89,16 +90,13 @@ fn day_rank(day: Option<i64>) -> u64 {
     day.map_or(0, |d| (d as u64) ^ 1 << 63)
 }
 
-/// The best `k` articles of one segment so far.
+/// The best `k` articles of one segment so far, kept as tantivy's own top-docs collector keeps
+/// them: appended to a buffer of `2k`, cut to the best `k` whenever it is full.
 pub(crate) struct SegmentTop {
     segment: u32,
     by: By,
-    k: usize,
-    /// The worst kept article on top.
-    heap: BinaryHeap<Reverse<Entry>>,
-    /// The rank below which no article enters: the worst kept one's once there are `k`.
-    floor: u64,
-    /// Each article's content hash, read for every article tied with the worst kept one: read
+    top: TopNComputer<Entry, DocId, NaturalComparator>,
+    /// Each article's content hash, read for every article tied with the last cut: read
     /// straight from the values where every article has one, as every article gazette writes.
     hashes: Option<Arc<dyn ColumnValues<u64>>>,
     keys: Option<StrColumn>,
@@ -112,18 +110,17 @@ impl SegmentTop {
             By::Score => score_rank(score),
             By::Newest => day_rank(self.days.as_ref().and_then(|days| days.first(doc))),
         };
-        if rank >= self.floor {
+        if self.top.threshold.is_none_or(|cut| rank >= cut.rank) {
             self.enter(doc, rank, score);
         }
     }
 
-    /// Keeps the article if it beats the worst kept one; its hash is read only for articles of
-    /// the worst one's rank or better, and its key's ordinal only for those that enter.
+    /// Keeps the article unless it falls below the last cut; its hash is read only for articles
+    /// of the cut's rank or better, and its key's ordinal only for those kept.
     fn enter(&mut self, doc: DocId, rank: u64, score: Score) {
         let hash = self.hashes.as_ref().map_or(0, |h| h.get_val(doc));
-        let full = self.heap.len() >= self.k;
-        if let Some(Reverse(worst)) = self.heap.peek().filter(|_| full)
-            && (rank, Reverse(hash)) < (worst.rank, worst.hash)
+        if let Some(cut) = self.top.threshold
+            && (rank, Reverse(hash)) < (cut.rank, cut.hash)
         {
             return;
         }
@@ -135,25 +132,15 @@ impl SegmentTop {
             doc: Reverse(doc),
             score: score.to_bits(),
         };
-        if !full {
-            self.heap.push(Reverse(entry));
-        } else if let Some(mut worst) = self.heap.peek_mut()
-            && entry > worst.0
-        {
-            *worst = Reverse(entry);
-        }
-        if self.heap.len() >= self.k {
-            self.floor = self.heap.peek().map_or(0, |Reverse(worst)| worst.rank);
-        }
+        self.top.push(entry, doc);
     }
 
-    /// The score at or below which no article can enter any more; articles of the worst kept
-    /// one's rank still can, by their hash.
+    /// The score at or below which no article can be kept any more; articles of the last cut's
+    /// rank still can, by their hash.
     fn threshold(&self) -> Score {
-        match self.heap.len() >= self.k {
-            true => lowest_score(self.floor).next_down(),
-            false => Score::MIN,
-        }
+        self.top
+            .threshold
+            .map_or(Score::MIN, |cut| lowest_score(cut.rank).next_down())
     }
 }
 
@@ -167,7 +154,12 @@ impl SegmentCollector for SegmentTop {
     fn harvest(self) -> SegmentFruit {
         SegmentFruit {
             segment: self.segment,
-            entries: self.heap.into_iter().map(|Reverse(e)| e).collect(),
+            entries: self
+                .top
+                .into_vec()
+                .into_iter()
+                .map(|d| d.sort_key)
+                .collect(),
             keys: self.keys,
         }
     }
@@ -189,9 +181,7 @@ impl Collector for Top {
         Ok(SegmentTop {
             segment,
             by: self.by,
-            k: self.wanted().max(1),
-            heap: BinaryHeap::new(),
-            floor: 0,
+            top: TopNComputer::new_with_comparator(self.wanted().max(1), NaturalComparator),
             hashes: fast.column_opt(field::HASH)?.map(|c| match c.index {
                 ColumnIndex::Full => c.values,
                 _ => c.first_or_default_col(0),
@@ -415,6 +405,52 @@ mod tests {
             assert_eq!(newest, expected);
             let page = keys(searcher, &AllQuery, (By::Newest, 3, 2));
             assert_eq!(page, ["d.txt", "c.txt"]);
+        }
+    }
+
+    #[test]
+    fn pages_cut_from_many_ties_match_a_full_sort() {
+        // 120 articles of three texts and a dozen hashes, so that ties fill every cut.
+        let texts = ["cocoa prices", "cocoa cocoa prices rose", "cocoa"];
+        let names: Vec<String> = (0..120)
+            .map(|i| format!("{:03}.txt", (i * 37) % 120))
+            .collect();
+        let articles: Vec<(&str, &str, i64, u64)> = (names.iter().enumerate())
+            .map(|(i, name)| (name.as_str(), texts[i % 3], (i % 4) as i64, (i % 12) as u64))
+            .collect();
+        let order: Vec<usize> = (0..120).map(|i| (i * 53) % 120).collect();
+        for cuts in [&[][..], &[30, 70, 100]] {
+            let searcher = index(&articles, &order, cuts);
+            let body = searcher.schema().get_field("body").unwrap();
+            let term = Term::from_field_text(body, "cocoa");
+            let cocoa = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            let path = searcher.schema().get_field(field::PATH).unwrap();
+            let key = |address| {
+                let doc: tantivy::TantivyDocument = searcher.doc(address).unwrap();
+                doc.get_first(path)
+                    .and_then(|v| v.as_str())
+                    .unwrap()
+                    .to_string()
+            };
+            let hash = |key: &str| articles.iter().find(|a| a.0 == key).unwrap().3;
+            let all = tantivy::collector::TopDocs::with_limit(200).order_by_score();
+            let mut expected: Vec<(u64, u64, String)> = (searcher.search(&cocoa, &all).unwrap())
+                .into_iter()
+                .map(|(score, address)| {
+                    let key = key(address);
+                    (score_rank(score), hash(&key), key)
+                })
+                .collect();
+            expected.sort_by(|a, b| (b.0, a.1, &a.2).cmp(&(a.0, b.1, &b.2)));
+            let expected: Vec<String> = expected.into_iter().map(|e| e.2).collect();
+            for (offset, limit) in [(0, 1), (0, 7), (5, 10), (33, 20), (100, 30)] {
+                let page = keys(&searcher, &cocoa, (By::Score, offset, limit));
+                assert_eq!(
+                    page,
+                    expected[offset..(offset + limit).min(120)],
+                    "{offset} {limit}"
+                );
+            }
         }
     }
 
