@@ -100,11 +100,14 @@ pub(crate) struct SegmentTop {
     /// straight from the values where every article has one, as every article gazette writes.
     hashes: Option<Arc<dyn ColumnValues<u64>>>,
     keys: Option<StrColumn>,
+    /// Each article's key ordinal, read as the hashes are.
+    ords: Option<Arc<dyn ColumnValues<u64>>>,
     days: Option<Column<i64>>,
 }
 
 impl SegmentTop {
-    #[inline]
+    // Every match passes here, most to be turned away at once: that part is kept inline.
+    #[inline(always)]
     fn push(&mut self, doc: DocId, score: Score) {
         let rank = match self.by {
             By::Score => score_rank(score),
@@ -117,6 +120,7 @@ impl SegmentTop {
 
     /// Keeps the article unless it falls below the last cut; its hash is read only for articles
     /// of the cut's rank or better, and its key's ordinal only for those kept.
+    #[inline(never)]
     fn enter(&mut self, doc: DocId, rank: u64, score: Score) {
         let hash = self.hashes.as_ref().map_or(0, |h| h.get_val(doc));
         if let Some(cut) = self.top.threshold
@@ -124,7 +128,7 @@ impl SegmentTop {
         {
             return;
         }
-        let ord = (self.keys.as_ref()).and_then(|keys| keys.ords().first(doc));
+        let ord = self.ords.as_ref().map(|o| o.get_val(doc));
         let entry = Entry {
             rank,
             hash: Reverse(hash),
@@ -165,6 +169,15 @@ impl SegmentCollector for SegmentTop {
     }
 }
 
+/// Each article's first value of a column (`NO_KEY` for none), read straight from the values
+/// where every article has exactly one.
+fn first_values(column: Column<u64>) -> Arc<dyn ColumnValues<u64>> {
+    match column.index {
+        ColumnIndex::Full => column.values,
+        _ => column.first_or_default_col(NO_KEY),
+    }
+}
+
 /// One segment's best articles, with its key column to order copies among other segments'.
 pub(crate) struct SegmentFruit {
     segment: u32,
@@ -178,15 +191,14 @@ impl Collector for Top {
 
     fn for_segment(&self, segment: u32, reader: &SegmentReader) -> tantivy::Result<SegmentTop> {
         let fast = reader.fast_fields();
+        let keys = fast.str(field::PATH)?;
         Ok(SegmentTop {
             segment,
             by: self.by,
             top: TopNComputer::new_with_comparator(self.wanted().max(1), NaturalComparator),
-            hashes: fast.column_opt(field::HASH)?.map(|c| match c.index {
-                ColumnIndex::Full => c.values,
-                _ => c.first_or_default_col(0),
-            }),
-            keys: fast.str(field::PATH)?,
+            hashes: fast.column_opt(field::HASH)?.map(first_values),
+            ords: keys.as_ref().map(|k| first_values(k.ords().clone())),
+            keys,
             days: match self.by {
                 By::Score => None,
                 By::Newest => fast.column_opt(field::PUBLISHED)?,
