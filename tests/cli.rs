@@ -8,6 +8,8 @@ mod precision;
 mod ranking;
 #[path = "cli/saved_names.rs"]
 mod saved_names;
+#[path = "cli/ties.rs"]
+mod ties;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

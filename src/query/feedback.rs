@@ -2,6 +2,7 @@
 //! plain words finds reorder the articles it found, and find articles on the same topic that
 //! lack the query's words when too few have them.
 
+use std::cmp::Reverse;
 use std::collections::HashSet;
 
 use rustc_hash::FxHashMap;
@@ -10,6 +11,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
 use super::explain::{Label, Labelled};
+use super::top::score_rank;
 use crate::error::Result;
 use crate::index::Fields;
 
@@ -118,7 +120,7 @@ pub(crate) struct Expansion {
 }
 
 /// Adds to each article's score what `expansion` gives it, and sorts them by the sum, best
-/// first. Only these articles are scored: the expansion's words are common ones, and scoring
+/// first, equal sums in the order they came in. Only these articles are scored: the expansion's words are common ones, and scoring
 /// every article that has any of them would cost several times the search itself. Each word
 /// is scored on its own, seeking through its postings to the articles: a union of the words
 /// would decode every posting between them.
@@ -153,7 +155,9 @@ pub(crate) fn rescore(
             }
         }
     }
-    ranked.sort_by(|a, b| b.0.unwrap_or(0.0).total_cmp(&a.0.unwrap_or(0.0)));
+    // Stable, and blind to the last bits of a sum as the first ranking was: equal scores keep
+    // the order it gave them.
+    ranked.sort_by_key(|(score, _)| Reverse(score_rank(score.unwrap_or(0.0))));
     Ok(())
 }
 

@@ -22,16 +22,18 @@ pub(crate) use facets::FACET_SIZE;
 mod feedback;
 mod parse;
 mod snippets;
+mod top;
 
 pub(crate) use explain::Contribution;
 pub(crate) use parse::parse;
 use snippets::Snippets;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::index::names::{Kind, NameBook};
 use crate::index::schema::{day_from_number, field};
 use crate::index::{Fields, GazetteIndex};
 use crate::timeline::{Timeline, TimelineField, timeline};
+use top::{By, Top};
 
 const SNIPPET_CHARS: usize = 200;
 
@@ -255,10 +257,10 @@ fn with_feedback(
             (Occur::Must, expansion.query.box_clone()),
             (Occur::MustNot, shown.box_clone()),
         ]);
-        let top = TopDocs::with_limit(wanted - ranked.len()).order_by_score();
+        let top = Top::new(By::Score, 0, wanted - ranked.len());
         let (count, docs) = searcher.search(&only, &(Count, top))?;
         total += count;
-        ranked.extend(docs.into_iter().map(|(s, d)| (Some(s), d)));
+        ranked.extend(docs);
     }
     let shown = BooleanQuery::new(vec![
         (Occur::Should, shown),
@@ -276,26 +278,16 @@ fn rank<C: Collector>(
     book: &Arc<NameBook>,
     also: C,
 ) -> Result<Ranking<C::Fruit>> {
-    let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
+    let by = match request.sort {
+        Sort::Relevance => By::Score,
+        Sort::Date => By::Newest,
+    };
+    let top = Top::new(by, request.offset, request.limit.max(1));
     let facet_counts = match request.facets {
         true => Some(facets::collector(book)?),
         false => None,
     };
-    Ok(match request.sort {
-        Sort::Relevance => {
-            let collectors = (Count, top.order_by_score(), facet_counts, also);
-            let (total, docs, aggregated, collected) = searcher.search(query, &collectors)?;
-            let docs = docs.into_iter().map(|(s, d)| (Some(s), d)).collect();
-            (total, docs, aggregated, collected)
-        }
-        Sort::Date => {
-            let by_date = top.order_by_fast_field::<i64>(field::PUBLISHED, Order::Desc);
-            let collectors = (Count, by_date, facet_counts, also);
-            let (total, docs, aggregated, collected) = searcher.search(query, &collectors)?;
-            let docs = docs.into_iter().map(|(_, d)| (None, d)).collect();
-            (total, docs, aggregated, collected)
-        }
-    })
+    Ok(searcher.search(query, &(Count, top, facet_counts, also))?)
 }
 
 /// The hits of a page: `query` scores those ranked by date, and `shown` (the query that found
@@ -352,24 +344,20 @@ fn widen(
     wider: &[Box<dyn Query>],
     wanted: usize,
 ) -> Result<(usize, Vec<Vec<Ranked>>)> {
-    let ranked = searcher.search(strict, &TopDocs::with_limit(wanted).order_by_score())?;
+    let ranked = searcher.search(strict, &Top::new(By::Score, 0, wanted))?;
     let mut total = ranked.len();
     let mut room = wanted - ranked.len();
-    let mut groups = vec![ranked.into_iter().map(|(s, d)| (Some(s), d)).collect()];
+    let mut groups = vec![ranked];
     let mut narrower = strict.box_clone();
     for query in wider {
         let added = BooleanQuery::new(vec![
             (Occur::Must, query.box_clone()),
             (Occur::MustNot, narrower),
         ]);
-        let top = TopDocs::with_limit(room.max(1)).order_by_score();
+        let top = Top::new(By::Score, 0, room.max(1));
         let (count, docs) = searcher.search(&added, &(Count, top))?;
         total += count;
-        let group: Vec<Ranked> = docs
-            .into_iter()
-            .take(room)
-            .map(|(s, d)| (Some(s), d))
-            .collect();
+        let group: Vec<Ranked> = docs.into_iter().take(room).collect();
         room -= group.len();
         groups.push(group);
         narrower = query.box_clone();
@@ -459,18 +447,7 @@ pub(crate) fn column_values(column: &StrColumn, docs: &[DocId]) -> Result<Vec<Ve
     let mut sorted = ords.concat();
     sorted.sort_unstable();
     sorted.dedup();
-    let mut terms = Vec::with_capacity(sorted.len());
-    let found = column
-        .dictionary()
-        .sorted_ords_to_term_cb(&sorted, |term| {
-            terms.push(String::from_utf8_lossy(term).into_owned())
-        })
-        .map_err(|e| Error::Index(e.into()))?;
-    if !found {
-        return Err(Error::Index(tantivy::TantivyError::InternalError(
-            "a fast column names a value missing from its dictionary".into(),
-        )));
-    }
+    let terms = top::sorted_terms(column, &sorted)?;
     let term =
         |ord: u64| terms[sorted.binary_search(&ord).expect("every ord was looked up")].clone();
     Ok(ords
