@@ -230,10 +230,16 @@ impl Browser {
         }
     }
 
+    /// Waits for the sidebar of the hits shown to have its counts, which come after the hits.
+    fn wait_sidebar(&mut self) {
+        self.wait("document.getElementById('sidebar').getAttribute('aria-busy') === 'false'");
+    }
+
     /// What the browser's Back button does.
     /// Clicks the sidebar facet that adds `filter`, and waits for its chip and the one hit
     /// the fixtures have for it.
     fn filter_by(&mut self, filter: &str) {
+        self.wait_sidebar();
         self.click(&format!(
             "#sidebar button[data-filter='{}']",
             filter.replace('"', "\\\"")
@@ -379,6 +385,8 @@ fn clicking_a_facet_filters_and_shows_a_removable_chip() {
         return;
     };
     browser.search("prices");
+    browser.wait("document.querySelectorAll('#hits .hit').length === 3");
+    browser.wait_sidebar();
     browser.wait("document.querySelector('#sidebar .facets.people button')");
     browser.filter_by("people:\"Emmanuel Macron\"");
     assert_eq!(browser.texts("#hits .hit h3"), ["Leaders meet in Berlin"]);
@@ -403,6 +411,7 @@ fn organisations_have_facet_chips_hit_names_and_their_own_marks() {
     // The archive's own facets show before any search: wait for the hits to name it.
     browser.wait("document.querySelector('#hits .names-line .org')");
     assert_eq!(browser.texts("#hits .names-line .org"), ["OPEC"]);
+    browser.wait_sidebar();
     assert_eq!(browser.texts("#sidebar .facets.orgs .facet-name"), ["OPEC"]);
     browser.filter_by("orgs:\"OPEC\"");
     assert_eq!(browser.texts("#hits .hit h3"), ["Oil output cut"]);
@@ -577,6 +586,7 @@ fn hostile_articles_render_as_text_and_run_nothing() {
     index_and_wait(&env, &server, "zanzibarite", 1);
     browser.search("zanzibarite");
     browser.wait("document.querySelector('#hits .hit h3 a')");
+    browser.wait_sidebar();
     assert_eq!(browser.text("#hits .hit h3"), title);
     assert!(
         browser
@@ -624,6 +634,7 @@ fn back_restores_the_query_filters_and_page() {
     browser.search("prices");
     // The hits first: before them the sidebar holds the archive's names, not the matches'.
     browser.wait("document.querySelectorAll('#hits .hit').length === 3");
+    browser.wait_sidebar();
     let before = browser.eval("location.search");
     browser.click("#sidebar .facets.places button");
     browser.wait("document.querySelector('#chips .chip')");
@@ -685,28 +696,38 @@ fn query_to_results_time_in_the_browser() {
         "war",
         "vote",
     ];
-    let mut times = Vec::new();
+    let (mut hits, mut sidebars) = (Vec::new(), Vec::new());
     for query in queries {
-        browser.eval("window.gazetteTimings = []");
+        browser.eval("window.gazetteTimings = [], window.gazetteSidebarTimings = []");
         browser.search(query);
-        browser.wait("window.gazetteTimings.length > 0");
-        times.push(browser.eval("window.gazetteTimings[0]").as_f64().unwrap());
+        browser.wait("window.gazetteSidebarTimings.length > 0");
+        hits.push(browser.eval("window.gazetteTimings[0]").as_f64().unwrap());
+        sidebars.push(
+            browser
+                .eval("window.gazetteSidebarTimings[0]")
+                .as_f64()
+                .unwrap(),
+        );
     }
-    let each: Vec<String> = (queries.iter().zip(&times))
-        .map(|(query, ms)| format!("{query} {ms:.0}"))
-        .collect();
-    eprintln!("each, in the order typed (ms): {}", each.join(", "));
-    times.sort_by(f64::total_cmp);
-    let median = times[times.len() / 2];
-    let worst = times[times.len() - 1];
-    eprintln!(
-        "typed query to rendered hits: median {median:.1} ms, max {worst:.1} ms over {} queries",
-        times.len()
-    );
+    for (what, times) in [("hits", &mut hits), ("sidebar", &mut sidebars)] {
+        let each: Vec<String> = (queries.iter().zip(times.iter()))
+            .map(|(query, ms)| format!("{query} {ms:.0}"))
+            .collect();
+        eprintln!(
+            "to the {what}, in the order typed (ms): {}",
+            each.join(", ")
+        );
+        times.sort_by(f64::total_cmp);
+        let (median, worst) = (times[times.len() / 2], times[times.len() - 1]);
+        eprintln!(
+            "typed query to rendered {what}: median {median:.1} ms, max {worst:.1} ms over {} queries",
+            times.len()
+        );
+    }
     // The screenshot of the README: a query narrowed by a place.
-    browser.eval("window.gazetteTimings = []");
+    browser.eval("window.gazetteTimings = [], window.gazetteSidebarTimings = []");
     browser.search("oil prices");
-    browser.wait("window.gazetteTimings.length > 0");
+    browser.wait("window.gazetteSidebarTimings.length > 0");
     let summary = browser.text("#summary");
     browser.click("#sidebar .facets.places button");
     browser.wait(&format!(

@@ -8,8 +8,10 @@ const PAGE_SIZE = 10;
 const NAMES_SHOWN = 5;
 const $ = (id) => document.getElementById(id);
 
-// Timings of typed queries, from the keystroke to the rendered hits (read by tests).
+// Timings of typed queries, from the keystroke to the rendered hits and to the rendered
+// sidebar (read by tests).
 window.gazetteTimings = [];
+window.gazetteSidebarTimings = [];
 
 function el(tag, props, children) {
   const node = document.createElement(tag);
@@ -132,6 +134,11 @@ function renderChips(s) {
   $("chips").replaceChildren(...chips);
 }
 
+const NO_FACETS = { people: [], places: [], orgs: [], countries: [] };
+
+// The sidebar of the list shown, once its counts have come.
+let sidebar = Promise.resolve();
+
 async function renderList(s) {
   const query = fullQuery(s);
   document.title = query ? query + " \u2014 gazette" : "gazette";
@@ -141,7 +148,6 @@ async function renderList(s) {
     limit: String(PAGE_SIZE),
     offset: String(s.page * PAGE_SIZE),
     sort: s.sort,
-    facets: "1",
   });
   const results = await api("/api/search?" + params);
   const summary = results.total === 1 ? "1 article" : results.total.toLocaleString() + " articles";
@@ -149,8 +155,23 @@ async function renderList(s) {
   $("summary").textContent = summary + partial + " \u00b7 " + results.took_ms.toFixed(1) + " ms";
   renderHits(results.hits);
   renderPager(s, results.total);
-  renderFacets(s, results.facets || { people: [], places: [], orgs: [], countries: [] });
   renderTimeline(s, results.timeline[s.tl]);
+  // Counting the names of many matches takes longer than ranking them, so the hits come
+  // first and the sidebar when its counts do; until then it shows no stale counts.
+  renderFacets(s, NO_FACETS);
+  $("sidebar").setAttribute("aria-busy", "true");
+  sidebar = renderSidebar(s, query);
+}
+
+async function renderSidebar(s, query) {
+  const params = new URLSearchParams({ q: query, limit: "0", sort: s.sort, facets: "1" });
+  try {
+    const counted = await api("/api/search?" + params);
+    renderFacets(s, counted.facets || NO_FACETS);
+    $("sidebar").setAttribute("aria-busy", "false");
+  } catch (err) {
+    if (err.name !== "AbortError") showError(err.message);
+  }
 }
 
 async function renderStats() {
@@ -160,6 +181,8 @@ async function renderStats() {
   $("pager").replaceChildren();
   const s = readState();
   renderFacets(s, stats);
+  $("sidebar").setAttribute("aria-busy", "false");
+  sidebar = Promise.resolve();
   renderTimeline(Object.assign({}, s, { tl: "published" }), stats.timeline);
 }
 
@@ -480,6 +503,9 @@ function timedGo(change, replace) {
   const mine = ++typed;
   go(change, replace).then(() => {
     if (mine === typed) window.gazetteTimings.push(performance.now() - start);
+    sidebar.then(() => {
+      if (mine === typed) window.gazetteSidebarTimings.push(performance.now() - start);
+    });
   });
 }
 
