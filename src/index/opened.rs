@@ -165,9 +165,14 @@ impl GazetteIndex {
         }
         let searcher = self.searcher()?;
         let stamp = book::stamp(&searcher, &self.aliases);
-        let mut last = self.last_names.lock().unwrap_or_else(|e| e.into_inner());
-        let book = match last.iter().find(|(seen, _)| *seen == stamp) {
-            Some((_, book)) => book.clone(),
+        let kept = (self.last_names.lock().unwrap_or_else(|e| e.into_inner()))
+            .iter()
+            .find(|(seen, _)| *seen == stamp)
+            .map(|(_, book)| book.clone());
+        // Worked out without the lock held, so that searches of the served commit are not
+        // kept waiting while a server warms the next one.
+        let book = match kept {
+            Some(book) => book,
             None => {
                 let saved = folder::saved_names(&self.dir)
                     .and_then(|bytes| NameBook::from_saved(bytes, stamp, self.aliases.clone()));
@@ -178,6 +183,7 @@ impl GazetteIndex {
                 Arc::new(book)
             }
         };
+        let mut last = self.last_names.lock().unwrap_or_else(|e| e.into_inner());
         last.retain(|(seen, _)| *seen != stamp);
         last.insert(0, (stamp, book.clone()));
         last.truncate(KEPT_NAMES);

@@ -11,9 +11,9 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
 use super::explain::{Label, Labelled};
-use super::top::score_rank;
 use crate::error::Result;
 use crate::index::Fields;
+use crate::query::top::score_rank;
 
 // Tuned on the dev queries and the tune half of the label-pair queries (BENCHMARKS.md).
 /// How many of the first articles feedback reorders.
@@ -120,10 +120,10 @@ pub(crate) struct Expansion {
 }
 
 /// Adds to each article's score what `expansion` gives it, and sorts them by the sum, best
-/// first, equal sums in the order they came in. Only these articles are scored: the expansion's words are common ones, and scoring
-/// every article that has any of them would cost several times the search itself. Each word
-/// is scored on its own, seeking through its postings to the articles: a union of the words
-/// would decode every posting between them.
+/// first, equal sums in the order they came in. Only these articles are scored: the
+/// expansion's words are common ones, and scoring every article that has any of them would
+/// cost several times the search itself. Each word is scored on its own, seeking through its
+/// postings to the articles: a union of the words would decode every posting between them.
 pub(crate) fn rescore(
     searcher: &Searcher,
     expansion: &Expansion,

@@ -154,20 +154,7 @@ pub(crate) fn search_with<C: Collector>(
         _ => Vec::new(),
     };
     let (total, groups, aggregated, shown) = match wider.last() {
-        Some(widest) => {
-            let pooled = pool.offset.saturating_add(pool.limit.max(1));
-            let (total, groups) = widen(&searcher, &*query, &wider, pooled)?;
-            // The page without feedback starts at the offset, as `rank` gave it.
-            let groups = match pool.offset {
-                0 => groups,
-                offset => vec![groups.concat().into_iter().skip(offset).collect()],
-            };
-            let aggregated = match request.facets {
-                true => Some(searcher.search(widest, &facets::collector(&book)?)?),
-                false => None,
-            };
-            (total, groups, aggregated, widest.box_clone())
-        }
+        Some(widest) => widened(&searcher, (&*query, &wider, widest), &pool, request, &book)?,
         None => (total_all, vec![ranked], aggregated, query.box_clone()),
     };
     // Facets are finished over the articles they were counted over, not over those that
@@ -211,6 +198,37 @@ pub(crate) fn search_with<C: Collector>(
     };
     Ok((results, collected, query))
 }
+
+/// The articles matching all words and then the closest ones, in groups by how many words
+/// they have, with the facets of them all and the widest query, which found them.
+fn widened(
+    searcher: &Searcher,
+    (query, wider, widest): (&dyn Query, &[Box<dyn Query>], &dyn Query),
+    pool: &SearchRequest,
+    request: &SearchRequest,
+    book: &Arc<NameBook>,
+) -> Result<Widened> {
+    let pooled = pool.offset.saturating_add(pool.limit.max(1));
+    let (total, groups) = widen(searcher, query, wider, pooled)?;
+    // The page without feedback starts at the offset, as `rank` gave it.
+    let groups = match pool.offset {
+        0 => groups,
+        offset => vec![groups.concat().into_iter().skip(offset).collect()],
+    };
+    let aggregated = match request.facets {
+        true => Some(searcher.search(widest, &facets::collector(book)?)?),
+        false => None,
+    };
+    Ok((total, groups, aggregated, widest.box_clone()))
+}
+
+/// How many articles matched, the groups ranked, their facets, and the query that found them.
+type Widened = (
+    usize,
+    Vec<Vec<Ranked>>,
+    Option<facets::Counted>,
+    Box<dyn Query>,
+);
 
 /// What `rank` is asked for: the page itself or, since feedback reorders the first articles
 /// found, at least the first `RERANKED` of them.

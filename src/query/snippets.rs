@@ -59,7 +59,7 @@ impl Candidate {
 }
 
 impl Snippets {
-    /// The passages `query` picks in `field`, tokenized by `analyzer` (the field's own).
+    /// The passages `query` picks in `field`, the field's text tokenized as it was indexed.
     pub(crate) fn new(
         searcher: &Searcher,
         query: &dyn Query,

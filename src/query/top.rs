@@ -63,6 +63,8 @@ const NO_KEY: u64 = u64::MAX;
 /// Low bits of a score left out when comparing: a sum of floating-point terms is exact to a
 /// few units in its last place only, and the order the terms are added in follows where the
 /// articles lie in the index, so scores that differ there alone are ties (2⁻¹⁵, 0.003 %).
+/// Two sums a unit apart on either side of a step still differ: the order is the same on every
+/// build in all but such rare cases.
 const NOISE_BITS: u32 = 8;
 
 /// A score as a number in the same order (the sign bit flipped, negatives mirrored), without
@@ -122,7 +124,7 @@ impl SegmentTop {
     /// of the cut's rank or better, and its key's ordinal only for those kept.
     #[inline(never)]
     fn enter(&mut self, doc: DocId, rank: u64, score: Score) {
-        let hash = self.hashes.as_ref().map_or(0, |h| h.get_val(doc));
+        let hash = self.hashes.as_ref().map_or(NO_KEY, |h| h.get_val(doc));
         if let Some(cut) = self.top.threshold
             && (rank, Reverse(hash)) < (cut.rank, cut.hash)
         {

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::io::Read;
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 
@@ -27,9 +28,11 @@ impl Warmer {
 
 impl tantivy::Warmer for Warmer {
     fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
-        // Warming only saves time: it never keeps the reader from loading a commit.
+        // Warming only saves time: it never keeps the reader from loading a commit. Tantivy
+        // warms while holding a lock that a panic would poison, leaving the server on this
+        // commit for good, so a panic ends only this warming.
         if let Some(work) = self.0.get() {
-            work(searcher);
+            let _ = std::panic::catch_unwind(AssertUnwindSafe(|| work(searcher)));
         }
         Ok(())
     }
@@ -115,6 +118,22 @@ mod tests {
         }));
         warmer.warm(&searcher).unwrap();
         assert_eq!(runs.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_panic_while_warming_fails_no_reload() {
+        let dir = tempfile::tempdir().unwrap();
+        let searcher = index_with_one_segment(dir.path())
+            .reader()
+            .unwrap()
+            .searcher();
+        let warmer = Warmer::default();
+        warmer.set(Box::new(|_: &Searcher| panic!("a bug while warming")));
+        assert!(warmer.warm(&searcher).is_ok());
+        assert!(
+            warmer.warm(&searcher).is_ok(),
+            "the next reload is warmed too"
+        );
     }
 
     #[test]

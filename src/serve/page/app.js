@@ -67,7 +67,11 @@ let inFlight = null;
 
 async function api(path) {
   const response = await fetch(path, { signal: inFlight && inFlight.signal });
-  const body = await response.json().catch(() => ({ error: "unreadable answer" }));
+  const body = await response.json().catch((err) => {
+    // A newer render aborted this one while its answer was being read.
+    if (err.name === "AbortError") throw err;
+    return { error: "unreadable answer" };
+  });
   if (!response.ok) throw new Error(body.error || response.statusText);
   return body;
 }
@@ -160,18 +164,21 @@ async function renderList(s) {
   // first and the sidebar when its counts do; until then it shows no stale counts.
   renderFacets(s, NO_FACETS);
   $("sidebar").setAttribute("aria-busy", "true");
-  sidebar = renderSidebar(s, query);
+  sidebar = renderSidebar(s, params);
 }
 
-async function renderSidebar(s, query) {
-  const params = new URLSearchParams({ q: query, limit: "0", sort: s.sort, facets: "1" });
+// The same page asked again with facets, so that they count the same articles: the closest
+// matches join the hits when too few articles have every word for the page.
+async function renderSidebar(s, params) {
+  params.set("facets", "1");
   try {
     const counted = await api("/api/search?" + params);
     renderFacets(s, counted.facets || NO_FACETS);
-    $("sidebar").setAttribute("aria-busy", "false");
   } catch (err) {
-    if (err.name !== "AbortError") showError(err.message);
+    if (err.name === "AbortError") return;
+    $("sidebar").replaceChildren(el("p", { class: "error", role: "alert", text: err.message }));
   }
+  $("sidebar").setAttribute("aria-busy", "false");
 }
 
 async function renderStats() {
