@@ -89,23 +89,22 @@ mod tests {
     use tantivy::schema::{STRING, Schema};
     use tantivy::{Index, doc};
 
-    fn index_with_one_segment(dir: &Path) -> Index {
+    /// A searcher over an index of one segment in a new folder, kept as long as it is.
+    fn one_segment() -> (tempfile::TempDir, Searcher) {
+        let dir = tempfile::tempdir().unwrap();
         let mut schema = Schema::builder();
         let key = schema.add_text_field("key", STRING);
-        let index = Index::create_in_dir(dir, schema.build()).unwrap();
+        let index = Index::create_in_dir(dir.path(), schema.build()).unwrap();
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
         writer.add_document(doc!(key => "a.txt")).unwrap();
         writer.commit().unwrap();
-        index
+        let searcher = index.reader().unwrap().searcher();
+        (dir, searcher)
     }
 
     #[test]
     fn a_warmer_runs_its_work_once_given_and_never_fails_a_reload() {
-        let dir = tempfile::tempdir().unwrap();
-        let searcher = index_with_one_segment(dir.path())
-            .reader()
-            .unwrap()
-            .searcher();
+        let (_dir, searcher) = one_segment();
         let warmer = Warmer::default();
         assert!(
             warmer.warm(&searcher).is_ok(),
@@ -122,11 +121,7 @@ mod tests {
 
     #[test]
     fn a_panic_while_warming_fails_no_reload() {
-        let dir = tempfile::tempdir().unwrap();
-        let searcher = index_with_one_segment(dir.path())
-            .reader()
-            .unwrap()
-            .searcher();
+        let (_dir, searcher) = one_segment();
         let warmer = Warmer::default();
         warmer.set(Box::new(|_: &Searcher| panic!("a bug while warming")));
         assert!(warmer.warm(&searcher).is_ok());
@@ -138,11 +133,7 @@ mod tests {
 
     #[test]
     fn the_files_read_ahead_are_the_segments_searched_parts_each_read_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let searcher = index_with_one_segment(dir.path())
-            .reader()
-            .unwrap()
-            .searcher();
+        let (dir, searcher) = one_segment();
         let id = searcher.segment_readers()[0].segment_id();
         let names: Vec<String> = segment_files(id).collect();
         assert!(names.iter().any(|n| n.ends_with(".idx")));
