@@ -751,18 +751,7 @@ mod tests {
 
     #[test]
     fn the_changes_counted_by_position_match_each_article_resolved_whole() {
-        let aliases = Aliases::parse(
-            r#"
-[people]
-"Oscar" = "hide"
-"Anthony Blair" = { merge = "Tony Blair" }
-"Blare" = { rename = "Tony Blair" }
-"Downing Street" = { move = "places" }
-[places]
-"Brent" = { move = "orgs" }
-"#,
-        )
-        .unwrap();
+        let aliases = Aliases::parse(crate::index::names::aliases::EXAMPLE).unwrap();
         let imf = "International Monetary Fund";
         let articles: &[[&[&str]; 3]] = &[
             [&["Tony Blair"], &["London"], &[]],

@@ -361,11 +361,9 @@ macro_rules! named {
 }
 named!(Person, Place, Org);
 
+/// An alias file with every action, for the tests here and of what the rules change.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const EXAMPLE: &str = r#"
+pub(crate) const EXAMPLE: &str = r#"
 [people]
 "Oscar" = "hide"
 "Anthony Blair" = { merge = "Tony Blair" }
@@ -375,6 +373,10 @@ mod tests {
 [places]
 "Brent" = { move = "orgs" }
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     #[test]
     fn each_action_applies_to_its_kind_only() {
