@@ -95,6 +95,7 @@ fn search(bencher: Bencher, query: &str) {
         sort: Sort::Relevance,
         facets: false,
         explain: false,
+        hits: true,
     };
     bencher.bench(|| query::search(&index, black_box(&request), None).unwrap());
 }

@@ -116,6 +116,7 @@ fn row(index: &GazetteIndex, query: &str, top: usize) -> Result<Row> {
         sort: Sort::Relevance,
         facets: false,
         explain: false,
+        hits: true,
     };
     let results = query::search(index, &request, None)?;
     let parsed = query::parse(index, query)?;

@@ -80,6 +80,7 @@ impl SearchArgs {
                 sort: self.sort,
                 facets: self.facets,
                 explain: self.explain,
+                hits: true,
             },
             cwd: std::env::current_dir().ok(),
             format,

@@ -55,6 +55,9 @@ pub struct SearchRequest {
     pub facets: bool,
     /// Split each hit's score into what each field and entity of the query contributed.
     pub explain: bool,
+    /// Build the page's hits. Without them, or with `limit` 0, only the totals and facets are
+    /// answered, the same as the page's, without the feedback pass, snippets or stored text.
+    pub hits: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -145,8 +148,9 @@ pub(crate) fn search_with<C: Collector>(
     } = parse::plan(index, &searcher, &request.query)?;
     let book = index.names()?;
     let wanted = request.offset.saturating_add(request.limit.max(1));
+    let page = request.hits && request.limit > 0;
     let feedback = plain && request.sort == Sort::Relevance;
-    let pool = pool(request, wanted, feedback);
+    let pool = pool(request, wanted, (feedback, page));
     let (total_all, ranked, aggregated, collected) = rank(&searcher, &*query, &pool, &book, also)?;
     // Too few articles have every word: the closest ones follow them.
     let wider = match request.sort {
@@ -160,14 +164,16 @@ pub(crate) fn search_with<C: Collector>(
     // Facets are finished over the articles they were counted over, not over those that
     // feedback adds.
     let aggregated = aggregated.map(|counted| (counted, shown.box_clone()));
-    let (total, ranked, shown) = match feedback {
+    // Without a page, feedback can only change the total, and only when fewer articles than
+    // the page would hold were found: then the pool holds them all, as it would with a page.
+    let (total, ranked, shown) = match feedback && (page || total < wanted) {
         true => with_feedback(index, &searcher, (total, groups, shown), wanted)?,
         false => (total, groups.concat(), shown),
     };
-    let ranked: Vec<Ranked> = match request.limit {
-        0 => Vec::new(),
-        limit => (ranked.into_iter().skip(request.offset - pool.offset))
-            .take(limit)
+    let ranked: Vec<Ranked> = match page {
+        false => Vec::new(),
+        true => (ranked.into_iter().skip(request.offset - pool.offset))
+            .take(request.limit)
             .collect(),
     };
     let matched = if total > total_all {
@@ -231,15 +237,18 @@ type Widened = (
 );
 
 /// What `rank` is asked for: the page itself or, since feedback reorders the first articles
-/// found, at least the first `RERANKED` of them.
-fn pool(request: &SearchRequest, wanted: usize, feedback: bool) -> SearchRequest {
-    match feedback {
-        true => SearchRequest {
-            offset: 0,
-            limit: wanted.max(feedback::RERANKED),
-            ..request.clone()
-        },
-        false => request.clone(),
+/// found, at least the first `RERANKED` of them; without a page, every article up to its end,
+/// which are all of them when feedback matters.
+fn pool(request: &SearchRequest, wanted: usize, (feedback, page): (bool, bool)) -> SearchRequest {
+    let limit = match (feedback, page) {
+        (false, _) => return request.clone(),
+        (true, true) => wanted.max(feedback::RERANKED),
+        (true, false) => wanted,
+    };
+    SearchRequest {
+        offset: 0,
+        limit,
+        ..request.clone()
     }
 }
 

@@ -217,6 +217,7 @@ pub(crate) struct SearchParams {
     sort: Option<String>,
     facets: Option<String>,
     explain: Option<String>,
+    hits: Option<String>,
 }
 
 pub(crate) async fn search(
@@ -228,8 +229,14 @@ pub(crate) async fn search(
     // Every field of the request, defaults filled in, so that the same search however written
     // is one entry.
     let key = format!(
-        "search {} {} {:?} {} {}\n{}",
-        request.limit, request.offset, request.sort, request.facets, request.explain, request.query
+        "search {} {} {:?} {} {} {}\n{}",
+        request.limit,
+        request.offset,
+        request.sort,
+        request.facets,
+        request.explain,
+        request.hits,
+        request.query
     );
     answer(&served, Keep::Cached(key), move |index| {
         run_search(index, &request)
@@ -243,10 +250,20 @@ fn run_search(index: &GazetteIndex, request: &SearchRequest) -> Result<Value, Ap
         book::prepare_facets(&index.names()?, &index.searcher()?)?;
     }
     // Paths are shown as the corpus knows them, not as this server's working folder would.
-    // Both timelines are counted in the pass over the matches that ranks them.
-    let (mut results, counted, query) =
-        query::search_with(index, request, Some(&index.corpus), timeline::both())?;
-    let (published, dates) = timeline::timelines(&index.searcher()?, &*query, counted)?;
+    // Both timelines are counted in the pass over the matches that ranks them, and only with
+    // the hits: the sidebar asks for its counts apart.
+    let (mut results, timelines) = match request.hits {
+        true => {
+            let (results, counted, query) =
+                query::search_with(index, request, Some(&index.corpus), timeline::both())?;
+            let (published, dates) = timeline::timelines(&index.searcher()?, &*query, counted)?;
+            (
+                results,
+                Some(json!({ "published": published, "dates": dates })),
+            )
+        }
+        false => (query::search(index, request, Some(&index.corpus))?, None),
+    };
     results.took_ms = started.elapsed().as_secs_f64() * 1000.0;
     let keys: Vec<String> = results.hits.iter().map(|h| h.key.clone()).collect();
     let mut value = serde_json::to_value(&results).map_err(Error::Json)?;
@@ -255,7 +272,9 @@ fn run_search(index: &GazetteIndex, request: &SearchRequest) -> Result<Value, Ap
             hit["key"] = Value::String(key);
         }
     }
-    value["timeline"] = json!({ "published": published, "dates": dates });
+    if let Some(timelines) = timelines {
+        value["timeline"] = timelines;
+    }
     Ok(value)
 }
 
@@ -282,6 +301,7 @@ fn search_request(served: &Served, params: SearchParams) -> Result<SearchRequest
         sort,
         facets: switched_on(params.facets.as_deref()),
         explain: switched_on(params.explain.as_deref()),
+        hits: params.hits.as_deref().is_none_or(|v| switched_on(Some(v))),
     })
 }
 

@@ -324,6 +324,31 @@ fn organisations_are_in_articles_related_coverage_and_facets() {
 }
 
 #[test]
+fn the_counts_without_hits_are_the_pages_counts() {
+    let env = Env::indexed();
+    let server = Server::start(&env, &[]);
+    // The second query is answered by the closest articles, which the counts must cover too.
+    let pages = ["limit=2", "limit=2&offset=1", "limit=10&sort=date"];
+    // Newest first, only articles with every word answer: no closest ones.
+    for (query, matched, pages) in [
+        ("energy", "all", &pages[..]),
+        ("energy%20zeppelin", "partial", &pages[..2]),
+    ] {
+        for page in pages {
+            let full = server.ok(&format!("/api/search?q={query}&{page}&facets=1"));
+            let counts = server.ok(&format!("/api/search?q={query}&{page}&facets=1&hits=0"));
+            assert_eq!(full["matched"], matched, "{query} {page}: {full}");
+            for field in ["total", "matched", "facets"] {
+                assert_eq!(counts[field], full[field], "{query} {page} {field}");
+            }
+            assert_eq!(counts["hits"], serde_json::json!([]), "{query} {page}");
+            assert!(counts.get("timeline").is_none(), "{counts}");
+            assert!(!full["hits"].as_array().unwrap().is_empty(), "{full}");
+        }
+    }
+}
+
+#[test]
 fn explain_gives_each_hit_parts_that_sum_to_its_score() {
     let env = Env::indexed();
     let server = Server::start(&env, &[]);

@@ -171,6 +171,7 @@ async function renderList(s) {
 // matches join the hits when too few articles have every word for the page.
 async function renderSidebar(s, params) {
   params.set("facets", "1");
+  params.set("hits", "0");
   try {
     const counted = await api("/api/search?" + params);
     renderFacets(s, counted.facets || NO_FACETS);
