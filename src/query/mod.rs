@@ -33,7 +33,7 @@ use crate::index::names::{Kind, NameBook};
 use crate::index::schema::{day_from_number, field};
 use crate::index::{Fields, GazetteIndex};
 use crate::timeline::{Timeline, TimelineField, timeline};
-use top::{By, Top};
+pub(crate) use top::{By, Top};
 
 const SNIPPET_CHARS: usize = 200;
 

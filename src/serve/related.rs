@@ -3,7 +3,6 @@
 //! organisations, each hit with the names it shares.
 
 use serde::Serialize;
-use tantivy::collector::TopDocs;
 use tantivy::query::{
     BooleanQuery, BoostQuery, MoreLikeThisQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -14,6 +13,7 @@ use super::article::{locate, names, published, stored_text};
 use crate::error::Result;
 use crate::index::GazetteIndex;
 use crate::index::schema::field;
+use crate::query::{By, Top};
 
 /// A shared name counts this much more than one shared ordinary word.
 const NAME_BOOST: f32 = 3.0;
@@ -81,7 +81,8 @@ pub(crate) fn related(
         Occur::MustNot,
         Box::new(TermQuery::new(itself, IndexRecordOption::Basic)),
     ));
-    let top = TopDocs::with_limit(limit.max(1)).order_by_score();
+    // Copies score alike: they fall in the same order as in search, whatever the build.
+    let top = Top::new(By::Score, 0, limit.max(1));
     let found = searcher.search(&BooleanQuery::new(clauses), &top)?;
     let mut hits = Vec::with_capacity(found.len());
     for (score, at) in found.into_iter().take(limit) {
@@ -96,7 +97,7 @@ pub(crate) fn related(
                 .unwrap_or_default(),
             title: stored_text(&hit, fields.title),
             published: published(&searcher, at)?.map(|d| d.to_string()),
-            score,
+            score: score.unwrap_or_default(),
             shared: Shared {
                 people: common(names(&searcher, at, field::PEOPLE)?, &people),
                 places: common(names(&searcher, at, field::PLACES)?, &places),

@@ -3,6 +3,7 @@
 //! nor skip a hit.
 
 use crate::Env;
+use crate::serve::Server;
 
 /// The articles of the corpus: groups of identical texts (so equal scores) under keys that
 /// sort otherwise than they are written, some of them on the same day.
@@ -105,4 +106,48 @@ fn equal_days_fall_alike_whatever_the_build() {
     assert_eq!(whole.len(), 24, "{whole:?}");
     assert_eq!(whole[..8], newest[..]);
     assert_copies_together_by_key(&whole);
+}
+
+/// An article and ten copies of another naming the same person, written under keys that sort
+/// otherwise, indexed at once or in three runs on two threads.
+fn with_copies(in_parts: bool) -> Env {
+    let env = Env::new();
+    env.write(
+        "first.txt",
+        "Talks in Oslo\n\nAnna Berg met the committee in Oslo on Monday.\n",
+    );
+    let copies: Vec<(String, &str)> = (0..10)
+        .map(|i| {
+            let key = format!("c{:02}.txt", (i * 7) % 10);
+            (key, "Budget vote\n\nAnna Berg spoke before the vote.\n")
+        })
+        .collect();
+    match in_parts {
+        false => {
+            copies.iter().for_each(|(key, text)| env.write(key, text));
+            env.ok(&["index", "--threads", "1"]);
+        }
+        true => {
+            for part in copies.rchunks(4) {
+                part.iter().for_each(|(key, text)| env.write(key, text));
+                env.ok(&["index", "--threads", "2"]);
+            }
+        }
+    }
+    env
+}
+
+#[test]
+fn related_copies_fall_alike_whatever_the_build() {
+    let related = |env: &Env| -> Vec<String> {
+        let server = Server::start(env, &[]);
+        let found = server.ok("/api/articles/first.txt/related?limit=10");
+        (found["related"].as_array().unwrap().iter())
+            .map(|hit| hit["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let once = related(&with_copies(false));
+    let keys: Vec<String> = (0..10).map(|i| format!("c{i:02}.txt")).collect();
+    assert_eq!(once, keys, "copies fall by key");
+    assert_eq!(related(&with_copies(true)), once);
 }
