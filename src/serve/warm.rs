@@ -53,11 +53,17 @@ pub(crate) struct ReadAhead(Mutex<HashSet<SegmentId>>);
 
 impl ReadAhead {
     pub fn read(&self, dir: &Path, searcher: &Searcher) {
-        for segment in searcher.segment_readers() {
-            let id = segment.segment_id();
-            if !self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(id) {
-                continue;
-            }
+        let ids: HashSet<SegmentId> = (searcher.segment_readers().iter())
+            .map(|segment| segment.segment_id())
+            .collect();
+        let fresh: Vec<SegmentId> = {
+            let mut read = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            // Segments merged away are forgotten, so a server watching for weeks keeps no more
+            // ids than the index has segments.
+            read.retain(|id| ids.contains(id));
+            ids.into_iter().filter(|id| read.insert(*id)).collect()
+        };
+        for id in fresh {
             for name in segment_files(id) {
                 // A file merged away meanwhile has nothing left to warm.
                 let _ = read_through(&dir.join(name));
@@ -144,5 +150,11 @@ mod tests {
         ahead.read(dir.path(), &searcher);
         assert!(ahead.0.lock().unwrap().contains(&id));
         assert_eq!(ahead.0.lock().unwrap().len(), 1);
+        // Another commit's segments: the first is gone from the searcher, and from the set.
+        let (other_dir, other) = one_segment();
+        ahead.read(other_dir.path(), &other);
+        let read = ahead.0.lock().unwrap();
+        assert_eq!(read.len(), 1);
+        assert!(read.contains(&other.segment_readers()[0].segment_id()));
     }
 }
