@@ -2057,8 +2057,27 @@ fn explicit_operators_keep_their_strict_meaning() {
         assert_eq!(results["total"], 0, "{query}");
         assert_eq!(results["matched"], "all", "{query}");
     }
-    // Newest-first order lists only articles with every word.
-    assert_eq!(env.hits("coffee frost", &["--sort", "date"]), ["coffee.md"]);
+}
+
+#[test]
+fn newest_first_shows_the_same_articles_with_every_word_first() {
+    let env = Env::indexed();
+    let by_date = env.json(&["search", "coffee frost", "--sort", "date"]);
+    let by_score = env.json(&["search", "coffee frost"]);
+    for field in ["total", "matched"] {
+        assert_eq!(by_date[field], by_score[field], "{field}");
+    }
+    assert_eq!(by_date["matched"], "partial");
+    assert_eq!(
+        env.hits("coffee frost", &["--sort", "date"]),
+        ["coffee.md", "tea.txt"]
+    );
+    // No article has both words: the closest, newest first, rather than nothing.
+    let found = env.json(&["search", "energy zeppelin", "--sort", "date"]);
+    let days: Vec<&str> = (found["hits"].as_array().unwrap().iter())
+        .map(|hit| hit["published"].as_str().unwrap_or("undated"))
+        .collect();
+    assert_eq!(days, ["2023-06-02", "2022-11-05", "undated"], "{found}");
 }
 
 // ---- Issue 15: CSV output, timelines, batch search ----

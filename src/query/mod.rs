@@ -152,10 +152,10 @@ pub(crate) fn search_with<C: Collector>(
     let feedback = plain && request.sort == Sort::Relevance;
     let pool = pool(request, wanted, (feedback, page));
     let (total_all, ranked, aggregated, collected) = rank(&searcher, &*query, &pool, &book, also)?;
-    // Too few articles have every word: the closest ones follow them.
-    let wider = match request.sort {
-        Sort::Relevance if total_all < wanted => wider,
-        _ => Vec::new(),
+    // Too few articles have every word: the closest ones follow them, in either order.
+    let wider = match total_all < wanted {
+        true => wider,
+        false => Vec::new(),
     };
     let (total, groups, aggregated, shown) = match wider.last() {
         Some(widest) => widened(&searcher, (&*query, &wider, widest), &pool, request, &book)?,
@@ -185,7 +185,7 @@ pub(crate) fn search_with<C: Collector>(
     let hits = hits(
         index,
         (&searcher, &book, snippets),
-        (&*query, &*shown),
+        &*shown,
         request,
         ranked,
         cwd,
@@ -215,7 +215,7 @@ fn widened(
     book: &Arc<NameBook>,
 ) -> Result<Widened> {
     let pooled = pool.offset.saturating_add(pool.limit.max(1));
-    let (total, groups) = widen(searcher, query, wider, pooled)?;
+    let (total, groups) = widen(searcher, (query, wider), pooled, by(request.sort))?;
     // The page without feedback starts at the offset, as `rank` gave it.
     let groups = match pool.offset {
         0 => groups,
@@ -305,11 +305,7 @@ fn rank<C: Collector>(
     book: &Arc<NameBook>,
     also: C,
 ) -> Result<Ranking<C::Fruit>> {
-    let by = match request.sort {
-        Sort::Relevance => By::Score,
-        Sort::Date => By::Newest,
-    };
-    let top = Top::new(by, request.offset, request.limit.max(1));
+    let top = Top::new(by(request.sort), request.offset, request.limit.max(1));
     let facet_counts = match request.facets {
         true => Some(facets::collector(book)?),
         false => None,
@@ -317,13 +313,21 @@ fn rank<C: Collector>(
     Ok(searcher.search(query, &(Count, top, facet_counts, also))?)
 }
 
-/// The hits of a page: `query` scores those ranked by date, and `shown` (the query that found
-/// the page, wider than `query` when the closest articles filled it) picks the snippets and
-/// explains the scores, which it gives as `query` does to the articles matching both.
+fn by(sort: Sort) -> By {
+    match sort {
+        Sort::Relevance => By::Score,
+        Sort::Date => By::Newest,
+    }
+}
+
+/// The hits of a page: `shown` (the query that found the page, wider than the query itself
+/// when the closest articles filled it) scores those ranked by date, picks the snippets and
+/// explains the scores, which it gives as the query itself does to the articles with every
+/// word.
 fn hits(
     index: &GazetteIndex,
     (searcher, book, mut snippets): (&Searcher, &NameBook, Snippets),
-    (query, shown): (&dyn Query, &dyn Query),
+    shown: &dyn Query,
     request: &SearchRequest,
     ranked: Vec<Ranked>,
     cwd: Option<&Path>,
@@ -331,7 +335,7 @@ fn hits(
     // Hits ordered by date have no score yet; BM25 is computed for just those shown.
     let weight = match request.sort {
         Sort::Relevance => None,
-        Sort::Date => Some(query.weight(EnableScoring::enabled_from_searcher(searcher))?),
+        Sort::Date => Some(shown.weight(EnableScoring::enabled_from_searcher(searcher))?),
     };
     let addresses: Vec<DocAddress> = ranked.iter().map(|(_, address)| *address).collect();
     let fast = fast_values(searcher, &addresses)?;
@@ -363,15 +367,15 @@ type Ranked = (Option<f32>, DocAddress);
 type Ranking<F> = (usize, Vec<Ranked>, Option<facets::Counted>, F);
 
 /// The articles with every word (`strict`, fewer than `wanted` of them), then those each
-/// wider query adds, one group per query, best first within each, up to `wanted` in all; and
+/// wider query adds, one group per query, each in the order `by`, up to `wanted` in all; and
 /// how many articles the widest query matches.
 fn widen(
     searcher: &Searcher,
-    strict: &dyn Query,
-    wider: &[Box<dyn Query>],
+    (strict, wider): (&dyn Query, &[Box<dyn Query>]),
     wanted: usize,
+    by: By,
 ) -> Result<(usize, Vec<Vec<Ranked>>)> {
-    let ranked = searcher.search(strict, &Top::new(By::Score, 0, wanted))?;
+    let ranked = searcher.search(strict, &Top::new(by, 0, wanted))?;
     let mut total = ranked.len();
     let mut room = wanted - ranked.len();
     let mut groups = vec![ranked];
@@ -381,7 +385,7 @@ fn widen(
             (Occur::Must, query.box_clone()),
             (Occur::MustNot, narrower),
         ]);
-        let top = Top::new(By::Score, 0, room.max(1));
+        let top = Top::new(by, 0, room.max(1));
         let (count, docs) = searcher.search(&added, &(Count, top))?;
         total += count;
         let group: Vec<Ranked> = docs.into_iter().take(room).collect();
