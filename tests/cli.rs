@@ -1,5 +1,7 @@
 //! End-to-end tests: the real `gazette` binary on small corpora written into temporary folders.
 
+#[path = "cli/body_length.rs"]
+mod body_length;
 #[path = "cli/orgs.rs"]
 mod orgs;
 #[path = "cli/precision.rs"]
