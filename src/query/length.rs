@@ -14,7 +14,7 @@ const TANTIVY_B: Score = 0.75;
 /// A long Reuters article is mostly a fuller report on its topic, not a wordier one, so its
 /// length is held against it less than tantivy's 0.75 does (tuned on the dev queries and the
 /// tune half of the label-pair queries; BENCHMARKS.md).
-pub(crate) const BODY_B: Score = 0.3;
+const BODY_B: Score = 0.3;
 
 /// One body word of the query: its score under `b` = [`BODY_B`] minus its score under
 /// tantivy's `b`, in the articles that have it. Negative in short articles, positive in long
