@@ -33,6 +33,8 @@ pub(crate) enum Label {
     Entity(String),
     /// The words pseudo-relevance feedback added to the query.
     Feedback,
+    /// The query's body words scored again with lighter length normalisation.
+    BodyLength,
 }
 
 /// A query whose part of a score is reported under its own label in an explanation.
@@ -88,6 +90,7 @@ impl Weight for LabelledWeight {
         let (description, entity) = match &self.label {
             Label::Entity(name) => (name.clone(), true),
             Label::Feedback => ("feedback".to_string(), false),
+            Label::BodyLength => ("body length".to_string(), false),
         };
         let mut labelled = Explanation::new_with_string(description, inner.value());
         labelled.add_context(LABEL.to_string());

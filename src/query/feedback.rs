@@ -13,6 +13,7 @@ use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 use super::explain::{Label, Labelled};
 use crate::error::Result;
 use crate::index::Fields;
+use crate::query::length::{self, Relength};
 use crate::query::top::score_rank;
 
 // Tuned on the dev queries and the tune half of the label-pair queries (BENCHMARKS.md).
@@ -44,6 +45,7 @@ pub(crate) fn expansion(
             own.insert(text.to_string());
         }
     });
+    let length = length::body_terms(query, fields.body);
     let mut analyzer = searcher.index().tokenizer_for_field(fields.body)?;
     // Per word: its summed share of each article, and in how many articles it occurs. The
     // sums do not depend on the maps' order, so a fast hash does.
@@ -110,17 +112,44 @@ pub(crate) fn expansion(
         label: Label::Feedback,
         query: Box::new(BooleanQuery::new(clauses)),
     });
-    Ok(Some(Expansion { query, words }))
+    Ok(Some(Expansion {
+        query,
+        words,
+        length,
+    }))
 }
 
-/// The words feedback adds to a query, each with its weight, and the query they make.
+/// The words feedback adds to a query, each with its weight, and the query they make; and the
+/// query's own body words, whose length normalisation the reordering makes lighter.
 pub(crate) struct Expansion {
     pub(crate) query: Box<dyn Query>,
     words: Vec<(Term, f32)>,
+    length: Vec<Term>,
 }
 
-/// Adds to each article's score what `expansion` gives it, and sorts them by the sum, best
-/// first, equal sums in the order they came in. Only these articles are scored: the
+impl Expansion {
+    /// What `rescore` adds to a score, as a query that explains it.
+    pub(crate) fn scored(&self) -> Box<dyn Query> {
+        let length = (self.length.iter())
+            .map(|term| {
+                let relength: Box<dyn Query> = Box::new(Relength { term: term.clone() });
+                (Occur::Should, relength)
+            })
+            .collect();
+        let length: Box<dyn Query> = Box::new(Labelled {
+            label: Label::BodyLength,
+            query: Box::new(BooleanQuery::new(length)),
+        });
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Should, self.query.box_clone()),
+            (Occur::Should, length),
+        ]))
+    }
+}
+
+/// Adds to each article's score what `expansion` gives it (its words, and the lighter length
+/// normalisation of the query's body words), and sorts them by the sum, best first, equal
+/// sums in the order they came in. Only these articles are scored: the
 /// expansion's words are common ones, and scoring every article that has any of them would
 /// cost several times the search itself. Each word is scored on its own, seeking through its
 /// postings to the articles: a union of the words would decode every posting between them.
@@ -132,8 +161,16 @@ pub(crate) fn rescore(
     let mut order: Vec<usize> = (0..ranked.len()).collect();
     order.sort_by_key(|&i| ranked[i].1);
     let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let mut weights = Vec::new();
     for (term, boost) in &expansion.words {
-        let weight = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs).weight(scoring)?;
+        let term = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+        weights.push((term.weight(scoring)?, *boost));
+    }
+    for term in &expansion.length {
+        let relength = Relength { term: term.clone() };
+        weights.push((relength.weight(scoring)?, 1.0));
+    }
+    for (weight, boost) in &weights {
         let mut scorer: Option<(u32, Box<dyn Scorer>)> = None;
         for &i in &order {
             let (score, address) = &mut ranked[i];
@@ -203,6 +240,7 @@ mod tests {
         let expansion = Expansion {
             query: Box::new(BooleanQuery::new(clauses)),
             words,
+            length: vec![Term::from_field_text(body, "cocoa")],
         };
         let addresses: Vec<DocAddress> = (0..searcher.segment_readers().len() as u32)
             .flat_map(|s| {
@@ -213,7 +251,7 @@ mod tests {
         let mut ranked: Vec<(Option<f32>, DocAddress)> =
             addresses.iter().map(|&a| (Some(1.0), a)).collect();
         rescore(&searcher, &expansion, &mut ranked).unwrap();
-        let weight = (expansion.query)
+        let weight = (expansion.scored())
             .weight(EnableScoring::enabled_from_searcher(&searcher))
             .unwrap();
         for (score, address) in &ranked {

@@ -20,6 +20,7 @@ mod explain;
 mod facets;
 pub(crate) use facets::FACET_SIZE;
 mod feedback;
+mod length;
 mod parse;
 mod snippets;
 mod top;
@@ -291,7 +292,7 @@ fn with_feedback(
     }
     let shown = BooleanQuery::new(vec![
         (Occur::Should, shown),
-        (Occur::Should, expansion.query),
+        (Occur::Should, expansion.scored()),
     ]);
     Ok((total, ranked, Box::new(shown)))
 }
