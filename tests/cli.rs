@@ -218,13 +218,9 @@ fn ranking_puts_the_title_match_first() {
     // "coffee" is in coffee.md's title and body, and only once in tea.txt's body.
     assert_eq!(env.hits("coffee", &[]), ["coffee.md", "tea.txt"]);
     // markets.txt has "energy" in its title and twice in a short body; the other two only in
-    // their bodies, once in a short one and twice in a long one, whose order the length
-    // normalisation settles.
-    let energy = env.hits("energy", &[]);
-    assert_eq!(energy[0], "markets.txt", "{energy:?}");
-    let mut rest = energy[1..].to_vec();
-    rest.sort();
-    assert_eq!(rest, [SEED, "summit.txt"], "{energy:?}");
+    // their bodies: twice in the long seed article, which the light length normalisation of
+    // the reordering puts ahead of once in the short summit.txt.
+    assert_eq!(env.hits("energy", &[]), ["markets.txt", SEED, "summit.txt"]);
 }
 
 #[test]

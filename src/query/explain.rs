@@ -26,6 +26,10 @@ pub(crate) struct Contribution {
 /// Marks the explanation of a clause labelled for an entity.
 const ENTITY: &str = "gazette entity";
 
+/// The sources of the parts feedback adds to the scores of the articles it reorders.
+const FEEDBACK: &str = "feedback";
+const BODY_LENGTH: &str = "body length";
+
 /// What a [`Labelled`] clause stands for.
 #[derive(Debug, Clone)]
 pub(crate) enum Label {
@@ -89,8 +93,8 @@ impl Weight for LabelledWeight {
         let inner = self.weight.explain(reader, doc)?;
         let (description, entity) = match &self.label {
             Label::Entity(name) => (name.clone(), true),
-            Label::Feedback => ("feedback".to_string(), false),
-            Label::BodyLength => ("body length".to_string(), false),
+            Label::Feedback => (FEEDBACK.to_string(), false),
+            Label::BodyLength => (BODY_LENGTH.to_string(), false),
         };
         let mut labelled = Explanation::new_with_string(description, inner.value());
         labelled.add_context(LABEL.to_string());
@@ -123,6 +127,15 @@ pub(crate) fn explain(
         }
     }
     Ok(merged)
+}
+
+/// The contributions of an article that feedback did not reorder (it lies past the articles
+/// feedback reorders), explained by a query that includes feedback's clauses: those clauses
+/// never added to its score.
+pub(crate) fn without_feedback(parts: Vec<Contribution>) -> Vec<Contribution> {
+    (parts.into_iter())
+        .filter(|part| part.entity || ![FEEDBACK, BODY_LENGTH].contains(&part.source.as_str()))
+        .collect()
 }
 
 /// Walks an explanation node whose value counts `scale` times in the score. Labelled clauses

@@ -2,6 +2,7 @@
 //! ranking or newest-first order, snippets with highlighted words, facets over the matches, and
 //! the statistics of a whole index.
 
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -167,9 +168,9 @@ pub(crate) fn search_with<C: Collector>(
     let aggregated = aggregated.map(|counted| (counted, shown.box_clone()));
     // Without a page, feedback can only change the total, and only when fewer articles than
     // the page would hold were found: then the pool holds them all, as it would with a page.
-    let (total, ranked, shown) = match feedback && (page || total < wanted) {
+    let (total, ranked, shown, unfed) = match feedback && (page || total < wanted) {
         true => with_feedback(index, &searcher, (total, groups, shown), wanted)?,
-        false => (total, groups.concat(), shown),
+        false => (total, groups.concat(), shown, 0..0),
     };
     let ranked: Vec<Ranked> = match page {
         false => Vec::new(),
@@ -186,7 +187,7 @@ pub(crate) fn search_with<C: Collector>(
     let hits = hits(
         index,
         (&searcher, &book, snippets),
-        &*shown,
+        (&*shown, unfed),
         request,
         ranked,
         cwd,
@@ -255,13 +256,14 @@ fn pool(request: &SearchRequest, wanted: usize, (feedback, page): (bool, bool)) 
 
 /// The articles `shown` found, reordered by the words of the first of them (pseudo-relevance
 /// feedback), and followed by those with only such words when fewer than `wanted` were found;
-/// how many articles match in all, and the query that gives each its new score.
+/// how many articles match in all, the query that gives each its new score, and the places of
+/// those found but past the ones reordered, whose scores feedback left as they were.
 fn with_feedback(
     index: &GazetteIndex,
     searcher: &Searcher,
     (mut total, mut groups, shown): (usize, Vec<Vec<Ranked>>, Box<dyn Query>),
     wanted: usize,
-) -> Result<(usize, Vec<Ranked>, Box<dyn Query>)> {
+) -> Result<Fed> {
     let top: Vec<DocAddress> = groups
         .iter()
         .flatten()
@@ -269,7 +271,7 @@ fn with_feedback(
         .map(|(_, address)| *address)
         .collect();
     let Some(expansion) = feedback::expansion(searcher, &index.fields, &*shown, &top)? else {
-        return Ok((total, groups.concat(), shown));
+        return Ok((total, groups.concat(), shown, 0..0));
     };
     // Articles with more of the query's words still come first: each group is reordered. Only
     // the first `RERANKED` are, whatever the page, so that pages agree with each other.
@@ -280,6 +282,7 @@ fn with_feedback(
         left -= reordered;
     }
     let mut ranked = groups.concat();
+    let unfed = feedback::RERANKED..ranked.len().max(feedback::RERANKED);
     if ranked.len() < wanted {
         let only = BooleanQuery::new(vec![
             (Occur::Must, expansion.query.box_clone()),
@@ -294,8 +297,12 @@ fn with_feedback(
         (Occur::Should, shown),
         (Occur::Should, expansion.scored()),
     ]);
-    Ok((total, ranked, Box::new(shown)))
+    Ok((total, ranked, Box::new(shown), unfed))
 }
+
+/// How many articles matched, all of them ranked, the query that gave their scores, and the
+/// places of those whose scores feedback left as they were.
+type Fed = (usize, Vec<Ranked>, Box<dyn Query>, Range<usize>);
 
 /// The articles that match `query` itself: how many, the page asked for, and the facet counts
 /// when asked, and what `also` collects, all in one pass over the matches.
@@ -324,11 +331,11 @@ fn by(sort: Sort) -> By {
 /// The hits of a page: `shown` (the query that found the page, wider than the query itself
 /// when the closest articles filled it) scores those ranked by date, picks the snippets and
 /// explains the scores, which it gives as the query itself does to the articles with every
-/// word.
+/// word; but for the articles at the places `unfed`, without feedback's parts.
 fn hits(
     index: &GazetteIndex,
     (searcher, book, mut snippets): (&Searcher, &NameBook, Snippets),
-    shown: &dyn Query,
+    (shown, unfed): (&dyn Query, Range<usize>),
     request: &SearchRequest,
     ranked: Vec<Ranked>,
     cwd: Option<&Path>,
@@ -341,7 +348,7 @@ fn hits(
     let addresses: Vec<DocAddress> = ranked.iter().map(|(_, address)| *address).collect();
     let fast = fast_values(searcher, &addresses)?;
     let mut hits = Vec::with_capacity(ranked.len());
-    for ((score, address), mut fast) in ranked.into_iter().zip(fast) {
+    for (((score, address), mut fast), at) in ranked.into_iter().zip(fast).zip(request.offset..) {
         shown_names(book, &mut fast);
         let doc: TantivyDocument = searcher.doc(address)?;
         let score = match (score, &weight) {
@@ -354,7 +361,11 @@ fn hits(
         let path = display_path(&index.corpus, &fast.key, cwd);
         let mut hit = hit(&doc, fast, &index.fields, path, score, &mut snippets);
         if request.explain {
-            hit.explanation = Some(explain::explain(searcher, shown, address)?);
+            let parts = explain::explain(searcher, shown, address)?;
+            hit.explanation = Some(match unfed.contains(&at) {
+                true => explain::without_feedback(parts),
+                false => parts,
+            });
         }
         hits.push(hit);
     }

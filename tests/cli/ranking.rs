@@ -164,3 +164,33 @@ fn pages_of_a_query_with_feedback_agree_with_the_whole_list() {
         .collect();
     assert_eq!(paged, all);
 }
+
+#[test]
+fn explained_parts_add_up_past_the_articles_feedback_reorders() {
+    // More articles on cocoa than feedback reorders (300), all with the words it adds.
+    let env = Env::new();
+    for i in 0..320 {
+        let padding = "tonnes ".repeat(i % 9);
+        let text = format!(
+            "Cocoa report {i}\n\nGrinders bought midcrop cocoa beans; {padding}exporters said.\n"
+        );
+        env.write(&format!("c{i:03}.txt"), &text);
+    }
+    for i in 0..200 {
+        let text = format!("Steel report {i}\n\nMills produced steel in March.\n");
+        env.write(&format!("s{i:03}.txt"), &text);
+    }
+    env.ok(&["index"]);
+    let args = ["cocoa", "--explain", "--offset", "296", "--limit", "8"];
+    let results = env.json(&[&["search"], &args[..]].concat());
+    let hits = results["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 8);
+    for (at, hit) in (296..).zip(hits) {
+        let parts = hit["explanation"].as_array().unwrap();
+        let sum: f64 = parts.iter().map(|p| p["score"].as_f64().unwrap()).sum();
+        let score = hit["score"].as_f64().unwrap();
+        assert!((sum - score).abs() < 1e-3 * score, "{at}: {sum} vs {score}");
+        let fed = parts.iter().any(|p| p["source"] == "feedback");
+        assert_eq!(fed, at < 300, "{at}: {parts:?}");
+    }
+}
