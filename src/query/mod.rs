@@ -23,6 +23,7 @@ mod feedback;
 mod parse;
 mod snippets;
 mod top;
+mod words;
 
 pub(crate) use explain::Contribution;
 pub(crate) use parse::parse;

@@ -1,0 +1,104 @@
+//! The words of a title or body as their analyzer splits and lower-cases them, found in place:
+//! a search that only weighs some words, or counts them, need not copy and lower-case every
+//! one as the analyzer's token stream does.
+
+use std::ops::Range;
+
+/// Words this long or longer are dropped by the analyzer (`RemoveLongFilter`).
+const LONGEST: usize = 40;
+
+/// The byte range of each word of `text` the title and body analyzer keeps: runs of letters
+/// and digits shorter than [`LONGEST`] bytes.
+pub(crate) fn ranges(text: &str) -> Ranges<'_> {
+    Ranges { text, at: 0 }
+}
+
+pub(crate) struct Ranges<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl Ranges<'_> {
+    /// Moves past the characters that are letters or digits (`word`), or that are not.
+    /// ASCII, nearly all of a news text, is classed without decoding.
+    fn pass(&mut self, word: bool) {
+        let bytes = self.text.as_bytes();
+        let mut at = self.at;
+        while let Some(&b) = bytes.get(at) {
+            if b.is_ascii() {
+                if b.is_ascii_alphanumeric() != word {
+                    break;
+                }
+                at += 1;
+            } else {
+                let c = self.text[at..].chars().next().unwrap_or_default();
+                if c.is_alphanumeric() != word {
+                    break;
+                }
+                at += c.len_utf8();
+            }
+        }
+        self.at = at;
+    }
+}
+
+impl Iterator for Ranges<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        loop {
+            self.pass(false);
+            if self.at == self.text.len() {
+                return None;
+            }
+            let start = self.at;
+            self.pass(true);
+            if self.at - start < LONGEST {
+                return Some(start..self.at);
+            }
+        }
+    }
+}
+
+/// `word` lower-cased as the analyzer lower-cases it, into `out`.
+pub(crate) fn lower(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::schema::unstemmed_words;
+
+    #[test]
+    fn the_same_words_as_the_analyzer() {
+        let long = "x".repeat(LONGEST - 1);
+        let text = format!(
+            "  Économie: les PRIX du café, 1987's İstanbul ΣΟΦΟΣ naïve—coöp <b>bold</b>&amp; \
+             x{long} {long} ẞtraße ǅemal 3½ ١٢٣ 東京 e\u{301}t\u{e9} end"
+        );
+        let mut analyzer = unstemmed_words().build();
+        let mut stream = analyzer.token_stream(&text);
+        let mut expected = Vec::new();
+        while let Some(token) = stream.next() {
+            expected.push((token.offset_from..token.offset_to, token.text.clone()));
+        }
+        let mut out = String::new();
+        let found: Vec<(Range<usize>, String)> = ranges(&text)
+            .map(|range| {
+                lower(&text[range.clone()], &mut out);
+                (range, out.clone())
+            })
+            .collect();
+        // The word of 39 bytes is kept and the one of 40 dropped.
+        assert!(expected.iter().any(|(_, w)| *w == long));
+        assert!(expected.iter().all(|(_, w)| w.len() < LONGEST));
+        assert_eq!(found, expected);
+    }
+}
