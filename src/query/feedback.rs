@@ -211,6 +211,71 @@ mod tests {
     use tantivy::{Index, TantivyDocument, doc};
 
     #[test]
+    fn shares_are_those_of_the_body_analyzers_tokens() {
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        crate::index::schema::register_tokenizers(&index);
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let long = "y".repeat(45);
+        let texts = [
+            (
+                "Coffee EXPORTS",
+                "Coffee exports rose; exporting coffee, EXPORTED cof",
+            ),
+            (
+                "İstanbul <b>café</b>",
+                "Cafés of İSTANBUL: café 1987 1987s ΣΟΦΟΣ σοφος",
+            ),
+            (
+                "Runs",
+                "Running runners ran 42 times; coffee runs. skies skis",
+            ),
+            ("", &format!("coffee {long} exports naïve NAÏVE 東京 東京")),
+        ];
+        for (title, body) in texts {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.title, title);
+            doc.add_text(fields.body, body);
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let top: Vec<DocAddress> = (0..texts.len() as u32)
+            .map(|d| DocAddress::new(0, d))
+            .collect();
+        // What the analyzer's token stream gives, counted token by token.
+        let mut analyzer = index.tokenizer_for_field(fields.body).unwrap();
+        let mut expected: FxHashMap<String, (f32, usize)> = FxHashMap::default();
+        for (title, body) in texts {
+            let mut counts: FxHashMap<String, f32> = FxHashMap::default();
+            let mut length = 0.0;
+            for part in [title, body] {
+                let mut stream = analyzer.token_stream(part);
+                while let Some(token) = stream.next() {
+                    length += 1.0;
+                    if token.text.len() > 2 && !token.text.bytes().all(|b| b.is_ascii_digit()) {
+                        *counts.entry(token.text.clone()).or_default() += 1.0;
+                    }
+                }
+            }
+            for (word, count) in counts {
+                let entry = expected.entry(word).or_default();
+                entry.0 += count / length;
+                entry.1 += 1;
+            }
+        }
+        let mut expected: Vec<(String, f32, usize)> = (expected.into_iter())
+            .map(|(word, (share, articles))| (word, share, articles))
+            .collect();
+        expected.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut found = shares(&searcher, &fields, &top).unwrap();
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        assert!(found.iter().any(|(w, _, n)| w == "export" && *n == 2));
+        assert!(found.iter().any(|(w, _, _)| w == "σοφοσ"));
+        assert_eq!(found, expected);
+    }
+
+    #[test]
     fn rescoring_word_by_word_adds_what_the_whole_expansion_scores() {
         let mut schema = Schema::builder();
         let body = schema.add_text_field("body", TEXT);
