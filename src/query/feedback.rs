@@ -11,7 +11,6 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
 use super::explain::{Label, Labelled};
-use super::words;
 use crate::error::Result;
 use crate::index::Fields;
 use crate::query::top::score_rank;
@@ -45,9 +44,38 @@ pub(crate) fn expansion(
             own.insert(text.to_string());
         }
     });
+    let mut analyzer = searcher.index().tokenizer_for_field(fields.body)?;
+    // Per word: its summed share of each article, and in how many articles it occurs. The
+    // sums do not depend on the maps' order, so a fast hash does.
+    let mut found: FxHashMap<String, (f32, usize)> = FxHashMap::default();
+    let mut counts: FxHashMap<String, f32> = FxHashMap::default();
+    for &address in top.iter().take(FEEDBACK_DOCS) {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field: Field| super::first_str(&doc, field);
+        let mut length = 0.0;
+        for part in [text(fields.title), text(fields.body)] {
+            let mut stream = analyzer.token_stream(part);
+            while let Some(token) = stream.next() {
+                length += 1.0;
+                if token.text.len() > 2 && !token.text.bytes().all(|b| b.is_ascii_digit()) {
+                    match counts.get_mut(token.text.as_str()) {
+                        Some(count) => *count += 1.0,
+                        None => {
+                            counts.insert(token.text.clone(), 1.0);
+                        }
+                    }
+                }
+            }
+        }
+        for (word, count) in counts.drain() {
+            let entry = found.entry(word).or_default();
+            entry.0 += count / length;
+            entry.1 += 1;
+        }
+    }
     let total = searcher.num_docs() as f32;
     let mut scored = Vec::new();
-    for (word, share, articles) in shares(searcher, fields, top)? {
+    for (word, (share, articles)) in found {
         if articles < MIN_ARTICLES || own.contains(&word) {
             continue;
         }
@@ -83,77 +111,6 @@ pub(crate) fn expansion(
         query: Box::new(BooleanQuery::new(clauses)),
     });
     Ok(Some(Expansion { query, words }))
-}
-
-/// Each word of the first articles' titles and bodies, stemmed as the body is indexed, with
-/// its summed share of each article and in how many articles it occurs; words of two letters
-/// or fewer and numbers are left out. Words are found in place and each spelling is
-/// lower-cased and stemmed once: most repeat across the articles.
-fn shares(
-    searcher: &Searcher,
-    fields: &Fields,
-    top: &[DocAddress],
-) -> Result<Vec<(String, f32, usize)>> {
-    let docs = (top.iter().take(FEEDBACK_DOCS))
-        .map(|&address| searcher.doc::<TantivyDocument>(address))
-        .collect::<tantivy::Result<Vec<_>>>()?;
-    let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
-    // Per spelling, and per word lower-cased, the number `numbers` gives its stem; None for a
-    // word left out.
-    let mut spellings: FxHashMap<&str, Option<usize>> = FxHashMap::default();
-    let mut lowered: FxHashMap<String, Option<usize>> = FxHashMap::default();
-    let mut numbers: FxHashMap<String, usize> = FxHashMap::default();
-    let mut lower = String::new();
-    let mut number_of = |spelling: &str| {
-        words::lower(spelling, &mut lower);
-        if let Some(&number) = lowered.get(&lower) {
-            return number;
-        }
-        let stem = stemmer.stem(&lower);
-        let number = match stem.len() <= 2 || stem.bytes().all(|b| b.is_ascii_digit()) {
-            true => None,
-            false => {
-                let next = numbers.len();
-                Some(*numbers.entry(stem.into_owned()).or_insert(next))
-            }
-        };
-        lowered.insert(lower.clone(), number);
-        number
-    };
-    // Per stem, by number: its summed share and in how many articles it occurs.
-    let mut sums: Vec<(f32, usize)> = Vec::new();
-    // Each article's spellings and stems, with how often it has each.
-    let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut stems: FxHashMap<usize, u32> = FxHashMap::default();
-    for doc in &docs {
-        let text = |field: Field| super::first_str(doc, field);
-        let mut length = 0usize;
-        for part in [text(fields.title), text(fields.body)] {
-            for range in words::ranges(part) {
-                length += 1;
-                *counts.entry(&part[range]).or_default() += 1;
-            }
-        }
-        for (spelling, count) in counts.drain() {
-            let number = *spellings
-                .entry(spelling)
-                .or_insert_with(|| number_of(spelling));
-            if let Some(number) = number {
-                *stems.entry(number).or_default() += count;
-            }
-        }
-        for (number, count) in stems.drain() {
-            if number >= sums.len() {
-                sums.resize(number + 1, (0.0, 0));
-            }
-            let (share, articles) = &mut sums[number];
-            *share += count as f32 / length as f32;
-            *articles += 1;
-        }
-    }
-    Ok((numbers.into_iter())
-        .map(|(stem, number)| (stem, sums[number].0, sums[number].1))
-        .collect())
 }
 
 /// The words feedback adds to a query, each with its weight, and the query they make.
@@ -209,71 +166,6 @@ mod tests {
     use super::*;
     use tantivy::schema::{Schema, TEXT};
     use tantivy::{Index, TantivyDocument, doc};
-
-    #[test]
-    fn shares_are_those_of_the_body_analyzers_tokens() {
-        let (schema, fields) = Fields::schema();
-        let index = Index::create_in_ram(schema);
-        crate::index::schema::register_tokenizers(&index);
-        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        let long = "y".repeat(45);
-        let texts = [
-            (
-                "Coffee EXPORTS",
-                "Coffee exports rose; exporting coffee, EXPORTED cof",
-            ),
-            (
-                "İstanbul <b>café</b>",
-                "Cafés of İSTANBUL: café 1987 1987s ΣΟΦΟΣ σοφος",
-            ),
-            (
-                "Runs",
-                "Running runners ran 42 times; coffee runs. skies skis",
-            ),
-            ("", &format!("coffee {long} exports naïve NAÏVE 東京 東京")),
-        ];
-        for (title, body) in texts {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(fields.title, title);
-            doc.add_text(fields.body, body);
-            writer.add_document(doc).unwrap();
-        }
-        writer.commit().unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        let top: Vec<DocAddress> = (0..texts.len() as u32)
-            .map(|d| DocAddress::new(0, d))
-            .collect();
-        // What the analyzer's token stream gives, counted token by token.
-        let mut analyzer = index.tokenizer_for_field(fields.body).unwrap();
-        let mut expected: FxHashMap<String, (f32, usize)> = FxHashMap::default();
-        for (title, body) in texts {
-            let mut counts: FxHashMap<String, f32> = FxHashMap::default();
-            let mut length = 0.0;
-            for part in [title, body] {
-                let mut stream = analyzer.token_stream(part);
-                while let Some(token) = stream.next() {
-                    length += 1.0;
-                    if token.text.len() > 2 && !token.text.bytes().all(|b| b.is_ascii_digit()) {
-                        *counts.entry(token.text.clone()).or_default() += 1.0;
-                    }
-                }
-            }
-            for (word, count) in counts {
-                let entry = expected.entry(word).or_default();
-                entry.0 += count / length;
-                entry.1 += 1;
-            }
-        }
-        let mut expected: Vec<(String, f32, usize)> = (expected.into_iter())
-            .map(|(word, (share, articles))| (word, share, articles))
-            .collect();
-        expected.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut found = shares(&searcher, &fields, &top).unwrap();
-        found.sort_by(|a, b| a.0.cmp(&b.0));
-        assert!(found.iter().any(|(w, _, n)| w == "export" && *n == 2));
-        assert!(found.iter().any(|(w, _, _)| w == "σοφοσ"));
-        assert_eq!(found, expected);
-    }
 
     #[test]
     fn rescoring_word_by_word_adds_what_the_whole_expansion_scores() {
