@@ -18,24 +18,39 @@ pub(crate) struct Ranges<'a> {
     at: usize,
 }
 
+/// Which ASCII bytes are letters or digits, looked up rather than compared.
+const ALPHANUMERIC: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 impl Ranges<'_> {
-    /// Moves past the characters that are letters or digits (`word`), or that are not.
+    /// Moves past the characters that are letters or digits (`WORD`), or that are not.
     /// ASCII, nearly all of a news text, is classed without decoding.
-    fn pass(&mut self, word: bool) {
+    fn pass<const WORD: bool>(&mut self) {
         let bytes = self.text.as_bytes();
         let mut at = self.at;
-        while let Some(&b) = bytes.get(at) {
-            if b.is_ascii() {
-                if b.is_ascii_alphanumeric() != word {
-                    break;
+        loop {
+            match bytes.get(at) {
+                Some(&b) if b < 128 => {
+                    if ALPHANUMERIC[b as usize] != WORD {
+                        break;
+                    }
+                    at += 1;
                 }
-                at += 1;
-            } else {
-                let c = self.text[at..].chars().next().unwrap_or_default();
-                if c.is_alphanumeric() != word {
-                    break;
+                Some(_) => {
+                    let c = self.text[at..].chars().next().unwrap_or_default();
+                    if c.is_alphanumeric() != WORD {
+                        break;
+                    }
+                    at += c.len_utf8();
                 }
-                at += c.len_utf8();
+                None => break,
             }
         }
         self.at = at;
@@ -47,12 +62,12 @@ impl Iterator for Ranges<'_> {
 
     fn next(&mut self) -> Option<Range<usize>> {
         loop {
-            self.pass(false);
+            self.pass::<false>();
             if self.at == self.text.len() {
                 return None;
             }
             let start = self.at;
-            self.pass(true);
+            self.pass::<true>();
             if self.at - start < LONGEST {
                 return Some(start..self.at);
             }
