@@ -1,6 +1,6 @@
 //! The words of a title or body as their analyzer splits and lower-cases them, found in place:
-//! a search that only weighs some words, or counts them, need not copy and lower-case every
-//! one as the analyzer's token stream does.
+//! a snippet weighs only the words that may be query words, and need not copy and lower-case
+//! every word of a hit's body as the analyzer's token stream does.
 
 use std::ops::Range;
 
@@ -13,6 +13,7 @@ pub(crate) fn ranges(text: &str) -> Ranges<'_> {
     Ranges { text, at: 0 }
 }
 
+/// The words of a text, as [`ranges`] finds them.
 pub(crate) struct Ranges<'a> {
     text: &'a str,
     at: usize,
