@@ -12,6 +12,8 @@ mod ranking;
 mod saved_names;
 #[path = "cli/ties.rs"]
 mod ties;
+#[path = "cli/words.rs"]
+mod words;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

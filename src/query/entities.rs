@@ -3,9 +3,9 @@
 //! find the articles tagged with them.
 
 use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{Searcher, Term};
+use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
 use crate::error::Result;
 use crate::extract::gazetteer::{EmbeddedLookup, KIND_COUNTRY};
@@ -105,28 +105,52 @@ fn named(
         return Ok(candidates);
     }
     let words = text(name)?;
-    // Counting the articles with the words walks all of them (tens of thousands for a common
-    // word), so it waits until some article is tagged with one of the names.
-    let mut containing = None;
-    let mut kept = Vec::new();
+    let mut tagged = Vec::new();
     for (label, clause) in candidates {
         let both = BooleanQuery::new(vec![
             (Occur::Must, words.box_clone()),
             (Occur::Must, clause.box_clone()),
         ]);
-        let tagged = searcher.search(&both, &Count)?;
-        if tagged == 0 {
-            continue;
-        }
-        let containing = match containing {
-            Some(n) => n,
-            None => *containing.insert(searcher.search(&*words, &Count)?),
-        };
-        if tagged as f32 >= MIN_TAGGED_SHARE * containing as f32 {
-            kept.push((label, clause));
+        let count = searcher.search(&both, &Count)?;
+        if count > 0 {
+            tagged.push((label, clause, count));
         }
     }
+    // Counting the articles with the words walks all of them (tens of thousands for a common
+    // word): only as many are counted as decide whether the share is reached.
+    let most = tagged.iter().map(|(_, _, n)| *n).max().unwrap_or(0);
+    if most == 0 {
+        return Ok(Vec::new());
+    }
+    let enough = (most as f32 / MIN_TAGGED_SHARE).ceil() as usize;
+    let containing = count_up_to(searcher, &*words, enough.saturating_add(1))?;
+    let kept = (tagged.into_iter())
+        .filter(|(_, _, n)| *n as f32 >= MIN_TAGGED_SHARE * containing as f32)
+        .map(|(label, clause, _)| (label, clause))
+        .collect();
     Ok(kept)
+}
+
+/// How many live articles match `query`, counted up to `limit`: past the number whose share
+/// no name reaches, the exact number changes nothing.
+fn count_up_to(searcher: &Searcher, query: &dyn Query, limit: usize) -> Result<usize> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut count = 0;
+    for segment in searcher.segment_readers() {
+        let alive = segment.alive_bitset();
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                count += 1;
+                if count >= limit {
+                    return Ok(count);
+                }
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(count)
 }
 
 /// The country a country name or demonym names.

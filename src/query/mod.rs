@@ -25,6 +25,7 @@ mod length;
 mod parse;
 mod snippets;
 mod top;
+mod words;
 
 pub(crate) use explain::Contribution;
 pub(crate) use parse::parse;

@@ -2,6 +2,9 @@
 //! plain words, the entities they name, and the wider queries that answer when too few
 //! articles have every word.
 
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
 use tantivy::Searcher;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, QueryParserError};
 
@@ -147,8 +150,18 @@ fn concepts(
     words: &[&str],
 ) -> Result<Vec<Box<dyn Query>>> {
     let parser = text_parser(index);
-    let word = |w: &&str| parser.parse_query(w).map_err(query_error);
-    let in_text = |name: &str| parser.parse_query(name).map_err(query_error);
+    // A word is parsed when its entities are looked for and again as a concept; each parse
+    // clones the analyzers of the title and the body.
+    let parsed: RefCell<FxHashMap<String, Box<dyn Query>>> = RefCell::default();
+    let in_text = |text: &str| -> Result<Box<dyn Query>> {
+        if let Some(query) = parsed.borrow().get(text) {
+            return Ok(query.box_clone());
+        }
+        let query = parser.parse_query(text).map_err(query_error)?;
+        (parsed.borrow_mut()).insert(text.to_string(), query.box_clone());
+        Ok(query)
+    };
+    let word = |w: &&str| in_text(w);
     let entities = entities::find(searcher, words, &in_text)?;
     let mut concepts = Vec::new();
     let mut at = 0;

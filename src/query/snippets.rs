@@ -1,8 +1,8 @@
 //! Snippets: the passage of a hit's body richest in the query's words, chosen as tantivy's
 //! `SnippetGenerator` chooses it, for less. tantivy's stems every word of every hit's body,
 //! with an analyzer cloned for each hit (which copies the stemmer's 160 KB memo and starts it
-//! empty); here one analyzer serves the page, and only words that may stem to a query word
-//! are stemmed, each once.
+//! empty); here the words are found in place, and only those that may stem to a query word
+//! are lower-cased and stemmed, each once.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -12,10 +12,9 @@ use rustc_hash::FxHashMap;
 use tantivy::Searcher;
 use tantivy::query::Query;
 use tantivy::schema::{Field, Value};
-use tantivy::tokenizer::TextAnalyzer;
 
+use super::words;
 use crate::error::Result;
-use crate::index::schema::unstemmed_words;
 
 /// Picks each hit's passage for one query.
 pub(crate) struct Snippets {
@@ -26,8 +25,6 @@ pub(crate) struct Snippets {
     /// of a word, so a word starting with another letter or digit cannot be a query word and
     /// is not stemmed.
     initials: [bool; 128],
-    /// The title and body's analyzer without its stemmer, which `stemmed` stands in for.
-    analyzer: TextAnalyzer,
     stemmer: frostem::Stemmer,
     /// The weight of each word stemmed so far (None: not a query word).
     stemmed: FxHashMap<String, Option<f32>>,
@@ -96,7 +93,6 @@ impl Snippets {
         Ok(Snippets {
             words,
             initials,
-            analyzer: unstemmed_words().build(),
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
             stemmed: FxHashMap::default(),
             field,
@@ -133,46 +129,47 @@ impl Snippets {
         let mut found = Vec::new();
         let mut current = Candidate::at(0);
         let Snippets {
-            words,
+            words: weights,
             initials,
-            analyzer,
             stemmer,
             stemmed,
             max_len,
             ..
         } = self;
         let mut weight_of = |word: &str| -> Option<f32> {
-            match word.bytes().next() {
-                Some(first) if first.is_ascii_alphanumeric() && !initials[first as usize] => {
-                    return None;
-                }
-                _ => {}
-            }
             if let Some(weight) = stemmed.get(word) {
                 return *weight;
             }
             let stem = stemmer.stem(word);
             // The analyzer lower-cases already; tantivy lower-cases again before comparing.
             let weight = match stem.bytes().any(|b| b.is_ascii_uppercase() || b > 127) {
-                true => words.get(&stem.to_lowercase()),
-                false => words.get(stem.as_ref()),
+                true => weights.get(&stem.to_lowercase()),
+                false => weights.get(stem.as_ref()),
             };
             stemmed.insert(word.to_string(), weight.copied());
             weight.copied()
         };
-        let mut stream = analyzer.token_stream(text);
-        while let Some(token) = stream.next() {
-            if token.offset_to - current.start > *max_len {
-                let next = Candidate::at(token.offset_from);
+        let mut lower = String::new();
+        for range in words::ranges(text) {
+            if range.end - current.start > *max_len {
+                let next = Candidate::at(range.start);
                 let done = std::mem::replace(&mut current, next);
                 if done.score > 0.0 {
                     found.push(done);
                 }
             }
-            current.stop = token.offset_to;
-            if let Some(weight) = weight_of(&token.text) {
+            current.stop = range.end;
+            let word = &text[range.clone()];
+            // Most words start with a letter no query word starts with: they are not even
+            // lower-cased.
+            let first = word.as_bytes()[0].to_ascii_lowercase();
+            if first.is_ascii_alphanumeric() && !initials[first as usize] {
+                continue;
+            }
+            words::lower(word, &mut lower);
+            if let Some(weight) = weight_of(&lower) {
                 current.score += weight;
-                current.highlighted.push(token.offset_from..token.offset_to);
+                current.highlighted.push(range);
             }
         }
         if current.score > 0.0 {

@@ -712,10 +712,8 @@ impl SavedText {
         let (mut low, mut high) = (0, text.len());
         while low < high {
             let middle = low + (high - low) / 2;
-            let start = (text[low..middle].iter().rposition(|&b| b == b'\n'))
-                .map_or(low, |at| low + at + 1);
-            let end = (text[start..].iter().position(|&b| b == b'\n'))
-                .map_or(text.len(), |at| start + at);
+            let start = memchr::memrchr(b'\n', &text[low..middle]).map_or(low, |at| low + at + 1);
+            let end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |at| start + at);
             let line = &text[start..end];
             match line[..line.len().min(key.len())].cmp(&key) {
                 Ordering::Equal => {

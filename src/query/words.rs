@@ -1,0 +1,120 @@
+//! The words of a title or body as their analyzer splits and lower-cases them, found in place:
+//! a snippet weighs only the words that may be query words, and need not copy and lower-case
+//! every word of a hit's body as the analyzer's token stream does.
+
+use std::ops::Range;
+
+/// Words this long or longer are dropped by the analyzer (`RemoveLongFilter`).
+const LONGEST: usize = 40;
+
+/// The byte range of each word of `text` the title and body analyzer keeps: runs of letters
+/// and digits shorter than [`LONGEST`] bytes.
+pub(crate) fn ranges(text: &str) -> Ranges<'_> {
+    Ranges { text, at: 0 }
+}
+
+/// The words of a text, as [`ranges`] finds them.
+pub(crate) struct Ranges<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+/// Which ASCII bytes are letters or digits, looked up rather than compared.
+const ALPHANUMERIC: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
+impl Ranges<'_> {
+    /// Moves past the characters that are letters or digits (`WORD`), or that are not.
+    /// ASCII, nearly all of a news text, is classed without decoding.
+    fn pass<const WORD: bool>(&mut self) {
+        let bytes = self.text.as_bytes();
+        let mut at = self.at;
+        loop {
+            match bytes.get(at) {
+                Some(&b) if b < 128 => {
+                    if ALPHANUMERIC[b as usize] != WORD {
+                        break;
+                    }
+                    at += 1;
+                }
+                Some(_) => {
+                    let c = self.text[at..].chars().next().unwrap_or_default();
+                    if c.is_alphanumeric() != WORD {
+                        break;
+                    }
+                    at += c.len_utf8();
+                }
+                None => break,
+            }
+        }
+        self.at = at;
+    }
+}
+
+impl Iterator for Ranges<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        loop {
+            self.pass::<false>();
+            if self.at == self.text.len() {
+                return None;
+            }
+            let start = self.at;
+            self.pass::<true>();
+            if self.at - start < LONGEST {
+                return Some(start..self.at);
+            }
+        }
+    }
+}
+
+/// `word` lower-cased as the analyzer lower-cases it, into `out`.
+pub(crate) fn lower(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::schema::unstemmed_words;
+
+    #[test]
+    fn the_same_words_as_the_analyzer() {
+        let long = "x".repeat(LONGEST - 1);
+        let text = format!(
+            "  Économie: les PRIX du café, 1987's İstanbul ΣΟΦΟΣ naïve—coöp <b>bold</b>&amp; \
+             x{long} {long} ẞtraße ǅemal 3½ ١٢٣ 東京 e\u{301}t\u{e9} end"
+        );
+        let mut analyzer = unstemmed_words().build();
+        let mut stream = analyzer.token_stream(&text);
+        let mut expected = Vec::new();
+        while let Some(token) = stream.next() {
+            expected.push((token.offset_from..token.offset_to, token.text.clone()));
+        }
+        let mut out = String::new();
+        let found: Vec<(Range<usize>, String)> = ranges(&text)
+            .map(|range| {
+                lower(&text[range.clone()], &mut out);
+                (range, out.clone())
+            })
+            .collect();
+        // The word of 39 bytes is kept and the one of 40 dropped.
+        assert!(expected.iter().any(|(_, w)| *w == long));
+        assert!(expected.iter().all(|(_, w)| w.len() < LONGEST));
+        assert_eq!(found, expected);
+    }
+}
