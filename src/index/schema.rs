@@ -193,10 +193,15 @@ impl Fields {
             doc.add_text(self.places, &place.name);
             add_whole(&mut doc, field::PLACES, &place.name);
         }
+        let mut plurals = None;
         for org in &found.orgs {
             doc.add_text(self.orgs, &org.name);
             add_whole(&mut doc, field::ORGS, &org.name);
-            if written_as_plural(&org.name, article.body()) {
+            if is_acronym(&org.name)
+                && plurals
+                    .get_or_insert_with(|| plural_acronyms(article.body()))
+                    .contains(&org.name.as_str())
+            {
                 add_whole(&mut doc, field::PLURAL, &org.name);
             }
         }
@@ -251,22 +256,31 @@ fn only_in_full(person: &crate::extract::Person) -> bool {
     })
 }
 
-/// Whether `text` writes the acronym `name` (capitals and digits) with a plural `s` as a word.
-fn written_as_plural(name: &str, text: &str) -> bool {
-    let acronym = name.len() >= 2
+/// Whether `name` is an acronym: two or more capitals and digits, a capital first.
+fn is_acronym(name: &str) -> bool {
+    name.len() >= 2
         && (name.bytes()).all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-        && name.as_bytes()[0].is_ascii_uppercase();
-    if !acronym {
-        return false;
-    }
-    let word = |b: Option<&u8>| b.is_none_or(|b| !b.is_ascii_alphanumeric());
+        && name.as_bytes()[0].is_ascii_uppercase()
+}
+
+/// The acronyms that `text` writes with a plural `s` as a word of its own (`PCs`, `MPs'`), for
+/// all of an article's organisations in one pass. Only an `s` that ends a word is looked at,
+/// and the capitals and digits just before it: an acronym's plural is the whole word before
+/// that `s`, so an article costs one `memchr` scan however many acronyms it names.
+fn plural_acronyms(text: &str) -> Vec<&str> {
     let bytes = text.as_bytes();
-    text.match_indices(name).any(|(at, _)| {
-        let end = at + name.len();
-        bytes.get(end) == Some(&b's')
-            && word(at.checked_sub(1).and_then(|i| bytes.get(i)))
-            && word(bytes.get(end + 1))
-    })
+    let ends_word = |at: usize| bytes.get(at).is_none_or(|b| !b.is_ascii_alphanumeric());
+    memchr::memchr_iter(b's', bytes)
+        .filter(|&s| ends_word(s + 1))
+        .filter_map(|s| {
+            let start = bytes[..s]
+                .iter()
+                .rposition(|b| !(b.is_ascii_uppercase() || b.is_ascii_digit()))
+                .map_or(0, |before| before + 1);
+            let starts_word = start == 0 || ends_word(start - 1);
+            (starts_word && is_acronym(&text[start..s])).then(|| &text[start..s])
+        })
+        .collect()
 }
 
 /// The words of the title and body as their analyzer has them before stemming: snippets stem
@@ -466,14 +480,20 @@ mod tests {
 
     #[test]
     fn an_acronym_is_written_as_a_plural_only_as_a_word_of_its_own() {
-        assert!(written_as_plural("PC", "Sales of PCs rose."));
-        assert!(written_as_plural("PC", "PC makers, and PCs."));
-        assert!(written_as_plural("MP", "MPs' pay"));
-        assert!(!written_as_plural("PC", "The PC maker's PCS unit."));
-        assert!(!written_as_plural("PC", "ePCs and PCsx"));
-        assert!(!written_as_plural("PC", "One PC."));
-        assert!(!written_as_plural("Pc", "Pcs"));
-        assert!(!written_as_plural("P", "Ps"));
+        let plural =
+            |name: &str, text: &str| is_acronym(name) && plural_acronyms(text).contains(&name);
+        assert!(plural("PC", "Sales of PCs rose."));
+        assert!(plural("PC", "PC makers, and PCs."));
+        assert!(plural("MP", "MPs' pay"));
+        assert!(plural("G7", "the G7s"));
+        assert!(plural("PC", "PCs"));
+        assert!(!plural("PC", "The PC maker's PCS unit."));
+        assert!(!plural("PC", "ePCs and PCsx"));
+        assert!(!plural("PC", "XPCs 2PCs"));
+        assert!(!plural("PC", "One PC."));
+        assert!(!plural("Pc", "Pcs"));
+        assert!(!plural("P", "Ps"));
+        assert_eq!(plural_acronyms("ATMs, TVs and 7UPs; s"), ["ATM", "TV"]);
     }
 
     #[test]
