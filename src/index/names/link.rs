@@ -58,7 +58,10 @@ impl LinkRule {
             (0..bytes.len()).filter(|&i| bytes[i] != b' ' && (i == 0 || bytes[i - 1] == b' '));
         match self {
             LinkRule::Surname => {
-                let Some(last) = starts.nth(1).map(|second| starts.last().unwrap_or(second)) else {
+                let Some(last) = starts
+                    .nth(1)
+                    .map(|second| starts.next_back().unwrap_or(second))
+                else {
                     return false;
                 };
                 into.push_str(full[last..].split(' ').next().unwrap_or_default());
