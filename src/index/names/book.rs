@@ -62,13 +62,13 @@ impl NameBook {
     /// beside their full name, and for names with an alias rule.
     pub(crate) fn build(searcher: &Searcher, aliases: Aliases) -> Result<NameBook> {
         let (stored, tally) = stored_counts(searcher)?;
-        // The marks and the expansions both read the tally only; the vote needs the marks.
+        // The vote (after the marks) and the expansions both read the tally only: side by side.
         let orgs = (tally.iter()).filter(|((kind, _), _)| *kind == Kind::Orgs);
-        let (marked, expansions) = rayon::join(
-            || marked(searcher, &tally),
+        let (votes, expansions) = rayon::join(
+            || marked(searcher, &tally).map(|marked| vote::votes(&tally, &marked)),
             || link::expansions(orgs.map(|((_, name), n)| (name.as_str(), *n))),
         );
-        let votes = vote::votes(&tally, &marked?);
+        let votes = votes?;
         let aliases = aliases.with_votes(&votes);
         let ruled: FxHashSet<(Kind, &str)> = aliases.ruled().collect();
         // Each segment counts apart, on its own thread; counts only add up.

@@ -43,16 +43,34 @@ impl LinkRule {
 
     /// The short form of a full name; None for a name of one word.
     fn short(self, full: &str) -> Option<String> {
-        let mut words = full.split(' ').filter(|w| !w.is_empty());
-        let first = words.next()?;
+        let mut short = String::new();
+        self.short_into(full, &mut short).then_some(short)
+    }
+
+    /// As [`LinkRule::short`], written over `into` (false when there is none): counting an
+    /// archive's articles asks for the short forms of every name of every article, and most
+    /// are only compared, never kept.
+    fn short_into(self, full: &str, into: &mut String) -> bool {
+        into.clear();
+        let bytes = full.as_bytes();
+        // Where each word (a run of anything but spaces) begins; bytes, not `split`, for speed.
+        let mut starts =
+            (0..bytes.len()).filter(|&i| bytes[i] != b' ' && (i == 0 || bytes[i - 1] == b' '));
         match self {
-            LinkRule::Surname => words.next_back().map(str::to_string),
+            LinkRule::Surname => {
+                let Some(last) = starts
+                    .nth(1)
+                    .map(|second| starts.next_back().unwrap_or(second))
+                else {
+                    return false;
+                };
+                into.push_str(full[last..].split(' ').next().unwrap_or_default());
+                true
+            }
             LinkRule::Acronym => {
-                let initials: String = std::iter::once(first)
-                    .chain(words)
-                    .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
-                    .collect();
-                (initials.chars().count() >= 2).then_some(initials)
+                let initials = starts.filter_map(|at| full[at..].chars().next());
+                into.extend(initials.filter(|c| c.is_uppercase()));
+                into.chars().count() >= 2
             }
         }
     }
@@ -112,16 +130,32 @@ pub(crate) struct Counts {
 impl Counts {
     /// Counts `n` articles naming `full`, for a rule that [`LinkRule::counts_alone`].
     pub(crate) fn add(&mut self, rule: LinkRule, full: &str, n: u32) {
-        if !full.contains(' ') {
-            self.alone.insert(full.to_string());
+        self.note_alone(full);
+        let mut short = String::new();
+        if rule.short_into(full, &mut short) {
+            self.count(&short, full, n);
         }
-        if let Some(short) = rule.short(full) {
-            *self
-                .by_short
-                .entry(short)
-                .or_default()
-                .entry(full.to_string())
-                .or_default() += n;
+    }
+
+    /// Notes a name of one word, allocating only the first time it is seen.
+    fn note_alone(&mut self, name: &str) {
+        if !name.contains(' ') && !self.alone.contains(name) {
+            self.alone.insert(name.to_string());
+        }
+    }
+
+    /// Adds `n` articles naming `full` to those of `short`, allocating only for a new pair.
+    fn count(&mut self, short: &str, full: &str, n: u32) {
+        if !self.by_short.contains_key(short) {
+            self.by_short
+                .insert(short.to_string(), FxHashMap::default());
+        }
+        let fulls = self.by_short.get_mut(short).expect("inserted above");
+        match fulls.get_mut(full) {
+            Some(count) => *count += n,
+            None => {
+                fulls.insert(full.to_string(), n);
+            }
         }
     }
 
@@ -138,22 +172,16 @@ impl Counts {
 
     /// Counts one article's names of a kind, each name once.
     pub(crate) fn add_article(&mut self, rule: LinkRule, names: &[&str]) {
+        let mut short = String::new();
         for full in names {
-            if !full.contains(' ') {
-                self.alone.insert(full.to_string());
-            }
-            let Some(short) = rule.short(full) else {
+            self.note_alone(full);
+            if !rule.short_into(full, &mut short) {
                 continue;
-            };
+            }
             if rule == LinkRule::Acronym && !names.contains(&short.as_str()) {
                 continue;
             }
-            *self
-                .by_short
-                .entry(short)
-                .or_default()
-                .entry(full.to_string())
-                .or_default() += 1;
+            self.count(&short, full, 1);
         }
     }
 }
@@ -356,6 +384,28 @@ mod tests {
             Some("BE")
         );
         assert_eq!(LinkRule::Acronym.short("Opec"), None);
+        // Spaces anywhere, words not capitalised, letters beyond ASCII.
+        let short = |rule: LinkRule, full: &str| rule.short(full);
+        assert_eq!(
+            short(LinkRule::Surname, " Tony  Blair ").as_deref(),
+            Some("Blair")
+        );
+        assert_eq!(
+            short(LinkRule::Surname, "Karl Otto Poehl").as_deref(),
+            Some("Poehl")
+        );
+        assert_eq!(short(LinkRule::Surname, "  Blair "), None);
+        assert_eq!(short(LinkRule::Surname, ""), None);
+        assert_eq!(
+            short(LinkRule::Acronym, " Bank  of England ").as_deref(),
+            Some("BE")
+        );
+        assert_eq!(
+            short(LinkRule::Acronym, "Électricité de France").as_deref(),
+            Some("ÉF")
+        );
+        assert_eq!(short(LinkRule::Acronym, "bank of england"), None);
+        assert_eq!(short(LinkRule::Acronym, ""), None);
     }
 
     #[test]

@@ -3,8 +3,6 @@
 //! organisation in five times as many) is shown as the majority's kind wherever it is counted.
 //! Decided from the articles per stored name alone, so it is a function of what the index holds.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::aliases::Action;
@@ -81,6 +79,18 @@ pub(crate) fn votes(tally: &Tally, marked: &Marked) -> Vec<(Kind, String, Action
     votes
 }
 
+/// `name` in lower case, as `str::to_lowercase` has it, written over `into`: without an
+/// allocation for the ASCII names that are nearly all of them.
+fn fold_into(into: &mut String, name: &str) {
+    into.clear();
+    if name.is_ascii() {
+        into.push_str(name);
+        into.make_ascii_lowercase();
+    } else {
+        into.push_str(&name.to_lowercase());
+    }
+}
+
 /// Abbreviations without a vowel that are part of people's names (`Ken Griffey Jnr`).
 const NAME_ABBREVIATIONS: &[&str] = &["jnr", "snr"];
 
@@ -100,7 +110,8 @@ fn abbreviation(word: &str) -> bool {
 /// What the vote weighs, gathered once from the tally.
 struct Archive<'a> {
     /// Articles per kind and name folded to lower case, so that a dateline's `NEW YORK` is
-    /// weighed with `New York`.
+    /// weighed with `New York`: only for the folded forms of names voted on, the only ones
+    /// asked for, so that the rest cost no allocation.
     folded: FxHashMap<(Kind, String), u32>,
     /// Articles of full names of people (two words or more) per first word and per last word.
     given: FxHashMap<&'a str, u32>,
@@ -110,9 +121,9 @@ struct Archive<'a> {
     named_surname: FxHashMap<&'a str, u32>,
     /// Distinct organisations' names of two words or more, per last word.
     heads: FxHashMap<&'a str, u32>,
-    /// Organisations' names in order, to sum those beginning with a name (`Chrysler Corp`,
-    /// `Chrysler Financial Corp` for `Chrysler`).
-    orgs: BTreeMap<&'a str, u32>,
+    /// Articles of organisations per beginning of their names, cut before a space: what
+    /// `Chrysler Corp` and `Chrysler Financial Corp` add up to for `Chrysler`.
+    org_prefixes: FxHashMap<&'a str, u32>,
     marked: &'a Marked,
     stored: &'a Tally,
     /// The gazetteer's places: a name moves to places only when it is one (`Christmas`, which
@@ -128,16 +139,21 @@ impl<'a> Archive<'a> {
             surname: FxHashMap::default(),
             named_surname: FxHashMap::default(),
             heads: FxHashMap::default(),
-            orgs: BTreeMap::new(),
+            org_prefixes: FxHashMap::default(),
             marked,
             stored: tally,
             gazetteer: EmbeddedLookup::new(),
         };
+        let wanted: FxHashSet<String> = (tally.iter())
+            .filter(|(_, n)| **n >= MIN_VOTED)
+            .map(|((_, name), _)| name.to_lowercase())
+            .collect();
+        let mut lower = String::new();
         for ((kind, name), &n) in tally {
-            *archive
-                .folded
-                .entry((*kind, name.to_lowercase()))
-                .or_default() += n;
+            fold_into(&mut lower, name);
+            if wanted.contains(&lower) {
+                *archive.folded.entry((*kind, lower.clone())).or_default() += n;
+            }
             match kind {
                 Kind::People => {
                     let mut words = name.split(' ');
@@ -150,7 +166,9 @@ impl<'a> Archive<'a> {
                     }
                 }
                 Kind::Orgs => {
-                    archive.orgs.insert(name, n);
+                    for (space, _) in name.match_indices(' ') {
+                        *archive.org_prefixes.entry(&name[..space]).or_default() += n;
+                    }
                     if let Some((_, last)) = name.rsplit_once(' ') {
                         *archive.heads.entry(last).or_default() += 1;
                     }
@@ -183,12 +201,7 @@ impl<'a> Archive<'a> {
 
     /// Articles naming an organisation that begins with `name` and goes on.
     fn org_prefix(&self, name: &str) -> u32 {
-        // Every name beginning with `name ` sorts between it and `name!` (' ' + 1).
-        let (from, to) = (format!("{name} "), format!("{name}!"));
-        self.orgs
-            .range(from.as_str()..to.as_str())
-            .map(|(_, n)| n)
-            .sum()
+        self.org_prefixes.get(name).copied().unwrap_or(0)
     }
 
     /// A person name stored in `n` articles: moved when the archive files it as an
@@ -294,6 +307,32 @@ mod tests {
         (votes.iter())
             .find(|(k, n, _)| *k == kind && n == name)
             .map(|(_, _, a)| a.clone())
+    }
+
+    #[test]
+    fn names_fold_as_to_lowercase_has_them() {
+        let mut lower = String::from("left over");
+        for name in ["NEW YORK", "São Paulo", "ΟΔΥΣΣΕΑΣ", "already lower", ""] {
+            fold_into(&mut lower, name);
+            assert_eq!(lower, name.to_lowercase());
+        }
+    }
+
+    #[test]
+    fn an_organisation_counts_for_each_beginning_of_its_name() {
+        let tally = tally(&[
+            (Kind::Orgs, "Chrysler Corp", 80),
+            (Kind::Orgs, "Chrysler Financial Corp", 4),
+            (Kind::Orgs, "Chryslers", 7),
+            (Kind::Orgs, "Chrysler", 5),
+            (Kind::People, "Chrysler Smith", 9),
+        ]);
+        let marked = Marked::default();
+        let archive = Archive::new(&tally, &marked);
+        assert_eq!(archive.org_prefix("Chrysler"), 84);
+        assert_eq!(archive.org_prefix("Chrysler Financial"), 4);
+        assert_eq!(archive.org_prefix("Chrysler Corp"), 0);
+        assert_eq!(archive.org_prefix("Chrys"), 0);
     }
 
     #[test]
