@@ -596,7 +596,9 @@ pub(crate) struct EmbeddedLookup {
     words: &'static [u8],
     phrases: &'static [u8],
     places: &'static [u8],
-    text: &'static str,
+    /// Checked as UTF-8 a place at a time when read: a search reads a few, and checking the
+    /// whole text took longer than its look-ups.
+    text: &'static [u8],
 }
 
 impl EmbeddedLookup {
@@ -610,7 +612,7 @@ impl EmbeddedLookup {
         let places = r.count(PLACE_BYTES)?;
         let places = r.bytes(places * PLACE_BYTES)?;
         let len = r.u32()? as usize;
-        let text = std::str::from_utf8(r.bytes(len)?).ok()?;
+        let text = r.bytes(len)?;
         Some(EmbeddedLookup {
             words,
             phrases,
@@ -656,8 +658,8 @@ impl EmbeddedLookup {
         }
         let (country, name) = lengths(place as usize)?;
         Some(PlaceEntry {
-            country: self.text.get(at..at + country)?,
-            name: self.text.get(at + country..at + country + name)?,
+            country: std::str::from_utf8(self.text.get(at..at + country)?).ok()?,
+            name: std::str::from_utf8(self.text.get(at + country..at + country + name)?).ok()?,
             kind: u32::from(self.places[place as usize * PLACE_BYTES]),
         })
     }

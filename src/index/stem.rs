@@ -130,7 +130,9 @@ struct Slot {
 }
 
 /// Word → stem, open addressing with linear probing over inline slots, at most half full.
-#[derive(Clone)]
+/// Its tables are made when the first word is stemmed: a search clones the analyzer for each
+/// query word and stems a word or two with each clone.
+#[derive(Default)]
 struct Memo {
     /// Direct-mapped cache of words met recently, small enough to stay in the core's cache
     /// while the postings table streams through it, so frequent words skip the large table.
@@ -142,13 +144,10 @@ struct Memo {
 /// 2^10 recent words take 32 KB, which fits a core's L1 data cache.
 const RECENT_BITS: u32 = 10;
 
-impl Default for Memo {
-    fn default() -> Memo {
-        Memo {
-            recent: vec![Slot::default(); 1 << RECENT_BITS],
-            slots: vec![Slot::default(); 1 << 12],
-            len: 0,
-        }
+/// A clone starts empty rather than copying 160 KB of another's words.
+impl Clone for Memo {
+    fn clone(&self) -> Memo {
+        Memo::default()
     }
 }
 
@@ -156,6 +155,10 @@ impl Memo {
     /// The stem of `key`, computed by `stem` on the word's first occurrence; None when the
     /// stem does not fit inline.
     fn get(&mut self, key: Inline, stem: impl FnOnce() -> Option<Inline>) -> Option<Inline> {
+        if self.slots.is_empty() {
+            self.recent = vec![Slot::default(); 1 << RECENT_BITS];
+            self.slots = vec![Slot::default(); 1 << 12];
+        }
         let hash = key.hash();
         let recent = (hash >> (64 - RECENT_BITS)) as usize;
         if self.recent[recent].key == key {

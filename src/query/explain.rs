@@ -26,6 +26,9 @@ pub(crate) struct Contribution {
 /// Marks the explanation of a clause labelled for an entity.
 const ENTITY: &str = "gazette entity";
 
+/// How tantivy describes a boolean query's score in an explanation: the sum of its clauses'.
+const BOOLEAN_SUM: &str = "BooleanClause. sum of";
+
 /// The sources of the parts feedback adds to the scores of the articles it reorders.
 const FEEDBACK: &str = "feedback";
 const BODY_LENGTH: &str = "body length";
@@ -164,6 +167,14 @@ fn split(node: &serde_json::Value, scale: f32, schema: &Schema, out: &mut Vec<Co
         .iter()
         .map(|d| d["value"].as_f64().unwrap_or(0.0) as f32)
         .sum();
+    // A boolean query's value is the sum of its clauses' whatever their signs (the body-length
+    // part is negative in short articles); other nodes are shared out in proportion.
+    if description.starts_with(BOOLEAN_SUM) && !details.is_empty() {
+        for detail in details {
+            split(detail, scale, schema, out);
+        }
+        return;
+    }
     if description.starts_with("Phrase") || details.is_empty() || sum <= 0.0 {
         let source = if description.starts_with("Phrase") {
             "phrase"

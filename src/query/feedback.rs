@@ -46,35 +46,7 @@ pub(crate) fn expansion(
         }
     });
     let length = length::body_terms(query, fields.body);
-    let mut analyzer = searcher.index().tokenizer_for_field(fields.body)?;
-    // Per word: its summed share of each article, and in how many articles it occurs. The
-    // sums do not depend on the maps' order, so a fast hash does.
-    let mut found: FxHashMap<String, (f32, usize)> = FxHashMap::default();
-    let mut counts: FxHashMap<String, f32> = FxHashMap::default();
-    for &address in top.iter().take(FEEDBACK_DOCS) {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let text = |field: Field| super::first_str(&doc, field);
-        let mut length = 0.0;
-        for part in [text(fields.title), text(fields.body)] {
-            let mut stream = analyzer.token_stream(part);
-            while let Some(token) = stream.next() {
-                length += 1.0;
-                if token.text.len() > 2 && !token.text.bytes().all(|b| b.is_ascii_digit()) {
-                    match counts.get_mut(token.text.as_str()) {
-                        Some(count) => *count += 1.0,
-                        None => {
-                            counts.insert(token.text.clone(), 1.0);
-                        }
-                    }
-                }
-            }
-        }
-        for (word, count) in counts.drain() {
-            let entry = found.entry(word).or_default();
-            entry.0 += count / length;
-            entry.1 += 1;
-        }
-    }
+    let found = shares(searcher, fields, top)?;
     let total = searcher.num_docs() as f32;
     let mut scored = Vec::new();
     for (word, (share, articles)) in found {
@@ -119,6 +91,43 @@ pub(crate) fn expansion(
     }))
 }
 
+/// Per word of the first articles of `top`: its summed share of each article, and in how many
+/// articles it occurs. The sums do not depend on the map's order, so a fast hash does.
+fn shares(
+    searcher: &Searcher,
+    fields: &Fields,
+    top: &[DocAddress],
+) -> Result<FxHashMap<String, (f32, usize)>> {
+    let mut analyzer = searcher.index().tokenizer_for_field(fields.body)?;
+    let mut found: FxHashMap<String, (f32, usize)> = FxHashMap::default();
+    let mut counts: FxHashMap<String, f32> = FxHashMap::default();
+    for &address in top.iter().take(FEEDBACK_DOCS) {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field: Field| super::first_str(&doc, field);
+        let mut length = 0.0;
+        for part in [text(fields.title), text(fields.body)] {
+            let mut stream = analyzer.token_stream(part);
+            while let Some(token) = stream.next() {
+                length += 1.0;
+                if token.text.len() > 2 && !token.text.bytes().all(|b| b.is_ascii_digit()) {
+                    match counts.get_mut(token.text.as_str()) {
+                        Some(count) => *count += 1.0,
+                        None => {
+                            counts.insert(token.text.clone(), 1.0);
+                        }
+                    }
+                }
+            }
+        }
+        for (word, count) in counts.drain() {
+            let entry = found.entry(word).or_default();
+            entry.0 += count / length;
+            entry.1 += 1;
+        }
+    }
+    Ok(found)
+}
+
 /// The words feedback adds to a query, each with its weight, and the query they make; and the
 /// query's own body words, whose length normalisation the reordering makes lighter.
 pub(crate) struct Expansion {
@@ -128,8 +137,9 @@ pub(crate) struct Expansion {
 }
 
 impl Expansion {
-    /// What `rescore` adds to a score, as a query that explains it.
-    pub(crate) fn scored(&self) -> Box<dyn Query> {
+    /// What `rescore` adds to a score, as clauses of a query that explains it: each labelled
+    /// at the top of a query's clauses, where an explanation finds its part.
+    pub(crate) fn clauses(&self) -> Vec<(Occur, Box<dyn Query>)> {
         let length = (self.length.iter())
             .map(|term| {
                 let relength: Box<dyn Query> = Box::new(Relength { term: term.clone() });
@@ -140,10 +150,10 @@ impl Expansion {
             label: Label::BodyLength,
             query: Box::new(BooleanQuery::new(length)),
         });
-        Box::new(BooleanQuery::new(vec![
+        vec![
             (Occur::Should, self.query.box_clone()),
             (Occur::Should, length),
-        ]))
+        ]
     }
 }
 
@@ -251,7 +261,7 @@ mod tests {
         let mut ranked: Vec<(Option<f32>, DocAddress)> =
             addresses.iter().map(|&a| (Some(1.0), a)).collect();
         rescore(&searcher, &expansion, &mut ranked).unwrap();
-        let weight = (expansion.scored())
+        let weight = BooleanQuery::new(expansion.clauses())
             .weight(EnableScoring::enabled_from_searcher(&searcher))
             .unwrap();
         for (score, address) in &ranked {

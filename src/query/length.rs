@@ -46,16 +46,16 @@ impl Query for Relength {
     }
 }
 
-/// The distinct terms of `query` in the body field, in term order.
+/// The terms `query` scores one by one in the body field, as often as it scores each, in term
+/// order: the words of a phrase are scored as the phrase, not one by one.
 pub(crate) fn body_terms(query: &dyn Query, body: Field) -> Vec<Term> {
     let mut terms = Vec::new();
-    query.query_terms(&mut |term, _| {
-        if term.field() == body {
+    query.query_terms(&mut |term, in_phrase| {
+        if term.field() == body && !in_phrase {
             terms.push(term.clone());
         }
     });
     terms.sort();
-    terms.dedup();
     terms
 }
 
@@ -113,7 +113,9 @@ impl Weight for RelengthWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        // A scorer only moves forward, and starts on its first article.
         if let Some(mut scorer) = self.open(reader, 1.0)?
+            && scorer.doc() <= doc
             && scorer.seek(doc) == doc
         {
             let description = format!("body length: BM25 with b {BODY_B} minus b {TANTIVY_B}");

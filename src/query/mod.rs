@@ -59,7 +59,8 @@ pub struct SearchRequest {
     /// Split each hit's score into what each field and entity of the query contributed.
     pub explain: bool,
     /// Build the page's hits. Without them, or with `limit` 0, only the totals and facets are
-    /// answered, the same as the page's, without the feedback pass, snippets or stored text.
+    /// answered, the same as the page's, without snippets or stored text, and without the
+    /// feedback pass unless too few articles match for the page (it adds to the total then).
     pub hits: bool,
 }
 
@@ -294,10 +295,9 @@ fn with_feedback(
         total += count;
         ranked.extend(docs);
     }
-    let shown = BooleanQuery::new(vec![
-        (Occur::Should, shown),
-        (Occur::Should, expansion.scored()),
-    ]);
+    let mut clauses = vec![(Occur::Should, shown)];
+    clauses.extend(expansion.clauses());
+    let shown = BooleanQuery::new(clauses);
     Ok((total, ranked, Box::new(shown), unfed))
 }
 

@@ -330,13 +330,8 @@ fn the_counts_without_hits_are_the_pages_counts() {
     let env = Env::indexed();
     let server = Server::start(&env, &[]);
     // The second query is answered by the closest articles, which the counts must cover too.
-    let pages = ["limit=2", "limit=2&offset=1", "limit=10&sort=date"];
-    // Newest first, only articles with every word answer: no closest ones.
-    for (query, matched, pages) in [
-        ("energy", "all", &pages[..]),
-        ("energy%20zeppelin", "partial", &pages[..2]),
-    ] {
-        for page in pages {
+    for (query, matched) in [("energy", "all"), ("energy%20zeppelin", "partial")] {
+        for page in ["limit=2", "limit=2&offset=1", "limit=10&sort=date"] {
             let full = server.ok(&format!("/api/search?q={query}&{page}&facets=1"));
             let counts = server.ok(&format!("/api/search?q={query}&{page}&facets=1&hits=0"));
             assert_eq!(full["matched"], matched, "{query} {page}: {full}");
