@@ -558,6 +558,10 @@ fn an_article_shows_marked_mentions_and_related_coverage() {
             .text("#a-related li .why")
             .contains("Emmanuel Macron")
     );
+    // The article names no organisation: that list is hidden with its heading.
+    let shown = "[...document.querySelectorAll('#article-view aside h2')].filter(h => h.offsetParent)\
+                 .map(h => h.textContent).join(',')";
+    assert_eq!(browser.eval(shown), "People,Places,Dates,Related");
     browser.screenshot("article");
     // The same article on a 375-pixel phone screen: nothing wider than the screen.
     browser.narrow(375);

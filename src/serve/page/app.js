@@ -443,6 +443,13 @@ function brushing(s, box, bars, buckets) {
   };
 }
 
+// Fills a list of the article view; an empty one is hidden with its heading.
+function listed(id, items) {
+  const list = $(id);
+  list.replaceChildren(...items);
+  list.previousElementSibling.hidden = items.length === 0;
+}
+
 async function renderArticle(s) {
   const key = encodeURIComponent(s.a);
   const [article, related] = await Promise.all([
@@ -483,11 +490,11 @@ async function renderArticle(s) {
       onclick: () => go({ a: null, q: "", f: [kind === "countries" ? "countries:" + item : label + ":" + quoted(item.name || item)], page: 0 }),
     }, [el("span", { class: "facet-name", text: item.name || item }), el("span", { class: "count", text: item.mentions ? String(item.mentions.length) : "" })]),
   ]));
-  $("a-people").replaceChildren(...names(article.people, "person", "people"));
-  $("a-places").replaceChildren(...names(article.places, "place", "places"));
-  $("a-orgs").replaceChildren(...names(article.orgs, "org", "orgs"));
-  $("a-dates").replaceChildren(...article.dates.map((d) => el("li", { class: "date-item", text: d.value + " \u2014 \u201c" + d.text + "\u201d" })));
-  $("a-related").replaceChildren(...related.related.map((r) => {
+  listed("a-people", names(article.people, "person", "people"));
+  listed("a-places", names(article.places, "place", "places"));
+  listed("a-orgs", names(article.orgs, "org", "orgs"));
+  listed("a-dates", article.dates.map((d) => el("li", { class: "date-item", text: d.value + " \u2014 \u201c" + d.text + "\u201d" })));
+  listed("a-related", related.related.map((r) => {
     const why = [...r.shared.people, ...r.shared.places, ...r.shared.orgs];
     return el("li", {}, [
       articleLink(r.key, r.title),
