@@ -125,16 +125,19 @@ pub(crate) struct Counts {
     by_short: FxHashMap<String, FxHashMap<String, u32>>,
     /// Names of one word seen on their own: the only short forms worth a link.
     alone: FxHashSet<String>,
+    /// Where a name's short form is written: most are only compared, never kept.
+    short: String,
 }
 
 impl Counts {
     /// Counts `n` articles naming `full`, for a rule that [`LinkRule::counts_alone`].
     pub(crate) fn add(&mut self, rule: LinkRule, full: &str, n: u32) {
         self.note_alone(full);
-        let mut short = String::new();
+        let mut short = std::mem::take(&mut self.short);
         if rule.short_into(full, &mut short) {
             self.count(&short, full, n);
         }
+        self.short = short;
     }
 
     /// Notes a name of one word, allocating only the first time it is seen.
@@ -172,7 +175,7 @@ impl Counts {
 
     /// Counts one article's names of a kind, each name once.
     pub(crate) fn add_article(&mut self, rule: LinkRule, names: &[&str]) {
-        let mut short = String::new();
+        let mut short = std::mem::take(&mut self.short);
         for full in names {
             self.note_alone(full);
             if !rule.short_into(full, &mut short) {
@@ -183,6 +186,7 @@ impl Counts {
             }
             self.count(&short, full, 1);
         }
+        self.short = short;
     }
 }
 
