@@ -10,6 +10,8 @@ mod precision;
 mod ranking;
 #[path = "cli/saved_names.rs"]
 mod saved_names;
+#[path = "cli/stored_values.rs"]
+mod stored_values;
 #[path = "cli/ties.rs"]
 mod ties;
 #[path = "cli/words.rs"]

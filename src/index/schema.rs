@@ -20,7 +20,7 @@ use crate::walk::FileEntry;
 
 /// Bumped whenever the schema or the meaning of a stored value changes, so that an old index is
 /// refused with a hint to rebuild instead of answering queries wrongly.
-pub(crate) const FORMAT: u32 = 4;
+pub(crate) const FORMAT: u32 = 5;
 
 /// Proper names: split on punctuation, lower-cased, accents folded, never stemmed, so that
 /// `people:"Kim Jong-un"` is a phrase of `kim jong un` and `places:Sao Paulo` finds `São Paulo`.
@@ -107,21 +107,28 @@ impl Fields {
                 .set_tokenizer(STEM_TOKENIZER)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
-        // Values that have a fast column are read back from it, not stored twice: only title,
-        // body and front matter go to the document store.
-        let names = TextOptions::default().set_fast("raw").set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(NAMES_TOKENIZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
-        let codes = TextOptions::default().set_fast("raw").set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(CODE_TOKENIZER)
-                .set_index_option(IndexRecordOption::Basic),
-        );
+        // A hit's key, names, countries and day are also stored: a page reads each hit's
+        // stored document anyway, and looking its values up in the columns' dictionaries
+        // decoded hundreds of terms per value. Facets, sorting and exports read the columns.
+        let names = TextOptions::default()
+            .set_stored()
+            .set_fast("raw")
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(NAMES_TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            );
+        let codes = TextOptions::default()
+            .set_stored()
+            .set_fast("raw")
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(CODE_TOKENIZER)
+                    .set_index_option(IndexRecordOption::Basic),
+            );
         let day = NumericOptions::default().set_indexed();
         let fields = Fields {
-            path: b.add_text_field(field::PATH, STRING | FAST),
+            path: b.add_text_field(field::PATH, STRING | FAST | STORED),
             title: b.add_text_field(field::TITLE, stemmed.clone()),
             body: b.add_text_field(field::BODY, stemmed),
             people: b.add_text_field(field::PEOPLE, names.clone()),
@@ -129,7 +136,7 @@ impl Fields {
             names: b.add_text_field(field::NAMES, STRING),
             orgs: b.add_text_field(field::ORGS, names),
             countries: b.add_text_field(field::COUNTRIES, codes),
-            published: b.add_i64_field(field::PUBLISHED, day.clone().set_fast()),
+            published: b.add_i64_field(field::PUBLISHED, day.clone().set_fast().set_stored()),
             dates: b.add_i64_field(field::DATES, day),
             date_spans: b.add_i64_field(field::DATE_SPANS, FAST),
             meta: b.add_json_field(field::META, tantivy::schema::TEXT | STORED),

@@ -346,12 +346,11 @@ fn hits(
         Sort::Relevance => None,
         Sort::Date => Some(shown.weight(EnableScoring::enabled_from_searcher(searcher))?),
     };
-    let addresses: Vec<DocAddress> = ranked.iter().map(|(_, address)| *address).collect();
-    let fast = fast_values(searcher, &addresses)?;
     let mut hits = Vec::with_capacity(ranked.len());
-    for (((score, address), mut fast), at) in ranked.into_iter().zip(fast).zip(request.offset..) {
-        shown_names(book, &mut fast);
+    for ((score, address), at) in ranked.into_iter().zip(request.offset..) {
         let doc: TantivyDocument = searcher.doc(address)?;
+        let mut values = Shown::of(&doc, &index.fields);
+        shown_names(book, &mut values);
         let score = match (score, &weight) {
             (Some(score), _) => score,
             (None, Some(weight)) => weight
@@ -359,8 +358,8 @@ fn hits(
                 .value(),
             (None, None) => 0.0,
         };
-        let path = display_path(&index.corpus, &fast.key, cwd);
-        let mut hit = hit(&doc, fast, &index.fields, path, score, &mut snippets);
+        let path = display_path(&index.corpus, &values.key, cwd);
+        let mut hit = hit(&doc, values, &index.fields, path, score, &mut snippets);
         if request.explain {
             let parts = explain::explain(searcher, shown, address)?;
             hit.explanation = Some(match unfed.contains(&at) {
@@ -413,9 +412,8 @@ pub(crate) fn first_str(doc: &TantivyDocument, field: tantivy::schema::Field) ->
     doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("")
 }
 
-/// What a hit shows that is kept in fast columns rather than in the document store.
-#[derive(Default)]
-struct FastValues {
+/// What a hit shows besides its title and body, read from its stored document.
+struct Shown {
     key: String,
     people: Vec<String>,
     places: Vec<String>,
@@ -424,53 +422,32 @@ struct FastValues {
     published: Option<jiff::civil::Date>,
 }
 
-/// The fast-column values of each document in `addresses`. Each segment's columns are opened
-/// once, and each dictionary is read in one ordered pass for all the hits of the segment:
-/// looking values up one by one would decode a dictionary block per value.
-fn fast_values(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<FastValues>> {
-    let mut values: Vec<FastValues> = addresses.iter().map(|_| FastValues::default()).collect();
-    for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let at: Vec<usize> = (0..addresses.len())
-            .filter(|&i| addresses[i].segment_ord as usize == segment_ord)
-            .collect();
-        if at.is_empty() {
-            continue;
-        }
-        let docs: Vec<DocId> = at.iter().map(|&i| addresses[i].doc_id).collect();
-        let fast = segment.fast_fields();
-        let text = |field: &str| -> Result<std::vec::IntoIter<Vec<String>>> {
-            Ok(match fast.str(field)? {
-                Some(column) => column_values(&column, &docs)?,
-                // A segment in which no article had a value may lack the column.
-                None => vec![Vec::new(); docs.len()],
-            }
-            .into_iter())
+impl Shown {
+    /// The values as the article's document keeps them, in the order they were added.
+    fn of(doc: &TantivyDocument, fields: &Fields) -> Shown {
+        let all = |field| {
+            (doc.get_all(field))
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
         };
-        let (mut keys, mut people) = (text(field::PATH)?, text(field::PEOPLE)?);
-        let (mut places, mut countries) = (text(field::PLACES)?, text(field::COUNTRIES)?);
-        let mut orgs = text(field::ORGS)?;
-        let published = fast.i64(field::PUBLISHED)?;
-        for (&i, &doc) in at.iter().zip(&docs) {
-            let value = &mut values[i];
-            value.key = keys
-                .next()
-                .and_then(|k| k.into_iter().next())
-                .unwrap_or_default();
-            value.people = people.next().unwrap_or_default();
-            value.places = places.next().unwrap_or_default();
-            value.orgs = orgs.next().unwrap_or_default();
-            value.countries = countries.next().unwrap_or_default();
-            value.published = published.first(doc).and_then(day_from_number);
+        Shown {
+            key: first_str(doc, fields.path).to_string(),
+            people: all(fields.people),
+            places: all(fields.places),
+            orgs: all(fields.orgs),
+            countries: all(fields.countries),
+            published: (doc.get_first(fields.published))
+                .and_then(|v| v.as_i64())
+                .and_then(day_from_number),
         }
     }
-    Ok(values)
 }
 
 /// A hit's names as the archive credits them.
-fn shown_names(book: &NameBook, fast: &mut FastValues) {
-    let stored = (fast.people.iter().map(|n| (Kind::People, n.as_str())))
-        .chain(fast.places.iter().map(|n| (Kind::Places, n.as_str())))
-        .chain(fast.orgs.iter().map(|n| (Kind::Orgs, n.as_str())));
+fn shown_names(book: &NameBook, values: &mut Shown) {
+    let stored = (values.people.iter().map(|n| (Kind::People, n.as_str())))
+        .chain(values.places.iter().map(|n| (Kind::Places, n.as_str())))
+        .chain(values.orgs.iter().map(|n| (Kind::Orgs, n.as_str())));
     let shown = book.resolve(stored);
     let of = |kind| {
         shown
@@ -479,7 +456,8 @@ fn shown_names(book: &NameBook, fast: &mut FastValues) {
             .map(|(_, n)| n.to_string())
             .collect()
     };
-    (fast.people, fast.places, fast.orgs) = (of(Kind::People), of(Kind::Places), of(Kind::Orgs));
+    (values.people, values.places, values.orgs) =
+        (of(Kind::People), of(Kind::Places), of(Kind::Orgs));
 }
 
 /// Each document's values of a text column, in the order they were added.
@@ -502,7 +480,7 @@ pub(crate) fn column_values(column: &StrColumn, docs: &[DocId]) -> Result<Vec<Ve
 
 fn hit(
     doc: &TantivyDocument,
-    fast: FastValues,
+    values: Shown,
     fields: &Fields,
     path: String,
     score: f32,
@@ -517,15 +495,15 @@ fn hit(
         }
     };
     Hit {
-        key: fast.key,
+        key: values.key,
         path,
         score,
         title: first(fields.title).to_string(),
-        published: fast.published.map(|d| d.to_string()),
-        people: fast.people,
-        places: fast.places,
-        orgs: fast.orgs,
-        countries: fast.countries,
+        published: values.published.map(|d| d.to_string()),
+        people: values.people,
+        places: values.places,
+        orgs: values.orgs,
+        countries: values.countries,
         snippet,
         highlights,
         explanation: None,
