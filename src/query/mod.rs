@@ -413,18 +413,18 @@ pub(crate) fn first_str(doc: &TantivyDocument, field: tantivy::schema::Field) ->
 }
 
 /// What a hit shows besides its title and body, read from its stored document.
-struct Shown {
-    key: String,
-    people: Vec<String>,
-    places: Vec<String>,
-    orgs: Vec<String>,
-    countries: Vec<String>,
-    published: Option<jiff::civil::Date>,
+pub(crate) struct Shown {
+    pub(crate) key: String,
+    pub(crate) people: Vec<String>,
+    pub(crate) places: Vec<String>,
+    pub(crate) orgs: Vec<String>,
+    pub(crate) countries: Vec<String>,
+    pub(crate) published: Option<jiff::civil::Date>,
 }
 
 impl Shown {
     /// The values as the article's document keeps them, in the order they were added.
-    fn of(doc: &TantivyDocument, fields: &Fields) -> Shown {
+    pub(crate) fn of(doc: &TantivyDocument, fields: &Fields) -> Shown {
         let all = |field| {
             (doc.get_all(field))
                 .filter_map(|v| v.as_str().map(str::to_string))

@@ -8,14 +8,14 @@ use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, TantivyDocument, Term};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::extract::dates::find_dates;
 use crate::extract::entities::find_entities;
 use crate::extract::{DateMention, Org, Person, Place};
 use crate::index::GazetteIndex;
-use crate::index::schema::{day_from_number, field};
+use crate::query::Shown;
 
 #[derive(Debug, Serialize)]
 pub(crate) struct ArticleView {
@@ -51,7 +51,8 @@ pub(crate) fn article(index: &GazetteIndex, key: &str) -> Result<Option<ArticleV
     let searcher = index.searcher()?;
     let doc: TantivyDocument = searcher.doc(address)?;
     let text = stored_text(&doc, index.fields.body);
-    let published = published(&searcher, address)?;
+    let shown = Shown::of(&doc, &index.fields);
+    let published = shown.published;
     // Mentions are not kept in the index: finding them again in the stored body is the same
     // computation indexing did, and gives offsets into exactly the text returned.
     let found = find_entities(&text);
@@ -74,7 +75,7 @@ pub(crate) fn article(index: &GazetteIndex, key: &str) -> Result<Option<ArticleV
         people: found.people,
         places: found.places,
         orgs: found.orgs,
-        countries: names(&searcher, address, field::COUNTRIES)?,
+        countries: shown.countries,
         dates,
     }))
 }
@@ -84,33 +85,4 @@ pub(crate) fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) 
         .and_then(|v| v.as_str())
         .unwrap_or_default()
         .to_string()
-}
-
-pub(crate) fn published(
-    searcher: &Searcher,
-    address: DocAddress,
-) -> Result<Option<jiff::civil::Date>> {
-    let column = searcher
-        .segment_reader(address.segment_ord)
-        .fast_fields()
-        .i64(field::PUBLISHED)?;
-    Ok(column.first(address.doc_id).and_then(day_from_number))
-}
-
-/// One article's values of a text fast column (people, places, orgs, countries, path), in order.
-pub(crate) fn names(searcher: &Searcher, address: DocAddress, name: &str) -> Result<Vec<String>> {
-    let segment = searcher.segment_reader(address.segment_ord);
-    // A segment in which no article had a value may lack the column.
-    let Some(column) = segment.fast_fields().str(name)? else {
-        return Ok(Vec::new());
-    };
-    let mut values = Vec::new();
-    for ord in column.term_ords(address.doc_id) {
-        let mut value = String::new();
-        column
-            .ord_to_str(ord, &mut value)
-            .map_err(|e| Error::Index(e.into()))?;
-        values.push(value);
-    }
-    Ok(values)
 }

@@ -9,11 +9,10 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue};
 use tantivy::{TantivyDocument, Term};
 
-use super::article::{locate, names, published, stored_text};
+use super::article::{locate, stored_text};
 use crate::error::Result;
 use crate::index::GazetteIndex;
-use crate::index::schema::field;
-use crate::query::{By, Top};
+use crate::query::{By, Shown, Top};
 
 /// A shared name counts this much more than one shared ordinary word.
 const NAME_BOOST: f32 = 3.0;
@@ -53,9 +52,12 @@ pub(crate) fn related(
     let searcher = index.searcher()?;
     let doc: TantivyDocument = searcher.doc(address)?;
     let fields = &index.fields;
-    let people = names(&searcher, address, field::PEOPLE)?;
-    let places = names(&searcher, address, field::PLACES)?;
-    let orgs = names(&searcher, address, field::ORGS)?;
+    let Shown {
+        people,
+        places,
+        orgs,
+        ..
+    } = Shown::of(&doc, fields);
     let text = |field| (field, vec![OwnedValue::Str(stored_text(&doc, field))]);
     let likeness = MoreLikeThisQuery::builder()
         .with_min_doc_frequency(2)
@@ -87,21 +89,19 @@ pub(crate) fn related(
     let mut hits = Vec::with_capacity(found.len());
     for (score, at) in found.into_iter().take(limit) {
         let hit: TantivyDocument = searcher.doc(at)?;
+        let theirs = Shown::of(&hit, fields);
         let common = |theirs: Vec<String>, ours: &[String]| -> Vec<String> {
             theirs.into_iter().filter(|n| ours.contains(n)).collect()
         };
         hits.push(RelatedHit {
-            key: names(&searcher, at, field::PATH)?
-                .into_iter()
-                .next()
-                .unwrap_or_default(),
+            key: theirs.key,
             title: stored_text(&hit, fields.title),
-            published: published(&searcher, at)?.map(|d| d.to_string()),
+            published: theirs.published.map(|d| d.to_string()),
             score: score.unwrap_or_default(),
             shared: Shared {
-                people: common(names(&searcher, at, field::PEOPLE)?, &people),
-                places: common(names(&searcher, at, field::PLACES)?, &places),
-                orgs: common(names(&searcher, at, field::ORGS)?, &orgs),
+                people: common(theirs.people, &people),
+                places: common(theirs.places, &places),
+                orgs: common(theirs.orgs, &orgs),
             },
         });
     }
