@@ -9,13 +9,11 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use tantivy::collector::Count;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
-use tantivy::query::{AllQuery, EnableScoring, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
+use tantivy::query::{AllQuery, EnableScoring, Query};
+use tantivy::{DocId, Score, Searcher, SegmentReader};
 
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -26,7 +24,7 @@ use super::link::{self, Counts, Link, LinkRule, Links};
 use super::terms::KeptTerms;
 use super::vote::{self, Marked, Tally};
 use crate::error::{Error, Result};
-use crate::index::schema::field;
+use crate::index::schema::{field, whole_name};
 
 pub(crate) struct NameBook {
     /// The user's alias rules, to which the archive's votes are added when first needed.
@@ -493,11 +491,10 @@ fn segment_counts(
 }
 
 /// For the names the vote judges by what their articles say (people of two words or more,
-/// organisations' acronyms), the live articles marked in `names`: naming the person only in
-/// full, writing the acronym as a plural.
+/// organisations' acronyms), the live articles marked in the `marks` column: naming the person
+/// only in full, writing the acronym as a plural. One pass over the column counts them all.
 fn marked(searcher: &Searcher, tally: &Tally) -> Result<Marked> {
-    let names = searcher.schema().get_field(field::NAMES)?;
-    let mut marked = Marked::default();
+    let mut wanted: FxHashMap<u64, (Kind, &str)> = FxHashMap::default();
     for ((kind, name), &n) in tally {
         let marker = match kind {
             _ if n < vote::MIN_VOTED => continue,
@@ -505,12 +502,29 @@ fn marked(searcher: &Searcher, tally: &Tally) -> Result<Marked> {
             Kind::Orgs if !name.chars().any(char::is_lowercase) => field::PLURAL,
             _ => continue,
         };
-        let term = Term::from_field_text(names, &format!("{marker}:{name}"));
-        let query = TermQuery::new(term, IndexRecordOption::Basic);
-        let count = searcher.search(&query, &Count)? as u32;
-        marked.insert((*kind, name.clone()), count);
+        wanted.insert(whole_name(marker, name), (*kind, name));
     }
-    Ok(marked)
+    let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
+    for segment in searcher.segment_readers() {
+        let Some(column) = segment.fast_fields().column_opt::<u64>(field::MARKS)? else {
+            continue;
+        };
+        for doc in segment.doc_ids_alive() {
+            for mark in column.values_for_doc(doc) {
+                if wanted.contains_key(&mark) {
+                    *counts.entry(mark).or_default() += 1;
+                }
+            }
+        }
+    }
+    Ok((wanted.into_iter())
+        .map(|(mark, (kind, name))| {
+            (
+                (kind, name.to_string()),
+                counts.get(&mark).copied().unwrap_or(0),
+            )
+        })
+        .collect())
 }
 
 /// Counts the articles of a segment that name one of `ords` in `column` (sorted), each read
