@@ -127,13 +127,15 @@ impl Fields {
                 .set_index_option(IndexRecordOption::Basic),
         );
         let day = NumericOptions::default().set_indexed();
+        // Scored by BM25 in credited names' clauses, which needs each article's count of keys.
+        let whole_names = NumericOptions::default().set_indexed().set_fieldnorm();
         let fields = Fields {
             path: b.add_text_field(field::PATH, STRING | FAST),
             title: b.add_text_field(field::TITLE, stemmed.clone()),
             body: b.add_text_field(field::BODY, stemmed),
             people: b.add_text_field(field::PEOPLE, names.clone()),
             places: b.add_text_field(field::PLACES, names.clone()),
-            names: b.add_u64_field(field::NAMES, NumericOptions::default().set_indexed()),
+            names: b.add_u64_field(field::NAMES, whole_names),
             marks: b.add_u64_field(field::MARKS, FAST),
             orgs: b.add_text_field(field::ORGS, names),
             countries: b.add_text_field(field::COUNTRIES, codes),
@@ -183,11 +185,18 @@ impl Fields {
         doc.add_text(self.path, &file.key);
         doc.add_text(self.title, &article.title);
         doc.add_text(self.body, article.body());
+        // A marked name's key goes into `names` twice: the second adds no term (postings keep
+        // documents only) but counts in the field's length, which the BM25 score of a credited
+        // name's clause divides by, as when marks were terms of `names` (index format 4).
+        let mark = |doc: &mut TantivyDocument, kind: &str, marker: &str, name: &str| {
+            doc.add_u64(self.names, whole_name(kind, name));
+            doc.add_u64(self.marks, whole_name(marker, name));
+        };
         for person in &found.people {
             doc.add_text(self.people, &person.name);
             doc.add_u64(self.names, whole_name(field::PEOPLE, &person.name));
             if only_in_full(person) {
-                doc.add_u64(self.marks, whole_name(field::FULL_ONLY, &person.name));
+                mark(&mut doc, field::PEOPLE, field::FULL_ONLY, &person.name);
             }
         }
         for place in &found.places {
@@ -198,7 +207,7 @@ impl Fields {
             doc.add_text(self.orgs, &org.name);
             doc.add_u64(self.names, whole_name(field::ORGS, &org.name));
             if written_as_plural(&org.name, article.body()) {
-                doc.add_u64(self.marks, whole_name(field::PLURAL, &org.name));
+                mark(&mut doc, field::ORGS, field::PLURAL, &org.name);
             }
         }
         for code in &found.countries {
