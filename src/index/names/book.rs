@@ -1296,6 +1296,52 @@ fn into_tantivy(err: Error) -> tantivy::TantivyError {
 mod tests {
     use super::*;
 
+    #[test]
+    fn marks_are_counted_over_live_articles_for_the_names_voted_on() {
+        use crate::index::Fields;
+        use tantivy::{Index, TantivyDocument, Term};
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        crate::index::schema::register_tokenizers(&index);
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        // Twelve articles naming Vera Drake only in full and writing `PCs`, one of them removed
+        // later, and one marking Vera Drake as an organisation's plural: a different mark.
+        for n in 0..12 {
+            let mut doc = TantivyDocument::default();
+            doc.add_u64(fields.marks, whole_name(field::FULL_ONLY, "Vera Drake"));
+            doc.add_u64(fields.marks, whole_name(field::PLURAL, "PC"));
+            doc.add_text(fields.path, format!("{n}.txt"));
+            writer.add_document(doc).unwrap();
+        }
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(fields.marks, whole_name(field::PLURAL, "Vera Drake"));
+        writer.add_document(doc).unwrap();
+        writer.commit().unwrap();
+        writer.delete_term(Term::from_field_text(fields.path, "0.txt"));
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let tally: Tally = [
+            ((Kind::People, "Vera Drake".to_string()), 12),
+            ((Kind::Orgs, "PC".to_string()), 12),
+            // Too few articles to be voted on, and a one-word person: never asked for.
+            ((Kind::People, "Gordon Brown".to_string()), 3),
+            ((Kind::People, "Blair".to_string()), 20),
+            // Voted on but never marked: counted as none.
+            ((Kind::Orgs, "BBC".to_string()), 15),
+        ]
+        .into_iter()
+        .collect();
+        let marked = marked(&searcher, &tally).unwrap();
+        let expected: Marked = [
+            ((Kind::People, "Vera Drake".to_string()), 11),
+            ((Kind::Orgs, "PC".to_string()), 11),
+            ((Kind::Orgs, "BBC".to_string()), 0),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(marked, expected);
+    }
+
     fn saved(stamp: u64, votes: &[(Kind, String, Action)]) -> Vec<u8> {
         let blairs: &[&str] = &[
             "Tony Blair",
