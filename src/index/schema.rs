@@ -37,15 +37,20 @@ pub(crate) mod field {
     pub(crate) const TITLE: &str = "title";
     pub(crate) const BODY: &str = "body";
     pub(crate) const PEOPLE: &str = "people";
-    /// Every stored name whole, as `kind:name` (`people:Tony Blair`): the exact look-ups that
-    /// crediting a name across the archive rewrites queries into.
+    /// Every stored name whole, as the [`whole_name`] key of `kind` and name (`people`, `Tony
+    /// Blair`): the exact look-ups that crediting a name across the archive rewrites queries
+    /// into.
     pub(crate) const NAMES: &str = "names";
-    /// Also in `names`, as `people.full:Tony Blair`: a person of two words or more whom the
+    /// The [`whole_name`] keys of an article's marked names, a fast column only: `people.full`
+    /// and `orgs.plural` below. Only the name book reads them, counting the articles marked
+    /// with each name in one pass; as terms they were a third of `names`'s terms.
+    pub(crate) const MARKS: &str = "marks";
+    /// The mark of a person of two words or more whom the
     /// article never calls by a shorter name (`Blair`, `Mr Blair`). Firms the tagger takes for
     /// people (`Smith Barney`) are almost never shortened, people mostly are: the name table
     /// weighs this across the archive.
     pub(crate) const FULL_ONLY: &str = "people.full";
-    /// Also in `names`, as `orgs.plural:PC`: an organisation's acronym that the article also
+    /// The mark of an organisation's acronym that the article also
     /// writes as a plural (`PCs`, `MPs`, `DVDs`), as a common noun is and a body rarely is.
     pub(crate) const PLURAL: &str = "orgs.plural";
     pub(crate) const PLACES: &str = "places";
@@ -70,6 +75,8 @@ pub struct Fields {
     pub(crate) people: Field,
     pub(crate) places: Field,
     pub(crate) names: Field,
+    /// The marks of an article's names (see [`field::MARKS`]).
+    pub(crate) marks: Field,
     pub(crate) orgs: Field,
     pub(crate) countries: Field,
     /// The publication day, as a [`day_number`].
@@ -127,13 +134,16 @@ impl Fields {
                     .set_index_option(IndexRecordOption::Basic),
             );
         let day = NumericOptions::default().set_indexed();
+        // Scored by BM25 in credited names' clauses, which needs each article's count of keys.
+        let whole_names = NumericOptions::default().set_indexed().set_fieldnorm();
         let fields = Fields {
             path: b.add_text_field(field::PATH, STRING | FAST | STORED),
             title: b.add_text_field(field::TITLE, stemmed.clone()),
             body: b.add_text_field(field::BODY, stemmed),
             people: b.add_text_field(field::PEOPLE, names.clone()),
             places: b.add_text_field(field::PLACES, names.clone()),
-            names: b.add_text_field(field::NAMES, STRING),
+            names: b.add_u64_field(field::NAMES, whole_names),
+            marks: b.add_u64_field(field::MARKS, FAST),
             orgs: b.add_text_field(field::ORGS, names),
             countries: b.add_text_field(field::COUNTRIES, codes),
             published: b.add_i64_field(field::PUBLISHED, day.clone().set_fast().set_stored()),
@@ -157,6 +167,7 @@ impl Fields {
             people: f(field::PEOPLE)?,
             places: f(field::PLACES)?,
             names: f(field::NAMES)?,
+            marks: f(field::MARKS)?,
             orgs: f(field::ORGS)?,
             countries: f(field::COUNTRIES)?,
             published: f(field::PUBLISHED)?,
@@ -181,30 +192,29 @@ impl Fields {
         doc.add_text(self.path, &file.key);
         doc.add_text(self.title, &article.title);
         doc.add_text(self.body, article.body());
-        let mut whole = String::new();
-        let mut add_whole = |doc: &mut TantivyDocument, kind: &str, name: &str| {
-            whole.clear();
-            whole.push_str(kind);
-            whole.push(':');
-            whole.push_str(name);
-            doc.add_text(self.names, &whole);
+        // A marked name's key goes into `names` twice: the second adds no term (postings keep
+        // documents only) but counts in the field's length, which the BM25 score of a credited
+        // name's clause divides by, as when marks were terms of `names` (index format 4).
+        let mark = |doc: &mut TantivyDocument, kind: &str, marker: &str, name: &str| {
+            doc.add_u64(self.names, whole_name(kind, name));
+            doc.add_u64(self.marks, whole_name(marker, name));
         };
         for person in &found.people {
             doc.add_text(self.people, &person.name);
-            add_whole(&mut doc, field::PEOPLE, &person.name);
+            doc.add_u64(self.names, whole_name(field::PEOPLE, &person.name));
             if only_in_full(person) {
-                add_whole(&mut doc, field::FULL_ONLY, &person.name);
+                mark(&mut doc, field::PEOPLE, field::FULL_ONLY, &person.name);
             }
         }
         for place in &found.places {
             doc.add_text(self.places, &place.name);
-            add_whole(&mut doc, field::PLACES, &place.name);
+            doc.add_u64(self.names, whole_name(field::PLACES, &place.name));
         }
         for org in &found.orgs {
             doc.add_text(self.orgs, &org.name);
-            add_whole(&mut doc, field::ORGS, &org.name);
+            doc.add_u64(self.names, whole_name(field::ORGS, &org.name));
             if written_as_plural(&org.name, article.body()) {
-                add_whole(&mut doc, field::PLURAL, &org.name);
+                mark(&mut doc, field::ORGS, field::PLURAL, &org.name);
             }
         }
         for code in &found.countries {
@@ -242,6 +252,17 @@ impl Fields {
         doc.add_u64(self.hash, hash);
         doc
     }
+}
+
+/// The term of `names` that stands for `name` under `kind` (a kind's word or a marker such as
+/// [`field::FULL_ONLY`]). Whole names as text made the term dictionary's FST build a branch of
+/// their own for each name's last bytes; a 64-bit hash is a short key that shares its first
+/// bytes with many others (BENCHMARKS.md, iwall3). Two keys colliding would make a look-up of
+/// one name also find the articles of the other: at a million distinct names, a chance of
+/// about 3 in 10^8.
+pub(crate) fn whole_name(kind: &str, name: &str) -> u64 {
+    use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+    xxh3_64_with_seed(name.as_bytes(), xxh3_64(kind.as_bytes()))
 }
 
 /// Whether a person of two words or more is named only in full in an article: no mention is the

@@ -5,7 +5,7 @@ use super::dates::{next_field, skip_phrase};
 use crate::error::Result;
 use crate::index::GazetteIndex;
 use crate::index::names::Kind;
-use crate::index::schema::field;
+use crate::index::schema::{field, whole_name};
 
 /// Rewrites `people:` and `places:` values so that they also find the articles credited with
 /// the name they ask for (`people:"Tony Blair"` finds an article naming only `Mr Blair`), and
@@ -65,6 +65,5 @@ fn unescaped(value: &str) -> String {
 
 /// The query for articles with one stored name of a kind, whatever it holds.
 fn exact_name(kind: Kind, name: &str) -> String {
-    let escaped = name.replace('\\', "\\\\").replace('"', "\\\"");
-    format!("{}:\"{}:{escaped}\"", field::NAMES, kind.word())
+    format!("{}:{}", field::NAMES, whole_name(kind.word(), name))
 }

@@ -19,7 +19,7 @@ use crate::error::Result;
 use crate::index::names::book::{Articles, Changes, Codes, Deltas};
 use crate::index::names::terms::ColumnTerms;
 use crate::index::names::{Kind, NameBook};
-use crate::index::schema::field;
+use crate::index::schema::{field, whole_name};
 
 pub(crate) const FACET_SIZE: usize = 10;
 /// Stored names of a kind counted before the corrections, so that a name they push out of the
@@ -517,7 +517,7 @@ fn nth(known: &HashMap<&str, i64>, n: usize) -> i64 {
 /// How many matches store `name` as a name of `kind`.
 fn stored_count(searcher: &Searcher, query: &dyn Query, kind: Kind, name: &str) -> Result<i64> {
     let names = searcher.schema().get_field(field::NAMES)?;
-    let term = Term::from_field_text(names, &format!("{}:{name}", kind.word()));
+    let term = Term::from_field_u64(names, whole_name(kind.word(), name));
     let stored = TermQuery::new(term, IndexRecordOption::Basic);
     let both = BooleanQuery::intersection(vec![query.box_clone(), Box::new(stored)]);
     Ok(searcher.search(&both, &Count)? as i64)
@@ -549,7 +549,7 @@ mod tests {
                 let mut doc = TantivyDocument::default();
                 for name in *people {
                     doc.add_text(fields.people, name);
-                    doc.add_text(fields.names, format!("people:{name}"));
+                    doc.add_u64(fields.names, whole_name("people", name));
                 }
                 writer.add_document(doc).unwrap();
             }
@@ -689,7 +689,7 @@ mod tests {
                 };
                 for name in *names {
                     doc.add_text(column, name);
-                    doc.add_text(fields.names, format!("{}:{name}", kind.word()));
+                    doc.add_u64(fields.names, whole_name(kind.word(), name));
                 }
             }
             writer.add_document(doc).unwrap();
@@ -777,11 +777,11 @@ mod tests {
         let queries: Vec<Box<dyn Query>> = vec![
             Box::new(AllQuery),
             Box::new(TermQuery::new(
-                Term::from_field_text(names, "people:Blair"),
+                Term::from_field_u64(names, whole_name("people", "Blair")),
                 IndexRecordOption::Basic,
             )),
             Box::new(TermQuery::new(
-                Term::from_field_text(names, "places:London"),
+                Term::from_field_u64(names, whole_name("places", "London")),
                 IndexRecordOption::Basic,
             )),
         ];

@@ -9,13 +9,11 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use tantivy::collector::Count;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
-use tantivy::query::{AllQuery, EnableScoring, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
+use tantivy::query::{AllQuery, EnableScoring, Query};
+use tantivy::{DocId, Score, Searcher, SegmentReader};
 
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -26,7 +24,7 @@ use super::link::{self, Counts, Link, LinkRule, Links};
 use super::terms::KeptTerms;
 use super::vote::{self, Marked, Tally};
 use crate::error::{Error, Result};
-use crate::index::schema::field;
+use crate::index::schema::{field, whole_name};
 
 pub(crate) struct NameBook {
     /// The user's alias rules, to which the archive's votes are added when first needed.
@@ -493,11 +491,10 @@ fn segment_counts(
 }
 
 /// For the names the vote judges by what their articles say (people of two words or more,
-/// organisations' acronyms), the live articles marked in `names`: naming the person only in
-/// full, writing the acronym as a plural.
+/// organisations' acronyms), the live articles marked in the `marks` column: naming the person
+/// only in full, writing the acronym as a plural. One pass over the column counts them all.
 fn marked(searcher: &Searcher, tally: &Tally) -> Result<Marked> {
-    let names = searcher.schema().get_field(field::NAMES)?;
-    let mut marked = Marked::default();
+    let mut wanted: FxHashMap<u64, (Kind, &str)> = FxHashMap::default();
     for ((kind, name), &n) in tally {
         let marker = match kind {
             _ if n < vote::MIN_VOTED => continue,
@@ -505,12 +502,29 @@ fn marked(searcher: &Searcher, tally: &Tally) -> Result<Marked> {
             Kind::Orgs if !name.chars().any(char::is_lowercase) => field::PLURAL,
             _ => continue,
         };
-        let term = Term::from_field_text(names, &format!("{marker}:{name}"));
-        let query = TermQuery::new(term, IndexRecordOption::Basic);
-        let count = searcher.search(&query, &Count)? as u32;
-        marked.insert((*kind, name.clone()), count);
+        wanted.insert(whole_name(marker, name), (*kind, name));
     }
-    Ok(marked)
+    let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
+    for segment in searcher.segment_readers() {
+        let Some(column) = segment.fast_fields().column_opt::<u64>(field::MARKS)? else {
+            continue;
+        };
+        for doc in segment.doc_ids_alive() {
+            for mark in column.values_for_doc(doc) {
+                if wanted.contains_key(&mark) {
+                    *counts.entry(mark).or_default() += 1;
+                }
+            }
+        }
+    }
+    Ok((wanted.into_iter())
+        .map(|(mark, (kind, name))| {
+            (
+                (kind, name.to_string()),
+                counts.get(&mark).copied().unwrap_or(0),
+            )
+        })
+        .collect())
 }
 
 /// Counts the articles of a segment that name one of `ords` in `column` (sorted), each read
@@ -1281,6 +1295,52 @@ fn into_tantivy(err: Error) -> tantivy::TantivyError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_are_counted_over_live_articles_for_the_names_voted_on() {
+        use crate::index::Fields;
+        use tantivy::{Index, TantivyDocument, Term};
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        crate::index::schema::register_tokenizers(&index);
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        // Twelve articles naming Vera Drake only in full and writing `PCs`, one of them removed
+        // later, and one marking Vera Drake as an organisation's plural: a different mark.
+        for n in 0..12 {
+            let mut doc = TantivyDocument::default();
+            doc.add_u64(fields.marks, whole_name(field::FULL_ONLY, "Vera Drake"));
+            doc.add_u64(fields.marks, whole_name(field::PLURAL, "PC"));
+            doc.add_text(fields.path, format!("{n}.txt"));
+            writer.add_document(doc).unwrap();
+        }
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(fields.marks, whole_name(field::PLURAL, "Vera Drake"));
+        writer.add_document(doc).unwrap();
+        writer.commit().unwrap();
+        writer.delete_term(Term::from_field_text(fields.path, "0.txt"));
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let tally: Tally = [
+            ((Kind::People, "Vera Drake".to_string()), 12),
+            ((Kind::Orgs, "PC".to_string()), 12),
+            // Too few articles to be voted on, and a one-word person: never asked for.
+            ((Kind::People, "Gordon Brown".to_string()), 3),
+            ((Kind::People, "Blair".to_string()), 20),
+            // Voted on but never marked: counted as none.
+            ((Kind::Orgs, "BBC".to_string()), 15),
+        ]
+        .into_iter()
+        .collect();
+        let marked = marked(&searcher, &tally).unwrap();
+        let expected: Marked = [
+            ((Kind::People, "Vera Drake".to_string()), 11),
+            ((Kind::Orgs, "PC".to_string()), 11),
+            ((Kind::Orgs, "BBC".to_string()), 0),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(marked, expected);
+    }
 
     fn saved(stamp: u64, votes: &[(Kind, String, Action)]) -> Vec<u8> {
         let blairs: &[&str] = &[
