@@ -1883,6 +1883,9 @@ const BAD_INPUTS: &[BadInput] = &[
     // Queries.
     bad(&["search", "title:("], 1, "invalid query"),
     bad(&["search", "nosuch:x"], 1, "unknown field 'nosuch'"),
+    // The index's own fields, which only the query rewrites may name.
+    bad(&["search", "oil AND names:x"], 1, "unknown field 'names'"),
+    bad(&["search", "(hash:12)"], 1, "unknown field 'hash'"),
     bad(&["search", "dates:2023-13"], 1, "invalid date '2023-13'"),
     bad(&["search", "published:[2023 TO"], 1, "unclosed range"),
     bad(&["search", ""], 1, "the query is empty"),

@@ -106,6 +106,18 @@ pub(crate) const QUERY_FIELDS: &[&str] = &[
     field::META,
 ];
 
+/// Fields the index keeps for itself (bookkeeping, hashed names, columns): the query rewrites
+/// reach them, users do not, so a query that names one is refused as naming an unknown field.
+/// `path` is neither: an article's exact key, used by export's delete bodies.
+pub(crate) const INTERNAL_FIELDS: &[&str] = &[
+    field::NAMES,
+    field::MARKS,
+    field::DATE_SPANS,
+    field::SIZE,
+    field::MTIME,
+    field::HASH,
+];
+
 impl Fields {
     pub fn schema() -> (Schema, Fields) {
         let mut b = Schema::builder();
@@ -519,6 +531,12 @@ mod tests {
         assert_eq!(found.hash, fields.hash);
         for name in QUERY_FIELDS {
             assert!(schema.get_field(name).is_ok(), "{name}");
+        }
+        // A field added later has to be classed as one users may type or not.
+        for (_, entry) in schema.fields() {
+            let name = entry.name();
+            let classed = QUERY_FIELDS.contains(&name) || INTERNAL_FIELDS.contains(&name);
+            assert!(classed || name == field::PATH, "{name} is not classed");
         }
     }
 }

@@ -9,12 +9,12 @@ use tantivy::Searcher;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, QueryParserError};
 
 use super::credit::credit_names;
-use super::dates::rewrite_dates;
+use super::dates::{next_field, rewrite_dates};
 use super::entities;
 use super::explain::{Label, Labelled};
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
-use crate::index::schema::QUERY_FIELDS;
+use crate::index::schema::{INTERNAL_FIELDS, QUERY_FIELDS};
 
 /// Queries longer than this are refused: tantivy's parser is recursive, and no person types
 /// a query this long.
@@ -101,6 +101,11 @@ fn check(query: &str) -> Result<()> {
         return Err(Error::Query(format!(
             "the query contains the control character U+{:04X}",
             c as u32
+        )));
+    }
+    if let Some((_, internal, _)) = next_field(query, INTERNAL_FIELDS) {
+        return Err(query_error(QueryParserError::FieldDoesNotExist(
+            internal.to_string(),
         )));
     }
     Ok(())
