@@ -1884,8 +1884,14 @@ const BAD_INPUTS: &[BadInput] = &[
     bad(&["search", "title:("], 1, "invalid query"),
     bad(&["search", "nosuch:x"], 1, "unknown field 'nosuch'"),
     // The index's own fields, which only the query rewrites may name.
-    bad(&["search", "oil AND names:x"], 1, "unknown field 'names'"),
     bad(&["search", "(hash:12)"], 1, "unknown field 'hash'"),
+    bad(&["search", "oil marks :1"], 1, "unknown field 'marks'"),
+    bad(&["search", "oil AND names:x"], 1, "takes a kind and a name"),
+    bad(
+        &["search", "names:\"nobody:Tony Blair\""],
+        1,
+        "takes a kind and a name",
+    ),
     bad(&["search", "dates:2023-13"], 1, "invalid date '2023-13'"),
     bad(&["search", "published:[2023 TO"], 1, "unclosed range"),
     bad(&["search", ""], 1, "the query is empty"),

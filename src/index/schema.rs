@@ -104,13 +104,13 @@ pub(crate) const QUERY_FIELDS: &[&str] = &[
     field::PUBLISHED,
     field::DATES,
     field::META,
+    field::NAMES,
 ];
 
-/// Fields the index keeps for itself (bookkeeping, hashed names, columns): the query rewrites
-/// reach them, users do not, so a query that names one is refused as naming an unknown field.
-/// `path` is neither: an article's exact key, used by export's delete bodies.
+/// Fields the index keeps for itself (bookkeeping, columns): users do not reach them, so a
+/// query that names one is refused as naming an unknown field. `path` is neither: an article's
+/// exact key, used by export's delete bodies.
 pub(crate) const INTERNAL_FIELDS: &[&str] = &[
-    field::NAMES,
     field::MARKS,
     field::DATE_SPANS,
     field::SIZE,
@@ -266,8 +266,8 @@ impl Fields {
     }
 }
 
-/// The term of `names` that stands for `name` under `kind` (a kind's word or a marker such as
-/// [`field::FULL_ONLY`]). Whole names as text made the term dictionary's FST build a branch of
+/// The key of `name` under `kind`: a kind's word for a term of `names`, a marker such as
+/// [`field::FULL_ONLY`] for a value of the `marks` column. Whole names as text made the term dictionary's FST build a branch of
 /// their own for each name's last bytes; a 64-bit hash is a short key that shares its first
 /// bytes with many others (BENCHMARKS.md, iwall3). Two keys colliding would make a look-up of
 /// one name also find the articles of the other: at a million distinct names, a chance of

@@ -52,7 +52,8 @@ fn next_date_field(text: &str) -> Option<(&str, &str, &str)> {
     next_field(text, &["published", "dates"])
 }
 
-/// Finds the next of `fields`, followed by `:`, that starts a word outside a quoted phrase.
+/// Finds the next of `fields`, followed by `:`, that starts a word outside a quoted phrase;
+/// the text after is past the colon and any spaces around it.
 pub(super) fn next_field<'t>(
     text: &'t str,
     fields: &[&'static str],
@@ -79,9 +80,10 @@ pub(super) fn next_field<'t>(
             }
         } else if starts_word {
             for &field in fields {
-                let after = text[at..].strip_prefix(field);
+                // tantivy allows spaces on either side of the colon (`people : Blair`).
+                let after = text[at..].strip_prefix(field).map(str::trim_start);
                 if let Some(after) = after.and_then(|rest| rest.strip_prefix(':')) {
-                    return Some((&text[..at], field, after));
+                    return Some((&text[..at], field, after.trim_start()));
                 }
             }
         }

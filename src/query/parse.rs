@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use tantivy::Searcher;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, QueryParserError};
 
-use super::credit::credit_names;
+use super::credit::{credit_names, exact_names};
 use super::dates::{next_field, rewrite_dates};
 use super::entities;
 use super::explain::{Label, Labelled};
@@ -47,7 +47,7 @@ pub(crate) fn parse(index: &GazetteIndex, query: &str) -> Result<Box<dyn Query>>
 pub(crate) fn plan(index: &GazetteIndex, searcher: &Searcher, query: &str) -> Result<Plan> {
     check(query)?;
     let Some(words) = plain_words(query) else {
-        let rewritten = credit_names(index, &rewrite_dates(query)?)?;
+        let rewritten = credit_names(index, &exact_names(&rewrite_dates(query)?)?)?;
         let strict = parser(index).parse_query(&rewritten).map_err(query_error)?;
         return Ok(Plan {
             strict,

@@ -68,6 +68,13 @@ fn mr_blair_is_credited_to_the_dominant_full_name() {
         ["mr.txt", "tony1.txt", "tony2.txt", "tony3.txt"]
     );
     assert_eq!(env.hits("people:\"Cherie Blair\"", &[]), ["cherie.txt"]);
+    // `names:` asks for a name exactly as extracted, before crediting.
+    assert_eq!(
+        sorted(env.hits("names:\"people:Tony Blair\"", &[])),
+        ["tony1.txt", "tony2.txt", "tony3.txt"]
+    );
+    assert_eq!(env.hits("names : \"people:Blair\"", &[]), ["mr.txt"]);
+    assert_eq!(env.hits("names:\"places:Tony Blair\"", &[]), [""; 0]);
     let hit = &env.json(&["search", "resign"])["hits"][0];
     assert_eq!(
         hit["people"],

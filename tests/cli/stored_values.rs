@@ -45,6 +45,8 @@ fn a_hit_shows_the_values_the_columns_hold() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
+    // Four articles are too few for the name book to credit or move any name (none reaches the
+    // vote's minimum) and there is no alias file, so a hit shows its stored names as they are.
     let results = env.json(&["search", "energy", "--limit", "10"]);
     let hits = results["hits"].as_array().unwrap();
     assert_eq!(hits.len(), 4, "{hits:?}");

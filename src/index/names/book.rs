@@ -509,11 +509,19 @@ fn marked(searcher: &Searcher, tally: &Tally) -> Result<Marked> {
         let Some(column) = segment.fast_fields().column_opt::<u64>(field::MARKS)? else {
             continue;
         };
+        let mut marks: Vec<u64> = Vec::new();
         for doc in segment.doc_ids_alive() {
-            for mark in column.values_for_doc(doc) {
-                if wanted.contains_key(&mark) {
-                    *counts.entry(mark).or_default() += 1;
-                }
+            // An article naming a marked person twice is still one article.
+            marks.clear();
+            marks.extend(
+                column
+                    .values_for_doc(doc)
+                    .filter(|m| wanted.contains_key(m)),
+            );
+            marks.sort_unstable();
+            marks.dedup();
+            for &mark in &marks {
+                *counts.entry(mark).or_default() += 1;
             }
         }
     }

@@ -47,8 +47,7 @@ pub(crate) type Tally = FxHashMap<(Kind, String), u32>;
 /// (`PC`, `DVD`, `MP`) when at least one article in this many also writes it as a plural.
 const PLURAL_ONE_IN: u32 = 10;
 
-/// What the articles said of the names the vote judges, counted from the `names` field's
-/// markers: per person of two words or more, the articles naming them only in full; per
+/// What the articles said of the names the vote judges, counted from the `marks` column: per person of two words or more, the articles naming them only in full; per
 /// organisation's acronym, the articles writing it as a plural.
 pub(crate) type Marked = FxHashMap<(Kind, String), u32>;
 
