@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
 
 use super::gazetteer::{
-    GIVEN, Gazetteer, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, SURNAME,
+    GIVEN, Gazetteer, KIND_CITY_BIG, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, SURNAME,
 };
 use super::hash::lower_hash_in;
 use super::orgs::{OrgForm, group_orgs, is_known_org};
@@ -299,6 +299,9 @@ struct PlaceAcc<'g> {
     country: Option<String>,
     name: BestName,
     mentions: Vec<Mention>,
+    /// The gazetteer's readings of the first form in other countries, when the entry may be
+    /// read again from the article's other places (see `Groups::settle_readings`).
+    others: Vec<PlaceEntry<'g>>,
 }
 
 impl PlaceAcc<'_> {
@@ -392,6 +395,10 @@ impl<'g> Groups<'g> {
                     country: entry.map(|e| e.country.to_string()),
                     name: BestName::default(),
                     mentions: Vec::new(),
+                    others: entry
+                        .filter(|e| rereadable(e.kind))
+                        .map(|_| gaz.other_readings(form.text).collect())
+                        .unwrap_or_default(),
                 });
                 self.places.last_mut().unwrap()
             }
@@ -446,8 +453,53 @@ impl<'g> Groups<'g> {
         }
     }
 
+    /// Reads a place name that the gazetteer knows in several countries (`Entre Rios`: by
+    /// default a Brazilian town) in the country the article supports when it does not support
+    /// the default one: the countries of its demonyms and of its places with one reading
+    /// (`Buenos Aires`, `Argentina`). Without such evidence the default stays.
+    fn settle_readings(&mut self) {
+        let mut support: Vec<&str> = self.countries.iter().map(String::as_str).collect();
+        support.extend(
+            (self.places.iter())
+                .filter(|p| p.others.is_empty())
+                .filter_map(|p| p.country.as_deref()),
+        );
+        let support = |cc: &str| support.iter().filter(|&&s| s == cc).count();
+        let mut moved = Vec::new();
+        for (i, p) in self.places.iter().enumerate() {
+            if p.others.is_empty() || p.country.as_deref().is_some_and(|cc| support(cc) > 0) {
+                continue;
+            }
+            // The best supported reading; of equal support, the gazetteer's order.
+            let best = (p.others.iter().map(|e| (support(e.country), e)))
+                .filter(|&(n, _)| n > 0)
+                .reduce(|a, b| if b.0 > a.0 { b } else { a });
+            if let Some((_, &e)) = best {
+                moved.push((i, e));
+            }
+        }
+        for (i, e) in moved.into_iter().rev() {
+            let mut p = self.places.remove(i);
+            let key = PlaceKey::Entry(e.country, e.name);
+            if let Some(same) = self.places.iter_mut().find(|q| q.key == key) {
+                same.mentions.append(&mut p.mentions);
+                same.mentions.sort_by_key(|m| m.start);
+                continue;
+            }
+            if e.kind == KIND_COUNTRY {
+                p.name = BestName {
+                    rank: FormRank::COUNTRY,
+                    name: e.name.to_string(),
+                };
+            }
+            (p.key, p.country) = (key, Some(e.country.to_string()));
+            self.places.insert(i, p);
+        }
+    }
+
     fn into_entities(mut self, gaz: &Gazetteer) -> Entities {
         self.settle_lone_names(gaz);
+        self.settle_readings();
         let places: Vec<Place> = self
             .places
             .into_iter()
@@ -476,6 +528,13 @@ impl<'g> Groups<'g> {
             countries,
         }
     }
+}
+
+/// Whether a place of this kind may be read as another place of its name: a country or a
+/// big city named in the news is that one (`Lebanon` is not the town in Pennsylvania, though
+/// an article on U.S. policy names only American places).
+fn rereadable(kind: u32) -> bool {
+    kind != KIND_COUNTRY && kind != KIND_CITY_BIG
 }
 
 fn country_code(cc: [u8; 2]) -> String {
@@ -892,5 +951,41 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
     fn a_demonym_shared_by_territories_names_the_largest_country() {
         let e = find_entities("American officials declined to comment.");
         assert_eq!(e.countries, ["US"]);
+    }
+
+    #[test]
+    fn an_ambiguous_place_takes_the_country_its_neighbours_support() {
+        // Entre Rios is by default a Brazilian town; beside Argentine places it is the province.
+        let text = "Rain fell in Buenos Aires, Cordoba, Santa Fe and Entre Rios on Monday.";
+        let e = find_entities(text);
+        assert_eq!(place(&e, "Entre Rios").country.as_deref(), Some("AR"));
+        assert!(
+            !e.countries.contains(&"BR".to_string()),
+            "{:?}",
+            e.countries
+        );
+        // With nothing to go on, the gazetteer's default stays.
+        let e = find_entities("Rain fell in Entre Rios on Monday.");
+        assert_eq!(place(&e, "Entre Rios").country.as_deref(), Some("BR"));
+        // Nor does support for its own country move it.
+        let e = find_entities("Rain fell in Entre Rios and Sao Paulo on Monday.");
+        assert_eq!(place(&e, "Entre Rios").country.as_deref(), Some("BR"));
+    }
+
+    #[test]
+    fn a_big_city_is_not_read_as_a_namesake() {
+        let text = "U.S. officials met in Washington, Chicago and Paris on Monday.";
+        let e = find_entities(text);
+        assert_eq!(place(&e, "Paris").country.as_deref(), Some("FR"));
+    }
+
+    #[test]
+    fn former_states_name_their_continuing_states() {
+        let e =
+            find_entities("Soviet grain imports rose, West German and East German officials said.");
+        assert_eq!(e.countries, ["DE", "RU"]);
+        let e = find_entities("The Soviet Union bought wheat.\nTHE USSR AND WEST GERMANY SIGNED.");
+        assert_eq!(place(&e, "Soviet Union").country.as_deref(), Some("RU"));
+        assert_eq!(e.countries, ["DE", "RU"]);
     }
 }
