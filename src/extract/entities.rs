@@ -631,6 +631,23 @@ fn names_nothing(m_text: &str) -> bool {
     single || LEGAL_FORMS.iter().any(|f| m_text.eq_ignore_ascii_case(f))
 }
 
+/// Whether every word of a shouted span (`COCOA` of a heading) is written in lower case
+/// elsewhere in the article (`cocoa`): capitals in a heading are no evidence of a name, and the
+/// article's own spelling says the words are common ones, so the span names nothing (the
+/// tagger, or the archive's vote with the gazetteer's town of Cocoa, would make it a name).
+fn written_in_lower_case(doc: &Doc, span: &[Token]) -> bool {
+    let lower = |word: &str| {
+        doc.toks.iter().any(|t| {
+            t.flags & (UPPER | PUNCT) == 0
+                && t.end - t.start == word.len()
+                && doc.text[t.start..t.end].eq_ignore_ascii_case(word)
+        })
+    };
+    (span.iter())
+        .filter(|t| t.flags & PUNCT == 0)
+        .all(|t| lower(t.text(doc.text)))
+}
+
 /// Groups the tagged spans into people, places and organisations. A span the tagger did not
 /// call a person joins the people when the article names that person in full elsewhere.
 fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
@@ -646,6 +663,9 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         let Some(form) = Form::read(doc.text, span) else {
             continue;
         };
+        if !form.rank.cased && written_in_lower_case(doc, span) {
+            continue;
+        }
         // Looked up at most once, and only if some rule below asks.
         let place = OnceCell::new();
         let entry = || *place.get_or_init(|| gaz.place(form.text));
@@ -987,5 +1007,22 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
         let e = find_entities("The Soviet Union bought wheat.\nTHE USSR AND WEST GERMANY SIGNED.");
         assert_eq!(place(&e, "Soviet Union").country.as_deref(), Some("RU"));
         assert_eq!(e.countries, ["DE", "RU"]);
+    }
+
+    #[test]
+    fn a_shouted_word_the_article_writes_in_lower_case_is_no_name() {
+        let text =
+            "COCOA BUFFER STOCK RULES AGREED\n\nProducers agreed rules for the cocoa buffer stock.";
+        let e = find_entities(text);
+        assert!(
+            e.places.is_empty() && e.orgs.is_empty(),
+            "{:?} {:?}",
+            e.places,
+            e.orgs
+        );
+        // A shouted place the article never writes in lower case stays a place.
+        let text = "COCOA PRICES FALL IN BRAZIL\n\nPrices of cocoa fell, traders in Bahia said.";
+        let e = find_entities(text);
+        assert_eq!(place(&e, "Brazil").country.as_deref(), Some("BR"));
     }
 }
