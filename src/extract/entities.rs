@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
 
 use super::gazetteer::{
-    GIVEN, Gazetteer, KIND_CITY_BIG, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, SURNAME,
+    GIVEN, Gazetteer, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, SURNAME,
 };
 use super::hash::lower_hash_in;
 use super::orgs::{OrgForm, group_orgs, is_known_org};
@@ -396,7 +396,6 @@ impl<'g> Groups<'g> {
                     name: BestName::default(),
                     mentions: Vec::new(),
                     others: entry
-                        .filter(|e| rereadable(e.kind))
                         .map(|_| gaz.other_readings(form.text).collect())
                         .unwrap_or_default(),
                 });
@@ -528,13 +527,6 @@ impl<'g> Groups<'g> {
             countries,
         }
     }
-}
-
-/// Whether a place of this kind may be read as another place of its name: a country or a
-/// big city named in the news is that one (`Lebanon` is not the town in Pennsylvania, though
-/// an article on U.S. policy names only American places).
-fn rereadable(kind: u32) -> bool {
-    kind != KIND_COUNTRY && kind != KIND_CITY_BIG
 }
 
 fn country_code(cc: [u8; 2]) -> String {

@@ -378,14 +378,32 @@ impl Building {
         &self.text[p.at as usize..p.at as usize + p.country_len as usize]
     }
 
+    /// How much a place weighs against a namesake: a country or first-level region more than
+    /// any town, towns by population.
+    fn weight(&self, idx: u32) -> (bool, u32) {
+        let p = &self.places[idx as usize];
+        let region = matches!(p.kind as u32, KIND_COUNTRY | KIND_ADMIN1);
+        (region, p.population)
+    }
+
     /// For each phrase naming places in more than one country, the best reading in each
-    /// country other than the chosen place's, ranked as `add_place_phrase` ranks them.
+    /// country other than the chosen place's, ranked as `add_place_phrase` ranks them, where
+    /// the article may call for it: not for a country or big city (`Lebanon` is not the town
+    /// in Pennsylvania, though an article on U.S. policy names only American places), and only
+    /// a namesake weighing as much (`Entre Rios`, Argentina's province, for the Brazilian town;
+    /// not `Geneva`, New York, for the Swiss city).
     fn other_readings(&self) -> Vec<(u64, u32)> {
         let mut out = Vec::new();
         for (&key, named) in &self.named {
             let Some(chosen) = self.phrases.get(&key).and_then(|p| p.place) else {
                 continue;
             };
+            if matches!(
+                self.places[chosen as usize].kind as u32,
+                KIND_COUNTRY | KIND_CITY_BIG
+            ) {
+                continue;
+            }
             let mut others: Vec<u32> = named.clone();
             // Stable: of equal ranks the first added stays first, as it does for `place`.
             others.sort_by_key(|&i| self.rank_of(i));
@@ -393,7 +411,9 @@ impl Building {
             for i in others {
                 if !seen.contains(&self.country_of(i)) {
                     seen.push(self.country_of(i));
-                    out.push((key, i));
+                    if self.weight(i) >= self.weight(chosen) {
+                        out.push((key, i));
+                    }
                 }
             }
         }
@@ -837,13 +857,18 @@ mod tests {
         assert!(others.iter().all(|e| e.country != "BR"), "{others:?}");
         assert_eq!(gaz.other_readings("Kuala Lumpur").count(), 0);
         assert_eq!(gaz.other_readings("zzqx").count(), 0);
-        // One reading per country, the best first as `place` picks it.
-        let paris: Vec<_> = gaz.other_readings("Paris").map(|e| e.country).collect();
-        let mut distinct = paris.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        assert_eq!(paris.len(), distinct.len(), "{paris:?}");
-        assert!(!paris.contains(&"FR") && paris.contains(&"US"), "{paris:?}");
+        // A region outweighs a town of its name; a country or big city is never read again,
+        // nor a town as a smaller namesake.
+        let florida: Vec<_> = gaz.other_readings("Florida").collect();
+        assert!(
+            florida
+                .iter()
+                .any(|e| e.country == "US" && e.kind == KIND_ADMIN1),
+            "{florida:?}"
+        );
+        assert_eq!(gaz.other_readings("Paris").count(), 0);
+        assert_eq!(gaz.other_readings("Germany").count(), 0);
+        assert!(gaz.other_readings("Geneva").all(|e| e.country != "US"));
     }
 
     #[test]
