@@ -5,12 +5,12 @@ use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
 
 use super::gazetteer::{
-    GIVEN, Gazetteer, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, SURNAME,
+    GIVEN, Gazetteer, KIND_CITY_BIG, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, SURNAME,
 };
 use super::hash::lower_hash_in;
 use super::orgs::{OrgForm, group_orgs, is_known_org};
 use super::tagger::{self, Buffers, Class, Doc};
-use super::tokens::{ALLCAPS, PUNCT, Token, UPPER};
+use super::tokens::{ALLCAPS, CAPS_LINE, PUNCT, Token, UPPER};
 use super::types::{Mention, Org, Person, Place};
 use super::words::{RELATIVE_PLACE_WORDS, is_courtesy_title};
 
@@ -395,7 +395,10 @@ impl<'g> Groups<'g> {
                     country: entry.map(|e| e.country.to_string()),
                     name: BestName::default(),
                     mentions: Vec::new(),
+                    // (Looked up only where there can be some: never for a country or big
+                    // city, the places most often named.)
                     others: entry
+                        .filter(|e| e.kind != KIND_COUNTRY && e.kind != KIND_CITY_BIG)
                         .map(|_| gaz.other_readings(form.text).collect())
                         .unwrap_or_default(),
                 });
@@ -623,7 +626,7 @@ fn names_nothing(m_text: &str) -> bool {
     single || LEGAL_FORMS.iter().any(|f| m_text.eq_ignore_ascii_case(f))
 }
 
-/// Whether every word of a shouted span (`COCOA` of a heading) is written in lower case
+/// Whether every word of a span in a shouted heading (`COCOA`) is written in lower case
 /// elsewhere in the article (`cocoa`): capitals in a heading are no evidence of a name, and the
 /// article's own spelling says the words are common ones, so the span names nothing (the
 /// tagger, or the archive's vote with the gazetteer's town of Cocoa, would make it a name).
@@ -655,7 +658,7 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         let Some(form) = Form::read(doc.text, span) else {
             continue;
         };
-        if !form.rank.cased && written_in_lower_case(doc, span) {
+        if span[0].flags & CAPS_LINE != 0 && written_in_lower_case(doc, span) {
             continue;
         }
         // Looked up at most once, and only if some rule below asks.
