@@ -2,6 +2,8 @@
 
 #[path = "cli/body_length.rs"]
 mod body_length;
+#[path = "cli/geo.rs"]
+mod geo;
 #[path = "cli/orgs.rs"]
 mod orgs;
 #[path = "cli/precision.rs"]

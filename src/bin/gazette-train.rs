@@ -54,6 +54,20 @@ const COUNTRY_ALIASES: &[(&str, &str)] = &[
     ("AE", "U.A.E."),
 ];
 
+/// Former states, each a place of its own (a 1987 report on the Soviet Union is not one on
+/// Russia) under the assigned code of the state that continues it: ISO 3166's `SU` and `DD`
+/// are only transitionally reserved, and West Germany's `DE` stayed Germany's. Then their
+/// demonyms, which no source lists.
+const FORMER_STATES: &[(&str, &[&str], &[&str])] = &[
+    (
+        "RU",
+        &["Soviet Union", "USSR", "U.S.S.R."],
+        &["Soviet", "Soviets"],
+    ),
+    ("DE", &["West Germany"], &["West German"]),
+    ("DE", &["East Germany"], &["East German"]),
+];
+
 /// Latin-script, capitalised, not a code (`ALV`) and not a list (`Bonaire, Saba`).
 fn usable_name(s: &str) -> bool {
     let mut chars = s.chars();
@@ -172,6 +186,18 @@ fn countries(
             }
         }
         places += &place_line('C', cc, c[7], &names);
+    }
+    places
+}
+
+/// The `places.tsv` lines of the `FORMER_STATES`; collects their demonyms.
+fn former_states(demonyms: &mut Demonyms) -> String {
+    let mut places = String::new();
+    for (cc, names, forms) in FORMER_STATES {
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        places += &place_line('C', cc, "0", &names);
+        let of_country = demonyms.entry(cc.to_string()).or_default();
+        of_country.extend(forms.iter().map(|f| f.to_string()));
     }
     places
 }
@@ -325,6 +351,7 @@ fn derive_places(src: &Path) -> (String, String, String) {
     let mut demonyms = Demonyms::new();
     let mut population = BTreeMap::new();
     let mut places = countries(src, &mut demonyms, &mut population);
+    places += &former_states(&mut demonyms);
     places += &admin_regions(src);
     places += &cities(src);
     nationalities(src, &mut demonyms, &valid);

@@ -5,12 +5,12 @@ use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
 
 use super::gazetteer::{
-    GIVEN, Gazetteer, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, SURNAME,
+    GIVEN, Gazetteer, KIND_CITY_BIG, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, SURNAME,
 };
 use super::hash::lower_hash_in;
 use super::orgs::{OrgForm, group_orgs, is_known_org};
 use super::tagger::{self, Buffers, Class, Doc};
-use super::tokens::{ALLCAPS, PUNCT, Token, UPPER};
+use super::tokens::{ALLCAPS, CAPS_LINE, PUNCT, Token, UPPER};
 use super::types::{Mention, Org, Person, Place};
 use super::words::{RELATIVE_PLACE_WORDS, is_courtesy_title};
 
@@ -299,6 +299,9 @@ struct PlaceAcc<'g> {
     country: Option<String>,
     name: BestName,
     mentions: Vec<Mention>,
+    /// The gazetteer's readings of the first form in other countries, when the entry may be
+    /// read again from the article's other places (see `Groups::settle_readings`).
+    others: Vec<PlaceEntry<'g>>,
 }
 
 impl PlaceAcc<'_> {
@@ -392,6 +395,12 @@ impl<'g> Groups<'g> {
                     country: entry.map(|e| e.country.to_string()),
                     name: BestName::default(),
                     mentions: Vec::new(),
+                    // (Looked up only where there can be some: never for a country or big
+                    // city, the places most often named.)
+                    others: entry
+                        .filter(|e| e.kind != KIND_COUNTRY && e.kind != KIND_CITY_BIG)
+                        .map(|_| gaz.other_readings(form.text).collect())
+                        .unwrap_or_default(),
                 });
                 self.places.last_mut().unwrap()
             }
@@ -446,8 +455,53 @@ impl<'g> Groups<'g> {
         }
     }
 
+    /// Reads a place name that the gazetteer knows in several countries (`Entre Rios`: by
+    /// default a Brazilian town) in the country the article supports when it does not support
+    /// the default one: the countries of its demonyms and of its places with one reading
+    /// (`Buenos Aires`, `Argentina`). Without such evidence the default stays.
+    fn settle_readings(&mut self) {
+        let mut support: Vec<&str> = self.countries.iter().map(String::as_str).collect();
+        support.extend(
+            (self.places.iter())
+                .filter(|p| p.others.is_empty())
+                .filter_map(|p| p.country.as_deref()),
+        );
+        let support = |cc: &str| support.iter().filter(|&&s| s == cc).count();
+        let mut moved = Vec::new();
+        for (i, p) in self.places.iter().enumerate() {
+            if p.others.is_empty() || p.country.as_deref().is_some_and(|cc| support(cc) > 0) {
+                continue;
+            }
+            // The best supported reading; of equal support, the gazetteer's order.
+            let best = (p.others.iter().map(|e| (support(e.country), e)))
+                .filter(|&(n, _)| n > 0)
+                .reduce(|a, b| if b.0 > a.0 { b } else { a });
+            if let Some((_, &e)) = best {
+                moved.push((i, e));
+            }
+        }
+        for (i, e) in moved.into_iter().rev() {
+            let mut p = self.places.remove(i);
+            let key = PlaceKey::Entry(e.country, e.name);
+            if let Some(same) = self.places.iter_mut().find(|q| q.key == key) {
+                same.mentions.append(&mut p.mentions);
+                same.mentions.sort_by_key(|m| m.start);
+                continue;
+            }
+            if e.kind == KIND_COUNTRY {
+                p.name = BestName {
+                    rank: FormRank::COUNTRY,
+                    name: e.name.to_string(),
+                };
+            }
+            (p.key, p.country) = (key, Some(e.country.to_string()));
+            self.places.insert(i, p);
+        }
+    }
+
     fn into_entities(mut self, gaz: &Gazetteer) -> Entities {
         self.settle_lone_names(gaz);
+        self.settle_readings();
         let places: Vec<Place> = self
             .places
             .into_iter()
@@ -572,6 +626,23 @@ fn names_nothing(m_text: &str) -> bool {
     single || LEGAL_FORMS.iter().any(|f| m_text.eq_ignore_ascii_case(f))
 }
 
+/// Whether every word of a span in a shouted heading (`COCOA`) is written in lower case
+/// elsewhere in the article (`cocoa`): capitals in a heading are no evidence of a name, and the
+/// article's own spelling says the words are common ones, so the span names nothing (the
+/// tagger, or the archive's vote with the gazetteer's town of Cocoa, would make it a name).
+fn written_in_lower_case(doc: &Doc, span: &[Token]) -> bool {
+    let lower = |word: &str| {
+        doc.toks.iter().any(|t| {
+            t.flags & (UPPER | PUNCT) == 0
+                && t.end - t.start == word.len()
+                && doc.text[t.start..t.end].eq_ignore_ascii_case(word)
+        })
+    };
+    (span.iter())
+        .filter(|t| t.flags & PUNCT == 0)
+        .all(|t| lower(t.text(doc.text)))
+}
+
 /// Groups the tagged spans into people, places and organisations. A span the tagger did not
 /// call a person joins the people when the article names that person in full elsewhere.
 fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
@@ -587,6 +658,9 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         let Some(form) = Form::read(doc.text, span) else {
             continue;
         };
+        if span[0].flags & CAPS_LINE != 0 && written_in_lower_case(doc, span) {
+            continue;
+        }
         // Looked up at most once, and only if some rule below asks.
         let place = OnceCell::new();
         let entry = || *place.get_or_init(|| gaz.place(form.text));
@@ -892,5 +966,58 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
     fn a_demonym_shared_by_territories_names_the_largest_country() {
         let e = find_entities("American officials declined to comment.");
         assert_eq!(e.countries, ["US"]);
+    }
+
+    #[test]
+    fn an_ambiguous_place_takes_the_country_its_neighbours_support() {
+        // Entre Rios is by default a Brazilian town; beside Argentine places it is the province.
+        let text = "Rain fell in Buenos Aires, Cordoba, Santa Fe and Entre Rios on Monday.";
+        let e = find_entities(text);
+        assert_eq!(place(&e, "Entre Rios").country.as_deref(), Some("AR"));
+        assert!(
+            !e.countries.contains(&"BR".to_string()),
+            "{:?}",
+            e.countries
+        );
+        // With nothing to go on, the gazetteer's default stays.
+        let e = find_entities("Rain fell in Entre Rios on Monday.");
+        assert_eq!(place(&e, "Entre Rios").country.as_deref(), Some("BR"));
+        // Nor does support for its own country move it.
+        let e = find_entities("Rain fell in Entre Rios and Sao Paulo on Monday.");
+        assert_eq!(place(&e, "Entre Rios").country.as_deref(), Some("BR"));
+    }
+
+    #[test]
+    fn a_big_city_is_not_read_as_a_namesake() {
+        let text = "U.S. officials met in Washington, Chicago and Paris on Monday.";
+        let e = find_entities(text);
+        assert_eq!(place(&e, "Paris").country.as_deref(), Some("FR"));
+    }
+
+    #[test]
+    fn former_states_name_their_continuing_states() {
+        let e =
+            find_entities("Soviet grain imports rose, West German and East German officials said.");
+        assert_eq!(e.countries, ["DE", "RU"]);
+        let e = find_entities("The Soviet Union bought wheat.\nTHE USSR AND WEST GERMANY SIGNED.");
+        assert_eq!(place(&e, "Soviet Union").country.as_deref(), Some("RU"));
+        assert_eq!(e.countries, ["DE", "RU"]);
+    }
+
+    #[test]
+    fn a_shouted_word_the_article_writes_in_lower_case_is_no_name() {
+        let text =
+            "COCOA BUFFER STOCK RULES AGREED\n\nProducers agreed rules for the cocoa buffer stock.";
+        let e = find_entities(text);
+        assert!(
+            e.places.is_empty() && e.orgs.is_empty(),
+            "{:?} {:?}",
+            e.places,
+            e.orgs
+        );
+        // A shouted place the article never writes in lower case stays a place.
+        let text = "COCOA PRICES FALL IN BRAZIL\n\nPrices of cocoa fell, traders in Bahia said.";
+        let e = find_entities(text);
+        assert_eq!(place(&e, "Brazil").country.as_deref(), Some("BR"));
     }
 }

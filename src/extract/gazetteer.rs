@@ -153,6 +153,10 @@ pub struct Gazetteer {
     places: Vec<PlaceRec>,
     /// Country codes and canonical names of `places`; borrowed from the binary when embedded.
     text: Cow<'static, str>,
+    /// A phrase's readings in other countries than its `place` (`Entre Rios`: a town in
+    /// Brazil, and a province of Argentina), the best one per country: `(phrase key, place)`,
+    /// sorted by key, each key's readings in the order `place` was chosen by.
+    readings: Vec<(u64, u32)>,
 }
 
 /// The tables while `parse` fills them.
@@ -161,6 +165,8 @@ struct Building {
     phrases: HashMapU64<Phrase>,
     places: Vec<PlaceRec>,
     text: String,
+    /// Every place each phrase names, in the order they were added.
+    named: HashMapU64<Vec<u32>>,
 }
 
 fn kind_rank(kind: u32) -> u32 {
@@ -216,15 +222,18 @@ impl Gazetteer {
             phrases: HashMapU64::with_capacity_and_hasher(2 * place_names, Default::default()),
             places: Vec::with_capacity(count(places, b'\n')),
             text: String::new(),
+            named: HashMapU64::default(),
         };
         g.add_names(names);
         g.add_places(places);
         g.add_demonyms(demonyms);
+        let readings = g.other_readings();
         Gazetteer {
             words: FlatMap::new(g.words),
             phrases: FlatMap::new(g.phrases),
             places: g.places,
             text: Cow::Owned(g.text),
+            readings,
         }
     }
 }
@@ -338,6 +347,7 @@ impl Building {
         let kind = new.kind as u32;
         let (new_rank, new_pop) = (kind_rank(kind), new.population);
         let places = std::mem::take(&mut self.places);
+        let key = phrase_key(name).map(|(key, _)| key);
         if let Some(p) = self.insert_phrase(name) {
             p.kinds |= 1 << kind;
             let better = match p.place {
@@ -353,6 +363,63 @@ impl Building {
             }
         }
         self.places = places;
+        if let Some(key) = key {
+            self.named.entry(key).or_default().push(idx);
+        }
+    }
+
+    fn rank_of(&self, idx: u32) -> (u32, std::cmp::Reverse<u32>) {
+        let p = &self.places[idx as usize];
+        (kind_rank(p.kind as u32), std::cmp::Reverse(p.population))
+    }
+
+    fn country_of(&self, idx: u32) -> &str {
+        let p = &self.places[idx as usize];
+        &self.text[p.at as usize..p.at as usize + p.country_len as usize]
+    }
+
+    /// How much a place weighs against a namesake: a country or first-level region more than
+    /// any town, towns by population.
+    fn weight(&self, idx: u32) -> (bool, u32) {
+        let p = &self.places[idx as usize];
+        let region = matches!(p.kind as u32, KIND_COUNTRY | KIND_ADMIN1);
+        (region, p.population)
+    }
+
+    /// For each phrase naming places in more than one country, the best reading in each
+    /// country other than the chosen place's, ranked as `add_place_phrase` ranks them, where
+    /// the article may call for it: not for a country or big city (`Lebanon` is not the town
+    /// in Pennsylvania, though an article on U.S. policy names only American places), and only
+    /// a namesake weighing as much (`Entre Rios`, Argentina's province, for the Brazilian town;
+    /// not `Geneva`, New York, for the Swiss city).
+    fn other_readings(&self) -> Vec<(u64, u32)> {
+        let mut out = Vec::new();
+        for (&key, named) in &self.named {
+            let Some(chosen) = self.phrases.get(&key).and_then(|p| p.place) else {
+                continue;
+            };
+            if matches!(
+                self.places[chosen as usize].kind as u32,
+                KIND_COUNTRY | KIND_CITY_BIG
+            ) {
+                continue;
+            }
+            let mut others: Vec<u32> = named.clone();
+            // Stable: of equal ranks the first added stays first, as it does for `place`.
+            others.sort_by_key(|&i| self.rank_of(i));
+            let mut seen = vec![self.country_of(chosen)];
+            for i in others {
+                if !seen.contains(&self.country_of(i)) {
+                    seen.push(self.country_of(i));
+                    if self.weight(i) >= self.weight(chosen) {
+                        out.push((key, i));
+                    }
+                }
+            }
+        }
+        // Stable again: each key's readings keep their rank order.
+        out.sort_by_key(|&(k, _)| k);
+        out
     }
 }
 
@@ -361,7 +428,7 @@ static EMBEDDED_BIN: &[u8] =
     include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/gazetteer.bin"));
 
 /// Magic of the binary gazetteer, `data/gazetteer.bin`.
-const BIN_MAGIC: &[u8; 4] = b"GZG1";
+const BIN_MAGIC: &[u8; 4] = b"GZG2";
 const NO_PLACE: u32 = u32::MAX;
 const PHRASE_PREFIX: u8 = 1;
 const PHRASE_DEMONYM: u8 = 2;
@@ -387,7 +454,8 @@ impl Gazetteer {
     /// The tables in the binary form `from_bytes` reads (all integers little-endian):
     /// words `(key u64, flags u16)`, phrases `(key u64, kinds u8, flags u8, demonym [u8; 2],
     /// place u32)`, places `(kind u8, population u32, country length u8, name length u16)`,
-    /// each list preceded by its u32 length, then the u32 length and bytes of the places' text.
+    /// each list preceded by its u32 length, then the u32 length and bytes of the places' text,
+    /// then the other readings `(key u64, place u32)` after their u32 length.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = BIN_MAGIC.to_vec();
         let words = sorted_entries(&self.words);
@@ -419,6 +487,11 @@ impl Gazetteer {
         }
         out.extend_from_slice(&(self.text.len() as u32).to_le_bytes());
         out.extend_from_slice(self.text.as_bytes());
+        out.extend_from_slice(&(self.readings.len() as u32).to_le_bytes());
+        for &(k, place) in &self.readings {
+            out.extend_from_slice(&k.to_le_bytes());
+            out.extend_from_slice(&place.to_le_bytes());
+        }
         out
     }
 
@@ -465,6 +538,11 @@ impl Gazetteer {
         }
         let len = r.u32()? as usize;
         let text = std::str::from_utf8(r.bytes(len)?).ok()?;
+        let n = r.count(12)?;
+        let mut readings = Vec::with_capacity(n);
+        for _ in 0..n {
+            readings.push((r.u64()?, r.u32()?));
+        }
         let places_ok = places.iter().all(|p| {
             let (a, c) = (p.at as usize, p.country_len as usize);
             let end = a + c + p.name_len as usize;
@@ -481,6 +559,8 @@ impl Gazetteer {
             || phrases
                 .iter()
                 .any(|(_, p)| p.place.is_some_and(|i| i as usize >= places.len()))
+            || !readings.windows(2).all(|w| w[0].0 <= w[1].0)
+            || readings.iter().any(|&(_, i)| i as usize >= places.len())
         {
             return None;
         }
@@ -489,6 +569,7 @@ impl Gazetteer {
             phrases: FlatMap::from_entries(phrases.len(), phrases),
             places,
             text: Cow::Borrowed(text),
+            readings,
         })
     }
 
@@ -552,13 +633,30 @@ impl Gazetteer {
     /// Place for an exact (case-insensitive) phrase.
     pub(crate) fn place(&self, text: &str) -> Option<PlaceEntry<'_>> {
         let p = self.phrases.get(phrase_hash(text)?)?;
-        let r = self.places[p.place? as usize];
+        Some(self.entry(p.place?))
+    }
+
+    fn entry(&self, place: u32) -> PlaceEntry<'_> {
+        let r = self.places[place as usize];
         let (a, c) = (r.at as usize, r.country_len as usize);
-        Some(PlaceEntry {
+        PlaceEntry {
             country: &self.text[a..a + c],
             name: &self.text[a + c..a + c + r.name_len as usize],
             kind: r.kind as u32,
-        })
+        }
+    }
+
+    /// The places an exact (case-insensitive) phrase names in other countries than its
+    /// `place`, best first.
+    pub(crate) fn other_readings(&self, text: &str) -> impl Iterator<Item = PlaceEntry<'_>> {
+        let key = phrase_hash(text);
+        let at = key.map_or(self.readings.len(), |k| {
+            self.readings.partition_point(|&(r, _)| r < k)
+        });
+        self.readings[at..]
+            .iter()
+            .take_while(move |&&(r, _)| Some(r) == key)
+            .map(|&(_, place)| self.entry(place))
     }
 
     /// Country code of a demonym phrase such as `North Korean`.
@@ -724,6 +822,53 @@ mod tests {
         let gaz = Gazetteer::embedded();
         assert_eq!(gaz.demonym("English"), Some(*b"GB"));
         assert_eq!(gaz.demonym("British"), Some(*b"GB"));
+        // Former states are their continuing states (ISO 3166 only reserves SU and DD).
+        for (name, cc) in [
+            ("Soviet Union", "RU"),
+            ("USSR", "RU"),
+            ("U.S.S.R.", "RU"),
+            ("West Germany", "DE"),
+            ("East Germany", "DE"),
+        ] {
+            let place = gaz.place(name).unwrap();
+            assert_eq!((place.country, place.kind), (cc, KIND_COUNTRY), "{name}");
+        }
+        for (form, cc) in [
+            ("Soviet", b"RU"),
+            ("Soviets", b"RU"),
+            ("West German", b"DE"),
+            ("east germans", b"DE"),
+        ] {
+            assert_eq!(gaz.demonym(form), Some(*cc), "{form}");
+        }
+    }
+
+    #[test]
+    fn a_name_keeps_its_readings_in_other_countries() {
+        let gaz = Gazetteer::embedded();
+        assert_eq!(gaz.place("Entre Rios").unwrap().country, "BR");
+        let others: Vec<_> = gaz.other_readings("entre rios").collect();
+        assert!(
+            others
+                .iter()
+                .any(|e| e.country == "AR" && e.kind == KIND_ADMIN1),
+            "{others:?}"
+        );
+        assert!(others.iter().all(|e| e.country != "BR"), "{others:?}");
+        assert_eq!(gaz.other_readings("Kuala Lumpur").count(), 0);
+        assert_eq!(gaz.other_readings("zzqx").count(), 0);
+        // A region outweighs a town of its name; a country or big city is never read again,
+        // nor a town as a smaller namesake.
+        let florida: Vec<_> = gaz.other_readings("Florida").collect();
+        assert!(
+            florida
+                .iter()
+                .any(|e| e.country == "US" && e.kind == KIND_ADMIN1),
+            "{florida:?}"
+        );
+        assert_eq!(gaz.other_readings("Paris").count(), 0);
+        assert_eq!(gaz.other_readings("Germany").count(), 0);
+        assert!(gaz.other_readings("Geneva").all(|e| e.country != "US"));
     }
 
     #[test]
@@ -739,6 +884,9 @@ mod tests {
             "Seoul",
             "Taiwan",
             "West",
+            "Soviet",
+            "Soviet Union",
+            "West German",
             "zzqx",
             "",
         ] {

@@ -85,6 +85,9 @@ fn named(
         let field = searcher.schema().get_field(field_name)?;
         let value = match naming {
             Naming::CountryCode => gazetteer.and_then(|g| country_code(g, name)),
+            // A demonym names its country only: as a place or person's name its words
+            // would find the names that merely contain it (`Soviet` in `Soviet Union`).
+            Naming::Name if gazetteer.is_some_and(|g| g.demonym(name).is_some()) => None,
             Naming::Name => gazetteer
                 .and_then(|g| g.place(name))
                 .filter(|_| *field_name == field::PLACES)
