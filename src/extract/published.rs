@@ -27,6 +27,11 @@ pub fn published_in_text(text: &str) -> Option<Date> {
             // A dateline's date comes within its first words; scanning whole paragraphs (one
             // line each in many corpora) would cost as much as the article's own date scan.
             let line = line_head(line, DATELINE_BYTES);
+            // Without an anchor, every day-precision date has a day number in figures, so a
+            // line without a digit (a title, most first paragraphs) need not be scanned.
+            if !line.bytes().any(|b| b.is_ascii_digit()) {
+                return None;
+            }
             let m = find_dates(line, None).into_iter().next()?;
             let lead = line[..m.start].trim();
             if is_dateline_lead(lead) {
@@ -176,6 +181,7 @@ mod tests {
             "Title\n\nPublished: 13 September 2023\n\nBody text.",
             "Headline\nBy Jane Doe | September 13, 2023\nBody.",
             "Sept. 13, 2023\nBody.",
+            "Title\nSeptember, nineteen ninety-six\nSEOUL, Sept. 13, 2023 - Body.",
         ];
         for text in cases {
             assert_eq!(published_in_text(text), Some(DAY), "{text:?}");
