@@ -446,7 +446,15 @@ mod tests {
         assert_eq!(classify(b"said"), None);
         assert_eq!(classify(b"mayor"), None);
         // Ends that are not letters never pass the shape test (`[` and `{` sit beside `Z`/`z`).
-        for w in [&b"ma1"[..], b"1ay", b"ma[", b"ma{", b"@ay", b"`ay", b"Ma\xc3"] {
+        for w in [
+            &b"ma1"[..],
+            b"1ay",
+            b"ma[",
+            b"ma{",
+            b"@ay",
+            b"`ay",
+            b"Ma\xc3",
+        ] {
             assert_eq!(classify(w), None, "{w:?}");
         }
     }
