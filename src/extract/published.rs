@@ -20,21 +20,43 @@ pub fn parse_date_value(s: &str) -> Option<Date> {
 
 /// A full date in the first lines of the article text (dateline like `SEOUL, Sept. 13, 2023 (Yonhap) -`, or a line like `Published: 13 September 2023`). Only complete day-precision dates with a year.
 pub fn published_in_text(text: &str) -> Option<Date> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(6)
-        .find_map(|line| {
-            // A dateline's date comes within its first words; scanning whole paragraphs (one
-            // line each in many corpora) would cost as much as the article's own date scan.
-            let line = line_head(line, DATELINE_BYTES);
-            let m = find_dates(line, None).into_iter().next()?;
-            let lead = line[..m.start].trim();
-            if is_dateline_lead(lead) {
-                day_value(&m.value)
-            } else {
-                None
-            }
-        })
+    // `memchr` finds each line's end without stepping through a paragraph byte by byte, as
+    // `str::lines` does: the first lines of many articles are whole paragraphs.
+    let b = text.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(|| {
+        if start >= b.len() {
+            return None;
+        }
+        // As `str::lines`: a `\r` goes with the `\n` after it, and only then.
+        let Some(k) = memchr::memchr(b'\n', &b[start..]) else {
+            let line = &text[start..];
+            start = b.len();
+            return Some(line);
+        };
+        let line = &text[start..start + k];
+        start += k + 1;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    })
+    .filter(|l| !l.trim().is_empty())
+    .take(6)
+    .find_map(|line| {
+        // A dateline's date comes within its first words; scanning whole paragraphs (one
+        // line each in many corpora) would cost as much as the article's own date scan.
+        let line = line_head(line, DATELINE_BYTES);
+        // Without an anchor, every day-precision date has a day number in figures, so a
+        // line without a digit (a title, most first paragraphs) need not be scanned.
+        if !line.bytes().any(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let m = find_dates(line, None).into_iter().next()?;
+        let lead = line[..m.start].trim();
+        if is_dateline_lead(lead) {
+            day_value(&m.value)
+        } else {
+            None
+        }
+    })
 }
 
 /// How far into a line a dateline's date may end.
@@ -176,6 +198,9 @@ mod tests {
             "Title\n\nPublished: 13 September 2023\n\nBody text.",
             "Headline\nBy Jane Doe | September 13, 2023\nBody.",
             "Sept. 13, 2023\nBody.",
+            "Title\nSeptember, nineteen ninety-six\nSEOUL, Sept. 13, 2023 - Body.",
+            "Title\r\n\r\nSept. 13, 2023\r\nBody.",
+            "\n\n\nSept. 13, 2023",
         ];
         for text in cases {
             assert_eq!(published_in_text(text), Some(DAY), "{text:?}");

@@ -97,11 +97,12 @@ const MAX_TRIGGER: usize = 12;
 
 /// For each word length and initial letter, a bit per final letter that some trigger has:
 /// one lookup rejects almost every other word before any comparison.
-const SHAPES: [[u32; 26]; MAX_TRIGGER + 1] = {
-    const fn add(t: &mut [[u32; 26]; MAX_TRIGGER + 1], w: &[u8]) {
+/// Column 26, for a word starting with anything but a letter, stays empty.
+const SHAPES: [[u32; 27]; MAX_TRIGGER + 1] = {
+    const fn add(t: &mut [[u32; 27]; MAX_TRIGGER + 1], w: &[u8]) {
         t[w.len()][(w[0] - b'a') as usize] |= 1 << (w[w.len() - 1] - b'a');
     }
-    let mut t = [[0u32; 26]; MAX_TRIGGER + 1];
+    let mut t = [[0u32; 27]; MAX_TRIGGER + 1];
     let mut i = 0;
     while i < TRIGGERS.len() {
         add(&mut t, TRIGGERS[i].0.as_bytes());
@@ -117,11 +118,25 @@ const SHAPES: [[u32; 26]; MAX_TRIGGER + 1] = {
     t
 };
 
+/// Per byte, the index in the alphabet of the letter it is in either case, or 26: the shape
+/// test runs on every word of every article, and a table spares it the case folding.
+const LETTER: [u8; 256] = {
+    let mut t = [26u8; 256];
+    let mut c = 0;
+    while c < 26 {
+        t[b'a' as usize + c] = c as u8;
+        t[b'A' as usize + c] = c as u8;
+        c += 1;
+    }
+    t
+};
+
 /// The trigger `w` is, if any.
 pub(super) fn classify(w: &[u8]) -> Option<Kw> {
-    let (first, last) = (w.first()?, w.last()?);
-    let finals = SHAPES.get(w.len())?[usize::from(first.to_ascii_lowercase() - b'a')];
-    if finals & (1 << (last.to_ascii_lowercase() - b'a')) == 0 {
+    let (&first, &last) = (w.first()?, w.last()?);
+    let finals = SHAPES.get(w.len())?[usize::from(LETTER[usize::from(first)])];
+    // A non-letter's index, 26, is a bit no trigger sets.
+    if finals & (1 << LETTER[usize::from(last)]) == 0 {
         return None;
     }
     TRIGGERS
@@ -430,6 +445,18 @@ mod tests {
         }
         assert_eq!(classify(b"said"), None);
         assert_eq!(classify(b"mayor"), None);
+        // Ends that are not letters never pass the shape test (`[` and `{` sit beside `Z`/`z`).
+        for w in [
+            &b"ma1"[..],
+            b"1ay",
+            b"ma[",
+            b"ma{",
+            b"@ay",
+            b"`ay",
+            b"Ma\xc3",
+        ] {
+            assert_eq!(classify(w), None, "{w:?}");
+        }
     }
 
     #[test]
