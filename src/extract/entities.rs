@@ -10,7 +10,7 @@ use super::gazetteer::{
 use super::hash::lower_hash_in;
 use super::orgs::{OrgForm, group_orgs, is_known_org};
 use super::tagger::{self, Buffers, Class, Doc};
-use super::tokens::{ALLCAPS, CAPS_LINE, PUNCT, Token, UPPER};
+use super::tokens::{ALLCAPS, CAPS_LINE, LINE_START, PUNCT, Token, UPPER};
 use super::types::{Mention, Org, Person, Place};
 use super::words::{RELATIVE_PLACE_WORDS, is_courtesy_title};
 
@@ -643,6 +643,18 @@ fn written_in_lower_case(doc: &Doc, span: &[Token]) -> bool {
         .all(|t| lower(t.text(doc.text)))
 }
 
+/// Whether tokens `a..b` are a dateline's shouted lead (`NEW YORK, March 24 -`): in capitals,
+/// first on their line, a comma after them. A known place there is where the story was filed,
+/// though the tagger, misled by the capitals of a heading above, may take it for an
+/// organisation.
+fn dateline_lead(doc: &Doc, a: usize, b: usize) -> bool {
+    let comma = doc.toks.get(b).is_some_and(|t| t.text(doc.text) == ",");
+    comma
+        && doc.toks[a].flags & LINE_START != 0
+        && doc.may_be_place(a, b)
+        && (doc.toks[a..b].iter()).all(|t| t.flags & (ALLCAPS | PUNCT) != 0)
+}
+
 /// Groups the tagged spans into people, places and organisations. A span the tagger did not
 /// call a person joins the people when the article names that person in full elsewhere.
 fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
@@ -671,6 +683,8 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         // nor of the places, when one of its words is in no place name.)
         let class = if class == Class::Org && doc.may_be_place(a, b) && country() {
             // A country's name is the place, also where it stands for its government or team.
+            Class::Loc
+        } else if class == Class::Org && dateline_lead(doc, a, b) && entry().is_some() {
             Class::Loc
         } else if class != Class::Org && (form.agency || is_known_org(&form.name)) {
             Class::Org
@@ -966,6 +980,18 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
     fn a_demonym_shared_by_territories_names_the_largest_country() {
         let e = find_entities("American officials declined to comment.");
         assert_eq!(e.countries, ["US"]);
+    }
+
+    #[test]
+    fn a_datelines_shouted_place_is_a_place_under_a_shouted_heading() {
+        let text = "QUICK AND REILLY GROUP <BQR> 4TH QTR FEB 28\n\nNEW YORK, March 24 - Shr 72 \
+                    cts vs 57 cts\n    Net 4.5 mln vs 3.6 mln\n";
+        let e = find_entities(text);
+        assert_eq!(place(&e, "New York").mentions[0].text, "NEW YORK");
+        assert!(e.orgs.is_empty(), "{:?}", e.orgs);
+        // A shouted organisation opening a line is no dateline for not being a known place.
+        let e = find_entities("RESULTS\n\nGENERAL MOTORS, the car maker, said profits rose.\n");
+        assert!(e.places.is_empty(), "{:?}", e.places);
     }
 
     #[test]
