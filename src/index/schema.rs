@@ -280,10 +280,12 @@ pub(crate) fn whole_name(kind: &str, name: &str) -> u64 {
 /// Whether a person of two words or more is named only in full in an article: no mention is the
 /// surname alone or with fewer words before it (`Blair`, `Mr Blair`, `Febres Cordero`).
 fn only_in_full(person: &crate::extract::Person) -> bool {
-    let words = person.name.split(' ').count();
-    let Some(surname) = person.name.rsplit(' ').next().filter(|_| words > 1) else {
+    let name = person.name.as_str();
+    let Some(last_space) = name.rfind(' ') else {
         return false;
     };
+    let surname = &name[last_space + 1..];
+    let words = name.bytes().filter(|&b| b == b' ').count() + 1;
     !person.mentions.iter().any(|m| {
         let text = m.text.as_str();
         text.split_whitespace().count() < words
