@@ -1,5 +1,5 @@
-//! `people:` and `places:` in a query widened to the articles the archive credits with the name
-//! asked for, and narrowed by the alias file.
+//! `people:`, `places:` and `orgs:` in a query widened to the articles the archive credits with
+//! the name asked for and narrowed by the alias file; `names:"kind:Name"` turned into its key.
 
 use super::dates::{next_field, skip_phrase};
 use crate::error::{Error, Result};
