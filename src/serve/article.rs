@@ -15,7 +15,7 @@ use crate::extract::dates::find_dates;
 use crate::extract::entities::find_entities;
 use crate::extract::{DateMention, Org, Person, Place};
 use crate::index::GazetteIndex;
-use crate::query::Shown;
+use crate::query::{Shown, first_str};
 
 #[derive(Debug, Serialize)]
 pub(crate) struct ArticleView {
@@ -50,7 +50,7 @@ pub(crate) fn article(index: &GazetteIndex, key: &str) -> Result<Option<ArticleV
     };
     let searcher = index.searcher()?;
     let doc: TantivyDocument = searcher.doc(address)?;
-    let text = stored_text(&doc, index.fields.body);
+    let text = first_str(&doc, index.fields.body).to_string();
     let shown = Shown::of(&doc, &index.fields);
     let published = shown.published;
     // Mentions are not kept in the index: finding them again in the stored body is the same
@@ -68,7 +68,7 @@ pub(crate) fn article(index: &GazetteIndex, key: &str) -> Result<Option<ArticleV
         .unwrap_or_default();
     Ok(Some(ArticleView {
         key: key.to_string(),
-        title: stored_text(&doc, index.fields.title),
+        title: first_str(&doc, index.fields.title).to_string(),
         published: published.map(|d| d.to_string()),
         meta,
         text,
@@ -78,11 +78,4 @@ pub(crate) fn article(index: &GazetteIndex, key: &str) -> Result<Option<ArticleV
         countries: shown.countries,
         dates,
     }))
-}
-
-pub(crate) fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string()
 }

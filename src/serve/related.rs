@@ -9,10 +9,10 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue};
 use tantivy::{TantivyDocument, Term};
 
-use super::article::{locate, stored_text};
+use super::article::locate;
 use crate::error::Result;
 use crate::index::GazetteIndex;
-use crate::query::{By, Shown, Top};
+use crate::query::{By, Shown, Top, first_str};
 
 /// A shared name counts this much more than one shared ordinary word.
 const NAME_BOOST: f32 = 3.0;
@@ -58,7 +58,12 @@ pub(crate) fn related(
         orgs,
         ..
     } = Shown::of(&doc, fields);
-    let text = |field| (field, vec![OwnedValue::Str(stored_text(&doc, field))]);
+    let text = |field| {
+        (
+            field,
+            vec![OwnedValue::Str(first_str(&doc, field).to_string())],
+        )
+    };
     let likeness = MoreLikeThisQuery::builder()
         .with_min_doc_frequency(2)
         .with_max_doc_frequency((searcher.num_docs() / COMMON_SHARE).max(3))
@@ -95,7 +100,7 @@ pub(crate) fn related(
         };
         hits.push(RelatedHit {
             key: theirs.key,
-            title: stored_text(&hit, fields.title),
+            title: first_str(&hit, fields.title).to_string(),
             published: theirs.published.map(|d| d.to_string()),
             score: score.unwrap_or_default(),
             shared: Shared {
