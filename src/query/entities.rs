@@ -88,14 +88,11 @@ fn named(
             // A demonym names its country only: as a place or person's name its words
             // would find the names that merely contain it (`Soviet` in `Soviet Union`).
             Naming::Name if gazetteer.is_some_and(|g| g.demonym(name).is_some()) => None,
-            Naming::Name => match gazetteer.and_then(|g| g.place(name)) {
-                // Every article tagged with a country's name as a place also carries the
-                // country's code: the name's clause would count the country a second time,
-                // which its demonym does not (`Britain` would weigh GB twice, `British` once).
-                Some(place) if *field_name == field::PLACES && place.kind == KIND_COUNTRY => None,
-                Some(place) if *field_name == field::PLACES => Some(place.name.to_string()),
-                _ => Some(name.to_string()),
-            },
+            Naming::Name => gazetteer
+                .and_then(|g| g.place(name))
+                .filter(|_| *field_name == field::PLACES)
+                .map(|place| place.name.to_string())
+                .or_else(|| Some(name.to_string())),
         };
         let Some(value) = value else { continue };
         let Some(clause) = clause(searcher, field, &value)? else {
