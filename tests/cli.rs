@@ -8,6 +8,8 @@ mod geo;
 mod orgs;
 #[path = "cli/precision.rs"]
 mod precision;
+#[path = "cli/query_side.rs"]
+mod query_side;
 #[path = "cli/ranking.rs"]
 mod ranking;
 #[path = "cli/saved_names.rs"]
