@@ -29,28 +29,41 @@ const MIN_ARTICLES: usize = 3;
 /// The weight of the best added word against 1 for each of the query's own; the others weigh
 /// in proportion to how well they characterise the articles.
 const FEEDBACK_WEIGHT: f32 = 2.0;
+/// Words that say when the first articles were written, not what they are about: the month
+/// of a dateline (`LONDON, June 19 -`) or the delivery months of a futures table (`Aug`,
+/// `Sep`) would draw the reordering towards articles of the same days, not the same topic.
+const CALENDAR: &str = "january february march april may june july august september october \
+    november december jan feb mar apr jun jul aug sep sept oct nov dec \
+    monday tuesday wednesday thursday friday saturday sunday";
 
 /// The expansion of a query whose first articles are `top`: the most informative words of
-/// their titles and bodies, other than the query's own, each weighted by how much of those
-/// articles it makes up times its inverse document frequency. None when no word qualifies.
+/// their titles and bodies, other than the query's own and the [`CALENDAR`]'s, each weighted by
+/// how much of those articles it makes up times its inverse document frequency. None when no
+/// word qualifies.
 pub(crate) fn expansion(
     searcher: &Searcher,
     fields: &Fields,
     query: &dyn Query,
     top: &[DocAddress],
 ) -> Result<Option<Expansion>> {
-    let mut own = HashSet::new();
+    let mut skipped = HashSet::new();
     query.query_terms(&mut |term, _| {
         if let Some(text) = term.value().as_str() {
-            own.insert(text.to_string());
+            skipped.insert(text.to_string());
         }
     });
+    // As the body's analyzer writes them (`januari`), as the words counted are.
+    let mut analyzer = searcher.index().tokenizer_for_field(fields.body)?;
+    let mut calendar = analyzer.token_stream(CALENDAR);
+    while let Some(token) = calendar.next() {
+        skipped.insert(token.text.clone());
+    }
     let length = length::body_terms(query, fields.body);
     let found = shares(searcher, fields, top)?;
     let total = searcher.num_docs() as f32;
     let mut scored = Vec::new();
     for (word, (share, articles)) in found {
-        if articles < MIN_ARTICLES || own.contains(&word) {
+        if articles < MIN_ARTICLES || skipped.contains(&word) {
             continue;
         }
         let df = searcher.doc_freq(&Term::from_field_text(fields.body, &word))? as f32;
