@@ -55,8 +55,8 @@ const COUNTRY_ALIASES: &[(&str, &str)] = &[
 ];
 
 /// Former states, each a place of its own (a 1987 report on the Soviet Union is not one on
-/// Russia) under the assigned code of the state that continues it: ISO 3166's `SU` and `DD`
-/// are only transitionally reserved, and West Germany's `DE` stayed Germany's. Then their
+/// Russia) under the assigned code of the state that continues it: ISO 3166's `SU`, `DD` and
+/// `YU` are only transitionally reserved, and West Germany's `DE` stayed Germany's. Then their
 /// demonyms, which no source lists.
 const FORMER_STATES: &[(&str, &[&str], &[&str])] = &[
     (
@@ -66,7 +66,16 @@ const FORMER_STATES: &[(&str, &[&str], &[&str])] = &[
     ),
     ("DE", &["West Germany"], &["West German"]),
     ("DE", &["East Germany"], &["East German"]),
+    ("RS", &["Yugoslavia"], &["Yugoslav", "Yugoslavs"]),
 ];
+
+/// Whether `name` is one of the `FORMER_STATES`, which GeoNames may also list as another
+/// name of a later state (`Yugoslavia` of Serbia and Montenegro).
+fn former_state_name(name: &str) -> bool {
+    FORMER_STATES
+        .iter()
+        .any(|(_, names, _)| names.contains(&name))
+}
 
 /// Latin-script, capitalised, not a code (`ALV`) and not a list (`Bonaire, Saba`).
 fn usable_name(s: &str) -> bool {
@@ -161,10 +170,12 @@ fn countries(
         if c.len() < 8 {
             continue;
         }
-        let cc = c[0];
-        population.insert(cc.to_string(), c[7].parse().unwrap_or(0));
+        let (listed, cc) = (c[0], assigned_code(c[0]));
+        if cc == listed {
+            population.insert(cc.to_string(), c[7].parse().unwrap_or(0));
+        }
         let mut names = vec![c[4].trim().to_string()];
-        if let Some(v) = json.get(cc) {
+        if let Some(v) = json.get(listed) {
             if let Some(n) = v["name"].as_str() {
                 push_unique(&mut names, n);
             }
@@ -173,7 +184,10 @@ fn countries(
                     push_unique(&mut names, a);
                 }
             }
-            if let Some(d) = v["demonym"].as_str().filter(|d| !d.is_empty()) {
+            if let Some(d) = v["demonym"]
+                .as_str()
+                .filter(|d| !d.is_empty() && !cc.is_empty())
+            {
                 demonyms
                     .entry(cc.to_string())
                     .or_default()
@@ -181,10 +195,11 @@ fn countries(
             }
         }
         for (acc, alias) in COUNTRY_ALIASES {
-            if *acc == cc {
+            if *acc == listed {
                 push_unique(&mut names, alias);
             }
         }
+        names.retain(|n| !former_state_name(n));
         places += &place_line('C', cc, c[7], &names);
     }
     places
@@ -219,7 +234,7 @@ fn admin_regions(src: &Path) -> String {
         if c.len() < 3 {
             continue;
         }
-        let cc = c[0].split('.').next().unwrap_or("");
+        let cc = assigned_code(c[0].split('.').next().unwrap_or(""));
         let names = place_names([c[1], c[2]]);
         if !names.is_empty() {
             places += &place_line('A', cc, "0", &names);
@@ -240,7 +255,7 @@ fn cities(src: &Path) -> String {
         let alternates = c[3].split(',').filter(|_| pop >= ALT_NAME_MIN_POP);
         let names = place_names([c[1], c[2]].into_iter().chain(alternates));
         if !names.is_empty() {
-            places += &place_line('P', c[8], &pop.to_string(), &names);
+            places += &place_line('P', assigned_code(c[8]), &pop.to_string(), &names);
         }
     }
     places
@@ -250,23 +265,43 @@ fn cities(src: &Path) -> String {
 /// `English`, is Britain's `GB`; `EL` is Greece's `GR`).
 const RESERVED_CODES: &[(&str, &str)] = &[("UK", "GB"), ("EL", "GR")];
 
-/// The ISO 3166-1 alpha-2 codes GeoNames lists, which every code gazette emits must be.
+/// Codes GeoNames still lists that are no assigned ISO 3166-1 code, with the assigned code of
+/// the state that continues them, if one does. Serbia and Montenegro's `CS` (Reuters'
+/// `Yugoslavia`) goes to Serbia's `RS`, as the Soviet Union goes to Russia; the Netherlands
+/// Antilles' `AN` split into three (`CW`, `SX`, `BQ`) and none continues it; Kosovo's `XK` is
+/// a user-assigned code, not ISO's. Their places stay places, with no country code.
+const WITHDRAWN_CODES: &[(&str, Option<&str>)] = &[("CS", Some("RS")), ("AN", None), ("XK", None)];
+
+/// GeoNames' code `cc` as the assigned code it is filed under: itself, its continuing state's,
+/// or none (an empty code).
+fn assigned_code(cc: &str) -> &str {
+    match WITHDRAWN_CODES
+        .iter()
+        .find(|(withdrawn, _)| *withdrawn == cc)
+    {
+        Some((_, successor)) => successor.unwrap_or(""),
+        None => cc,
+    }
+}
+
+/// The assigned ISO 3166-1 alpha-2 codes GeoNames lists, which every code gazette emits must be.
 fn valid_codes(src: &Path) -> BTreeSet<String> {
     read(&src.join("geonames/countryInfo.txt"))
         .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split('\t').next())
-        .filter(|cc| cc.len() == 2)
+        .filter(|cc| cc.len() == 2 && assigned_code(cc) == *cc)
         .map(str::to_string)
         .collect()
 }
 
-/// `cc` as a valid code: itself, the code a reserved one stands for, or `None`.
+/// `cc` as a valid code: itself, the code a reserved or withdrawn one stands for, or `None`.
 fn iso_code(cc: &str, valid: &BTreeSet<String>) -> Option<String> {
     let cc = RESERVED_CODES
         .iter()
         .find(|(reserved, _)| *reserved == cc)
         .map_or(cc, |(_, code)| code);
+    let cc = assigned_code(cc);
     valid.contains(cc).then(|| cc.to_string())
 }
 

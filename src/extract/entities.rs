@@ -392,7 +392,7 @@ impl<'g> Groups<'g> {
             None => {
                 self.places.push(PlaceAcc {
                     key,
-                    country: entry.map(|e| e.country.to_string()),
+                    country: entry.and_then(country_of),
                     name: BestName::default(),
                     mentions: Vec::new(),
                     // (Looked up only where there can be some: never for a country or big
@@ -530,6 +530,11 @@ impl<'g> Groups<'g> {
             countries,
         }
     }
+}
+
+/// A gazetteer place's country code; none for a place no assigned code covers (Kosovo).
+fn country_of(place: PlaceEntry) -> Option<String> {
+    (!place.country.is_empty()).then(|| place.country.to_string())
 }
 
 fn country_code(cc: [u8; 2]) -> String {
@@ -1028,6 +1033,18 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
         let e = find_entities("The Soviet Union bought wheat.\nTHE USSR AND WEST GERMANY SIGNED.");
         assert_eq!(place(&e, "Soviet Union").country.as_deref(), Some("RU"));
         assert_eq!(e.countries, ["DE", "RU"]);
+    }
+
+    #[test]
+    fn withdrawn_codes_give_the_continuing_state_or_none() {
+        let e = find_entities(
+            "Yugoslav exports to Italy rose, Yugoslavia said. Officials met in Pristina, Kosovo, \
+             and in the Netherlands Antilles.",
+        );
+        assert_eq!(place(&e, "Yugoslavia").country.as_deref(), Some("RS"));
+        assert_eq!(place(&e, "Pristina").country, None);
+        assert_eq!(place(&e, "Netherlands Antilles").country, None);
+        assert_eq!(e.countries, ["IT", "RS"]);
     }
 
     #[test]
