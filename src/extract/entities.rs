@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
 
 use super::gazetteer::{
-    GIVEN, Gazetteer, KIND_CITY_BIG, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, SURNAME,
+    GIVEN, Gazetteer, KIND_CITY_BIG, KIND_COUNTRY, KIND_DEMONYM, PlaceEntry, SURNAME,
 };
 use super::hash::lower_hash_in;
 use super::orgs::{OrgForm, group_orgs, is_known_org};
@@ -422,10 +422,11 @@ impl<'g> Groups<'g> {
 
     /// The countries of the demonyms the gazetteer found (`Russian`), wherever the tagger
     /// put them.
-    fn add_demonyms(&mut self, matches: &[PhraseMatch]) {
-        for m in matches {
+    fn add_demonyms(&mut self, doc: &Doc) {
+        for m in &doc.matches {
             if m.kinds & (1 << KIND_DEMONYM) != 0
                 && let Some(cc) = m.demonym
+                && !in_ticker(doc.text, &doc.toks[m.first..m.first + m.len])
             {
                 self.countries.push(country_code(cc));
             }
@@ -648,6 +649,31 @@ fn written_in_lower_case(doc: &Doc, span: &[Token]) -> bool {
         .all(|t| lower(t.text(doc.text)))
 }
 
+const TICKER_MAX: usize = 16;
+
+/// Whether a span is (in) a stock ticker in angle brackets, capitals, figures and dots with no
+/// space (`<UK>`, `<BTRX.LON>`, `<REED.L>`): Reuters follows a company's name with its
+/// ticker, whose letters (`UK`, `LON`, `MO`) name no place, country or person. Tickers are
+/// short, so neither side is looked at beyond `TICKER_MAX` bytes (a long run of capitals and
+/// dots costs no more than a short one).
+fn in_ticker(text: &str, span: &[Token]) -> bool {
+    let (Some(first), Some(last)) = (span.first(), span.last()) else {
+        return false;
+    };
+    let b = text.as_bytes();
+    let code = |c: &u8| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'.';
+    if last.end - first.start > TICKER_MAX || !b[first.start..last.end].iter().all(code) {
+        return false;
+    }
+    let open = b[..first.start]
+        .iter()
+        .rev()
+        .take(TICKER_MAX)
+        .find(|c| !code(c));
+    let close = b[last.end..].iter().take(TICKER_MAX).find(|c| !code(c));
+    open == Some(&b'<') && close == Some(&b'>')
+}
+
 /// Whether tokens `a..b` are a dateline's shouted lead (`NEW YORK, March 24 -`): in capitals,
 /// first on their line, a comma after them. A known place there is where the story was filed,
 /// though the tagger, misled by the capitals of a heading above, may take it for an
@@ -686,7 +712,13 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         let country = || entry().is_some_and(|e| e.kind == KIND_COUNTRY);
         // (An organisation span needs no lookup of the well-known organisations: it is one;
         // nor of the places, when one of its words is in no place name.)
-        let class = if class == Class::Org && doc.may_be_place(a, b) && country() {
+        let class = if in_ticker(doc.text, span) {
+            // The tagger's organisation is kept: the ticker stands for the company.
+            match class {
+                Class::Org => Class::Org,
+                _ => continue,
+            }
+        } else if class == Class::Org && doc.may_be_place(a, b) && country() {
             // A country's name is the place, also where it stands for its government or team.
             Class::Loc
         } else if class == Class::Org && dateline_lead(doc, a, b) && entry().is_some() {
@@ -707,7 +739,7 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
             Class::Org => groups.add_org(form),
         }
     }
-    groups.add_demonyms(&doc.matches);
+    groups.add_demonyms(doc);
     groups.into_entities(gaz)
 }
 
@@ -1033,6 +1065,44 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
         let e = find_entities("The Soviet Union bought wheat.\nTHE USSR AND WEST GERMANY SIGNED.");
         assert_eq!(place(&e, "Soviet Union").country.as_deref(), Some("RU"));
         assert_eq!(e.countries, ["DE", "RU"]);
+    }
+
+    #[test]
+    fn a_ticker_in_angle_brackets_is_no_place_country_or_person() {
+        let e = find_entities(
+            "Union Carbide Corp <UK> said Beta Telecom <BTRX.LON> and Reed <REED.L> and \
+             Dome <DMP.MO> agreed. Shares of <GM> rose in Monaco.",
+        );
+        let places: Vec<&str> = e.places.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(places, ["Monaco"]);
+        assert_eq!(e.countries, ["MC"]);
+        assert!(
+            e.people
+                .iter()
+                .all(|p| p.mentions.iter().all(|m| m.text != "L"))
+        );
+        // A name in brackets with a space or lower case is no ticker: a place there stays.
+        let e = find_entities("The unit <Beta Holdings> moved to <Paris> last year.");
+        assert!(e.places.iter().any(|p| p.name == "Paris"));
+        let text = "<NEW YORK> <Paris> <UK <BTRX.LON> UK> <ABCDEFGHIJKLMNOPQRSTUVWXYZ>";
+        let word = |w: &str| {
+            let start = text.find(w).unwrap();
+            [Token {
+                start,
+                end: start + w.len(),
+                flags: 0,
+            }]
+        };
+        for (w, ticker) in [
+            ("NEW", false),
+            ("Paris", false),
+            ("UK", false),
+            ("LON", true),
+            ("BTRX", true),
+            ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", false),
+        ] {
+            assert_eq!(in_ticker(text, &word(w)), ticker, "{w}");
+        }
     }
 
     #[test]
