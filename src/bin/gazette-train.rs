@@ -15,7 +15,7 @@ use std::path::Path;
 
 use gazette::extract::gazetteer::Gazetteer;
 use gazette::extract::tagger::{self, Class, Example};
-use gazette::extract::words::RELATIVE_PLACE_WORDS;
+use gazette::extract::words::{GENERIC_PLACE_NOUNS, RELATIVE_PLACE_WORDS};
 
 /// Alternate city names are kept only for cities big enough to be written about under them.
 const ALT_NAME_MIN_POP: u64 = 100_000;
@@ -91,23 +91,26 @@ fn usable_name(s: &str) -> bool {
 }
 
 /// Compass words name regions in some countries' admin lists (`North`, Cameroon) but in news
-/// they are almost always relative (`the North`), so such names carry no country.
-fn directional(s: &str) -> bool {
-    s.split([' ', '-']).all(|w| {
-        let w = w.to_lowercase();
-        RELATIVE_PLACE_WORDS.contains(&w.as_str())
-            || matches!(
-                w.as_str(),
-                "central"
-                    | "centre"
-                    | "center"
-                    | "northeast"
-                    | "northwest"
-                    | "southeast"
-                    | "southwest"
-                    | "district"
-            )
-    })
+/// they are almost always relative (`the North`), so such names carry no country; likewise a
+/// kind of place on its own (`Gulf`, a Papua New Guinean province, is Reuters' Persian Gulf;
+/// `Island`, one of Iceland's spellings). With other words it may be a name (`West Valley City`).
+fn generic_place(s: &str) -> bool {
+    GENERIC_PLACE_NOUNS.contains(&s.to_lowercase().as_str())
+        || s.split([' ', '-']).all(|w| {
+            let w = w.to_lowercase();
+            RELATIVE_PLACE_WORDS.contains(&w.as_str())
+                || matches!(
+                    w.as_str(),
+                    "central"
+                        | "centre"
+                        | "center"
+                        | "northeast"
+                        | "northwest"
+                        | "southeast"
+                        | "southwest"
+                        | "district"
+                )
+        })
 }
 
 fn push_unique(v: &mut Vec<String>, s: &str) {
@@ -124,9 +127,9 @@ fn read(path: &Path) -> String {
         .to_string()
 }
 
-/// A usable name that is not a bare compass word.
+/// A usable name that is not made only of compass words and kinds of place.
 fn usable_place_name(s: &str) -> bool {
-    usable_name(s) && !directional(s)
+    usable_name(s) && !generic_place(s)
 }
 
 /// One line of `places.tsv`: kind (`C`ountry, `A`dmin region, `P`opulated place), country
@@ -180,7 +183,7 @@ fn countries(
                 push_unique(&mut names, n);
             }
             for alt in v["altSpellings"].as_array().into_iter().flatten() {
-                if let Some(a) = alt.as_str().filter(|a| usable_name(a)) {
+                if let Some(a) = alt.as_str().filter(|a| usable_place_name(a)) {
                     push_unique(&mut names, a);
                 }
             }
