@@ -91,26 +91,31 @@ fn usable_name(s: &str) -> bool {
 }
 
 /// Compass words name regions in some countries' admin lists (`North`, Cameroon) but in news
-/// they are almost always relative (`the North`), so such names carry no country; likewise a
-/// kind of place on its own (`Gulf`, a Papua New Guinean province, is Reuters' Persian Gulf;
-/// `Island`, one of Iceland's spellings). With other words it may be a name (`West Valley City`).
-fn generic_place(s: &str) -> bool {
+/// they are almost always relative (`the North`), so such names carry no country.
+fn directional(s: &str) -> bool {
+    s.split([' ', '-']).all(|w| {
+        let w = w.to_lowercase();
+        RELATIVE_PLACE_WORDS.contains(&w.as_str())
+            || matches!(
+                w.as_str(),
+                "central"
+                    | "centre"
+                    | "center"
+                    | "northeast"
+                    | "northwest"
+                    | "southeast"
+                    | "southwest"
+                    | "district"
+            )
+    })
+}
+
+/// A kind of place on its own (`Gulf`, `Island`, `City`) is, in news, a place the story names
+/// or takes as known (Reuters' `the Gulf` is the Persian Gulf), not the gazetteer's (Papua New
+/// Guinea's Gulf province; `Island`, Iceland in Icelandic; `City`, the City of London): it is
+/// no other name of a place, and a place it is the name of carries no country.
+fn kind_of_place(s: &str) -> bool {
     GENERIC_PLACE_NOUNS.contains(&s.to_lowercase().as_str())
-        || s.split([' ', '-']).all(|w| {
-            let w = w.to_lowercase();
-            RELATIVE_PLACE_WORDS.contains(&w.as_str())
-                || matches!(
-                    w.as_str(),
-                    "central"
-                        | "centre"
-                        | "center"
-                        | "northeast"
-                        | "northwest"
-                        | "southeast"
-                        | "southwest"
-                        | "district"
-                )
-        })
 }
 
 fn push_unique(v: &mut Vec<String>, s: &str) {
@@ -127,14 +132,19 @@ fn read(path: &Path) -> String {
         .to_string()
 }
 
-/// A usable name that is not made only of compass words and kinds of place.
+/// A usable name that is not a bare compass word.
 fn usable_place_name(s: &str) -> bool {
-    usable_name(s) && !generic_place(s)
+    usable_name(s) && !directional(s)
 }
 
 /// One line of `places.tsv`: kind (`C`ountry, `A`dmin region, `P`opulated place), country
 /// code, population and the names, canonical first.
 fn place_line(kind: char, cc: &str, population: &str, names: &[String]) -> String {
+    let cc = if names.first().is_some_and(|n| kind_of_place(n)) {
+        ""
+    } else {
+        cc
+    };
     format!("{kind}\t{cc}\t{population}\t{}\n", names.join("|"))
 }
 
@@ -183,7 +193,7 @@ fn countries(
                 push_unique(&mut names, n);
             }
             for alt in v["altSpellings"].as_array().into_iter().flatten() {
-                if let Some(a) = alt.as_str().filter(|a| usable_place_name(a)) {
+                if let Some(a) = alt.as_str().filter(|a| usable_name(a) && !kind_of_place(a)) {
                     push_unique(&mut names, a);
                 }
             }
@@ -220,11 +230,13 @@ fn former_states(demonyms: &mut Demonyms) -> String {
     places
 }
 
-/// The usable names among `candidates`, each once.
+/// The usable names among `candidates`, each once, a kind of place only as the first.
 fn place_names<'s>(candidates: impl IntoIterator<Item = &'s str>) -> Vec<String> {
     let mut names = Vec::new();
     for n in candidates.into_iter().filter(|n| usable_place_name(n)) {
-        push_unique(&mut names, n);
+        if names.is_empty() || !kind_of_place(n) {
+            push_unique(&mut names, n);
+        }
     }
     names
 }

@@ -1142,6 +1142,12 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
     }
 
     #[test]
+    fn a_kind_of_place_alone_names_no_country() {
+        let e = find_entities("Iranian gunboats attacked two tankers in the Gulf on Monday.");
+        assert_eq!(e.countries, ["IR"]);
+    }
+
+    #[test]
     fn withdrawn_codes_give_the_continuing_state_or_none() {
         let e = find_entities(
             "Yugoslav exports to Italy rose, Yugoslavia said. Officials met in Pristina, Kosovo, \

@@ -855,6 +855,10 @@ mod tests {
             let place = gaz.place(name).unwrap();
             assert_eq!((place.country, place.kind), (cc, KIND_COUNTRY), "{name}");
         }
+        // A kind of place alone is no other name of a place, and names none with a country.
+        assert_eq!(gaz.place("Gulf").unwrap().country, "");
+        assert!(gaz.place("Island").is_none_or(|p| p.name != "Iceland"));
+        assert!(gaz.place("City").is_none());
         for (form, cc) in [
             ("Soviet", b"RU"),
             ("Soviets", b"RU"),
