@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
-use std::ops::Range;
 
 use super::gazetteer::{
     GIVEN, Gazetteer, KIND_CITY_BIG, KIND_COUNTRY, KIND_DEMONYM, PlaceEntry, SURNAME,
@@ -403,19 +402,25 @@ impl<'g> Groups<'g> {
     }
 
     /// The countries of the demonyms the gazetteer found (`Russian`), wherever the tagger
-    /// put them, except in an organisation's name (`org_spans`, in order): `British Petroleum`
-    /// or `Swiss Bank Corp` named in a story says nothing of the story's country (of the
-    /// Reuters articles that had a country only that way, three in four are not labelled with it).
-    fn add_demonyms(&mut self, doc: &Doc, org_spans: &[Range<usize>]) {
+    /// put them, except in an organisation's name: `British Petroleum` or `Swiss Bank Corp`
+    /// named in a story says nothing of the story's country (of the Reuters articles that had a
+    /// country only that way, three in four are not labelled with it).
+    fn add_demonyms(&mut self, doc: &Doc) {
         for m in &doc.matches {
             if m.kinds & (1 << KIND_DEMONYM) != 0
                 && let Some(cc) = m.demonym
                 && !in_ticker(doc.text, &doc.toks[m.first..m.first + m.len])
-                && !within(org_spans, m.first)
+                && !self.in_org(doc.toks[m.first].start)
             {
                 self.countries.push(country_code(cc));
             }
         }
+    }
+
+    /// Whether byte `at` is in an organisation's mention (the forms are in text order).
+    fn in_org(&self, at: usize) -> bool {
+        let after = self.orgs.partition_point(|(_, _, m)| m.start <= at);
+        after > 0 && at < self.orgs[after - 1].2.end
     }
 
     /// Drops the people named by one word alone, nowhere in full, when that word is a given
@@ -638,18 +643,12 @@ fn written_in_lower_case(doc: &Doc, span: &[Token]) -> bool {
         .all(|t| lower(t.text(doc.text)))
 }
 
-/// Whether token `i` is in one of `spans` (in order, not overlapping).
-fn within(spans: &[Range<usize>], i: usize) -> bool {
-    let at = spans.partition_point(|s| s.end <= i);
-    spans.get(at).is_some_and(|s| s.contains(&i))
-}
-
 /// Whether a span of more than one word ends in a company's legal form (`France SA`,
 /// `Canada Ltd`, `LBO Inc`): whatever place it names, it is a company.
 fn ends_in_legal_form(text: &str, span: &[Token]) -> bool {
-    let words = span.iter().filter(|t| t.flags & PUNCT == 0);
-    let last = words.clone().last();
-    words.count() > 1 && last.is_some_and(|t| is_legal_form(t.text(text)))
+    let mut words = span.iter().rev().filter(|t| t.flags & PUNCT == 0);
+    let last = words.next();
+    last.is_some_and(|t| is_legal_form(t.text(text))) && words.next().is_some()
 }
 
 const TICKER_MAX: usize = 16;
@@ -665,6 +664,11 @@ fn in_ticker(text: &str, span: &[Token]) -> bool {
     };
     let b = text.as_bytes();
     let code = |c: &u8| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'.';
+    // Most spans follow a space: one byte settles them.
+    let before = first.start.checked_sub(1).map(|i| &b[i]);
+    if before.is_none_or(|c| *c != b'<' && !code(c)) {
+        return false;
+    }
     if last.end - first.start > TICKER_MAX || !b[first.start..last.end].iter().all(code) {
         return false;
     }
@@ -696,8 +700,6 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
     let spans = mend(doc, spans.clone(), &full_names(doc, &spans));
     let full_names = full_names(doc, &spans);
     let mut groups = Groups::default();
-    // Token ranges of the organisations, whose demonyms name no country of the article.
-    let mut org_spans = Vec::new();
     for (class, a, b) in spans {
         let span = match class {
             Class::Per => without_courtesy(doc.text, &doc.toks[a..b]),
@@ -743,13 +745,10 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
                 let entry = entry();
                 groups.add_place(form, entry, gaz);
             }
-            Class::Org => {
-                org_spans.push(a..b);
-                groups.add_org(form);
-            }
+            Class::Org => groups.add_org(form),
         }
     }
-    groups.add_demonyms(doc, &org_spans);
+    groups.add_demonyms(doc);
     groups.into_entities(gaz)
 }
 
