@@ -646,6 +646,9 @@ fn written_in_lower_case(doc: &Doc, span: &[Token]) -> bool {
 /// Whether a span of more than one word ends in a company's legal form (`France SA`,
 /// `Canada Ltd`, `LBO Inc`): whatever place it names, it is a company.
 fn ends_in_legal_form(text: &str, span: &[Token]) -> bool {
+    if span.len() < 2 {
+        return false;
+    }
     let mut words = span.iter().rev().filter(|t| t.flags & PUNCT == 0);
     let last = words.next();
     last.is_some_and(|t| is_legal_form(t.text(text))) && words.next().is_some()
