@@ -2,6 +2,8 @@
 
 #[path = "cli/body_length.rs"]
 mod body_length;
+#[path = "cli/codes.rs"]
+mod codes;
 #[path = "cli/geo.rs"]
 mod geo;
 #[path = "cli/orgs.rs"]

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use gazette::extract::gazetteer::Gazetteer;
 use gazette::extract::tagger::{self, Class, Example};
-use gazette::extract::words::RELATIVE_PLACE_WORDS;
+use gazette::extract::words::{GENERIC_PLACE_NOUNS, RELATIVE_PLACE_WORDS};
 
 /// Alternate city names are kept only for cities big enough to be written about under them.
 const ALT_NAME_MIN_POP: u64 = 100_000;
@@ -55,8 +55,8 @@ const COUNTRY_ALIASES: &[(&str, &str)] = &[
 ];
 
 /// Former states, each a place of its own (a 1987 report on the Soviet Union is not one on
-/// Russia) under the assigned code of the state that continues it: ISO 3166's `SU` and `DD`
-/// are only transitionally reserved, and West Germany's `DE` stayed Germany's. Then their
+/// Russia) under the assigned code of the state that continues it: ISO 3166's `SU`, `DD` and
+/// `YU` are only transitionally reserved, and West Germany's `DE` stayed Germany's. Then their
 /// demonyms, which no source lists.
 const FORMER_STATES: &[(&str, &[&str], &[&str])] = &[
     (
@@ -66,7 +66,16 @@ const FORMER_STATES: &[(&str, &[&str], &[&str])] = &[
     ),
     ("DE", &["West Germany"], &["West German"]),
     ("DE", &["East Germany"], &["East German"]),
+    ("RS", &["Yugoslavia"], &["Yugoslav", "Yugoslavs"]),
 ];
+
+/// Whether `name` is one of the `FORMER_STATES`, which GeoNames may also list as another
+/// name of a later state (`Yugoslavia` of Serbia and Montenegro).
+fn former_state_name(name: &str) -> bool {
+    FORMER_STATES
+        .iter()
+        .any(|(_, names, _)| names.contains(&name))
+}
 
 /// Latin-script, capitalised, not a code (`ALV`) and not a list (`Bonaire, Saba`).
 fn usable_name(s: &str) -> bool {
@@ -101,6 +110,14 @@ fn directional(s: &str) -> bool {
     })
 }
 
+/// A kind of place on its own (`Gulf`, `Island`, `City`) is, in news, a place the story names
+/// or takes as known (Reuters' `the Gulf` is the Persian Gulf), not the gazetteer's (Papua New
+/// Guinea's Gulf province; `Island`, Iceland in Icelandic; `City`, the City of London): it is
+/// no other name of a place, and a place it is the name of carries no country.
+fn kind_of_place(s: &str) -> bool {
+    GENERIC_PLACE_NOUNS.contains(&s.to_lowercase().as_str())
+}
+
 fn push_unique(v: &mut Vec<String>, s: &str) {
     let s = s.trim();
     if !s.is_empty() && !v.iter().any(|x| x == s) {
@@ -123,6 +140,11 @@ fn usable_place_name(s: &str) -> bool {
 /// One line of `places.tsv`: kind (`C`ountry, `A`dmin region, `P`opulated place), country
 /// code, population and the names, canonical first.
 fn place_line(kind: char, cc: &str, population: &str, names: &[String]) -> String {
+    let cc = if names.first().is_some_and(|n| kind_of_place(n)) {
+        ""
+    } else {
+        cc
+    };
     format!("{kind}\t{cc}\t{population}\t{}\n", names.join("|"))
 }
 
@@ -161,19 +183,24 @@ fn countries(
         if c.len() < 8 {
             continue;
         }
-        let cc = c[0];
-        population.insert(cc.to_string(), c[7].parse().unwrap_or(0));
+        let (listed, cc) = (c[0], assigned_code(c[0]));
+        if cc == listed {
+            population.insert(cc.to_string(), c[7].parse().unwrap_or(0));
+        }
         let mut names = vec![c[4].trim().to_string()];
-        if let Some(v) = json.get(cc) {
+        if let Some(v) = json.get(listed) {
             if let Some(n) = v["name"].as_str() {
                 push_unique(&mut names, n);
             }
             for alt in v["altSpellings"].as_array().into_iter().flatten() {
-                if let Some(a) = alt.as_str().filter(|a| usable_name(a)) {
+                if let Some(a) = alt.as_str().filter(|a| usable_name(a) && !kind_of_place(a)) {
                     push_unique(&mut names, a);
                 }
             }
-            if let Some(d) = v["demonym"].as_str().filter(|d| !d.is_empty()) {
+            if let Some(d) = v["demonym"]
+                .as_str()
+                .filter(|d| !d.is_empty() && !cc.is_empty())
+            {
                 demonyms
                     .entry(cc.to_string())
                     .or_default()
@@ -181,10 +208,11 @@ fn countries(
             }
         }
         for (acc, alias) in COUNTRY_ALIASES {
-            if *acc == cc {
+            if *acc == listed {
                 push_unique(&mut names, alias);
             }
         }
+        names.retain(|n| !former_state_name(n));
         places += &place_line('C', cc, c[7], &names);
     }
     places
@@ -202,11 +230,13 @@ fn former_states(demonyms: &mut Demonyms) -> String {
     places
 }
 
-/// The usable names among `candidates`, each once.
+/// The usable names among `candidates`, each once, a kind of place only as the first.
 fn place_names<'s>(candidates: impl IntoIterator<Item = &'s str>) -> Vec<String> {
     let mut names = Vec::new();
     for n in candidates.into_iter().filter(|n| usable_place_name(n)) {
-        push_unique(&mut names, n);
+        if names.is_empty() || !kind_of_place(n) {
+            push_unique(&mut names, n);
+        }
     }
     names
 }
@@ -219,7 +249,7 @@ fn admin_regions(src: &Path) -> String {
         if c.len() < 3 {
             continue;
         }
-        let cc = c[0].split('.').next().unwrap_or("");
+        let cc = assigned_code(c[0].split('.').next().unwrap_or(""));
         let names = place_names([c[1], c[2]]);
         if !names.is_empty() {
             places += &place_line('A', cc, "0", &names);
@@ -240,7 +270,7 @@ fn cities(src: &Path) -> String {
         let alternates = c[3].split(',').filter(|_| pop >= ALT_NAME_MIN_POP);
         let names = place_names([c[1], c[2]].into_iter().chain(alternates));
         if !names.is_empty() {
-            places += &place_line('P', c[8], &pop.to_string(), &names);
+            places += &place_line('P', assigned_code(c[8]), &pop.to_string(), &names);
         }
     }
     places
@@ -250,23 +280,43 @@ fn cities(src: &Path) -> String {
 /// `English`, is Britain's `GB`; `EL` is Greece's `GR`).
 const RESERVED_CODES: &[(&str, &str)] = &[("UK", "GB"), ("EL", "GR")];
 
-/// The ISO 3166-1 alpha-2 codes GeoNames lists, which every code gazette emits must be.
+/// Codes GeoNames still lists that are no assigned ISO 3166-1 code, with the assigned code of
+/// the state that continues them, if one does. Serbia and Montenegro's `CS` (Reuters'
+/// `Yugoslavia`) goes to Serbia's `RS`, as the Soviet Union goes to Russia; the Netherlands
+/// Antilles' `AN` split into three (`CW`, `SX`, `BQ`) and none continues it; Kosovo's `XK` is
+/// a user-assigned code, not ISO's. Their places stay places, with no country code.
+const WITHDRAWN_CODES: &[(&str, Option<&str>)] = &[("CS", Some("RS")), ("AN", None), ("XK", None)];
+
+/// GeoNames' code `cc` as the assigned code it is filed under: itself, its continuing state's,
+/// or none (an empty code).
+fn assigned_code(cc: &str) -> &str {
+    match WITHDRAWN_CODES
+        .iter()
+        .find(|(withdrawn, _)| *withdrawn == cc)
+    {
+        Some((_, successor)) => successor.unwrap_or(""),
+        None => cc,
+    }
+}
+
+/// The assigned ISO 3166-1 alpha-2 codes GeoNames lists, which every code gazette emits must be.
 fn valid_codes(src: &Path) -> BTreeSet<String> {
     read(&src.join("geonames/countryInfo.txt"))
         .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split('\t').next())
-        .filter(|cc| cc.len() == 2)
+        .filter(|cc| cc.len() == 2 && assigned_code(cc) == *cc)
         .map(str::to_string)
         .collect()
 }
 
-/// `cc` as a valid code: itself, the code a reserved one stands for, or `None`.
+/// `cc` as a valid code: itself, the code a reserved or withdrawn one stands for, or `None`.
 fn iso_code(cc: &str, valid: &BTreeSet<String>) -> Option<String> {
     let cc = RESERVED_CODES
         .iter()
         .find(|(reserved, _)| *reserved == cc)
         .map_or(cc, |(_, code)| code);
+    let cc = assigned_code(cc);
     valid.contains(cc).then(|| cc.to_string())
 }
 

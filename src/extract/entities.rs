@@ -5,14 +5,14 @@ use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
 
 use super::gazetteer::{
-    GIVEN, Gazetteer, KIND_CITY_BIG, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, SURNAME,
+    GIVEN, Gazetteer, KIND_CITY_BIG, KIND_COUNTRY, KIND_DEMONYM, PlaceEntry, SURNAME,
 };
 use super::hash::lower_hash_in;
 use super::orgs::{OrgForm, group_orgs, is_known_org};
 use super::tagger::{self, Buffers, Class, Doc};
 use super::tokens::{ALLCAPS, CAPS_LINE, LINE_START, PUNCT, Token, UPPER};
 use super::types::{Mention, Org, Person, Place};
-use super::words::{RELATIVE_PLACE_WORDS, is_courtesy_title};
+use super::words::{GENERIC_PLACE_NOUNS, RELATIVE_PLACE_WORDS, is_courtesy_title};
 
 pub(crate) struct Entities {
     pub(crate) people: Vec<Person>,
@@ -47,25 +47,6 @@ fn without_courtesy<'t>(text: &str, mut span: &'t [Token]) -> &'t [Token] {
     }
     span
 }
-
-/// Common nouns for kinds of place (`the Peninsula`, `the mainland`), which the tagger
-/// sometimes takes for a place on their own. Like `RELATIVE_PLACE_WORDS`, they name no place
-/// without more context, so an unknown place that is just one of these words is dropped;
-/// gazetteer entries such as `North Korea` are untouched.
-const GENERIC_PLACE_NOUNS: &[&str] = &[
-    "peninsula",
-    "state",
-    "city",
-    "island",
-    "islands",
-    "border",
-    "mainland",
-    "republic",
-    "kingdom",
-    "continent",
-    "gulf",
-    "valley",
-];
 
 fn is_generic_place(m_text: &str) -> bool {
     RELATIVE_PLACE_WORDS
@@ -392,7 +373,7 @@ impl<'g> Groups<'g> {
             None => {
                 self.places.push(PlaceAcc {
                     key,
-                    country: entry.map(|e| e.country.to_string()),
+                    country: entry.and_then(country_of),
                     name: BestName::default(),
                     mentions: Vec::new(),
                     // (Looked up only where there can be some: never for a country or big
@@ -421,15 +402,25 @@ impl<'g> Groups<'g> {
     }
 
     /// The countries of the demonyms the gazetteer found (`Russian`), wherever the tagger
-    /// put them.
-    fn add_demonyms(&mut self, matches: &[PhraseMatch]) {
-        for m in matches {
+    /// put them, except in an organisation's name: `British Petroleum` or `Swiss Bank Corp`
+    /// named in a story says nothing of the story's country (of the Reuters articles that had a
+    /// country only that way, three in four are not labelled with it).
+    fn add_demonyms(&mut self, doc: &Doc) {
+        for m in &doc.matches {
             if m.kinds & (1 << KIND_DEMONYM) != 0
                 && let Some(cc) = m.demonym
+                && !in_ticker(doc.text, &doc.toks[m.first..m.first + m.len])
+                && !self.in_org(doc.toks[m.first].start)
             {
                 self.countries.push(country_code(cc));
             }
         }
+    }
+
+    /// Whether byte `at` is in an organisation's mention (the forms are in text order).
+    fn in_org(&self, at: usize) -> bool {
+        let after = self.orgs.partition_point(|(_, _, m)| m.start <= at);
+        after > 0 && at < self.orgs[after - 1].2.end
     }
 
     /// Drops the people named by one word alone, nowhere in full, when that word is a given
@@ -532,6 +523,11 @@ impl<'g> Groups<'g> {
     }
 }
 
+/// A gazetteer place's country code; none for a place no assigned code covers (Kosovo).
+fn country_of(place: PlaceEntry) -> Option<String> {
+    (!place.country.is_empty()).then(|| place.country.to_string())
+}
+
 fn country_code(cc: [u8; 2]) -> String {
     String::from_utf8_lossy(&cc).into_owned()
 }
@@ -623,7 +619,11 @@ const LEGAL_FORMS: &[&str] = &[
 fn names_nothing(m_text: &str) -> bool {
     let mut letters = m_text.chars().filter(|c| c.is_alphabetic());
     let single = letters.next().is_none() || letters.next().is_none();
-    single || LEGAL_FORMS.iter().any(|f| m_text.eq_ignore_ascii_case(f))
+    single || is_legal_form(m_text)
+}
+
+fn is_legal_form(word: &str) -> bool {
+    LEGAL_FORMS.iter().any(|f| word.eq_ignore_ascii_case(f))
 }
 
 /// Whether every word of a span in a shouted heading (`COCOA`) is written in lower case
@@ -641,6 +641,47 @@ fn written_in_lower_case(doc: &Doc, span: &[Token]) -> bool {
     (span.iter())
         .filter(|t| t.flags & PUNCT == 0)
         .all(|t| lower(t.text(doc.text)))
+}
+
+/// Whether a span of more than one word ends in a company's legal form (`France SA`,
+/// `Canada Ltd`, `LBO Inc`): whatever place it names, it is a company.
+fn ends_in_legal_form(text: &str, span: &[Token]) -> bool {
+    if span.len() < 2 {
+        return false;
+    }
+    let mut words = span.iter().rev().filter(|t| t.flags & PUNCT == 0);
+    let last = words.next();
+    last.is_some_and(|t| is_legal_form(t.text(text))) && words.next().is_some()
+}
+
+const TICKER_MAX: usize = 16;
+
+/// Whether a span is (in) a stock ticker in angle brackets, capitals, figures and dots with no
+/// space (`<UK>`, `<BTRX.LON>`, `<REED.L>`): Reuters follows a company's name with its
+/// ticker, whose letters (`UK`, `LON`, `MO`) name no place, country or person. Tickers are
+/// short, so neither side is looked at beyond `TICKER_MAX` bytes (a long run of capitals and
+/// dots costs no more than a short one).
+fn in_ticker(text: &str, span: &[Token]) -> bool {
+    let (Some(first), Some(last)) = (span.first(), span.last()) else {
+        return false;
+    };
+    let b = text.as_bytes();
+    let code = |c: &u8| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'.';
+    // Most spans follow a space: one byte settles them.
+    let before = first.start.checked_sub(1).map(|i| &b[i]);
+    if before.is_none_or(|c| *c != b'<' && !code(c)) {
+        return false;
+    }
+    if last.end - first.start > TICKER_MAX || !b[first.start..last.end].iter().all(code) {
+        return false;
+    }
+    let open = b[..first.start]
+        .iter()
+        .rev()
+        .take(TICKER_MAX)
+        .find(|c| !code(c));
+    let close = b[last.end..].iter().take(TICKER_MAX).find(|c| !code(c));
+    open == Some(&b'<') && close == Some(&b'>')
 }
 
 /// Whether tokens `a..b` are a dateline's shouted lead (`NEW YORK, March 24 -`): in capitals,
@@ -681,7 +722,15 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         let country = || entry().is_some_and(|e| e.kind == KIND_COUNTRY);
         // (An organisation span needs no lookup of the well-known organisations: it is one;
         // nor of the places, when one of its words is in no place name.)
-        let class = if class == Class::Org && doc.may_be_place(a, b) && country() {
+        let class = if in_ticker(doc.text, span) {
+            // The tagger's organisation is kept: the ticker stands for the company.
+            match class {
+                Class::Org => Class::Org,
+                _ => continue,
+            }
+        } else if class == Class::Loc && ends_in_legal_form(doc.text, span) {
+            Class::Org
+        } else if class == Class::Org && doc.may_be_place(a, b) && country() {
             // A country's name is the place, also where it stands for its government or team.
             Class::Loc
         } else if class == Class::Org && dateline_lead(doc, a, b) && entry().is_some() {
@@ -702,7 +751,7 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
             Class::Org => groups.add_org(form),
         }
     }
-    groups.add_demonyms(&doc.matches);
+    groups.add_demonyms(doc);
     groups.into_entities(gaz)
 }
 
@@ -1028,6 +1077,88 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
         let e = find_entities("The Soviet Union bought wheat.\nTHE USSR AND WEST GERMANY SIGNED.");
         assert_eq!(place(&e, "Soviet Union").country.as_deref(), Some("RU"));
         assert_eq!(e.countries, ["DE", "RU"]);
+    }
+
+    #[test]
+    fn a_ticker_in_angle_brackets_is_no_place_country_or_person() {
+        let e = find_entities(
+            "Union Carbide Corp <UK> said Beta Telecom <BTRX.LON> and Reed <REED.L> and \
+             Dome <DMP.MO> agreed. Shares of <GM> rose in Monaco.",
+        );
+        let places: Vec<&str> = e.places.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(places, ["Monaco"]);
+        assert_eq!(e.countries, ["MC"]);
+        assert!(
+            e.people
+                .iter()
+                .all(|p| p.mentions.iter().all(|m| m.text != "L"))
+        );
+        // A name in brackets with a space or lower case is no ticker: a place there stays.
+        let e = find_entities("The unit <Beta Holdings> moved to <Paris> last year.");
+        assert!(e.places.iter().any(|p| p.name == "Paris"));
+        let text = "<NEW YORK> <Paris> <UK <BTRX.LON> UK> <ABCDEFGHIJKLMNOPQRSTUVWXYZ>";
+        let word = |w: &str| {
+            let start = text.find(w).unwrap();
+            [Token {
+                start,
+                end: start + w.len(),
+                flags: 0,
+            }]
+        };
+        for (w, ticker) in [
+            ("NEW", false),
+            ("Paris", false),
+            ("UK", false),
+            ("LON", true),
+            ("BTRX", true),
+            ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", false),
+        ] {
+            assert_eq!(in_ticker(text, &word(w)), ticker, "{w}");
+        }
+    }
+
+    #[test]
+    fn a_demonym_in_an_organisations_name_names_no_country() {
+        let e = find_entities(
+            "Dome Petroleum Ltd said British Petroleum Co Plc and Swiss Bank Corp may bid. \
+             Canadian officials welcomed it.",
+        );
+        assert!(
+            e.orgs
+                .iter()
+                .any(|o| o.name.starts_with("British Petroleum"))
+        );
+        assert_eq!(e.countries, ["CA"]);
+    }
+
+    #[test]
+    fn a_place_ending_in_a_legal_form_is_a_company() {
+        for text in [
+            "Shares of France SA rose in Paris.",
+            "The bid for Canada Ltd was raised in Paris.",
+        ] {
+            let e = find_entities(text);
+            let places: Vec<&str> = e.places.iter().map(|p| p.name.as_str()).collect();
+            assert_eq!(places, ["Paris"], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_kind_of_place_alone_names_no_country() {
+        let e = find_entities("Iranian gunboats attacked two tankers in the Gulf on Monday.");
+        assert_eq!(e.countries, ["IR"]);
+    }
+
+    #[test]
+    fn withdrawn_codes_give_the_continuing_state_or_none() {
+        let e = find_entities(
+            "Yugoslav exports to Italy rose, Yugoslavia said. Officials met in Pristina, Kosovo, \
+             and in the Netherlands Antilles.",
+        );
+        assert_eq!(place(&e, "Yugoslavia").country.as_deref(), Some("RS"));
+        assert_eq!(place(&e, "Pristina").country, None);
+        assert_eq!(place(&e, "Netherlands Antilles").country, None);
+        assert_eq!(e.countries, ["IT", "RS"]);
     }
 
     #[test]

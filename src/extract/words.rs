@@ -19,6 +19,26 @@ pub const RELATIVE_PLACE_WORDS: &[&str] = &[
     "province", "capital", "coast",
 ];
 
+/// Common nouns for kinds of place (`the Peninsula`, `the mainland`, `the Gulf`), lower case,
+/// which the tagger sometimes takes for a place on their own. Like `RELATIVE_PLACE_WORDS`, they
+/// name no place without more context: an unknown place that is just one of these words is
+/// dropped, and a gazetteer name made only of them (Papua New Guinea's `Gulf` province,
+/// Iceland's `Island`) is left out; `North Korea` and `Gulf of Mexico` are untouched.
+pub const GENERIC_PLACE_NOUNS: &[&str] = &[
+    "peninsula",
+    "state",
+    "city",
+    "island",
+    "islands",
+    "border",
+    "mainland",
+    "republic",
+    "kingdom",
+    "continent",
+    "gulf",
+    "valley",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
