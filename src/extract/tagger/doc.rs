@@ -2,7 +2,7 @@
 //! gazetteer flags and phrase positions, and (for the second pass) the first pass's labels.
 
 use super::labels::{ROW, class_of, is_inside};
-use super::shape::shape_hash;
+use super::shape::ShapeMemo;
 use crate::extract::gazetteer::{Gazetteer, N_KINDS, ORG_AHEAD, ORG_WORD, PLACE_WORD, PhraseMatch};
 use crate::extract::hash::{lower_hash_in, slot};
 use crate::extract::tokens::{self, ALLCAPS, DIGIT, PUNCT, Token, UPPER};
@@ -51,6 +51,7 @@ pub(super) struct Scratch {
     bits: Vec<u8>,
     /// Table slot of each capitalised token, in order.
     slots: Vec<u32>,
+    shapes: ShapeMemo,
 }
 
 impl<'a> Doc<'a> {
@@ -122,6 +123,7 @@ impl<'a> Doc<'a> {
         // as context of a nearby capitalised token; skip the rest.
         let n = self.toks.len();
         let (toks, hashes, shapes) = (&self.toks, &mut self.hashes, &mut self.shapes);
+        let memo = &mut self.scratch.shapes;
         hashes.clear();
         hashes.resize(n, 0);
         shapes.clear();
@@ -144,7 +146,7 @@ impl<'a> Doc<'a> {
             for j in i.saturating_sub(2)..(i + 2).min(n) {
                 if shapes[j] == 0 {
                     let tj = toks[j];
-                    shapes[j] = shape_hash(&bytes[tj.start..tj.end], tj.flags & ALLCAPS != 0);
+                    shapes[j] = memo.shape(bytes, tj.start, tj.end, tj.flags & ALLCAPS != 0);
                 }
             }
             self.gaz[i] = gaz.word_flags(hashes[i]);
