@@ -103,6 +103,15 @@ impl<'a> Doc<'a> {
         (a..b).all(|i| self.toks[i].flags & UPPER == 0 || self.gaz[i] & PLACE_WORD != 0)
     }
 
+    /// The lower-cased word hash of token `i` (`lower_hash`), read from the tagger's when it
+    /// computed one.
+    pub(crate) fn word_hash(&self, i: usize) -> u64 {
+        match self.hashes[i] {
+            0 => lower_hash_in(self.text, self.toks[i].start, self.toks[i].end),
+            h => h,
+        }
+    }
+
     /// Gives back the document's memory for reuse.
     pub(crate) fn into_buffers(self) -> Buffers {
         Buffers {
