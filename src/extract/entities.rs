@@ -3,10 +3,12 @@
 
 use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
+use std::sync::OnceLock;
 
 use super::gazetteer::{
     GIVEN, Gazetteer, KIND_CITY_BIG, KIND_COUNTRY, KIND_DEMONYM, PhraseMatch, PlaceEntry, SURNAME,
 };
+use super::hash::{HashMapU64, lower_hash};
 use super::orgs::{OrgForm, group_orgs, is_known_org};
 use super::tagger::{self, Buffers, Class, Doc};
 use super::tokens::{ALLCAPS, CAPS_LINE, LINE_START, PUNCT, Token, UPPER};
@@ -152,8 +154,13 @@ fn alone_on_line(text: &str, start: usize, end: usize) -> bool {
     before.trim().is_empty() && after.trim().is_empty()
 }
 
+/// Every tagged span is asked, so the agencies are kept by their lower-cased hash.
 fn is_news_agency(name: &str) -> bool {
-    NEWS_AGENCIES.iter().any(|a| name.eq_ignore_ascii_case(a))
+    static BY_HASH: OnceLock<HashMapU64<&str>> = OnceLock::new();
+    let table = BY_HASH.get_or_init(|| NEWS_AGENCIES.iter().map(|&a| (lower_hash(a), a)).collect());
+    table
+        .get(&lower_hash(name))
+        .is_some_and(|a| name.eq_ignore_ascii_case(a))
 }
 
 /// How good a surface form is as an entity's name; forms compare field by field, so properly
@@ -958,6 +965,18 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
             let as_written = !text.is_empty() && joined == text;
             assert_eq!(matches!(shown, Cow::Borrowed(_)), as_written, "{text:?}");
         }
+    }
+
+    #[test]
+    fn every_news_agency_is_known_in_any_case() {
+        for a in NEWS_AGENCIES {
+            assert!(
+                is_news_agency(a) && is_news_agency(&a.to_uppercase()),
+                "{a}"
+            );
+            assert!(!is_news_agency(&format!("{a}x")), "{a}x");
+        }
+        assert!(is_news_agency("Itar-Tass") && !is_news_agency("Reutersville"));
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub(crate) struct Doc<'a> {
     /// Labels the first pass gave to other occurrences of the same word (bit per class);
     /// empty until the first pass is done.
     pub(super) doc_labels: Vec<u8>,
+    /// How many tokens are capitalised (`UPPER`).
+    n_upper: usize,
     pub(super) scratch: Scratch,
 }
 
@@ -82,6 +84,7 @@ impl<'a> Doc<'a> {
             phrase,
             matches,
             doc_labels,
+            n_upper: 0,
             scratch,
         };
         tokens::tokenize_into(text, &mut doc.toks);
@@ -140,10 +143,13 @@ impl<'a> Doc<'a> {
         self.gaz.clear();
         self.gaz.resize(n, 0);
         let bytes = self.text.as_bytes();
+        // Past the last organisation word, `mark_org_ahead` has nothing to flag.
+        let (mut n_upper, mut org_end) = (0, 0);
         for (i, t) in toks.iter().enumerate() {
             if t.flags & UPPER == 0 {
                 continue;
             }
+            n_upper += 1;
             for j in i.saturating_sub(CONTEXT)..(i + CONTEXT + 1).min(n) {
                 if hashes[j] == 0 {
                     let tj = toks[j];
@@ -159,17 +165,21 @@ impl<'a> Doc<'a> {
                 }
             }
             self.gaz[i] = gaz.word_flags(hashes[i]);
+            if self.gaz[i] & ORG_WORD != 0 {
+                org_end = i + 1;
+            }
         }
-        self.mark_org_ahead();
+        self.n_upper = n_upper;
+        self.mark_org_ahead(org_end);
     }
 
     /// Flags the capitalised words followed, in the same name-like run (capitalised words and
     /// short connectors such as `of`, `&` or the apostrophe of `Workers' Party`), by an
-    /// organisation word.
-    fn mark_org_ahead(&mut self) {
+    /// organisation word. Tokens from `end` on have none after them.
+    fn mark_org_ahead(&mut self, end: usize) {
         let bytes = self.text.as_bytes();
         let mut ahead = false;
-        for (t, g) in self.toks.iter().zip(self.gaz.iter_mut()).rev() {
+        for (t, g) in self.toks[..end].iter().zip(&mut self.gaz[..end]).rev() {
             if t.flags & UPPER != 0 {
                 if ahead {
                     *g |= ORG_AHEAD;
@@ -214,8 +224,7 @@ impl<'a> Doc<'a> {
         let Scratch {
             keys, bits, slots, ..
         } = &mut self.scratch;
-        let n_upper = self.toks.iter().filter(|t| t.flags & UPPER != 0).count();
-        let size = (2 * n_upper).next_power_of_two().max(16);
+        let size = (2 * self.n_upper).next_power_of_two().max(16);
         keys.clear();
         keys.resize(size, 0);
         bits.clear();
