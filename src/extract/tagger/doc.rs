@@ -51,8 +51,8 @@ pub(super) struct Scratch {
     /// Open-addressing table word hash → class bits for `set_doc_labels` (key 0 = empty).
     keys: Vec<u64>,
     bits: Vec<u8>,
-    /// Table slot of each capitalised token, in order.
-    slots: Vec<u32>,
+    /// Index and table slot of each capitalised token, in order.
+    slots: Vec<(u32, u32)>,
     shapes: ShapeMemo,
 }
 
@@ -242,7 +242,7 @@ impl<'a> Doc<'a> {
                 k = (k + 1) & (size - 1);
             }
             keys[k] = h;
-            slots.push(k as u32);
+            slots.push((i as u32, k as u32));
             let l = labels[i];
             if let Some(c) = class_of(l) {
                 bits[k] |= 1 << c as u8;
@@ -255,11 +255,8 @@ impl<'a> Doc<'a> {
         }
         self.doc_labels.clear();
         self.doc_labels.resize(self.toks.len(), 0);
-        let mut next = slots.iter();
-        for (d, t) in self.doc_labels.iter_mut().zip(&self.toks) {
-            if t.flags & UPPER != 0 {
-                *d = bits[*next.next().expect("slot per capitalised token") as usize] | 64;
-            }
+        for &(i, k) in slots.iter() {
+            self.doc_labels[i as usize] = bits[k as usize] | 64;
         }
     }
 }
