@@ -3,11 +3,12 @@
 
 use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
+use std::sync::OnceLock;
 
 use super::gazetteer::{
     GIVEN, Gazetteer, KIND_CITY_BIG, KIND_COUNTRY, KIND_DEMONYM, PlaceEntry, SURNAME,
 };
-use super::hash::lower_hash_in;
+use super::hash::{HashMapU64, lower_hash};
 use super::orgs::{OrgForm, group_orgs, is_known_org};
 use super::tagger::{self, Buffers, Class, Doc};
 use super::tokens::{ALLCAPS, CAPS_LINE, LINE_START, PUNCT, Token, UPPER};
@@ -85,8 +86,23 @@ const NEWS_AGENCIES: &[&str] = &[
 /// space, so `New\nYork` is `New York`. Mentions keep the text as it is in the file. Most
 /// names are written on one line already, and are borrowed as they are.
 fn display_name(m_text: &str) -> Cow<'_, str> {
+    // Most names are ASCII, whose bytes are their characters: no decoding needed.
+    let as_shown = if m_text.is_ascii() {
+        single_spaced(m_text.bytes().map(char::from))
+    } else {
+        single_spaced(m_text.chars())
+    };
+    if as_shown {
+        Cow::Borrowed(m_text)
+    } else {
+        Cow::Owned(m_text.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+}
+
+/// Whether `chars` are words with one space between them, and no other blank.
+fn single_spaced(mut chars: impl Iterator<Item = char>) -> bool {
     let mut after_space = true;
-    let as_shown = m_text.chars().all(|c| {
+    chars.all(|c| {
         let ok = if c == ' ' {
             !after_space
         } else {
@@ -94,12 +110,7 @@ fn display_name(m_text: &str) -> Cow<'_, str> {
         };
         after_space = c == ' ';
         ok
-    }) && !after_space;
-    if as_shown {
-        Cow::Borrowed(m_text)
-    } else {
-        Cow::Owned(m_text.split_whitespace().collect::<Vec<_>>().join(" "))
-    }
+    }) && !after_space
 }
 
 /// `NEW YORK` → `New York`, `WINSTON-SALEM` → `Winston-Salem`, `ST. LOUIS` → `St. Louis`.
@@ -124,8 +135,13 @@ fn alone_on_line(text: &str, start: usize, end: usize) -> bool {
     before.trim().is_empty() && after.trim().is_empty()
 }
 
+/// Every tagged span is asked, so the agencies are kept by their lower-cased hash.
 fn is_news_agency(name: &str) -> bool {
-    NEWS_AGENCIES.iter().any(|a| name.eq_ignore_ascii_case(a))
+    static BY_HASH: OnceLock<HashMapU64<&str>> = OnceLock::new();
+    let table = BY_HASH.get_or_init(|| NEWS_AGENCIES.iter().map(|&a| (lower_hash(a), a)).collect());
+    table
+        .get(&lower_hash(name))
+        .is_some_and(|a| name.eq_ignore_ascii_case(a))
 }
 
 /// How good a surface form is as an entity's name; forms compare field by field, so properly
@@ -181,7 +197,6 @@ struct Form<'t> {
     name: Cow<'t, str>,
     /// Whether the name is a news agency's.
     agency: bool,
-    words: Vec<u64>,
     rank: FormRank,
 }
 
@@ -201,7 +216,6 @@ impl<'t> Form<'t> {
             end,
             name,
             agency,
-            words: name_words(text, span),
             rank: FormRank::of(m_text, span),
         })
     }
@@ -215,13 +229,17 @@ impl<'t> Form<'t> {
     }
 }
 
-/// Lower-cased words of a mention (as `lower_hash`es), without punctuation, used to match
+/// Lower-cased words of tokens `a..b` (as `lower_hash`es), without punctuation, used to match
 /// short forms to full names.
-fn name_words(text: &str, toks: &[Token]) -> Vec<u64> {
-    toks.iter()
-        .filter(|t| t.flags & PUNCT == 0)
-        .map(|t| lower_hash_in(text, t.start, t.end))
-        .collect()
+fn name_words<'d>(doc: &'d Doc, a: usize, b: usize) -> impl Iterator<Item = u64> + 'd {
+    (a..b)
+        .filter(|&i| doc.toks[i].flags & PUNCT == 0)
+        .map(|i| doc.word_hash(i))
+}
+
+/// Whether tokens `a..b` are, as `name_words`, one of `full_names`.
+fn is_full_name(doc: &Doc, a: usize, b: usize, full_names: &[Vec<u64>]) -> bool {
+    (full_names.iter()).any(|f| f.iter().copied().eq(name_words(doc, a, b)))
 }
 
 /// Whether two forms (as `name_words`) name the same person: they have the same words, or one
@@ -245,7 +263,7 @@ fn full_names(doc: &Doc, spans: &[(Class, usize, usize)]) -> Vec<Vec<u64>> {
     spans
         .iter()
         .filter(|s| s.0 == Class::Per && s.2 - s.1 > 1)
-        .map(|s| name_words(doc.text, &doc.toks[s.1..s.2]))
+        .map(|s| name_words(doc, s.1, s.2).collect::<Vec<_>>())
         .filter(|w| w.len() > 1)
         .collect()
 }
@@ -324,15 +342,16 @@ struct Groups<'g> {
 }
 
 impl<'g> Groups<'g> {
-    /// Adds `form` to the latest person it names the same as, or as a new person.
-    fn add_person(&mut self, form: Form) {
-        if form.words.is_empty() {
+    /// Adds `form`, whose words (as `name_words`) are `words`, to the latest person it names
+    /// the same as, or as a new person.
+    fn add_person(&mut self, form: Form, words: &[u64]) {
+        if words.is_empty() {
             return;
         }
         let found = self
             .people
             .iter()
-            .rposition(|p| p.forms.iter().any(|f| same_person(f, &form.words)));
+            .rposition(|p| p.forms.iter().any(|f| same_person(f, words)));
         let p = match found {
             Some(i) => &mut self.people[i],
             None => {
@@ -346,8 +365,8 @@ impl<'g> Groups<'g> {
         };
         p.mentions.push(form.mention());
         p.name.offer(form.rank, || form.name.into_owned());
-        if !p.forms.contains(&form.words) {
-            p.forms.push(form.words);
+        if !p.forms.iter().any(|f| f == words) {
+            p.forms.push(words.to_vec());
         }
     }
 
@@ -575,10 +594,8 @@ fn mend(doc: &Doc, spans: Vec<Span>, full_names: &[Vec<u64>]) -> Vec<Span> {
         }
         let split = (class != Class::Per)
             .then(|| {
-                (a..b - 1).find(|&i| {
-                    text(i).ends_with('.')
-                        && full_names.contains(&name_words(doc.text, &doc.toks[i + 1..b]))
-                })
+                (a..b - 1)
+                    .find(|&i| text(i).ends_with('.') && is_full_name(doc, i + 1, b, full_names))
             })
             .flatten();
         match split {
@@ -597,7 +614,7 @@ fn extended(doc: &Doc, a: usize, mut b: usize, starts: &[usize], full_names: &[V
     if b < doc.toks.len()
         && doc.toks[b].flags & (PUNCT | UPPER) == UPPER
         && starts.binary_search(&b).is_err()
-        && full_names.contains(&name_words(doc.text, &doc.toks[a..b + 1]))
+        && is_full_name(doc, a, b + 1, full_names)
     {
         b += 1;
     }
@@ -614,6 +631,18 @@ const LEGAL_FORMS: &[&str] = &[
     "nv", "spa", "gmbh", "bhd",
 ];
 
+/// The longest of `LEGAL_FORMS`, in bytes: a longer text is none of them.
+const LEGAL_FORM_MAX: usize = {
+    let (mut max, mut i) = (0, 0);
+    while i < LEGAL_FORMS.len() {
+        if LEGAL_FORMS[i].len() > max {
+            max = LEGAL_FORMS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
+
 /// Whether a span's text is too little to be a name: a lone legal form, or a single letter
 /// (`O` of a table's `<O>`, an initial on its own).
 fn names_nothing(m_text: &str) -> bool {
@@ -623,7 +652,7 @@ fn names_nothing(m_text: &str) -> bool {
 }
 
 fn is_legal_form(word: &str) -> bool {
-    LEGAL_FORMS.iter().any(|f| word.eq_ignore_ascii_case(f))
+    word.len() <= LEGAL_FORM_MAX && LEGAL_FORMS.iter().any(|f| word.eq_ignore_ascii_case(f))
 }
 
 /// Whether every word of a span in a shouted heading (`COCOA`) is written in lower case
@@ -703,6 +732,8 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
     let spans = mend(doc, spans.clone(), &full_names(doc, &spans));
     let full_names = full_names(doc, &spans);
     let mut groups = Groups::default();
+    // The words of each form, in memory reused from one form to the next.
+    let mut words = Vec::new();
     for (class, a, b) in spans {
         let span = match class {
             Class::Per => without_courtesy(doc.text, &doc.toks[a..b]),
@@ -714,11 +745,12 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
         if span[0].flags & CAPS_LINE != 0 && written_in_lower_case(doc, span) {
             continue;
         }
+        words.clear();
+        words.extend(name_words(doc, b - span.len(), b));
         // Looked up at most once, and only if some rule below asks.
         let place = OnceCell::new();
         let entry = || *place.get_or_init(|| gaz.place(form.text));
-        let known =
-            class != Class::Per && is_known_name(&full_names, &form.words, || entry().is_some());
+        let known = class != Class::Per && is_known_name(&full_names, &words, || entry().is_some());
         let country = || entry().is_some_and(|e| e.kind == KIND_COUNTRY);
         // (An organisation span needs no lookup of the well-known organisations: it is one;
         // nor of the places, when one of its words is in no place name.)
@@ -743,7 +775,7 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
             class
         };
         match class {
-            Class::Per => groups.add_person(form),
+            Class::Per => groups.add_person(form, &words),
             Class::Loc => {
                 let entry = entry();
                 groups.add_place(form, entry, gaz);
@@ -980,6 +1012,18 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
             let as_written = !text.is_empty() && joined == text;
             assert_eq!(matches!(shown, Cow::Borrowed(_)), as_written, "{text:?}");
         }
+    }
+
+    #[test]
+    fn every_news_agency_is_known_in_any_case() {
+        for a in NEWS_AGENCIES {
+            assert!(
+                is_news_agency(a) && is_news_agency(&a.to_uppercase()),
+                "{a}"
+            );
+            assert!(!is_news_agency(&format!("{a}x")), "{a}x");
+        }
+        assert!(is_news_agency("Itar-Tass") && !is_news_agency("Reutersville"));
     }
 
     #[test]

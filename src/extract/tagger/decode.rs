@@ -167,4 +167,23 @@ mod tests {
         }
         assert!(found >= 10, "the texts should hold names: {found}");
     }
+
+    #[test]
+    fn memory_kept_across_documents_tags_as_fresh_memory_does() {
+        let gaz = Gazetteer::embedded();
+        let tables = embedded_tables();
+        let mut bufs = crate::extract::tagger::Buffers::default();
+        let mut tagged = 0;
+        // Twice through, so the second round finds the first one's words remembered.
+        for text in TEXTS.iter().chain(TEXTS) {
+            let mut doc = Doc::with_buffers(text, gaz, bufs);
+            let mut labels = Vec::new();
+            tag(&mut doc, tables, &mut labels);
+            let mut fresh = Doc::new(text, gaz);
+            assert_eq!(labels, tag_reference(&mut fresh, tables), "{text}");
+            tagged += spans(&labels).len();
+            bufs = doc.into_buffers();
+        }
+        assert!(tagged >= 20, "the texts should hold names: {tagged}");
+    }
 }

@@ -2,7 +2,7 @@
 //! gazetteer flags and phrase positions, and (for the second pass) the first pass's labels.
 
 use super::labels::{ROW, class_of, is_inside};
-use super::shape::shape_hash;
+use super::shape::ShapeMemo;
 use crate::extract::gazetteer::{Gazetteer, N_KINDS, ORG_AHEAD, ORG_WORD, PLACE_WORD, PhraseMatch};
 use crate::extract::hash::{lower_hash_in, slot};
 use crate::extract::tokens::{self, ALLCAPS, DIGIT, PUNCT, Token, UPPER};
@@ -26,6 +26,8 @@ pub(crate) struct Doc<'a> {
     /// Labels the first pass gave to other occurrences of the same word (bit per class);
     /// empty until the first pass is done.
     pub(super) doc_labels: Vec<u8>,
+    /// How many tokens are capitalised (`UPPER`).
+    n_upper: usize,
     pub(super) scratch: Scratch,
 }
 
@@ -49,8 +51,9 @@ pub(super) struct Scratch {
     /// Open-addressing table word hash → class bits for `set_doc_labels` (key 0 = empty).
     keys: Vec<u64>,
     bits: Vec<u8>,
-    /// Table slot of each capitalised token, in order.
-    slots: Vec<u32>,
+    /// Index and table slot of each capitalised token, in order.
+    slots: Vec<(u32, u32)>,
+    shapes: ShapeMemo,
 }
 
 impl<'a> Doc<'a> {
@@ -81,6 +84,7 @@ impl<'a> Doc<'a> {
             phrase,
             matches,
             doc_labels,
+            n_upper: 0,
             scratch,
         };
         tokens::tokenize_into(text, &mut doc.toks);
@@ -100,6 +104,15 @@ impl<'a> Doc<'a> {
     /// word of some place name (lower-case words carry no flags, so they are not asked).
     pub(crate) fn may_be_place(&self, a: usize, b: usize) -> bool {
         (a..b).all(|i| self.toks[i].flags & UPPER == 0 || self.gaz[i] & PLACE_WORD != 0)
+    }
+
+    /// The lower-cased word hash of token `i` (`lower_hash`), read from the tagger's when it
+    /// computed one.
+    pub(crate) fn word_hash(&self, i: usize) -> u64 {
+        match self.hashes[i] {
+            0 => lower_hash_in(self.text, self.toks[i].start, self.toks[i].end),
+            h => h,
+        }
     }
 
     /// Gives back the document's memory for reuse.
@@ -122,6 +135,7 @@ impl<'a> Doc<'a> {
         // as context of a nearby capitalised token; skip the rest.
         let n = self.toks.len();
         let (toks, hashes, shapes) = (&self.toks, &mut self.hashes, &mut self.shapes);
+        let memo = &mut self.scratch.shapes;
         hashes.clear();
         hashes.resize(n, 0);
         shapes.clear();
@@ -129,10 +143,13 @@ impl<'a> Doc<'a> {
         self.gaz.clear();
         self.gaz.resize(n, 0);
         let bytes = self.text.as_bytes();
+        // Past the last organisation word, `mark_org_ahead` has nothing to flag.
+        let (mut n_upper, mut org_end) = (0, 0);
         for (i, t) in toks.iter().enumerate() {
             if t.flags & UPPER == 0 {
                 continue;
             }
+            n_upper += 1;
             for j in i.saturating_sub(CONTEXT)..(i + CONTEXT + 1).min(n) {
                 if hashes[j] == 0 {
                     let tj = toks[j];
@@ -144,21 +161,25 @@ impl<'a> Doc<'a> {
             for j in i.saturating_sub(2)..(i + 2).min(n) {
                 if shapes[j] == 0 {
                     let tj = toks[j];
-                    shapes[j] = shape_hash(&bytes[tj.start..tj.end], tj.flags & ALLCAPS != 0);
+                    shapes[j] = memo.shape(bytes, tj.start, tj.end, tj.flags & ALLCAPS != 0);
                 }
             }
             self.gaz[i] = gaz.word_flags(hashes[i]);
+            if self.gaz[i] & ORG_WORD != 0 {
+                org_end = i + 1;
+            }
         }
-        self.mark_org_ahead();
+        self.n_upper = n_upper;
+        self.mark_org_ahead(org_end);
     }
 
     /// Flags the capitalised words followed, in the same name-like run (capitalised words and
     /// short connectors such as `of`, `&` or the apostrophe of `Workers' Party`), by an
-    /// organisation word.
-    fn mark_org_ahead(&mut self) {
+    /// organisation word. Tokens from `end` on have none after them.
+    fn mark_org_ahead(&mut self, end: usize) {
         let bytes = self.text.as_bytes();
         let mut ahead = false;
-        for (t, g) in self.toks.iter().zip(self.gaz.iter_mut()).rev() {
+        for (t, g) in self.toks[..end].iter().zip(&mut self.gaz[..end]).rev() {
             if t.flags & UPPER != 0 {
                 if ahead {
                     *g |= ORG_AHEAD;
@@ -203,8 +224,7 @@ impl<'a> Doc<'a> {
         let Scratch {
             keys, bits, slots, ..
         } = &mut self.scratch;
-        let n_upper = self.toks.iter().filter(|t| t.flags & UPPER != 0).count();
-        let size = (2 * n_upper).next_power_of_two().max(16);
+        let size = (2 * self.n_upper).next_power_of_two().max(16);
         keys.clear();
         keys.resize(size, 0);
         bits.clear();
@@ -222,7 +242,7 @@ impl<'a> Doc<'a> {
                 k = (k + 1) & (size - 1);
             }
             keys[k] = h;
-            slots.push(k as u32);
+            slots.push((i as u32, k as u32));
             let l = labels[i];
             if let Some(c) = class_of(l) {
                 bits[k] |= 1 << c as u8;
@@ -235,11 +255,8 @@ impl<'a> Doc<'a> {
         }
         self.doc_labels.clear();
         self.doc_labels.resize(self.toks.len(), 0);
-        let mut next = slots.iter();
-        for (d, t) in self.doc_labels.iter_mut().zip(&self.toks) {
-            if t.flags & UPPER != 0 {
-                *d = bits[*next.next().expect("slot per capitalised token") as usize] | 64;
-            }
+        for &(i, k) in slots.iter() {
+            self.doc_labels[i as usize] = bits[k as usize] | 64;
         }
     }
 }
