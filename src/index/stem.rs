@@ -1,8 +1,12 @@
-//! English stemming with a memo: the same stems as tantivy's `en_stem` analyzer, computed once
-//! per distinct word instead of once per occurrence. News vocabulary is Zipfian, so nearly
-//! every token is a cache hit, and the Snowball algorithm stops dominating indexing time.
+//! The title and body analyzer: words split, length-limited, lower-cased and stemmed in one
+//! pass, giving the same tokens and positions as tantivy's `en_stem` chain (`SimpleTokenizer`,
+//! `RemoveLongFilter::limit(40)`, `LowerCaser`, the English stemmer). The chain copied each
+//! word into the token, scanned it again to lower-case it and copied it once more into the
+//! memo's key; here an ASCII word is lower-cased straight into the key. Stems are computed once
+//! per distinct word through a memo: news vocabulary is Zipfian, so nearly every token is a
+//! memo hit and the Snowball algorithm stops dominating indexing time.
 
-use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use crate::extract::hash::spread;
 
@@ -11,82 +15,163 @@ const CAPACITY: usize = 200_000;
 /// Longest word (and stem) kept in the memo, in bytes; longer words are rare and stemmed each
 /// time. 15 makes a slot half a cache line.
 const INLINE: usize = 15;
+/// Words this long or longer, in bytes, are dropped but keep their position, as tantivy's
+/// `RemoveLongFilter::limit(40)` drops them.
+const LONGEST: usize = 40;
 
+/// Which ASCII bytes are letters or digits: for them `char::is_alphanumeric`, which tantivy's
+/// `SimpleTokenizer` splits on, is `is_ascii_alphanumeric`.
+const ALPHANUMERIC: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
+/// Each clone (tantivy keeps one per indexing thread and field) has its own memo, so no lock
+/// is ever taken.
 #[derive(Clone)]
-pub(crate) struct CachedStemmer;
+pub(crate) struct StemmedWords {
+    token: Token,
+    stemmer: frostem::Stemmer,
+    memo: Memo,
+}
 
-impl TokenFilter for CachedStemmer {
-    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
-
-    fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerFilter<T> {
-        CachedStemmerFilter {
-            inner,
+impl Default for StemmedWords {
+    fn default() -> StemmedWords {
+        StemmedWords {
+            token: Token::default(),
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
             memo: Memo::default(),
         }
     }
 }
 
-/// Each clone (tantivy keeps one per indexing thread and field) has its own memo, so no lock
-/// is ever taken.
-#[derive(Clone)]
-pub(crate) struct CachedStemmerFilter<T> {
-    inner: T,
-    stemmer: frostem::Stemmer,
-    memo: Memo,
-}
+impl Tokenizer for StemmedWords {
+    type TokenStream<'a> = StemmedStream<'a>;
 
-impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
-    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> StemmedStream<'a> {
         if self.memo.len >= CAPACITY {
             self.memo = Memo::default();
         }
-        CachedStemmerStream {
-            tail: self.inner.token_stream(text),
+        self.token.reset();
+        StemmedStream {
+            text,
+            at: 0,
+            token: &mut self.token,
             stemmer: &self.stemmer,
             memo: &mut self.memo,
         }
     }
 }
 
-pub(crate) struct CachedStemmerStream<'a, T> {
-    tail: T,
+pub(crate) struct StemmedStream<'a> {
+    text: &'a str,
+    at: usize,
+    token: &'a mut Token,
     stemmer: &'a frostem::Stemmer,
     memo: &'a mut Memo,
 }
 
-impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        let token = self.tail.token_mut();
-        let Some(key) = Inline::new(token.text.as_bytes()) else {
-            token.text = self.stemmer.stem(&token.text).into_owned();
-            return true;
-        };
-        match self.memo.get(key, || {
-            Inline::new(self.stemmer.stem(&token.text).as_bytes())
-        }) {
-            // Most words are their own stem: nothing to copy.
-            Some(stem) if stem == key => {}
-            Some(stem) => {
-                token.text.clear();
-                token.text.push_str(stem.as_str());
+impl StemmedStream<'_> {
+    /// Moves past the characters that are letters or digits (`WORD`), or that are not; returns
+    /// whether all of them were ASCII, nearly all of a news text, classed without decoding.
+    fn pass<const WORD: bool>(&mut self) -> bool {
+        let bytes = self.text.as_bytes();
+        let mut at = self.at;
+        let mut ascii = true;
+        while let Some(&b) = bytes.get(at) {
+            if b < 128 {
+                if ALPHANUMERIC[b as usize] != WORD {
+                    break;
+                }
+                at += 1;
+            } else {
+                let c = self.text[at..].chars().next().unwrap_or_default();
+                if c.is_alphanumeric() != WORD {
+                    break;
+                }
+                ascii = false;
+                at += c.len_utf8();
             }
-            None => token.text = self.stemmer.stem(&token.text).into_owned(),
         }
-        true
+        self.at = at;
+        ascii
+    }
+
+    /// Puts the stem of `word` (letters and digits, shorter than [`LONGEST`]) in the token.
+    fn stem(&mut self, word: &str, ascii: bool) {
+        let text = &mut self.token.text;
+        let stemmer = self.stemmer;
+        let key = if ascii {
+            Inline::lowered(word.as_bytes())
+        } else {
+            None
+        };
+        let key = key.or_else(|| {
+            lower(word, text);
+            Inline::new(text.as_bytes())
+        });
+        // Too long for the memo: `text` holds the word lower-cased.
+        let Some(key) = key else {
+            *text = stemmer.stem(text).into_owned();
+            return;
+        };
+        match self
+            .memo
+            .get(key, || Inline::new(stemmer.stem(key.as_str()).as_bytes()))
+        {
+            Some(stem) => {
+                text.clear();
+                text.push_str(stem.as_str());
+            }
+            None => *text = stemmer.stem(key.as_str()).into_owned(),
+        }
+    }
+}
+
+impl TokenStream for StemmedStream<'_> {
+    fn advance(&mut self) -> bool {
+        loop {
+            self.pass::<false>();
+            let start = self.at;
+            if start == self.text.len() {
+                return false;
+            }
+            let ascii = self.pass::<true>();
+            // A dropped word keeps its position, as `SimpleTokenizer` numbers words before
+            // `RemoveLongFilter` drops any.
+            self.token.position = self.token.position.wrapping_add(1);
+            if self.at - start < LONGEST {
+                self.token.offset_from = start;
+                self.token.offset_to = self.at;
+                self.stem(&self.text[start..self.at], ascii);
+                return true;
+            }
+        }
     }
 
     fn token(&self) -> &Token {
-        self.tail.token()
+        self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
+        self.token
+    }
+}
+
+/// `word` lower-cased into `out` as tantivy's `LowerCaser` does: by character, without the
+/// final sigma rule of `str::to_lowercase`.
+fn lower(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(word.chars().flat_map(char::to_lowercase));
     }
 }
 
@@ -105,6 +190,13 @@ impl Inline {
         inline[..bytes.len()].copy_from_slice(bytes);
         inline[INLINE] = bytes.len() as u8;
         Some(Inline(inline))
+    }
+
+    /// The ASCII `bytes` lower-cased.
+    fn lowered(bytes: &[u8]) -> Option<Inline> {
+        let mut inline = Inline::new(bytes)?;
+        inline.0[..INLINE].make_ascii_lowercase();
+        Some(inline)
     }
 
     fn is_empty(&self) -> bool {
@@ -206,43 +298,75 @@ impl Memo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tantivy::tokenizer::{
-        LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenizerManager,
-    };
+    use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
 
-    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize)> {
+    type Tokens = Vec<(String, usize, usize, usize)>;
+
+    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Tokens {
         let mut stream = analyzer.token_stream(text);
         let mut out = Vec::new();
         while let Some(t) = stream.next() {
-            out.push((t.text.clone(), t.position, t.offset_from));
+            assert_eq!(t.position_length, 1);
+            out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
         }
         out
+    }
+
+    fn stemmed_words() -> TextAnalyzer {
+        TextAnalyzer::from(StemmedWords::default())
     }
 
     #[test]
     fn same_tokens_as_tantivys_en_stem_twice_over() {
         let mut reference = TokenizerManager::default().get("en_stem").unwrap();
-        let mut cached = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(CachedStemmer)
-            .build();
-        let text = "Running runners ran; the exports exported EXPORTING generously, \
-                    nationalisation and a verylongwordthatexceedsthefortycharacterlimitforsure";
-        let expected = tokens(&mut reference, text);
-        assert!(expected.iter().any(|(t, _, _)| t == "export"));
-        assert_eq!(tokens(&mut cached, text), expected);
+        let mut cached = stemmed_words();
+        let long = "x".repeat(LONGEST - 1);
+        let text = format!(
+            "Running runners ran; the exports exported EXPORTING generously, \
+             nationalisation and a verylongwordthatexceedsthefortycharacterlimitforsure \
+             INTERNATIONALISATIONS Économie: les PRIX du café, 1987's İstanbul ΣΟΦΟΣ ὈΔΥΣΣΕΎΣ \
+             naïve—coöp <b>bold</b>&amp; x{long} {long} ẞtraße ǅemal 3½ ١٢٣ 東京 \
+             e\u{301}t\u{e9} ÀÉÎÕÜ\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9} end"
+        );
+        let expected = tokens(&mut reference, &text);
+        assert!(expected.iter().any(|(t, ..)| t == "export"));
+        assert!(expected.iter().any(|(t, ..)| t == "internationalis"));
+        // The words of 40 bytes are dropped but counted: positions jump over them.
+        assert!(expected.windows(2).any(|w| w[1].1 == w[0].1 + 2));
+        assert_eq!(tokens(&mut cached, &text), expected);
         // The second pass is served from the memo and must not differ.
-        assert_eq!(tokens(&mut cached, text), expected);
+        assert_eq!(tokens(&mut cached, &text), expected);
+    }
+
+    #[test]
+    fn same_tokens_as_tantivys_en_stem_on_random_text() {
+        let mut reference = TokenizerManager::default().get("en_stem").unwrap();
+        let mut cached = stemmed_words();
+        let pieces = [
+            "a", "E", "ing", "ED", "s", "ation", "ly", "1", "9", " ", " ", " ", ",", "'", "-", "é",
+            "É", "ß", "İ", "Σ", "ς", "ǅ", "½", "٣", "東", "\u{301}", "\u{2014}", "\n",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..200 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(
+                tokens(&mut cached, &text),
+                tokens(&mut reference, &text),
+                "{text}"
+            );
+        }
     }
 
     #[test]
     fn the_memo_grows_and_starts_over_without_changing_a_stem() {
         let mut reference = TokenizerManager::default().get("en_stem").unwrap();
-        let mut cached = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .filter(CachedStemmer)
-            .build();
+        let mut cached = stemmed_words();
         // Enough distinct words to double the table several times and pass CAPACITY once,
         // with suffixes the stemmer rewrites and words longer than INLINE bytes.
         let suffixes = [
