@@ -101,12 +101,14 @@ impl StemmedStream<'_> {
         ascii
     }
 
-    /// Puts the stem of `word` (letters and digits, shorter than [`LONGEST`]) in the token.
-    fn stem(&mut self, word: &str, ascii: bool) {
+    /// Puts the stem of the word at `start..end` (letters and digits, shorter than
+    /// [`LONGEST`]) in the token.
+    fn stem(&mut self, start: usize, end: usize, ascii: bool) {
+        let word = &self.text[start..end];
         let text = &mut self.token.text;
         let stemmer = self.stemmer;
         let key = if ascii {
-            Inline::lowered(word.as_bytes())
+            Inline::lowered(self.text.as_bytes(), start..end)
         } else {
             None
         };
@@ -140,7 +142,7 @@ impl TokenStream for StemmedStream<'_> {
             if self.at - start < LONGEST {
                 self.token.offset_from = start;
                 self.token.offset_to = self.at;
-                self.stem(&self.text[start..self.at], ascii);
+                self.stem(start, self.at, ascii);
                 return true;
             }
         }
@@ -185,10 +187,29 @@ impl Inline {
     }
 
     /// The ASCII `bytes` lower-cased.
-    fn lowered(bytes: &[u8]) -> Option<Inline> {
-        let mut inline = Inline::new(bytes)?;
-        inline.0[..INLINE].make_ascii_lowercase();
-        Some(inline)
+    /// The ASCII word at `word` in `text`, lower-cased. Words are read 16 bytes at a time
+    /// wherever the text goes on that far, and lower-cased a byte per lane, instead of copied
+    /// and lower-cased a byte at a time.
+    fn lowered(text: &[u8], word: std::ops::Range<usize>) -> Option<Inline> {
+        let len = word.len();
+        if len == 0 || len > INLINE {
+            return None;
+        }
+        let mut bytes = [0u8; INLINE + 1];
+        match text.get(word.start..word.start + INLINE + 1) {
+            Some(window) => bytes.copy_from_slice(window),
+            None => bytes[..len].copy_from_slice(&text[word]),
+        }
+        let lanes = |b: u8| u128::from_le_bytes([b; INLINE + 1]);
+        let x = u128::from_le_bytes(bytes) & ((1u128 << (8 * len)) - 1);
+        // Every byte is under 0x80, so no lane carries into the next: a lane's high bit is set
+        // when its byte is at least `A`, and again when it is past `Z`.
+        let from_a = x + lanes(0x80 - b'A');
+        let past_z = x + lanes(0x80 - b'Z' - 1);
+        let capitals = from_a & !past_z & lanes(0x80);
+        let mut bytes = (x | (capitals >> 2)).to_le_bytes();
+        bytes[INLINE] = len as u8;
+        Some(Inline(bytes))
     }
 
     fn is_empty(&self) -> bool {
@@ -339,6 +360,25 @@ mod tests {
         assert_eq!(tokens(&mut cached, &text), expected);
         // The second pass is served from the memo and must not differ.
         assert_eq!(tokens(&mut cached, &text), expected);
+    }
+
+    #[test]
+    fn a_key_is_its_word_lower_cased_wherever_the_text_ends() {
+        let letters: String = (b'0'..=b'z')
+            .filter(u8::is_ascii_alphanumeric)
+            .map(char::from)
+            .collect();
+        for text in [letters.clone(), format!("{letters}\u{e9}\u{e9}\u{e9}")] {
+            for start in 0..letters.len() {
+                for end in start + 1..(start + INLINE).min(letters.len()) + 1 {
+                    let expected = letters[start..end].to_ascii_lowercase();
+                    let key = Inline::lowered(text.as_bytes(), start..end).unwrap();
+                    assert_eq!(key.as_str(), expected);
+                    assert!(key == Inline::new(expected.as_bytes()).unwrap());
+                }
+            }
+        }
+        assert!(Inline::lowered(letters.as_bytes(), 0..INLINE + 1).is_none());
     }
 
     #[test]
