@@ -6,6 +6,8 @@
 //! per distinct word through a memo: news vocabulary is Zipfian, so nearly every token is a
 //! memo hit and the Snowball algorithm stops dominating indexing time.
 
+use std::cell::Cell;
+
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use crate::extract::hash::spread;
@@ -30,13 +32,24 @@ const ALPHANUMERIC: [bool; 128] = {
     table
 };
 
-/// Each clone (tantivy keeps one per indexing thread and field) has its own memo, so no lock
-/// is ever taken.
+thread_local! {
+    /// One memo per thread, shared by the title and body analyzers and kept from segment to
+    /// segment (tantivy clones the analyzer for each field of each segment): the title's words
+    /// are nearly all body words already stemmed. Per thread, so no lock is ever taken.
+    static MEMO: Cell<Memo> = const {
+        Cell::new(Memo {
+            recent: Vec::new(),
+            slots: Vec::new(),
+            len: 0,
+            stems: String::new(),
+        })
+    };
+}
+
 #[derive(Clone)]
 pub(crate) struct StemmedWords {
     token: Token,
     stemmer: frostem::Stemmer,
-    memo: Memo,
 }
 
 impl Default for StemmedWords {
@@ -44,7 +57,6 @@ impl Default for StemmedWords {
         StemmedWords {
             token: Token::default(),
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
-            memo: Memo::default(),
         }
     }
 }
@@ -53,8 +65,9 @@ impl Tokenizer for StemmedWords {
     type TokenStream<'a> = StemmedStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> StemmedStream<'a> {
-        if self.memo.len >= CAPACITY {
-            self.memo = Memo::default();
+        let mut memo = MEMO.take();
+        if memo.len >= CAPACITY {
+            memo = Memo::default();
         }
         self.token.reset();
         StemmedStream {
@@ -62,7 +75,7 @@ impl Tokenizer for StemmedWords {
             at: 0,
             token: &mut self.token,
             stemmer: &self.stemmer,
-            memo: &mut self.memo,
+            memo,
         }
     }
 }
@@ -72,7 +85,15 @@ pub(crate) struct StemmedStream<'a> {
     at: usize,
     token: &'a mut Token,
     stemmer: &'a frostem::Stemmer,
-    memo: &'a mut Memo,
+    /// The thread's memo, taken for the stream's life and put back when it is dropped.
+    memo: Memo,
+}
+
+impl Drop for StemmedStream<'_> {
+    fn drop(&mut self) {
+        // Fails only while the thread is exiting, when the memo is no longer wanted.
+        let _ = MEMO.try_with(|memo| memo.set(std::mem::take(&mut self.memo)));
+    }
 }
 
 impl StemmedStream<'_> {
@@ -252,13 +273,6 @@ struct Memo {
 
 /// 2^10 recent words take 24 KB, which fits a core's L1 data cache.
 const RECENT_BITS: u32 = 10;
-
-/// A clone starts empty rather than copying another's words.
-impl Clone for Memo {
-    fn clone(&self) -> Memo {
-        Memo::default()
-    }
-}
 
 impl Memo {
     /// The stem of `key`, computed by `stemmer` on the word's first occurrence.
