@@ -258,8 +258,8 @@ struct Slot {
 }
 
 /// Word → stem, open addressing with linear probing over inline slots, at most half full.
-/// Its tables are made when the first word is stemmed: a search clones the analyzer for each
-/// query word and stems a word or two with each clone.
+/// Its tables are made when the first word is stemmed, so a thread that never stems (a
+/// search's, say, before its first query) allocates nothing.
 #[derive(Default)]
 struct Memo {
     /// Direct-mapped cache of words met recently, small enough to stay in the core's cache
