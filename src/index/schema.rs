@@ -312,8 +312,10 @@ fn written_as_plural(name: &str, text: &str) -> bool {
         .any(|at| word_ends(at.checked_sub(1)) && word_ends(Some(at + plural.len())))
 }
 
-/// The words of the title and body as their analyzer has them before stemming: snippets stem
-/// only those that may be a query word.
+/// Words split on what is not a letter or digit, the longest dropped, lower-cased: the names'
+/// analyzer before folding accents, and the title and body analyzer
+/// ([`super::stem::StemmedWords`]) before stemming, which snippets' word finder is tested
+/// against.
 pub(crate) fn unstemmed_words() -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
@@ -325,15 +327,11 @@ pub(crate) fn register_tokenizers(index: &Index) {
     // Replaces tantivy's own `en_stem` by one producing identical tokens, faster.
     index.tokenizers().register(
         STEM_TOKENIZER,
-        unstemmed_words().filter(super::stem::CachedStemmer).build(),
+        TextAnalyzer::from(super::stem::StemmedWords::default()),
     );
     index.tokenizers().register(
         NAMES_TOKENIZER,
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .build(),
+        unstemmed_words().filter(AsciiFoldingFilter).build(),
     );
     index.tokenizers().register(
         CODE_TOKENIZER,
