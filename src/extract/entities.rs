@@ -504,7 +504,7 @@ impl<'g> Groups<'g> {
                     name: e.name.to_string(),
                 };
             }
-            (p.key, p.country) = (key, Some(e.country.to_string()));
+            (p.key, p.country) = (key, country_of(e));
             self.places.insert(i, p);
         }
     }
@@ -760,7 +760,7 @@ fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
                 Class::Org => Class::Org,
                 _ => continue,
             }
-        } else if class == Class::Loc && ends_in_legal_form(doc.text, span) {
+        } else if class == Class::Loc && ends_in_legal_form(doc.text, span) && entry().is_none() {
             Class::Org
         } else if class == Class::Org && doc.may_be_place(a, b) && country() {
             // A country's name is the place, also where it stands for its government or team.
@@ -1184,7 +1184,22 @@ Kim Jong-un went as far as declaring that reunification between the two Koreas w
             let e = find_entities(text);
             let places: Vec<&str> = e.places.iter().map(|p| p.name.as_str()).collect();
             assert_eq!(places, ["Paris"], "{text}");
+            let company = text
+                .split(" rose")
+                .next()
+                .unwrap()
+                .trim_start_matches("Shares of ");
+            let company = company.trim_start_matches("The bid for ");
+            let company = company.split(" was").next().unwrap();
+            assert!(
+                e.orgs.iter().any(|o| o.name == company),
+                "{company} in {text}"
+            );
         }
+        // A known place whose last word is also a legal form stays a place.
+        let e = find_entities("She moved from London to Royal Leamington Spa in May.");
+        assert!(e.places.iter().any(|p| p.name == "Royal Leamington Spa"));
+        assert!(e.orgs.is_empty());
     }
 
     #[test]

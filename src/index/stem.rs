@@ -65,10 +65,7 @@ impl Tokenizer for StemmedWords {
     type TokenStream<'a> = StemmedStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> StemmedStream<'a> {
-        let mut memo = MEMO.take();
-        if memo.len >= CAPACITY {
-            memo = Memo::default();
-        }
+        let memo = MEMO.take();
         self.token.reset();
         StemmedStream {
             text,
@@ -207,7 +204,6 @@ impl Inline {
         Some(Inline(inline))
     }
 
-    /// The ASCII `bytes` lower-cased.
     /// The ASCII word at `word` in `text`, lower-cased. Words are read 16 bytes at a time
     /// wherever the text goes on that far, and lower-cased a byte per lane, instead of copied
     /// and lower-cased a byte at a time.
@@ -277,6 +273,10 @@ const RECENT_BITS: u32 = 10;
 impl Memo {
     /// The stem of `key`, computed by `stemmer` on the word's first occurrence.
     fn get(&mut self, key: Inline, stemmer: &frostem::Stemmer) -> &str {
+        if self.len >= CAPACITY {
+            // Checked per word, not per text, so that one huge body cannot grow it unbounded.
+            *self = Memo::default();
+        }
         if self.slots.is_empty() {
             self.recent = vec![Slot::default(); 1 << RECENT_BITS];
             self.slots = vec![Slot::default(); 1 << 12];
@@ -309,7 +309,9 @@ impl Memo {
     /// The slot holding `key`, or the empty slot where it belongs.
     fn find(&self, key: &Inline, hash: u64) -> usize {
         let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
+        // The top bits: the multiply in `Inline::hash` carries every byte of the word into them,
+        // while its low bits miss the last bytes (`exported` and `exporter` would share a slot).
+        let mut i = (hash >> (64 - self.slots.len().trailing_zeros())) as usize;
         loop {
             let slot = &self.slots[i];
             if slot.key == *key || slot.key.is_empty() {

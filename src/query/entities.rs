@@ -162,7 +162,8 @@ fn country_code(gazetteer: &EmbeddedLookup, name: &str) -> Option<String> {
         Some(place) if place.kind == KIND_COUNTRY => place.country.to_string(),
         _ => String::from_utf8(gazetteer.demonym(name)?.to_vec()).ok()?,
     };
-    Some(code)
+    // Kosovo and the Netherlands Antilles are countries without an ISO code.
+    (!code.is_empty()).then_some(code)
 }
 
 /// The query for `value` in an entity field: the code, or the name's words in order. None
