@@ -65,7 +65,10 @@ impl Tokenizer for StemmedWords {
     type TokenStream<'a> = StemmedStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> StemmedStream<'a> {
-        let memo = MEMO.take();
+        let mut memo = MEMO.take();
+        if memo.len >= CAPACITY {
+            memo = Memo::default();
+        }
         self.token.reset();
         StemmedStream {
             text,
@@ -240,7 +243,10 @@ impl Inline {
     fn hash(&self) -> u64 {
         let word = |k: usize| u64::from_le_bytes(self.0[k * 8..k * 8 + 8].try_into().unwrap());
         let h = spread(word(0) ^ word(1).rotate_left(29));
-        h ^ (h >> 31)
+        // The multiply carries every byte into the top bits only; the slot is read from the low
+        // ones, so the top twelve are folded into them too (else `exported` and `exporter`,
+        // which differ in the eighth byte, would always share a slot).
+        h ^ (h >> 31) ^ (h >> 52)
     }
 }
 
@@ -273,10 +279,6 @@ const RECENT_BITS: u32 = 10;
 impl Memo {
     /// The stem of `key`, computed by `stemmer` on the word's first occurrence.
     fn get(&mut self, key: Inline, stemmer: &frostem::Stemmer) -> &str {
-        if self.len >= CAPACITY {
-            // Checked per word, not per text, so that one huge body cannot grow it unbounded.
-            *self = Memo::default();
-        }
         if self.slots.is_empty() {
             self.recent = vec![Slot::default(); 1 << RECENT_BITS];
             self.slots = vec![Slot::default(); 1 << 12];
@@ -309,9 +311,7 @@ impl Memo {
     /// The slot holding `key`, or the empty slot where it belongs.
     fn find(&self, key: &Inline, hash: u64) -> usize {
         let mask = self.slots.len() - 1;
-        // The top bits: the multiply in `Inline::hash` carries every byte of the word into them,
-        // while its low bits miss the last bytes (`exported` and `exporter` would share a slot).
-        let mut i = (hash >> (64 - self.slots.len().trailing_zeros())) as usize;
+        let mut i = hash as usize & mask;
         loop {
             let slot = &self.slots[i];
             if slot.key == *key || slot.key.is_empty() {
@@ -445,6 +445,21 @@ mod tests {
             let text = chunk.join(" ");
             assert_eq!(tokens(&mut cached, &text), tokens(&mut reference, &text));
         }
+    }
+
+    #[test]
+    fn words_differing_only_in_their_last_bytes_spread_over_the_slots() {
+        // 1,296 words `abcdef??`: the slot of the smallest table must see their last bytes.
+        let alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        let mut slots = std::collections::HashSet::new();
+        for &x in alphabet {
+            for &y in alphabet {
+                let word = [b'a', b'b', b'c', b'd', b'e', b'f', x, y];
+                let key = Inline::new(&word).unwrap();
+                slots.insert(key.hash() as usize & ((1 << 12) - 1));
+            }
+        }
+        assert!(slots.len() > 900, "{} slots", slots.len());
     }
 
     fn to_letters(mut i: usize) -> String {
