@@ -96,29 +96,35 @@ impl Drop for StemmedStream<'_> {
     }
 }
 
-impl StemmedStream<'_> {
-    /// Moves past the characters that are letters or digits (`WORD`), or that are not; returns
-    /// whether all of them were ASCII, nearly all of a news text, classed without decoding.
-    fn pass<const WORD: bool>(&mut self) -> bool {
-        let bytes = self.text.as_bytes();
-        let mut at = self.at;
-        let mut ascii = true;
-        while let Some(&b) = bytes.get(at) {
-            if b < 128 {
-                if ALPHANUMERIC[b as usize] != WORD {
-                    break;
-                }
-                at += 1;
-            } else {
-                let c = self.text[at..].chars().next().unwrap_or_default();
-                if c.is_alphanumeric() != WORD {
-                    break;
-                }
-                ascii = false;
-                at += c.len_utf8();
+/// Where the run of characters at `at` that are letters or digits (`WORD`), or that are not,
+/// ends, and whether all of them were ASCII, nearly all of a news text, classed without
+/// decoding. The index's analyzer and the snippets' word finder split words alike with it.
+#[inline(always)]
+pub(crate) fn class_run<const WORD: bool>(text: &str, mut at: usize) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    let mut ascii = true;
+    while let Some(&b) = bytes.get(at) {
+        if b < 128 {
+            if ALPHANUMERIC[b as usize] != WORD {
+                break;
             }
+            at += 1;
+        } else {
+            let c = text[at..].chars().next().unwrap_or_default();
+            if c.is_alphanumeric() != WORD {
+                break;
+            }
+            ascii = false;
+            at += c.len_utf8();
         }
-        self.at = at;
+    }
+    (at, ascii)
+}
+
+impl StemmedStream<'_> {
+    fn pass<const WORD: bool>(&mut self) -> bool {
+        let ascii;
+        (self.at, ascii) = class_run::<WORD>(self.text, self.at);
         ascii
     }
 

@@ -4,6 +4,8 @@
 
 use std::ops::Range;
 
+use crate::index::class_run;
+
 /// Words this long or longer are dropped by the analyzer (`RemoveLongFilter`).
 const LONGEST: usize = 40;
 
@@ -19,42 +21,9 @@ pub(crate) struct Ranges<'a> {
     at: usize,
 }
 
-/// Which ASCII bytes are letters or digits, looked up rather than compared.
-const ALPHANUMERIC: [bool; 128] = {
-    let mut table = [false; 128];
-    let mut b = 0;
-    while b < 128 {
-        table[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    table
-};
-
 impl Ranges<'_> {
-    /// Moves past the characters that are letters or digits (`WORD`), or that are not.
-    /// ASCII, nearly all of a news text, is classed without decoding.
     fn pass<const WORD: bool>(&mut self) {
-        let bytes = self.text.as_bytes();
-        let mut at = self.at;
-        loop {
-            match bytes.get(at) {
-                Some(&b) if b < 128 => {
-                    if ALPHANUMERIC[b as usize] != WORD {
-                        break;
-                    }
-                    at += 1;
-                }
-                Some(_) => {
-                    let c = self.text[at..].chars().next().unwrap_or_default();
-                    if c.is_alphanumeric() != WORD {
-                        break;
-                    }
-                    at += c.len_utf8();
-                }
-                None => break,
-            }
-        }
-        self.at = at;
+        self.at = class_run::<WORD>(self.text, self.at).0;
     }
 }
 
