@@ -186,7 +186,7 @@ impl TokenStream for StemmedStream<'_> {
 
 /// `word` lower-cased into `out` as tantivy's `LowerCaser` does: by character, without the
 /// final sigma rule of `str::to_lowercase`.
-fn lower(word: &str, out: &mut String) {
+pub(crate) fn lower(word: &str, out: &mut String) {
     out.clear();
     if word.is_ascii() {
         out.push_str(word);

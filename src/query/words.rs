@@ -5,6 +5,8 @@
 use std::ops::Range;
 
 use crate::index::class_run;
+/// A word lower-cased as the analyzer lower-cases it.
+pub(crate) use crate::index::lower;
 
 /// Words this long or longer are dropped by the analyzer (`RemoveLongFilter`).
 const LONGEST: usize = 40;
@@ -42,17 +44,6 @@ impl Iterator for Ranges<'_> {
                 return Some(start..self.at);
             }
         }
-    }
-}
-
-/// `word` lower-cased as the analyzer lower-cases it, into `out`.
-pub(crate) fn lower(word: &str, out: &mut String) {
-    out.clear();
-    if word.is_ascii() {
-        out.push_str(word);
-        out.make_ascii_lowercase();
-    } else {
-        out.extend(word.chars().flat_map(char::to_lowercase));
     }
 }
 
