@@ -12,4 +12,4 @@ pub mod sync;
 
 pub use opened::GazetteIndex;
 pub use schema::Fields;
-pub(crate) use stem::{class_run, lower};
+pub(crate) use stem::{LONGEST, class_run, lower};

@@ -18,7 +18,7 @@ const CAPACITY: usize = 200_000;
 const INLINE: usize = 15;
 /// Words this long or longer, in bytes, are dropped but keep their position, as tantivy's
 /// `RemoveLongFilter::limit(40)` drops them.
-const LONGEST: usize = 40;
+pub(crate) const LONGEST: usize = 40;
 
 /// Which ASCII bytes are letters or digits: for them `char::is_alphanumeric`, which tantivy's
 /// `SimpleTokenizer` splits on, is `is_ascii_alphanumeric`.

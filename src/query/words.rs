@@ -4,12 +4,9 @@
 
 use std::ops::Range;
 
-use crate::index::class_run;
 /// A word lower-cased as the analyzer lower-cases it.
 pub(crate) use crate::index::lower;
-
-/// Words this long or longer are dropped by the analyzer (`RemoveLongFilter`).
-const LONGEST: usize = 40;
+use crate::index::{LONGEST, class_run};
 
 /// The byte range of each word of `text` the title and body analyzer keeps: runs of letters
 /// and digits shorter than [`LONGEST`] bytes.
