@@ -583,7 +583,6 @@ type Span = (Class, usize, usize);
 /// gives a person elsewhere (`... the U.S. Kim Jong-un said`) is two names. Part of a
 /// gazetteer place's phrase (`YORK` of `NEW YORK`) is that place.
 fn mend(doc: &Doc, spans: Vec<Span>, full_names: &[Vec<u64>]) -> Vec<Span> {
-    let text = |i: usize| &doc.text[doc.toks[i].start..doc.toks[i].end];
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     let starts: Vec<usize> = spans.iter().map(|s| s.1).collect();
     for (class, a, b) in spans {
@@ -603,7 +602,8 @@ fn mend(doc: &Doc, spans: Vec<Span>, full_names: &[Vec<u64>]) -> Vec<Span> {
             None => (class, a, b),
         };
         let amp = |last: &Span| {
-            (last.2 + 1 == a && text(last.2) == "&") || (last.2 == a && text(a - 1) == "&")
+            (last.2 + 1 == a && is_byte(doc, last.2, b'&'))
+                || (last.2 == a && is_byte(doc, a - 1, b'&'))
         };
         if let Some(last) = out.last_mut().filter(|l| amp(l)) {
             *last = (Class::Org, last.1, b);
@@ -615,8 +615,7 @@ fn mend(doc: &Doc, spans: Vec<Span>, full_names: &[Vec<u64>]) -> Vec<Span> {
         }
         let split = (class != Class::Per)
             .then(|| {
-                (a..b - 1)
-                    .find(|&i| text(i).ends_with('.') && is_full_name(doc, i + 1, b, full_names))
+                (a..b - 1).find(|&i| ends_in_dot(doc, i) && is_full_name(doc, i + 1, b, full_names))
             })
             .flatten();
         match split {
@@ -631,7 +630,6 @@ fn mend(doc: &Doc, spans: Vec<Span>, full_names: &[Vec<u64>]) -> Vec<Span> {
 /// takes the next word that makes it a full name the article gives a person, and an open
 /// bracket takes its close.
 fn extended(doc: &Doc, a: usize, mut b: usize, starts: &[usize], full_names: &[Vec<u64>]) -> usize {
-    let text = |i: usize| &doc.text[doc.toks[i].start..doc.toks[i].end];
     if b < doc.toks.len()
         && doc.toks[b].flags & (PUNCT | UPPER) == UPPER
         && starts.binary_search(&b).is_err()
@@ -639,11 +637,25 @@ fn extended(doc: &Doc, a: usize, mut b: usize, starts: &[usize], full_names: &[V
     {
         b += 1;
     }
-    let open = (a..b).filter(|&i| text(i) == "(").count();
-    if open > (a..b).filter(|&i| text(i) == ")").count() && b < doc.toks.len() && text(b) == ")" {
-        b += 1;
+    if b < doc.toks.len() && is_byte(doc, b, b')') {
+        let open = (a..b).filter(|&i| is_byte(doc, i, b'(')).count();
+        if open > (a..b).filter(|&i| is_byte(doc, i, b')')).count() {
+            b += 1;
+        }
     }
     b
+}
+
+/// Whether token `i` is the one byte `c` (`&`, `(`): tested on the bytes, as every span asks,
+/// with no slicing of the text.
+fn is_byte(doc: &Doc, i: usize, c: u8) -> bool {
+    let t = &doc.toks[i];
+    t.end - t.start == 1 && doc.text.as_bytes()[t.start] == c
+}
+
+/// Whether token `i` ends in a full stop (`U.S.`, `Corp.`).
+fn ends_in_dot(doc: &Doc, i: usize) -> bool {
+    doc.text.as_bytes()[doc.toks[i].end - 1] == b'.'
 }
 
 /// Company legal forms: on their own (`Corp`, a table's `Ltd` column) they name no one.
@@ -722,16 +734,20 @@ fn is_legal_form(word: &str) -> bool {
 /// article's own spelling says the words are common ones, so the span names nothing (the
 /// tagger, or the archive's vote with the gazetteer's town of Cocoa, would make it a name).
 fn written_in_lower_case(doc: &Doc, span: &[Token]) -> bool {
-    let lower = |word: &str| {
+    let bytes = doc.text.as_bytes();
+    let lower = |w: &Token| {
+        let word = &bytes[w.start..w.end];
+        // A token with no capital starts with its own lower case (a possessive, with its
+        // apostrophe), so one byte rules out most tokens before the whole word is compared.
+        let first = word[0].to_ascii_lowercase();
         doc.toks.iter().any(|t| {
             t.flags & (UPPER | PUNCT) == 0
                 && t.end - t.start == word.len()
-                && doc.text[t.start..t.end].eq_ignore_ascii_case(word)
+                && bytes[t.start] == first
+                && bytes[t.start..t.end].eq_ignore_ascii_case(word)
         })
     };
-    (span.iter())
-        .filter(|t| t.flags & PUNCT == 0)
-        .all(|t| lower(t.text(doc.text)))
+    (span.iter()).filter(|t| t.flags & PUNCT == 0).all(lower)
 }
 
 /// Whether a span of more than one word ends in a company's legal form (`France SA`,
@@ -791,7 +807,8 @@ fn dateline_lead(doc: &Doc, a: usize, b: usize) -> bool {
 /// call a person joins the people when the article names that person in full elsewhere.
 fn group(doc: &Doc, labels: &[u8], gaz: &Gazetteer) -> Entities {
     let spans = tagger::spans(labels);
-    let spans = mend(doc, spans.clone(), &full_names(doc, &spans));
+    let tagged_names = full_names(doc, &spans);
+    let spans = mend(doc, spans, &tagged_names);
     let full_names = full_names(doc, &spans);
     let mut groups = Groups::default();
     // The words of each form, in memory reused from one form to the next.
