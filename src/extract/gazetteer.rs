@@ -192,6 +192,34 @@ fn phrase_key(name: &str) -> Option<(u64, Vec<u64>)> {
 
 /// The key `phrase_key` gives `name`, without allocating.
 fn phrase_hash(name: &str) -> Option<u64> {
+    plain_phrase_hash(name).unwrap_or_else(|| tokenized_phrase_hash(name))
+}
+
+/// `phrase_hash` of a name made only of ASCII letters and digits between blanks, whose tokens
+/// are its runs of letters and digits; `None` for any other name, which the tokeniser must
+/// split. Every place and demonym a span may be is looked up by its text, and most are such
+/// names (`New York`): this spares them the tokeniser's setting up.
+fn plain_phrase_hash(name: &str) -> Option<Option<u64>> {
+    let (mut h, mut words, mut start) = (0, 0, None);
+    for (i, &b) in name.as_bytes().iter().enumerate() {
+        if b.is_ascii_alphanumeric() {
+            start.get_or_insert(i);
+        } else if matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+            if let Some(s) = start.take() {
+                (h, words) = (mix(h, lower_hash_in(name, s, i)), words + 1);
+            }
+        } else {
+            return None;
+        }
+    }
+    if let Some(s) = start {
+        (h, words) = (mix(h, lower_hash_in(name, s, name.len())), words + 1);
+    }
+    Some((1..=MAX_PHRASE).contains(&words).then_some(h))
+}
+
+/// `phrase_hash` of any name, split by the tokeniser.
+fn tokenized_phrase_hash(name: &str) -> Option<u64> {
     thread_local! {
         static TOKS: std::cell::RefCell<Vec<Token>> = const { std::cell::RefCell::new(Vec::new()) };
     }
@@ -772,6 +800,43 @@ impl EmbeddedLookup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_names_hash_as_the_tokeniser_splits_them() {
+        let long = "A B C D E F G";
+        for name in [
+            "New York",
+            "NEW YORK",
+            "new\nyork",
+            " New  York ",
+            "Rio de Janeiro",
+            "G7",
+            "1987",
+            "A",
+            "",
+            " ",
+            "\t\r\n",
+            long,
+            &long[..long.len() - 2],
+        ] {
+            let plain = plain_phrase_hash(name).expect("a plain name");
+            assert_eq!(plain, tokenized_phrase_hash(name), "{name:?}");
+            assert_eq!(plain, phrase_key(name).map(|k| k.0), "{name:?}");
+        }
+        for name in [
+            "St. Louis",
+            "Winston-Salem",
+            "Coeur d'Alene",
+            "Zürich",
+            "U.S.",
+            "1,000",
+            "A&M",
+            "New\u{a0}York",
+        ] {
+            assert_eq!(plain_phrase_hash(name), None, "{name:?}");
+            assert_eq!(phrase_hash(name), tokenized_phrase_hash(name), "{name:?}");
+        }
+    }
 
     #[test]
     fn embedded_tables_match_the_tsv_sources() {
