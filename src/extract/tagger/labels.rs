@@ -76,9 +76,14 @@ pub(super) fn best_label<S: Copy + PartialOrd>(s: &[S; ROW], prev: u8) -> u8 {
 /// Turns BIO labels into `(class, first token, end token)` spans.
 pub(crate) fn spans(labels: &[u8]) -> Vec<(Class, usize, usize)> {
     // Sized by the begin labels (odd), one per span: growing it step by step cost more than this pass.
-    let mut out = Vec::with_capacity(labels.iter().filter(|&&l| l & 1 != 0).count());
+    let mut out = Vec::with_capacity(begins(labels));
     let mut i = 0;
     while i < labels.len() {
+        // Most tokens are outside every entity: eight labels at a time are passed over.
+        if labels.get(i..i + 8).is_some_and(|l| word(l) == 0) {
+            i += 8;
+            continue;
+        }
         match class_of(labels[i]) {
             Some(c) => {
                 let mut j = i + 1;
@@ -92,6 +97,19 @@ pub(crate) fn spans(labels: &[u8]) -> Vec<(Class, usize, usize)> {
         }
     }
     out
+}
+
+/// Eight labels as one number.
+fn word(labels: &[u8]) -> u64 {
+    u64::from_le_bytes(labels.try_into().expect("eight labels"))
+}
+
+/// How many begin labels (odd) there are, counted eight at a time.
+fn begins(labels: &[u8]) -> usize {
+    let chunks = labels.chunks_exact(8);
+    let rest = chunks.remainder().iter().filter(|&&l| l & 1 != 0).count();
+    let odd = |c: &[u8]| (word(c) & 0x0101_0101_0101_0101).count_ones() as usize;
+    chunks.map(odd).sum::<usize>() + rest
 }
 
 #[cfg(test)]
@@ -136,5 +154,45 @@ mod tests {
             ]
         );
         assert_eq!(begin(Class::Loc), B_LOC);
+    }
+
+    /// `spans` the plain way, a label at a time.
+    fn spans_one_by_one(labels: &[u8]) -> Vec<(Class, usize, usize)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < labels.len() {
+            let Some(c) = class_of(labels[i]) else {
+                i += 1;
+                continue;
+            };
+            let mut j = i + 1;
+            while j < labels.len() && is_inside(labels[j]) && class_of(labels[j]) == Some(c) {
+                j += 1;
+            }
+            out.push((c, i, j));
+            i = j;
+        }
+        out
+    }
+
+    #[test]
+    fn spans_over_long_stretches_outside_any_entity() {
+        // Labels from a small generator, mostly outside, with spans across the eight-label steps.
+        let mut state = 7u32;
+        for len in [0, 1, 7, 8, 9, 15, 16, 17, 64, 200, 1000] {
+            let labels: Vec<u8> = (0..len)
+                .map(|_| {
+                    state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    let r = (state >> 16) % 40;
+                    if r < N_LABELS as u32 { r as u8 } else { O }
+                })
+                .collect();
+            assert_eq!(spans(&labels), spans_one_by_one(&labels), "{labels:?}");
+            let odd = labels.iter().filter(|&&l| l & 1 != 0).count();
+            assert_eq!(begins(&labels), odd, "{labels:?}");
+        }
+        let mut labels = vec![O; 30];
+        (labels[8], labels[9], labels[23]) = (B_PER, I_PER, B_LOC);
+        assert_eq!(spans(&labels), [(Class::Per, 8, 10), (Class::Loc, 23, 24)]);
     }
 }
