@@ -79,14 +79,14 @@ fn acronym_letters(name: &str) -> Option<String> {
     ok.then(|| name.replace('.', ""))
 }
 
-/// The initials of a name of several words, skipping the small words acronyms leave out:
-/// `Workers' Party of Korea` → `WPK`.
-fn initials(name: &str) -> Option<String> {
-    let words: Vec<&str> = name
-        .split([' ', '-'])
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .collect();
-    (words.len() >= 2).then(|| words.iter().filter_map(|w| w.chars().next()).collect())
+/// Whether the initials of `name` are `letters` (two or more, as `acronym_letters` gives),
+/// skipping the small words acronyms leave out: `Workers' Party of Korea` → `WPK`. Read as
+/// the words come, with nothing collected: most articles' organisations are asked for each
+/// acronym in them.
+fn initials_are(name: &str, letters: &str) -> bool {
+    let initials =
+        (name.split([' ', '-'])).filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()));
+    initials.eq(letters.chars())
 }
 
 /// Ranks a candidate name: properly cased beats shouted, then more words, then longer.
@@ -109,7 +109,9 @@ struct OrgAcc {
 impl OrgAcc {
     fn offer(&mut self, rank: Rank, name: &str) {
         if rank > self.best.0 {
-            self.best = (rank, name.to_string());
+            self.best.0 = rank;
+            self.best.1.clear();
+            self.best.1.push_str(name);
         }
     }
 
@@ -123,14 +125,16 @@ impl OrgAcc {
 /// organisation whose name it abbreviates.
 pub(crate) fn group_orgs(forms: Vec<OrgForm>) -> Vec<Org> {
     let mut orgs: Vec<OrgAcc> = Vec::new();
+    // Each form's key, in memory reused from one form to the next; kept only for a new one.
+    let mut key = String::new();
     for (name, rank, mention) in forms {
         let known = known_name(&name);
-        let key = known.unwrap_or(&name).to_lowercase();
+        lower_case_into(known.unwrap_or(&name), &mut key);
         let i = match orgs.iter().position(|o| o.key == key) {
             Some(i) => i,
             None => {
                 orgs.push(OrgAcc {
-                    key,
+                    key: key.clone(),
                     known,
                     best: Default::default(),
                     mentions: Vec::new(),
@@ -144,10 +148,21 @@ pub(crate) fn group_orgs(forms: Vec<OrgForm>) -> Vec<Org> {
     merge_acronyms(&mut orgs);
     orgs.into_iter()
         .map(|o| Org {
-            name: o.name().to_string(),
+            name: o.known.map_or(o.best.1, str::to_string),
             mentions: o.mentions,
         })
         .collect()
+}
+
+/// `text.to_lowercase()` into `out`.
+fn lower_case_into(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        out.clear();
+        out.push_str(text);
+        out.make_ascii_lowercase();
+    } else {
+        *out = text.to_lowercase();
+    }
 }
 
 /// Moves each acronym's mentions into the one organisation of the article it abbreviates.
@@ -156,12 +171,11 @@ fn merge_acronyms(orgs: &mut Vec<OrgAcc>) {
     if letters.iter().all(Option::is_none) {
         return;
     }
-    let initials: Vec<Option<String>> = orgs.iter().map(|o| initials(o.name())).collect();
     // Pairs (acronym, full name), each acronym with the one name whose initials it is.
     let mut moves: Vec<(usize, usize)> = Vec::new();
     for (i, l) in letters.iter().enumerate() {
         let Some(l) = l else { continue };
-        let mut full = (0..orgs.len()).filter(|&j| j != i && initials[j].as_ref() == Some(l));
+        let mut full = (0..orgs.len()).filter(|&j| j != i && initials_are(orgs[j].name(), l));
         if let (Some(j), None) = (full.next(), full.next()) {
             moves.push((i, j));
         }
@@ -235,6 +249,24 @@ mod tests {
         );
         let texts: Vec<&str> = orgs[0].mentions.iter().map(|m| m.text.as_str()).collect();
         assert_eq!(texts, ["Workers' Party of Korea", "WPK"]);
+    }
+
+    #[test]
+    fn initials_skip_small_words_and_keys_fold_every_case() {
+        assert!(initials_are("Workers' Party of Korea", "WPK"));
+        assert!(initials_are("Agence France-Presse", "AFP"));
+        assert!(!initials_are("Workers' Party of Korea", "WP"));
+        assert!(!initials_are("Workers' Party of Korea", "WPKA"));
+        assert!(!initials_are("Élan Motors", "EM"));
+        let orgs = group_orgs(forms(&[
+            "Société Générale",
+            "SOCIÉTÉ GÉNÉRALE",
+            "ΟΔΣ",
+            "οδς",
+        ]));
+        assert_eq!(names(&orgs), ["Société Générale", "οδς"]);
+        assert_eq!(orgs[0].mentions.len(), 2);
+        assert_eq!(orgs[1].mentions.len(), 2);
     }
 
     #[test]
