@@ -201,19 +201,21 @@ impl<'a> Doc<'a> {
         self.phrase.clear();
         self.phrase.resize(self.toks.len(), 0);
         for m in &self.matches {
-            for k in (0..N_KINDS).filter(|k| m.kinds & (1 << k) != 0) {
-                for j in 0..m.len {
-                    let pos = if m.len == 1 {
-                        3
-                    } else if j == 0 {
-                        0
-                    } else if j + 1 == m.len {
-                        2
-                    } else {
-                        1
-                    };
-                    self.phrase[m.first + j] |= 1 << (k * 4 + pos);
-                }
+            // Bit 0 of each kind's four, for the kinds of the match; shifted by the position.
+            let kinds = (0..N_KINDS)
+                .filter(|k| m.kinds & (1 << k) != 0)
+                .fold(0u32, |bits, k| bits | 1 << (k * 4));
+            for j in 0..m.len {
+                let pos = if m.len == 1 {
+                    3
+                } else if j == 0 {
+                    0
+                } else if j + 1 == m.len {
+                    2
+                } else {
+                    1
+                };
+                self.phrase[m.first + j] |= kinds << pos;
             }
         }
     }
@@ -258,5 +260,38 @@ impl<'a> Doc<'a> {
         for &(i, k) in slots.iter() {
             self.doc_labels[i as usize] = bits[k as usize] | 64;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrase_bits_mark_each_kind_and_position() {
+        let text = "Officials in New York, Paris and Rio de Janeiro met North Korean and \
+                    British envoys in Washington.";
+        let doc = Doc::new(text, Gazetteer::embedded());
+        assert!(doc.matches.iter().any(|m| m.len == 3), "{:?}", doc.matches);
+        // Kind by kind and token by token, as the bits are defined.
+        let mut expected = vec![0u32; doc.toks.len()];
+        for m in &doc.matches {
+            for k in 0..N_KINDS {
+                if m.kinds & (1 << k) == 0 {
+                    continue;
+                }
+                for j in 0..m.len {
+                    let pos = match (m.len, j) {
+                        (1, _) => 3,
+                        (_, 0) => 0,
+                        _ if j + 1 == m.len => 2,
+                        _ => 1,
+                    };
+                    expected[m.first + j] |= 1 << (k * 4 + pos);
+                }
+            }
+        }
+        assert_eq!(doc.phrase, expected);
+        assert!(expected.iter().filter(|&&b| b != 0).count() >= 8);
     }
 }
