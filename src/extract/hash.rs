@@ -174,9 +174,59 @@ impl<V: Copy + Default> FlatMap<V> {
     }
 }
 
+/// The lengths and first letters of a short list of names, to rule out most texts before
+/// they are hashed: a text this does not pass is, ignoring ASCII case, none of the names.
+/// (Every tagged span is looked up among the news agencies and well-known organisations.)
+pub(crate) struct Sieve {
+    /// Bit `min(len, 63)` per name.
+    lens: u64,
+    /// Bit `min(lower-cased first byte, 127)` per name.
+    firsts: u128,
+}
+
+impl Sieve {
+    pub(crate) fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Sieve {
+        let mut sieve = Sieve { lens: 0, firsts: 0 };
+        for name in names {
+            sieve.lens |= 1 << name.len().min(63);
+            sieve.firsts |= 1 << Sieve::first(name);
+        }
+        sieve
+    }
+
+    fn first(text: &str) -> u32 {
+        text.bytes()
+            .next()
+            .map_or(0, |b| u32::from(b.to_ascii_lowercase()).min(127))
+    }
+
+    /// Whether `text` may be one of the names.
+    pub(crate) fn passes(&self, text: &str) -> bool {
+        self.lens >> text.len().min(63) & 1 != 0 && self.firsts >> Sieve::first(text) & 1 != 0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sieve_passes_every_name_in_any_case_and_stops_others() {
+        let long = "x".repeat(70);
+        let names = ["reuters", "AP", "Zürich", "", long.as_str()];
+        let sieve = Sieve::new(names);
+        for name in names {
+            assert!(
+                sieve.passes(name) && sieve.passes(&name.to_ascii_uppercase()),
+                "{name}"
+            );
+        }
+        assert!(sieve.passes(&"X".repeat(90)), "any length from 63 on");
+        assert!(sieve.passes("zÜRICH"));
+        for not in ["reuter", "bp", "Tony Blair", "Ürich", "Rxyz"] {
+            assert!(!sieve.passes(not), "{not}");
+        }
+    }
 
     #[test]
     fn lower_hash_ignores_case_on_every_path() {

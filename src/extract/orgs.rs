@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use super::hash::{HashMapU64, lower_hash};
+use super::hash::{HashMapU64, Sieve, lower_hash};
 use super::types::{Mention, Org};
 
 /// Well-known organisations written under several names, canonical name first. Matching is
@@ -61,11 +61,15 @@ pub(crate) fn is_known_org(name: &str) -> bool {
 /// The canonical name of a well-known organisation written as `name`. Every tagged span is
 /// looked up, so the forms are kept by their lower-cased hash.
 fn known_name(name: &str) -> Option<&'static str> {
-    static BY_HASH: OnceLock<HashMapU64<(&str, &str)>> = OnceLock::new();
-    let table = BY_HASH.get_or_init(|| {
-        let forms = KNOWN_ORGS.iter().flat_map(|f| f.iter().map(|&n| (n, f[0])));
-        forms.map(|(n, c)| (lower_hash(n), (n, c))).collect()
+    static BY_HASH: OnceLock<(Sieve, HashMapU64<(&str, &str)>)> = OnceLock::new();
+    let (sieve, table) = BY_HASH.get_or_init(|| {
+        let forms = || KNOWN_ORGS.iter().flat_map(|f| f.iter().map(|&n| (n, f[0])));
+        let table = forms().map(|(n, c)| (lower_hash(n), (n, c))).collect();
+        (Sieve::new(forms().map(|(n, _)| n)), table)
     });
+    if !sieve.passes(name) {
+        return None;
+    }
     let (form, canonical) = table.get(&lower_hash(name))?;
     form.eq_ignore_ascii_case(name).then_some(*canonical)
 }
