@@ -79,12 +79,12 @@ impl NameBook {
                 (searcher.segment_readers().par_iter())
                     .zip(&stored)
                     .map(|(segment, columns)| segment_counts(&aliases, &ruled, segment, columns))
-                    .collect::<Vec<Result<FxHashMap<Kind, Counts>>>>()
+                    .collect::<Vec<FxHashMap<Kind, Counts>>>()
             },
             || counted_alone(&tally, &ruled),
         );
         for segment in per_segment {
-            for (kind, more) in segment? {
+            for (kind, more) in segment {
                 counts.entry(kind).or_default().merge(more);
             }
         }
@@ -482,7 +482,10 @@ fn segment_stored(segment: &SegmentReader) -> Result<Vec<StoredColumn>> {
 /// The link counts of the names of a kind that counts each name alone (a person's full name
 /// counts for its surname in every article naming it), from the tally: what each segment
 /// would add up per ordinal. Names with an alias rule are counted article by article instead.
-fn counted_alone(tally: &Tally, ruled: &FxHashSet<(Kind, &str)>) -> FxHashMap<Kind, Counts> {
+fn counted_alone<'a>(
+    tally: &Tally<'a>,
+    ruled: &FxHashSet<(Kind, &str)>,
+) -> FxHashMap<Kind, Counts<'a>> {
     let mut counts: FxHashMap<Kind, Counts> = FxHashMap::default();
     for (&(kind, name), &n) in tally {
         match LinkRule::of(kind) {
@@ -497,12 +500,12 @@ fn counted_alone(tally: &Tally, ruled: &FxHashSet<(Kind, &str)>) -> FxHashMap<Ki
 
 /// Counts one segment's full names for the links where that takes reading articles whole: a
 /// kind whose short forms count only beside their full name, and names with an alias rule.
-fn segment_counts(
-    aliases: &Aliases,
+fn segment_counts<'a>(
+    aliases: &'a Aliases,
     ruled: &FxHashSet<(Kind, &str)>,
     segment: &SegmentReader,
-    columns: &[StoredColumn],
-) -> Result<FxHashMap<Kind, Counts>> {
+    columns: &'a [StoredColumn],
+) -> FxHashMap<Kind, Counts<'a>> {
     let mut counts: FxHashMap<Kind, Counts> = FxHashMap::default();
     for stored in columns {
         let kind = stored.kind;
@@ -516,7 +519,7 @@ fn segment_counts(
             count_articles(aliases, segment, stored, &wanted, &mut counts);
         }
     }
-    Ok(counts)
+    counts
 }
 
 /// For the names the vote judges by what their articles say (people of two words or more,
@@ -561,12 +564,12 @@ fn marked<'a>(searcher: &Searcher, tally: &Tally<'a>) -> Result<Marked<'a>> {
 
 /// Counts the articles of a segment that name one of the `wanted` ordinals of a column, each
 /// read whole: its names of the column's kind as the alias rules make them.
-fn count_articles(
-    aliases: &Aliases,
+fn count_articles<'a>(
+    aliases: &'a Aliases,
     segment: &SegmentReader,
-    stored: &StoredColumn,
+    stored: &'a StoredColumn,
     wanted: &[bool],
-    counts: &mut FxHashMap<Kind, Counts>,
+    counts: &mut FxHashMap<Kind, Counts<'a>>,
 ) {
     let kind = stored.kind;
     let whole = LinkRule::of(kind).filter(|rule| !rule.counts_alone());
