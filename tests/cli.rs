@@ -20,6 +20,8 @@ mod saved_names;
 mod stored_values;
 #[path = "cli/ties.rs"]
 mod ties;
+#[path = "cli/unflushed_names.rs"]
+mod unflushed_names;
 #[path = "cli/words.rs"]
 mod words;
 

@@ -106,6 +106,13 @@ pub(crate) fn check_format(dir: &Path, marker: &Marker) -> Result<()> {
 /// not its target. The file gets the default permissions, so that whoever may read the folder
 /// may search the index.
 pub(crate) fn write_file(dir: &Path, name: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace_file(dir, name, bytes, true)
+}
+
+/// As [`write_file`], with the bytes flushed to the disk before the rename only when `durable`:
+/// a file that checks itself on reading may be left to the system's write-back, which a crash
+/// can leave empty or old.
+fn replace_file(dir: &Path, name: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
     let mut parts = name.components();
     let (Some(Component::Normal(file)), None) = (parts.next(), parts.next()) else {
         return Err(io::Error::new(
@@ -126,7 +133,9 @@ pub(crate) fn write_file(dir: &Path, name: &Path, bytes: &[u8]) -> io::Result<()
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
     let mut out = options.open(&temp)?;
     out.write_all(bytes)?;
-    out.sync_data()?;
+    if durable {
+        out.sync_data()?;
+    }
     fs::rename(&temp, dir.join(file))
 }
 
@@ -143,9 +152,13 @@ pub(crate) fn record_aliases(dir: &Path, text: Option<&str>) -> Result<()> {
     done.map_err(|e| Error::io(dir.join(name), e))
 }
 
-/// Saves the name table of the last commit.
+/// Saves the name table of the last commit. It is not flushed to the disk first (a few
+/// milliseconds at the end of every index run): the table is a cache of what the index holds,
+/// stamped with its commit and hashed, so one that a crash left empty, cut short or old is
+/// worked out again by the next run or search.
 pub(crate) fn save_names(dir: &Path, bytes: &[u8]) -> Result<()> {
-    write_file(dir, Path::new(SAVED_NAMES), bytes).map_err(|e| Error::io(dir.join(SAVED_NAMES), e))
+    replace_file(dir, Path::new(SAVED_NAMES), bytes, false)
+        .map_err(|e| Error::io(dir.join(SAVED_NAMES), e))
 }
 
 /// The saved name table, when there is one to read: mapped rather than read, since a search

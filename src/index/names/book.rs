@@ -59,25 +59,32 @@ impl NameBook {
     /// are read one by one only where that cannot be: for a kind whose short forms count only
     /// beside their full name, and for names with an alias rule.
     pub(crate) fn build(searcher: &Searcher, aliases: Aliases) -> Result<NameBook> {
-        let (stored, tally) = stored_counts(searcher)?;
+        let stored: Vec<Vec<StoredColumn>> = (searcher.segment_readers().par_iter())
+            .map(segment_stored)
+            .collect::<Result<_>>()?;
+        let tally = tally(&stored);
         // The vote (after the marks) and the expansions both read the tally only: side by side.
         let orgs = (tally.iter()).filter(|((kind, _), _)| *kind == Kind::Orgs);
         let (votes, expansions) = rayon::join(
             || marked(searcher, &tally).map(|marked| vote::votes(&tally, &marked)),
-            || link::expansions(orgs.map(|((_, name), n)| (name.as_str(), *n))),
+            || link::expansions(orgs.map(|(&(_, name), &n)| (name, n))),
         );
         let votes = votes?;
         let aliases = aliases.with_votes(&votes);
         let ruled: FxHashSet<(Kind, &str)> = aliases.ruled().collect();
-        // Each segment counts apart, on its own thread; counts only add up.
-        let per_segment: Vec<Result<FxHashMap<Kind, Counts>>> = (searcher.segment_readers())
-            .par_iter()
-            .zip(&stored)
-            .map(|(segment, columns)| segment_counts(&aliases, &ruled, segment, columns))
-            .collect();
-        let mut counts: FxHashMap<Kind, Counts> = FxHashMap::default();
+        // Each segment counts the articles it reads whole on a thread of its own, beside the
+        // names counted alone, which the tally has already added up; counts only add up.
+        let (per_segment, mut counts) = rayon::join(
+            || {
+                (searcher.segment_readers().par_iter())
+                    .zip(&stored)
+                    .map(|(segment, columns)| segment_counts(&aliases, &ruled, segment, columns))
+                    .collect::<Vec<FxHashMap<Kind, Counts>>>()
+            },
+            || counted_alone(&tally, &ruled),
+        );
         for segment in per_segment {
-            for (kind, more) in segment? {
+            for (kind, more) in segment {
                 counts.entry(kind).or_default().merge(more);
             }
         }
@@ -392,36 +399,52 @@ impl NameBook {
     }
 }
 
-/// Per segment, its name columns with the live articles storing each ordinal; and over all
-/// segments, the articles storing each name, for the vote on kinds.
-fn stored_counts(searcher: &Searcher) -> Result<(Vec<StoredColumns>, Tally)> {
-    let per_segment: Vec<Result<(StoredColumns, SegmentNames)>> =
-        (searcher.segment_readers().par_iter())
-            .map(segment_stored)
-            .collect();
-    let mut tally = Tally::default();
-    let mut stored = Vec::new();
-    for segment in per_segment {
-        let (columns, names) = segment?;
-        for (kind, name, n) in names {
-            *tally.entry((kind, name)).or_default() += n;
-        }
-        stored.push(columns);
-    }
-    Ok((stored, tally))
+/// One segment's name column of a kind, with the live articles storing each ordinal and the
+/// text of the names stored in one: decoded once, for every step of the book that reads them.
+struct StoredColumn {
+    kind: Kind,
+    column: StrColumn,
+    per_ord: Vec<u32>,
+    names: ColumnNames,
 }
 
-/// A segment's name columns, each with the live articles storing each ordinal.
-type StoredColumns = Vec<(Kind, StrColumn, Vec<u32>)>;
+/// A column's names by ordinal, in one buffer rather than a `String` each; empty for an
+/// ordinal no live article stores.
+struct ColumnNames {
+    text: String,
+    /// Where each ordinal's name ends in `text`; it starts where the one before ends.
+    ends: Vec<usize>,
+}
 
-/// A segment's names stored in live articles, each with the number of those articles.
-type SegmentNames = Vec<(Kind, String, u32)>;
+impl ColumnNames {
+    fn get(&self, ord: u64) -> &str {
+        let ord = ord as usize;
+        let start = ord.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.text[start..self.ends[ord]]
+    }
+}
 
-/// The name columns of one segment with their counts per ordinal, and each name stored in a
-/// live article with the number of those articles.
-fn segment_stored(segment: &SegmentReader) -> Result<(StoredColumns, SegmentNames)> {
+/// Over all segments, the articles storing each name (per segment from the columns'
+/// ordinals), for the vote on kinds.
+fn tally(stored: &[Vec<StoredColumn>]) -> Tally<'_> {
+    let names = (stored.iter().flatten()).map(|c| c.per_ord.iter().filter(|&&n| n > 0).count());
+    let mut tally = Tally::with_capacity_and_hasher(names.max().unwrap_or(0), Default::default());
+    for column in stored.iter().flatten() {
+        for (ord, &n) in column.per_ord.iter().enumerate() {
+            if n > 0 {
+                *tally
+                    .entry((column.kind, column.names.get(ord as u64)))
+                    .or_default() += n;
+            }
+        }
+    }
+    tally
+}
+
+/// The name columns of one segment with their counts per ordinal and their names. A name
+/// whose bytes are not UTF-8 (which gazette never writes) is taken as stored in no article.
+fn segment_stored(segment: &SegmentReader) -> Result<Vec<StoredColumn>> {
     let mut columns = Vec::new();
-    let mut names = Vec::new();
     for (kind, column) in columns_of(segment)? {
         let mut per_ord = vec![0u32; column.num_terms()];
         for doc in segment.doc_ids_alive() {
@@ -429,80 +452,89 @@ fn segment_stored(segment: &SegmentReader) -> Result<(StoredColumns, SegmentName
                 per_ord[ord as usize] += 1;
             }
         }
+        let mut names = ColumnNames {
+            text: String::new(),
+            ends: Vec::with_capacity(per_ord.len()),
+        };
         let mut stream = column
             .dictionary()
             .stream()
             .map_err(tantivy::TantivyError::from)?;
         while stream.advance() {
-            let n = per_ord[stream.term_ord() as usize];
-            if let (Ok(name), true) = (std::str::from_utf8(stream.key()), n > 0) {
-                names.push((kind, name.to_string(), n));
+            let ord = stream.term_ord() as usize;
+            match std::str::from_utf8(stream.key()) {
+                Ok(name) if per_ord[ord] > 0 => names.text.push_str(name),
+                _ => per_ord[ord] = 0,
             }
+            names.ends.resize(ord + 1, names.text.len());
         }
-        columns.push((kind, column, per_ord));
+        names.ends.resize(per_ord.len(), names.text.len());
+        columns.push(StoredColumn {
+            kind,
+            column,
+            per_ord,
+            names,
+        });
     }
-    Ok((columns, names))
+    Ok(columns)
 }
 
-/// Counts one segment's full names for the links: per stored name from the columns'
-/// ordinals, and article by article where that cannot be (a kind whose short forms count only
-/// beside their full name, names with an alias rule).
-fn segment_counts(
-    aliases: &Aliases,
+/// The link counts of the names of a kind that counts each name alone (a person's full name
+/// counts for its surname in every article naming it), from the tally: what each segment
+/// would add up per ordinal. Names with an alias rule are counted article by article instead.
+fn counted_alone<'a>(
+    tally: &Tally<'a>,
     ruled: &FxHashSet<(Kind, &str)>,
-    segment: &SegmentReader,
-    columns: &StoredColumns,
-) -> Result<FxHashMap<Kind, Counts>> {
+) -> FxHashMap<Kind, Counts<'a>> {
     let mut counts: FxHashMap<Kind, Counts> = FxHashMap::default();
-    for (kind, column, per_ord) in columns {
-        let kind = *kind;
-        let mut stream = column
-            .dictionary()
-            .stream()
-            .map_err(tantivy::TantivyError::from)?;
-        let mut whole_articles = Vec::new();
-        while stream.advance() {
-            let n = per_ord[stream.term_ord() as usize];
-            let Ok(name) = std::str::from_utf8(stream.key()) else {
-                continue;
-            };
-            if n == 0 {
-                continue;
+    for (&(kind, name), &n) in tally {
+        match LinkRule::of(kind) {
+            Some(rule) if rule.counts_alone() && !ruled.contains(&(kind, name)) => {
+                counts.entry(kind).or_default().add(rule, name, n)
             }
-            match LinkRule::of(kind) {
-                _ if ruled.contains(&(kind, name)) => whole_articles.push(stream.term_ord()),
-                Some(rule) if rule.counts_alone() => {
-                    counts.entry(kind).or_default().add(rule, name, n)
-                }
-                Some(_) => whole_articles.push(stream.term_ord()),
-                None => {}
-            }
-        }
-        if !whole_articles.is_empty() {
-            count_articles(
-                aliases,
-                (segment, kind, column),
-                &whole_articles,
-                &mut counts,
-            )?;
+            _ => {}
         }
     }
-    Ok(counts)
+    counts
+}
+
+/// Counts one segment's full names for the links where that takes reading articles whole: a
+/// kind whose short forms count only beside their full name, and names with an alias rule.
+fn segment_counts<'a>(
+    aliases: &'a Aliases,
+    ruled: &FxHashSet<(Kind, &str)>,
+    segment: &SegmentReader,
+    columns: &'a [StoredColumn],
+) -> FxHashMap<Kind, Counts<'a>> {
+    let mut counts: FxHashMap<Kind, Counts> = FxHashMap::default();
+    for stored in columns {
+        let kind = stored.kind;
+        let whole = LinkRule::of(kind).is_some_and(|rule| !rule.counts_alone());
+        let wanted: Vec<bool> = (stored.per_ord.iter().enumerate())
+            .map(|(ord, &n)| {
+                n > 0 && (whole || ruled.contains(&(kind, stored.names.get(ord as u64))))
+            })
+            .collect();
+        if wanted.contains(&true) {
+            count_articles(aliases, segment, stored, &wanted, &mut counts);
+        }
+    }
+    counts
 }
 
 /// For the names the vote judges by what their articles say (people of two words or more,
 /// organisations' acronyms), the live articles marked in the `marks` column: naming the person
 /// only in full, writing the acronym as a plural. One pass over the column counts them all.
-fn marked(searcher: &Searcher, tally: &Tally) -> Result<Marked> {
+fn marked<'a>(searcher: &Searcher, tally: &Tally<'a>) -> Result<Marked<'a>> {
     let mut wanted: FxHashMap<u64, (Kind, &str)> = FxHashMap::default();
-    for ((kind, name), &n) in tally {
+    for (&(kind, name), &n) in tally {
         let marker = match kind {
             _ if n < vote::MIN_VOTED => continue,
             Kind::People if name.contains(' ') => field::FULL_ONLY,
             Kind::Orgs if !name.chars().any(char::is_lowercase) => field::PLURAL,
             _ => continue,
         };
-        wanted.insert(whole_name(marker, name), (*kind, name));
+        wanted.insert(whole_name(marker, name), (kind, name));
     }
     let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
     for segment in searcher.segment_readers() {
@@ -526,37 +558,35 @@ fn marked(searcher: &Searcher, tally: &Tally) -> Result<Marked> {
         }
     }
     Ok((wanted.into_iter())
-        .map(|(mark, (kind, name))| {
-            (
-                (kind, name.to_string()),
-                counts.get(&mark).copied().unwrap_or(0),
-            )
-        })
+        .map(|(mark, name)| (name, counts.get(&mark).copied().unwrap_or(0)))
         .collect())
 }
 
-/// Counts the articles of a segment that name one of `ords` in `column` (sorted), each read
-/// whole: its names of the column's kind as the alias rules make them.
-fn count_articles(
-    aliases: &Aliases,
-    (segment, kind, column): (&SegmentReader, Kind, &StrColumn),
-    ords: &[u64],
-    counts: &mut FxHashMap<Kind, Counts>,
-) -> Result<()> {
-    let names: FxHashSet<u64> = ords.iter().copied().collect();
-    let all = all_terms(column)?;
+/// Counts the articles of a segment that name one of the `wanted` ordinals of a column, each
+/// read whole: its names of the column's kind as the alias rules make them.
+fn count_articles<'a>(
+    aliases: &'a Aliases,
+    segment: &SegmentReader,
+    stored: &'a StoredColumn,
+    wanted: &[bool],
+    counts: &mut FxHashMap<Kind, Counts<'a>>,
+) {
+    let kind = stored.kind;
+    let whole = LinkRule::of(kind).filter(|rule| !rule.counts_alone());
     let mut article: Vec<u64> = Vec::new();
+    let mut terms: Vec<&str> = Vec::new();
     for doc in segment.doc_ids_alive() {
         article.clear();
-        article.extend(column.term_ords(doc));
-        if !article.iter().any(|ord| names.contains(ord)) {
+        article.extend(stored.column.term_ords(doc));
+        if !article.iter().any(|&ord| wanted[ord as usize]) {
             continue;
         }
-        let terms: Vec<&str> = article.iter().map(|&o| all[o as usize].as_str()).collect();
+        terms.clear();
+        terms.extend(article.iter().map(|&ord| stored.names.get(ord)));
         // A name of a kind counted alone, moved or merged by a rule, counts as what it became;
         // the other names of the article were counted by ordinal.
-        for (ord, name) in article.iter().zip(&terms) {
-            if !names.contains(ord) {
+        for (&ord, name) in article.iter().zip(&terms) {
+            if !wanted[ord as usize] {
                 continue;
             }
             if let Outcome::Name(to_kind, shown) = aliases.apply(kind, name) {
@@ -568,34 +598,16 @@ fn count_articles(
                 }
             }
         }
-        let whole = LinkRule::of(kind).filter(|rule| !rule.counts_alone());
         if let Some(rule) = whole {
             for (to_kind, shown) in
                 by_kind(|k, n| aliases.apply(k, n), terms.iter().map(|&t| (kind, t)))
             {
-                let shown: Vec<&str> = shown.iter().map(|n| n.as_ref()).collect();
                 if to_kind == kind {
                     counts.entry(kind).or_default().add_article(rule, &shown);
                 }
             }
         }
     }
-    Ok(())
-}
-
-/// Every name of a column, by ordinal. Read in one pass over the dictionary: looking each
-/// article's names up instead decoded their dictionary blocks from the start again for every
-/// article, which cost more than indexing the names (BENCHMARKS.md).
-fn all_terms(column: &StrColumn) -> Result<Vec<String>> {
-    let mut terms = vec![String::new(); column.num_terms()];
-    let mut stream = column
-        .dictionary()
-        .stream()
-        .map_err(tantivy::TantivyError::from)?;
-    while stream.advance() {
-        terms[stream.term_ord() as usize] = String::from_utf8_lossy(stream.key()).into_owned();
-    }
-    Ok(terms)
 }
 
 /// The sections of a saved book, in the order they are written.
@@ -1329,21 +1341,21 @@ mod tests {
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
         let tally: Tally = [
-            ((Kind::People, "Vera Drake".to_string()), 12),
-            ((Kind::Orgs, "PC".to_string()), 12),
+            ((Kind::People, "Vera Drake"), 12),
+            ((Kind::Orgs, "PC"), 12),
             // Too few articles to be voted on, and a one-word person: never asked for.
-            ((Kind::People, "Gordon Brown".to_string()), 3),
-            ((Kind::People, "Blair".to_string()), 20),
+            ((Kind::People, "Gordon Brown"), 3),
+            ((Kind::People, "Blair"), 20),
             // Voted on but never marked: counted as none.
-            ((Kind::Orgs, "BBC".to_string()), 15),
+            ((Kind::Orgs, "BBC"), 15),
         ]
         .into_iter()
         .collect();
         let marked = marked(&searcher, &tally).unwrap();
         let expected: Marked = [
-            ((Kind::People, "Vera Drake".to_string()), 11),
-            ((Kind::Orgs, "PC".to_string()), 11),
-            ((Kind::Orgs, "BBC".to_string()), 0),
+            ((Kind::People, "Vera Drake"), 11),
+            ((Kind::Orgs, "PC"), 11),
+            ((Kind::Orgs, "BBC"), 0),
         ]
         .into_iter()
         .collect();

@@ -47,31 +47,36 @@ impl LinkRule {
         self.short_into(full, &mut short).then_some(short)
     }
 
-    /// As [`LinkRule::short`], written over `into` (false when there is none): counting an
-    /// archive's articles asks for the short forms of every name of every article, and most
-    /// are only compared, never kept.
+    /// As [`LinkRule::short`], written over `into` (false when there is none).
     fn short_into(self, full: &str, into: &mut String) -> bool {
         into.clear();
-        let bytes = full.as_bytes();
-        // Where each word (a run of anything but spaces) begins; bytes, not `split`, for speed.
-        let mut starts =
-            (0..bytes.len()).filter(|&i| bytes[i] != b' ' && (i == 0 || bytes[i - 1] == b' '));
         match self {
-            LinkRule::Surname => {
-                let Some(last) = starts
-                    .nth(1)
-                    .map(|second| starts.next_back().unwrap_or(second))
-                else {
-                    return false;
-                };
-                into.push_str(full[last..].split(' ').next().unwrap_or_default());
-                true
-            }
+            LinkRule::Surname => surname(full).map(|s| into.push_str(s)).is_some(),
             LinkRule::Acronym => {
-                let initials = starts.filter_map(|at| full[at..].chars().next());
+                let initials = word_starts(full).filter_map(|at| full[at..].chars().next());
                 into.extend(initials.filter(|c| c.is_uppercase()));
                 into.chars().count() >= 2
             }
+        }
+    }
+
+    /// The short form of `full` as a name of the article naming `names` (which holds `full`):
+    /// its surname, a part of it; or its acronym, when the article names that too, as an
+    /// acronym counts only beside its full name. `scratch` holds the acronym while it is looked
+    /// for: counting an archive's articles asks for the short forms of every name of every
+    /// article, and most are only compared, never kept.
+    fn short_among<'a>(
+        self,
+        full: &'a str,
+        names: &[&'a str],
+        scratch: &mut String,
+    ) -> Option<&'a str> {
+        match self {
+            LinkRule::Surname => surname(full),
+            LinkRule::Acronym if self.short_into(full, scratch) => {
+                names.iter().copied().find(|&name| name == scratch.as_str())
+            }
+            LinkRule::Acronym => None,
         }
     }
 
@@ -93,6 +98,21 @@ impl LinkRule {
             LinkRule::Acronym => None,
         }
     }
+}
+
+/// Where each word (a run of anything but spaces) of `full` begins; bytes, not `split`, for
+/// speed.
+fn word_starts(full: &str) -> impl DoubleEndedIterator<Item = usize> + '_ {
+    let bytes = full.as_bytes();
+    (0..bytes.len()).filter(move |&i| bytes[i] != b' ' && (i == 0 || bytes[i - 1] == b' '))
+}
+
+/// The last word of a name of two words or more.
+fn surname(full: &str) -> Option<&str> {
+    let mut starts = word_starts(full);
+    let second = starts.nth(1)?;
+    let last = starts.next_back().unwrap_or(second);
+    full[last..].split(' ').next()
 }
 
 /// Each acronym's spelled-out name, where one organisation stored under a name of two words or
@@ -119,51 +139,46 @@ pub(crate) fn expansions<'a>(
         .collect()
 }
 
-/// Articles counted per short form and full name.
+/// Articles counted per short form and full name, the names borrowed from where they were
+/// read (the segments' decoded dictionaries, the alias rules): only the links kept are copied.
 #[derive(Debug, Default)]
-pub(crate) struct Counts {
-    by_short: FxHashMap<String, FxHashMap<String, u32>>,
+pub(crate) struct Counts<'a> {
+    by_short: FxHashMap<&'a str, FxHashMap<&'a str, u32>>,
     /// Names of one word seen on their own: the only short forms worth a link.
-    alone: FxHashSet<String>,
-    /// Where a name's short form is written: most are only compared, never kept.
-    short: String,
+    alone: FxHashSet<&'a str>,
+    /// Where an acronym is written while it is looked for among an article's names.
+    scratch: String,
 }
 
-impl Counts {
-    /// Counts `n` articles naming `full`, for a rule that [`LinkRule::counts_alone`].
-    pub(crate) fn add(&mut self, rule: LinkRule, full: &str, n: u32) {
+impl<'a> Counts<'a> {
+    /// Counts `n` articles naming `full`, for a rule that [`LinkRule::counts_alone`] (an
+    /// acronym, which counts only beside its full name, is not counted here).
+    pub(crate) fn add(&mut self, rule: LinkRule, full: &'a str, n: u32) {
         self.note_alone(full);
-        let mut short = std::mem::take(&mut self.short);
-        if rule.short_into(full, &mut short) {
-            self.count(&short, full, n);
-        }
-        self.short = short;
-    }
-
-    /// Notes a name of one word, allocating only the first time it is seen.
-    fn note_alone(&mut self, name: &str) {
-        if !name.contains(' ') && !self.alone.contains(name) {
-            self.alone.insert(name.to_string());
+        if let Some(short) = rule.short_among(full, &[], &mut self.scratch) {
+            self.count(short, full, n);
         }
     }
 
-    /// Adds `n` articles naming `full` to those of `short`, allocating only for a new pair.
-    fn count(&mut self, short: &str, full: &str, n: u32) {
-        if !self.by_short.contains_key(short) {
-            self.by_short
-                .insert(short.to_string(), FxHashMap::default());
+    /// Notes a name of one word.
+    fn note_alone(&mut self, name: &'a str) {
+        if !name.contains(' ') {
+            self.alone.insert(name);
         }
-        let fulls = self.by_short.get_mut(short).expect("inserted above");
-        match fulls.get_mut(full) {
-            Some(count) => *count += n,
-            None => {
-                fulls.insert(full.to_string(), n);
-            }
-        }
+    }
+
+    /// Adds `n` articles naming `full` to those of `short`.
+    fn count(&mut self, short: &'a str, full: &'a str, n: u32) {
+        *self
+            .by_short
+            .entry(short)
+            .or_default()
+            .entry(full)
+            .or_default() += n;
     }
 
     /// Adds the counts of `other`, taken over other articles.
-    pub(crate) fn merge(&mut self, other: Counts) {
+    pub(crate) fn merge(&mut self, other: Counts<'a>) {
         self.alone.extend(other.alone);
         for (short, fulls) in other.by_short {
             let mine = self.by_short.entry(short).or_default();
@@ -174,19 +189,13 @@ impl Counts {
     }
 
     /// Counts one article's names of a kind, each name once.
-    pub(crate) fn add_article(&mut self, rule: LinkRule, names: &[&str]) {
-        let mut short = std::mem::take(&mut self.short);
-        for full in names {
+    pub(crate) fn add_article(&mut self, rule: LinkRule, names: &[&'a str]) {
+        for &full in names {
             self.note_alone(full);
-            if !rule.short_into(full, &mut short) {
-                continue;
+            if let Some(short) = rule.short_among(full, names, &mut self.scratch) {
+                self.count(short, full, 1);
             }
-            if rule == LinkRule::Acronym && !names.contains(&short.as_str()) {
-                continue;
-            }
-            self.count(&short, full, 1);
         }
-        self.short = short;
     }
 }
 
@@ -225,17 +234,17 @@ impl Links {
             .into_iter()
             .filter(|(short, _)| alone.contains(short))
             .filter_map(|(short, fulls)| {
-                let mut ranked: Vec<(String, u32)> = fulls.into_iter().collect();
-                ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                let (best, count) = ranked.first()?.clone();
+                let mut ranked: Vec<(&str, u32)> = fulls.into_iter().collect();
+                ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+                let (best, count) = *ranked.first()?;
                 let next = ranked.get(1).map_or(0, |r| r.1);
                 let dominant = count >= MIN_SUPPORT && count >= DOMINANCE * next;
                 dominant.then(|| {
-                    let rivals = ranked.into_iter().skip(1).map(|r| r.0).collect();
+                    let rivals = ranked.iter().skip(1).map(|r| r.0.to_string()).collect();
                     (
-                        short,
+                        short.to_string(),
                         Link {
-                            target: best,
+                            target: best.to_string(),
                             rivals,
                         },
                     )

@@ -40,8 +40,9 @@ const EXTENDED_WEIGHT: u32 = 2;
 /// `CBS TV`, `Jungle TV`) is a common noun, a kind of thing the others are.
 const MIN_HEADED: u32 = 5;
 
-/// Articles per stored name, per kind, over the live articles of a commit.
-pub(crate) type Tally = FxHashMap<(Kind, String), u32>;
+/// Articles per stored name, per kind, over the live articles of a commit; the names are
+/// borrowed from the segments' dictionaries as decoded once for the whole book.
+pub(crate) type Tally<'a> = FxHashMap<(Kind, &'a str), u32>;
 
 /// An organisation's acronym voted on is a common noun
 /// (`PC`, `DVD`, `MP`) when at least one article in this many also writes it as a plural.
@@ -49,7 +50,7 @@ const PLURAL_ONE_IN: u32 = 10;
 
 /// What the articles said of the names the vote judges, counted from the `marks` column: per person of two words or more, the articles naming them only in full; per
 /// organisation's acronym, the articles writing it as a plural.
-pub(crate) type Marked = FxHashMap<(Kind, String), u32>;
+pub(crate) type Marked<'a> = FxHashMap<(Kind, &'a str), u32>;
 
 /// The names the vote takes out of their stored kind: moved to another kind, or hidden.
 pub(crate) fn votes(tally: &Tally, marked: &Marked) -> Vec<(Kind, String, Action)> {
@@ -64,7 +65,7 @@ pub(crate) fn votes(tally: &Tally, marked: &Marked) -> Vec<(Kind, String, Action
                 Kind::Orgs if archive.surname_of_people(name) => Action::Move(Kind::People),
                 Kind::Places | Kind::Orgs => archive.place_or_org(*kind, name)?,
             };
-            Some((*kind, name.clone(), action))
+            Some((*kind, name.to_string(), action))
         })
         .collect();
     // A vote never leads to a name with a vote of its own, as alias rules never chain.
@@ -123,15 +124,15 @@ struct Archive<'a> {
     /// Articles of organisations per beginning of their names, cut before a space: what
     /// `Chrysler Corp` and `Chrysler Financial Corp` add up to for `Chrysler`.
     org_prefixes: FxHashMap<&'a str, u32>,
-    marked: &'a Marked,
-    stored: &'a Tally,
+    marked: &'a Marked<'a>,
+    stored: &'a Tally<'a>,
     /// The gazetteer's places: a name moves to places only when it is one (`Christmas`, which
     /// the tagger files under every kind, is not).
     gazetteer: Option<EmbeddedLookup>,
 }
 
 impl<'a> Archive<'a> {
-    fn new(tally: &'a Tally, marked: &'a Marked) -> Archive<'a> {
+    fn new(tally: &'a Tally<'a>, marked: &'a Marked<'a>) -> Archive<'a> {
         let mut archive = Archive {
             folded: FxHashMap::default(),
             given: FxHashMap::default(),
@@ -148,10 +149,10 @@ impl<'a> Archive<'a> {
             .map(|((_, name), _)| name.to_lowercase())
             .collect();
         let mut lower = String::new();
-        for ((kind, name), &n) in tally {
+        for (&(kind, name), &n) in tally {
             fold_into(&mut lower, name);
             if wanted.contains(&lower) {
-                *archive.folded.entry((*kind, lower.clone())).or_default() += n;
+                *archive.folded.entry((kind, lower.clone())).or_default() += n;
             }
             match kind {
                 Kind::People => {
@@ -218,7 +219,7 @@ impl<'a> Archive<'a> {
             support = if unbacked { 0 } else { support + backing };
         } else if name.split(' ').any(abbreviation) {
             support = 0;
-        } else if let Some(&in_full) = self.marked.get(&(Kind::People, name.to_string())) {
+        } else if let Some(&in_full) = self.marked.get(&(Kind::People, name)) {
             let shortened = n.saturating_sub(in_full);
             if shortened * SHORTENED_ONE_IN < n {
                 support = 0;
@@ -246,7 +247,7 @@ impl<'a> Archive<'a> {
     /// An organisation's acronym stored in `n` articles that too many of them write as a
     /// plural, or that ends other organisations' names.
     fn common_noun(&self, name: &str, n: u32) -> bool {
-        let plural = self.marked.get(&(Kind::Orgs, name.to_string()));
+        let plural = self.marked.get(&(Kind::Orgs, name));
         let acronym = !name.chars().any(char::is_lowercase);
         plural.is_some_and(|p| p * PLURAL_ONE_IN >= n)
             || acronym && self.heads.get(name).is_some_and(|&h| h >= MIN_HEADED)
@@ -279,7 +280,7 @@ impl<'a> Archive<'a> {
         let (theirs, own) = (self.folded(other, name), self.folded(kind, name));
         let mut moves = theirs > own;
         if !name.chars().any(char::is_lowercase) {
-            let spelt = |kind: Kind| self.stored.get(&(kind, name.to_string())).copied();
+            let spelt = |kind: Kind| self.stored.get(&(kind, name)).copied();
             let others = |kind: Kind, all: u32| all - spelt(kind).unwrap_or(0);
             let elsewhere = others(other, theirs);
             moves |= elsewhere >= MIN_ELSEWHERE && elsewhere > others(kind, own);
@@ -296,9 +297,9 @@ mod tests {
         super::votes(tally, &Marked::default())
     }
 
-    fn tally(names: &[(Kind, &str, u32)]) -> Tally {
+    fn tally<'a>(names: &[(Kind, &'a str, u32)]) -> Tally<'a> {
         (names.iter())
-            .map(|&(kind, name, n)| ((kind, name.to_string()), n))
+            .map(|&(kind, name, n)| ((kind, name), n))
             .collect()
     }
 
@@ -404,7 +405,7 @@ mod tests {
             ("Imelda Staunton", 9),
         ]
         .into_iter()
-        .map(|(name, n)| ((Kind::People, name.to_string()), n))
+        .map(|(name, n)| ((Kind::People, name), n))
         .collect();
         let votes = super::votes(&tally, &in_full);
         assert_eq!(
@@ -449,7 +450,7 @@ mod tests {
             ("Mrs Thatcher", 3),
         ]
         .into_iter()
-        .map(|(name, n)| ((Kind::People, name.to_string()), n))
+        .map(|(name, n)| ((Kind::People, name), n))
         .collect();
         let votes = super::votes(&tally, &in_full);
         for junk in ["Nine Mths", "H.K. Dlrs", "Royal Dutch"] {
@@ -537,7 +538,7 @@ mod tests {
         ]);
         let plurals: Marked = [("PC", 26), ("BBC", 0), ("TV", 2)]
             .into_iter()
-            .map(|(name, n)| ((Kind::Orgs, name.to_string()), n))
+            .map(|(name, n)| ((Kind::Orgs, name), n))
             .collect();
         let votes = super::votes(&tally, &plurals);
         assert_eq!(vote_on(&votes, Kind::Orgs, "PC"), Some(Action::Hide));
