@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use super::gazetteer::{
     GIVEN, Gazetteer, KIND_CITY_BIG, KIND_COUNTRY, KIND_DEMONYM, PlaceEntry, SURNAME,
 };
-use super::hash::{HashMapU64, Sieve, lower_hash};
+use super::hash::SievedTable;
 use super::orgs::{OrgForm, group_orgs, is_known_org};
 use super::tagger::{self, Buffers, Class, Doc};
 use super::tokens::{ALLCAPS, CAPS_LINE, LINE_START, PUNCT, Token, UPPER};
@@ -131,15 +131,11 @@ fn alone_on_line(text: &str, start: usize, end: usize) -> bool {
     before.trim().is_empty() && after.trim().is_empty()
 }
 
-/// Every tagged span is asked, so the agencies are kept by their lower-cased hash.
 fn is_news_agency(name: &str) -> bool {
-    static BY_HASH: OnceLock<(Sieve, HashMapU64<&str>)> = OnceLock::new();
-    let (sieve, table) = BY_HASH.get_or_init(|| {
-        let table = NEWS_AGENCIES.iter().map(|&a| (lower_hash(a), a)).collect();
-        (Sieve::new(NEWS_AGENCIES.iter().copied()), table)
-    });
-    sieve.passes(name)
-        && (table.get(&lower_hash(name))).is_some_and(|a| name.eq_ignore_ascii_case(a))
+    static AGENCIES: OnceLock<SievedTable<()>> = OnceLock::new();
+    let agencies =
+        AGENCIES.get_or_init(|| SievedTable::new(NEWS_AGENCIES.iter().map(|&a| (a, ()))));
+    agencies.get(name).is_some()
 }
 
 /// How good a surface form is as an entity's name; forms compare field by field, so properly

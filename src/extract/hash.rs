@@ -174,10 +174,36 @@ impl<V: Copy + Default> FlatMap<V> {
     }
 }
 
+/// A short list of names, each with a value, looked up ignoring ASCII case by every tagged
+/// span (news agencies, well-known organisations): most spans are ruled out by the sieve
+/// before they are hashed, and a hash match is confirmed against the name itself.
+pub(crate) struct SievedTable<V> {
+    sieve: Sieve,
+    by_hash: HashMapU64<(&'static str, V)>,
+}
+
+impl<V> SievedTable<V> {
+    pub(crate) fn new(entries: impl Iterator<Item = (&'static str, V)>) -> SievedTable<V> {
+        let by_hash: HashMapU64<(&'static str, V)> = entries
+            .map(|(name, v)| (lower_hash(name), (name, v)))
+            .collect();
+        let sieve = Sieve::new(by_hash.values().map(|(name, _)| *name));
+        SievedTable { sieve, by_hash }
+    }
+
+    /// The value of `name`, matched ignoring ASCII case.
+    pub(crate) fn get(&self, name: &str) -> Option<&V> {
+        if !self.sieve.passes(name) {
+            return None;
+        }
+        let (form, v) = self.by_hash.get(&lower_hash(name))?;
+        form.eq_ignore_ascii_case(name).then_some(v)
+    }
+}
+
 /// The lengths and first letters of a short list of names, to rule out most texts before
 /// they are hashed: a text this does not pass is, ignoring ASCII case, none of the names.
-/// (Every tagged span is looked up among the news agencies and well-known organisations.)
-pub(crate) struct Sieve {
+struct Sieve {
     /// Bit `min(len, 63)` per name.
     lens: u64,
     /// Bit `min(lower-cased first byte, 127)` per name.
@@ -185,7 +211,7 @@ pub(crate) struct Sieve {
 }
 
 impl Sieve {
-    pub(crate) fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Sieve {
+    fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Sieve {
         let mut sieve = Sieve { lens: 0, firsts: 0 };
         for name in names {
             sieve.lens |= 1 << name.len().min(63);
@@ -201,7 +227,7 @@ impl Sieve {
     }
 
     /// Whether `text` may be one of the names.
-    pub(crate) fn passes(&self, text: &str) -> bool {
+    fn passes(&self, text: &str) -> bool {
         self.lens >> text.len().min(63) & 1 != 0 && self.firsts >> Sieve::first(text) & 1 != 0
     }
 }

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use super::hash::{HashMapU64, Sieve, lower_hash};
+use super::hash::SievedTable;
 use super::types::{Mention, Org};
 
 /// Well-known organisations written under several names, canonical name first. Matching is
@@ -58,20 +58,13 @@ pub(crate) fn is_known_org(name: &str) -> bool {
     known_name(name).is_some()
 }
 
-/// The canonical name of a well-known organisation written as `name`. Every tagged span is
-/// looked up, so the forms are kept by their lower-cased hash.
+/// The canonical name of a well-known organisation written as `name`.
 fn known_name(name: &str) -> Option<&'static str> {
-    static BY_HASH: OnceLock<(Sieve, HashMapU64<(&str, &str)>)> = OnceLock::new();
-    let (sieve, table) = BY_HASH.get_or_init(|| {
-        let forms = || KNOWN_ORGS.iter().flat_map(|f| f.iter().map(|&n| (n, f[0])));
-        let table = forms().map(|(n, c)| (lower_hash(n), (n, c))).collect();
-        (Sieve::new(forms().map(|(n, _)| n)), table)
+    static FORMS: OnceLock<SievedTable<&str>> = OnceLock::new();
+    let forms = FORMS.get_or_init(|| {
+        SievedTable::new(KNOWN_ORGS.iter().flat_map(|f| f.iter().map(|&n| (n, f[0]))))
     });
-    if !sieve.passes(name) {
-        return None;
-    }
-    let (form, canonical) = table.get(&lower_hash(name))?;
-    form.eq_ignore_ascii_case(name).then_some(*canonical)
+    forms.get(name).copied()
 }
 
 /// The letters of an acronym (`IMF`, `U.N.`), or `None` if `name` is not one: a single word of
@@ -158,7 +151,8 @@ pub(crate) fn group_orgs(forms: Vec<OrgForm>) -> Vec<Org> {
         .collect()
 }
 
-/// `text.to_lowercase()` into `out`.
+/// `text.to_lowercase()` into `out`, whose memory is reused from form to form; ASCII text,
+/// nearly all of it, needs no Unicode case mapping.
 fn lower_case_into(text: &str, out: &mut String) {
     if text.is_ascii() {
         out.clear();

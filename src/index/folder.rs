@@ -167,7 +167,9 @@ pub(crate) fn save_names(dir: &Path, bytes: &[u8]) -> Result<()> {
 pub(crate) fn saved_names(dir: &Path) -> Option<memmap2::Mmap> {
     let file = fs::File::open(dir.join(SAVED_NAMES)).ok()?;
     // SAFETY: the table is only ever replaced whole, by renaming a new file over it
-    // (`write_file`), never written in place, so the mapped file does not change under us.
+    // (`save_names` through `replace_file`), never written in place, so the mapped file does
+    // not change under us. After a power loss it may be short or zeroed, being unflushed:
+    // `SavedText::read` then finds its stamp or hash wrong and the book is worked out again.
     unsafe { memmap2::Mmap::map(&file) }.ok()
 }
 

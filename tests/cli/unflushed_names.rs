@@ -1,5 +1,5 @@
 //! The name book an index run saves without flushing it to the disk: whatever a crash leaves of
-//! it (nothing, the start of it, an older book) is worked out again with the same answers, and
+//! it (nothing, the start of it, zeros, an older book) is worked out again with the same answers, and
 //! the next index run saves it whole again.
 
 use crate::Env;
@@ -32,13 +32,19 @@ fn a_name_book_a_crash_left_damaged_is_worked_out_again_and_saved_whole_by_the_n
         mr["people"],
         serde_json::json!(["Tony Blair", "Gordon Brown"])
     );
-    let older =
-        String::from_utf8(whole.clone())
-            .unwrap()
-            .replacen("{\"stamp\":", "{\"stamp\":1", 1);
+    // An older book: whole, but stamped for another commit (a stamp that still parses).
+    let text = String::from_utf8(whole.clone()).unwrap();
+    let digits = text["{\"stamp\":".len()..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap();
+    let stamp: u64 = digits.parse().unwrap();
+    let older = text.replacen(digits, &(stamp ^ 1).to_string(), 1);
+    assert!(text.starts_with("{\"stamp\":") && older != text);
     for left in [
         Vec::new(),
         whole[..whole.len() / 2].to_vec(),
+        vec![0; whole.len()],
         older.into_bytes(),
     ] {
         std::fs::write(&saved, &left).unwrap();

@@ -99,7 +99,8 @@ pub(crate) fn spans(labels: &[u8]) -> Vec<(Class, usize, usize)> {
     out
 }
 
-/// Eight labels as one number.
+/// Eight labels as one number, so that runs of outside labels (zeros) are skipped, and begin
+/// labels counted, eight at a time.
 fn word(labels: &[u8]) -> u64 {
     u64::from_le_bytes(labels.try_into().expect("eight labels"))
 }

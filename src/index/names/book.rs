@@ -427,8 +427,9 @@ impl ColumnNames {
 /// Over all segments, the articles storing each name (per segment from the columns'
 /// ordinals), for the vote on kinds.
 fn tally(stored: &[Vec<StoredColumn>]) -> Tally<'_> {
+    // Sized for every stored name, an upper bound: names shared by segments make it loose.
     let names = (stored.iter().flatten()).map(|c| c.per_ord.iter().filter(|&&n| n > 0).count());
-    let mut tally = Tally::with_capacity_and_hasher(names.max().unwrap_or(0), Default::default());
+    let mut tally = Tally::with_capacity_and_hasher(names.sum(), Default::default());
     for column in stored.iter().flatten() {
         for (ord, &n) in column.per_ord.iter().enumerate() {
             if n > 0 {

@@ -154,13 +154,14 @@ impl<'a> Counts<'a> {
     /// Counts `n` articles naming `full`, for a rule that [`LinkRule::counts_alone`] (an
     /// acronym, which counts only beside its full name, is not counted here).
     pub(crate) fn add(&mut self, rule: LinkRule, full: &'a str, n: u32) {
+        debug_assert!(rule.counts_alone(), "an acronym is counted per article");
         self.note_alone(full);
         if let Some(short) = rule.short_among(full, &[], &mut self.scratch) {
             self.count(short, full, n);
         }
     }
 
-    /// Notes a name of one word.
+    /// Notes a name of one word: only a short form also seen on its own is worth a link.
     fn note_alone(&mut self, name: &'a str) {
         if !name.contains(' ') {
             self.alone.insert(name);
