@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Index one corpus with several gazette binaries in turn, each into a fresh index, and print
 the medians of wall time, user and system CPU and peak RSS (from wait4) for each binary, and
-the machine's load average before and after (wall times mean little when it is high).
+the machine's load average before and after (wall times mean little when it is high); each
+round's wall and CPU times are printed as it ends.
 
 usage: side_by_side.py BIN [BIN ...] CORPUS ROUNDS
 """
@@ -35,9 +36,16 @@ def main():
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as scratch:
         index = os.path.join(scratch, "index")
-        for _ in range(rounds):
+        for round_number in range(rounds):
             for binary in binaries:
                 runs[binary].append(run(binary, corpus, index))
+            # Each round printed: this machine's speed moves by a third from run to run, so the
+            # spread says how far a median can be trusted.
+            each = " | ".join(
+                f"{os.path.basename(b)} {runs[b][-1][0]:.2f} s / {runs[b][-1][1] + runs[b][-1][2]:.2f} s"
+                for b in binaries
+            )
+            print(f"round {round_number + 1}: {each}", flush=True)
     print(f"load average (1 min): {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     for binary in binaries:
         med = lambda f: statistics.median(f(r) for r in runs[binary])
