@@ -637,18 +637,6 @@ const LEGAL_FORMS: &[&str] = &[
     "nv", "spa", "gmbh", "bhd",
 ];
 
-/// The longest of `LEGAL_FORMS`, in bytes: a longer text is none of them.
-const LEGAL_FORM_MAX: usize = {
-    let (mut max, mut i) = (0, 0);
-    while i < LEGAL_FORMS.len() {
-        if LEGAL_FORMS[i].len() > max {
-            max = LEGAL_FORMS[i].len();
-        }
-        i += 1;
-    }
-    max
-};
-
 /// Whether a span's text is too little to be a name: a lone legal form, or a single letter
 /// (`O` of a table's `<O>`, an initial on its own).
 fn names_nothing(m_text: &str) -> bool {
@@ -672,34 +660,10 @@ fn has_two_letters(text: &str) -> bool {
     false
 }
 
-/// A text of at most seven bytes as one number: its bytes with ASCII letters lower-cased,
-/// and its length in the top byte. Two texts have the same key exactly when they are equal
-/// ignoring ASCII case.
-const fn folded_key(bytes: &[u8]) -> u64 {
-    let mut key = (bytes.len() as u64) << 56;
-    let mut i = 0;
-    while i < bytes.len() {
-        key |= (bytes[i].to_ascii_lowercase() as u64) << (8 * i);
-        i += 1;
-    }
-    key
-}
-
-const _: () = assert!(LEGAL_FORM_MAX < 8, "a legal form's key holds seven bytes");
-
-/// `LEGAL_FORMS` as `folded_key`s: every span's text is compared with them.
-const LEGAL_FORM_KEYS: [u64; LEGAL_FORMS.len()] = {
-    let mut keys = [0; LEGAL_FORMS.len()];
-    let mut i = 0;
-    while i < keys.len() {
-        keys[i] = folded_key(LEGAL_FORMS[i].as_bytes());
-        i += 1;
-    }
-    keys
-};
-
 fn is_legal_form(word: &str) -> bool {
-    word.len() <= LEGAL_FORM_MAX && LEGAL_FORM_KEYS.contains(&folded_key(word.as_bytes()))
+    static FORMS: OnceLock<SievedTable<()>> = OnceLock::new();
+    let forms = FORMS.get_or_init(|| SievedTable::new(LEGAL_FORMS.iter().map(|&f| (f, ()))));
+    forms.get(word).is_some()
 }
 
 /// Whether every word of a span in a shouted heading (`COCOA`) is written in lower case

@@ -175,7 +175,7 @@ impl<V: Copy + Default> FlatMap<V> {
 }
 
 /// A short list of names, each with a value, looked up ignoring ASCII case by every tagged
-/// span (news agencies, well-known organisations): most spans are ruled out by the sieve
+/// span (news agencies, well-known organisations, legal forms): most spans are ruled out by the sieve
 /// before they are hashed, and a hash match is confirmed against the name itself.
 pub(crate) struct SievedTable<V> {
     sieve: Sieve,

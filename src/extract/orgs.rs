@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use super::hash::SievedTable;
 use super::types::{Mention, Org};
+use super::words::to_lowercase_into;
 
 /// Well-known organisations written under several names, canonical name first. Matching is
 /// case-insensitive, so `Opec` is `OPEC` in every article, whichever way that one writes it.
@@ -126,7 +127,7 @@ pub(crate) fn group_orgs(forms: Vec<OrgForm>) -> Vec<Org> {
     let mut key = String::new();
     for (name, rank, mention) in forms {
         let known = known_name(&name);
-        lower_case_into(known.unwrap_or(&name), &mut key);
+        to_lowercase_into(known.unwrap_or(&name), &mut key);
         let i = match orgs.iter().position(|o| o.key == key) {
             Some(i) => i,
             None => {
@@ -149,18 +150,6 @@ pub(crate) fn group_orgs(forms: Vec<OrgForm>) -> Vec<Org> {
             mentions: o.mentions,
         })
         .collect()
-}
-
-/// `text.to_lowercase()` into `out`, whose memory is reused from form to form; ASCII text,
-/// nearly all of it, needs no Unicode case mapping.
-fn lower_case_into(text: &str, out: &mut String) {
-    if text.is_ascii() {
-        out.clear();
-        out.push_str(text);
-        out.make_ascii_lowercase();
-    } else {
-        *out = text.to_lowercase();
-    }
 }
 
 /// Moves each acronym's mentions into the one organisation of the article it abbreviates.

@@ -1,5 +1,5 @@
-//! Word lists that more than one part of extraction (and `gazette-train`) reads, kept here so each
-//! is written once.
+//! Word lists, and the word helpers, that more than one part of gazette (and `gazette-train`)
+//! reads, kept here so each is written once.
 
 /// Courtesy titles, without their dot. They stand before a name but are no part of it, and
 /// their dot is no sentence end (`Mr. Blair`).
@@ -39,6 +39,18 @@ pub const GENERIC_PLACE_NOUNS: &[&str] = &[
     "valley",
 ];
 
+/// `text.to_lowercase()` written over `out`, whose memory is reused from one name to the next:
+/// ASCII text, nearly all of it, needs no Unicode case mapping.
+pub(crate) fn to_lowercase_into(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        out.clear();
+        out.push_str(text);
+        out.make_ascii_lowercase();
+    } else {
+        *out = text.to_lowercase();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,6 +62,15 @@ mod tests {
         }
         for word in ["Mr..", "M", ".", "", "Drs", "Messrs"] {
             assert!(!is_courtesy_title(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn names_fold_as_to_lowercase_has_them() {
+        let mut lower = String::from("left over");
+        for name in ["NEW YORK", "São Paulo", "ΟΔΥΣΣΕΑΣ", "already lower", ""] {
+            to_lowercase_into(name, &mut lower);
+            assert_eq!(lower, name.to_lowercase());
         }
     }
 }

@@ -8,7 +8,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::aliases::Action;
 use super::kind::Kind;
 use crate::extract::gazetteer::{EmbeddedLookup, GIVEN, SURNAME};
-use crate::extract::words::is_courtesy_title;
+use crate::extract::words::{is_courtesy_title, to_lowercase_into};
 
 /// A name is voted on only when it is stored in at least this many articles: rarer ones
 /// hardly reach a list a reader looks at, and each vote costs every facet count that meets the
@@ -79,18 +79,6 @@ pub(crate) fn votes(tally: &Tally, marked: &Marked) -> Vec<(Kind, String, Action
     votes
 }
 
-/// `name` in lower case, as `str::to_lowercase` has it, written over `into`: without an
-/// allocation for the ASCII names that are nearly all of them.
-fn fold_into(into: &mut String, name: &str) {
-    into.clear();
-    if name.is_ascii() {
-        into.push_str(name);
-        into.make_ascii_lowercase();
-    } else {
-        into.push_str(&name.to_lowercase());
-    }
-}
-
 /// Abbreviations without a vowel that are part of people's names (`Ken Griffey Jnr`).
 const NAME_ABBREVIATIONS: &[&str] = &["jnr", "snr"];
 
@@ -150,7 +138,7 @@ impl<'a> Archive<'a> {
             .collect();
         let mut lower = String::new();
         for (&(kind, name), &n) in tally {
-            fold_into(&mut lower, name);
+            to_lowercase_into(name, &mut lower);
             if wanted.contains(&lower) {
                 *archive.folded.entry((kind, lower.clone())).or_default() += n;
             }
@@ -307,15 +295,6 @@ mod tests {
         (votes.iter())
             .find(|(k, n, _)| *k == kind && n == name)
             .map(|(_, _, a)| a.clone())
-    }
-
-    #[test]
-    fn names_fold_as_to_lowercase_has_them() {
-        let mut lower = String::from("left over");
-        for name in ["NEW YORK", "São Paulo", "ΟΔΥΣΣΕΑΣ", "already lower", ""] {
-            fold_into(&mut lower, name);
-            assert_eq!(lower, name.to_lowercase());
-        }
     }
 
     #[test]
